@@ -1,0 +1,750 @@
+//! What a form or a JSON body may say, and its validation into the values the store writes.
+//!
+//! Raw inputs accept numbers written as numbers or as strings (HTML forms send strings) and
+//! treat an empty field as absent; anything else of the wrong type is refused by the decoder.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Deserializer};
+
+use crate::directive::DirectiveAction;
+use crate::petition::PetitionAction;
+use crate::validate::{Checker, LONG, SHORT, SOURCE};
+use crate::{FieldCode, Id, Invalid, Qualifier, Role, UnitKind};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrText {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+fn num_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NumOrText>, D::Error> {
+    Option::<NumOrText>::deserialize(d)
+}
+
+/// An optional id or integer: `5`, `"5"`, `""` (absent) or `null`.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    match num_or_text(d)? {
+        None => Ok(None),
+        Some(NumOrText::Int(i)) => Ok(Some(i)),
+        Some(NumOrText::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        Some(NumOrText::Float(_)) => Err(D::Error::custom("expected an integer")),
+        Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(NumOrText::Text(s)) => s.trim().parse().map(Some).map_err(|_| D::Error::custom("expected an integer")),
+    }
+}
+
+/// An optional number; accepts the Vietnamese decimal comma ("87,2") from forms.
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    use serde::de::Error;
+    match num_or_text(d)? {
+        None => Ok(None),
+        Some(NumOrText::Int(i)) => Ok(Some(i as f64)),
+        Some(NumOrText::Float(f)) => Ok(Some(f)),
+        Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(NumOrText::Text(s)) => {
+            // "8.500.000,5" (Vietnamese) or "8500000.5"; dots group thousands when a comma or
+            // several dots show it.
+            let s = s.trim().replace(' ', "");
+            let t = if s.contains(',') || s.matches('.').count() > 1 { s.replace('.', "").replace(',', ".") } else { s };
+            t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Some).ok_or_else(|| D::Error::custom("expected a number"))
+        }
+    }
+}
+
+/// A checkbox ("on"), a JSON boolean, or 0/1.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+    }
+    match Option::<B>::deserialize(d)? {
+        None => Ok(None),
+        Some(B::Bool(b)) => Ok(Some(b)),
+        Some(B::Int(0)) => Ok(Some(false)),
+        Some(B::Int(1)) => Ok(Some(true)),
+        Some(B::Text(s)) => match s.as_str() {
+            "on" | "true" | "1" | "yes" => Ok(Some(true)),
+            "" | "off" | "false" | "0" | "no" => Ok(Some(false)),
+            _ => Err(D::Error::custom("expected a boolean")),
+        },
+        Some(B::Int(_)) => Err(D::Error::custom("expected a boolean")),
+    }
+}
+
+/// A list of ids: `[1, 2]` in JSON, `"1,2"` or repeated fields from a form.
+pub fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum L {
+        List(Vec<i64>),
+        Text(String),
+        One(i64),
+    }
+    match Option::<L>::deserialize(d)? {
+        None => Ok(vec![]),
+        Some(L::List(v)) => Ok(v),
+        Some(L::One(i)) => Ok(vec![i]),
+        Some(L::Text(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().map_err(|_| D::Error::custom("expected a list of ids")))
+            .collect(),
+    }
+}
+
+macro_rules! raw {
+    ($(#[$m:meta])* $name:ident { $($field:ident : $ty:ty = $with:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $( #[serde(default, deserialize_with = $with)] pub $field: $ty, )*
+        }
+    };
+}
+
+/// Plain text fields need no special decoding.
+fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)
+}
+
+raw!(UnitInput {
+    parent_id: Option<i64> = "opt_i64",
+    kind: Option<String> = "opt_string",
+    name: Option<String> = "opt_string",
+    short_name: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(PersonInput {
+    name: Option<String> = "opt_string",
+    title: Option<String> = "opt_string",
+    unit_id: Option<i64> = "opt_i64",
+    from: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(DocumentInput {
+    kind: Option<String> = "opt_string",
+    number: Option<String> = "opt_string",
+    date: Option<String> = "opt_string",
+    issuer: Option<String> = "opt_string",
+    subject: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(SessionInput {
+    date: Option<String> = "opt_string",
+    place: Option<String> = "opt_string",
+    title: Option<String> = "opt_string",
+    host_unit_id: Option<i64> = "opt_i64",
+    delegation_name: Option<String> = "opt_string",
+    lead_person_id: Option<i64> = "opt_i64",
+    summary: Option<String> = "opt_string",
+    source_text: Option<String> = "opt_string",
+    published: Option<bool> = "opt_bool",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(TargetInput {
+    unit_id: Option<i64> = "opt_i64",
+    indicator: Option<String> = "opt_string",
+    measure: Option<String> = "opt_string",
+    period_from: Option<String> = "opt_string",
+    period_to: Option<String> = "opt_string",
+    plan_value: Option<f64> = "opt_f64",
+    document_id: Option<i64> = "opt_i64",
+    approved: Option<bool> = "opt_bool",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(MeasurementInput {
+    period_from: Option<String> = "opt_string",
+    period_to: Option<String> = "opt_string",
+    value: Option<f64> = "opt_f64",
+    qualifier: Option<String> = "opt_string",
+    estimated: Option<bool> = "opt_bool",
+    session_id: Option<i64> = "opt_i64",
+    wording: Option<String> = "opt_string",
+});
+
+raw!(AmendmentInput {
+    new_value: Option<f64> = "opt_f64",
+    reason: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(PetitionInput {
+    title: Option<String> = "opt_string",
+    text: Option<String> = "opt_string",
+    category: Option<String> = "opt_string",
+    area_unit_id: Option<i64> = "opt_i64",
+    raised_by: Option<String> = "opt_string",
+    responsible_unit_id: Option<i64> = "opt_i64",
+    due_on: Option<String> = "opt_string",
+    session_id: Option<i64> = "opt_i64",
+    raised_on: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(PetitionTransitionInput {
+    action: Option<String> = "opt_string",
+    responsible_unit_id: Option<i64> = "opt_i64",
+    due_on: Option<String> = "opt_string",
+    answer: Option<String> = "opt_string",
+    reason: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(RaisingInput {
+    session_id: Option<i64> = "opt_i64",
+    date: Option<String> = "opt_string",
+    raised_by: Option<String> = "opt_string",
+});
+
+raw!(DirectiveInput {
+    session_id: Option<i64> = "opt_i64",
+    text: Option<String> = "opt_string",
+    issued_by_person_id: Option<i64> = "opt_i64",
+    lead_unit_id: Option<i64> = "opt_i64",
+    coordinating_unit_ids: Vec<i64> = "id_list",
+    deadline: Option<String> = "opt_string",
+    deadline_text: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(DirectiveTransitionInput {
+    action: Option<String> = "opt_string",
+    done_on: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(ProgressInput {
+    date: Option<String> = "opt_string",
+    percent: Option<i64> = "opt_i64",
+    text: Option<String> = "opt_string",
+});
+
+raw!(ExtensionInput {
+    new_deadline: Option<String> = "opt_string",
+    reason: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
+raw!(UserInput {
+    login: Option<String> = "opt_string",
+    display_name: Option<String> = "opt_string",
+    role: Option<String> = "opt_string",
+    unit_id: Option<i64> = "opt_i64",
+    password: Option<String> = "opt_string",
+});
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUnit {
+    pub parent_id: Option<Id>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub short_name: Option<String>,
+}
+
+impl UnitInput {
+    pub fn parse(&self) -> Result<NewUnit, Invalid> {
+        let mut c = Checker::new();
+        let kind = c.choice("kind", self.kind.as_deref(), UnitKind::parse);
+        let name = c.text("name", self.name.as_deref(), SHORT);
+        let short_name = c.opt_text("short_name", self.short_name.as_deref(), 60);
+        c.finish(())?;
+        Ok(NewUnit { parent_id: self.parent_id, kind: kind.expect("checked"), name, short_name })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    pub name: String,
+    /// The first position, when the form gives one.
+    pub title: Option<String>,
+    pub unit_id: Option<Id>,
+    pub from: Option<Date>,
+}
+
+impl PersonInput {
+    pub fn parse(&self) -> Result<NewPerson, Invalid> {
+        let mut c = Checker::new();
+        let name = c.text("name", self.name.as_deref(), 120);
+        let title = c.opt_text("title", self.title.as_deref(), SHORT);
+        let from = c.opt_date("from", self.from.as_deref());
+        c.finish(NewPerson { name, title, unit_id: self.unit_id, from })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDocument {
+    pub kind: String,
+    pub number: Option<String>,
+    pub date: Option<Date>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+}
+
+impl DocumentInput {
+    pub fn parse(&self) -> Result<NewDocument, Invalid> {
+        let mut c = Checker::new();
+        let kind = c.text("kind", self.kind.as_deref(), 60);
+        let number = c.opt_text("number", self.number.as_deref(), 60);
+        let date = c.opt_date("date", self.date.as_deref());
+        let issuer = c.opt_text("issuer", self.issuer.as_deref(), SHORT);
+        let subject = c.opt_text("subject", self.subject.as_deref(), LONG);
+        c.finish(NewDocument { kind, number, date, issuer, subject })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSession {
+    pub date: Date,
+    pub place: Option<String>,
+    pub title: String,
+    pub host_unit_id: Id,
+    pub delegation_name: Option<String>,
+    pub lead_person_id: Option<Id>,
+    pub summary: Option<String>,
+    pub source_text: Option<String>,
+    pub published: bool,
+}
+
+impl SessionInput {
+    pub fn parse(&self) -> Result<NewSession, Invalid> {
+        let mut c = Checker::new();
+        let date = c.date("date", self.date.as_deref());
+        let place = c.opt_text("place", self.place.as_deref(), SHORT);
+        let title = c.text("title", self.title.as_deref(), SHORT);
+        let host = c.required("host_unit_id", self.host_unit_id);
+        let delegation_name = c.opt_text("delegation_name", self.delegation_name.as_deref(), SHORT);
+        let summary = c.opt_text("summary", self.summary.as_deref(), LONG);
+        let source_text = c.opt_text("source_text", self.source_text.as_deref(), SOURCE);
+        c.finish(())?;
+        Ok(NewSession {
+            date: date.expect("checked"),
+            place,
+            title,
+            host_unit_id: host.expect("checked"),
+            delegation_name,
+            lead_person_id: self.lead_person_id,
+            summary,
+            source_text,
+            published: self.published.unwrap_or(false),
+        })
+    }
+}
+
+/// Plan values and measurements: VND amounts reach 10^15; nothing is negative.
+const MAX_VALUE: f64 = 1.0e18;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTarget {
+    pub unit_id: Id,
+    pub indicator: String,
+    pub measure: String,
+    pub period_from: Date,
+    pub period_to: Date,
+    pub plan_value: f64,
+    pub document_id: Option<Id>,
+    pub approved: bool,
+}
+
+fn check_period(c: &mut Checker, from: Option<Date>, to: Option<Date>, to_field: &'static str) {
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            c.fail(to_field, FieldCode::DateOrder);
+        }
+    }
+}
+
+impl TargetInput {
+    pub fn parse(&self) -> Result<NewTarget, Invalid> {
+        let mut c = Checker::new();
+        let unit = c.required("unit_id", self.unit_id);
+        let indicator = c.text("indicator", self.indicator.as_deref(), SHORT);
+        let measure = c.text("measure", self.measure.as_deref(), 40);
+        let from = c.date("period_from", self.period_from.as_deref());
+        let to = c.date("period_to", self.period_to.as_deref());
+        check_period(&mut c, from, to, "period_to");
+        let plan = c.number("plan_value", self.plan_value, 0.0, MAX_VALUE);
+        c.finish(())?;
+        Ok(NewTarget {
+            unit_id: unit.expect("checked"),
+            indicator,
+            measure,
+            period_from: from.expect("checked"),
+            period_to: to.expect("checked"),
+            plan_value: plan.expect("checked"),
+            document_id: self.document_id,
+            approved: self.approved.unwrap_or(true),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMeasurement {
+    pub period_from: Date,
+    pub period_to: Date,
+    pub value: f64,
+    pub qualifier: Qualifier,
+    pub estimated: bool,
+    pub session_id: Option<Id>,
+    pub wording: Option<String>,
+}
+
+impl MeasurementInput {
+    pub fn parse(&self) -> Result<NewMeasurement, Invalid> {
+        let mut c = Checker::new();
+        let from = c.date("period_from", self.period_from.as_deref());
+        let to = c.date("period_to", self.period_to.as_deref());
+        check_period(&mut c, from, to, "period_to");
+        let value = c.number("value", self.value, 0.0, MAX_VALUE);
+        let qualifier = match self.qualifier.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(Qualifier::Exact),
+            Some(q) => c.choice("qualifier", Some(q), Qualifier::parse),
+        };
+        let wording = c.opt_text("wording", self.wording.as_deref(), SHORT);
+        c.finish(())?;
+        Ok(NewMeasurement {
+            period_from: from.expect("checked"),
+            period_to: to.expect("checked"),
+            value: value.expect("checked"),
+            qualifier: qualifier.expect("checked"),
+            estimated: self.estimated.unwrap_or(false),
+            session_id: self.session_id,
+            wording,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAmendment {
+    pub new_value: f64,
+    pub reason: String,
+    pub version: i64,
+}
+
+impl AmendmentInput {
+    pub fn parse(&self) -> Result<NewAmendment, Invalid> {
+        let mut c = Checker::new();
+        let new_value = c.number("new_value", self.new_value, 0.0, MAX_VALUE);
+        let reason = c.text("reason", self.reason.as_deref(), LONG);
+        let version = c.required("version", self.version);
+        c.finish(())?;
+        Ok(NewAmendment { new_value: new_value.expect("checked"), reason, version: version.expect("checked") })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPetition {
+    pub title: String,
+    pub text: String,
+    pub category: Option<String>,
+    pub area_unit_id: Option<Id>,
+    pub raised_by: Option<String>,
+    pub responsible_unit_id: Option<Id>,
+    pub due_on: Option<Date>,
+    /// The first raising: at this session (if any), on this day.
+    pub session_id: Option<Id>,
+    pub raised_on: Date,
+}
+
+impl PetitionInput {
+    /// `today` is the raising date when the form gives none and no session does.
+    pub fn parse(&self, today: Date) -> Result<NewPetition, Invalid> {
+        let mut c = Checker::new();
+        let text = c.text("text", self.text.as_deref(), LONG);
+        let title = c.opt_text("title", self.title.as_deref(), SHORT);
+        let category = c.opt_text("category", self.category.as_deref(), 80);
+        let raised_by = c.opt_text("raised_by", self.raised_by.as_deref(), SHORT);
+        let due_on = c.opt_date("due_on", self.due_on.as_deref());
+        let raised_on = c.opt_date("raised_on", self.raised_on.as_deref());
+        c.finish(())?;
+        let title = title.unwrap_or_else(|| summary_title(&text));
+        Ok(NewPetition {
+            title,
+            text,
+            category,
+            area_unit_id: self.area_unit_id,
+            raised_by,
+            responsible_unit_id: self.responsible_unit_id,
+            due_on,
+            session_id: self.session_id,
+            raised_on: raised_on.unwrap_or(today),
+        })
+    }
+}
+
+/// A title for a record that has none: the first words of its text.
+pub fn summary_title(text: &str) -> String {
+    const MAX: usize = 90;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{cut}…")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetitionTransition {
+    pub action: PetitionAction,
+    pub responsible_unit_id: Option<Id>,
+    pub due_on: Option<Date>,
+    pub answer: Option<String>,
+    pub reason: Option<String>,
+    pub version: i64,
+}
+
+impl PetitionTransitionInput {
+    pub fn parse(&self) -> Result<PetitionTransition, Invalid> {
+        let mut c = Checker::new();
+        let action = c.choice("action", self.action.as_deref(), PetitionAction::parse);
+        let due_on = c.opt_date("due_on", self.due_on.as_deref());
+        let answer = c.opt_text("answer", self.answer.as_deref(), LONG);
+        let reason = c.opt_text("reason", self.reason.as_deref(), LONG);
+        let version = c.required("version", self.version);
+        if let Some((field, code)) = action.and_then(PetitionAction::needs) {
+            let present = match field {
+                "responsible_unit_id" => self.responsible_unit_id.is_some(),
+                "answer" => answer.is_some(),
+                _ => reason.is_some(),
+            };
+            if !present {
+                c.fail(field, code);
+            }
+        }
+        c.finish(())?;
+        Ok(PetitionTransition {
+            action: action.expect("checked"),
+            responsible_unit_id: self.responsible_unit_id,
+            due_on,
+            answer,
+            reason,
+            version: version.expect("checked"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRaising {
+    pub session_id: Option<Id>,
+    pub date: Date,
+    pub raised_by: Option<String>,
+}
+
+impl RaisingInput {
+    pub fn parse(&self, today: Date) -> Result<NewRaising, Invalid> {
+        let mut c = Checker::new();
+        let date = c.opt_date("date", self.date.as_deref());
+        let raised_by = c.opt_text("raised_by", self.raised_by.as_deref(), SHORT);
+        c.finish(NewRaising { session_id: self.session_id, date: date.unwrap_or(today), raised_by })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDirective {
+    pub session_id: Option<Id>,
+    pub text: String,
+    pub issued_by_person_id: Option<Id>,
+    pub lead_unit_id: Option<Id>,
+    pub coordinating_unit_ids: Vec<Id>,
+    pub deadline: Option<Date>,
+    pub deadline_text: Option<String>,
+}
+
+impl DirectiveInput {
+    pub fn parse(&self) -> Result<NewDirective, Invalid> {
+        let mut c = Checker::new();
+        let text = c.text("text", self.text.as_deref(), LONG);
+        let deadline = c.opt_date("deadline", self.deadline.as_deref());
+        let deadline_text = c.opt_text("deadline_text", self.deadline_text.as_deref(), SHORT);
+        if self.coordinating_unit_ids.len() > 50 {
+            c.fail("coordinating_unit_ids", FieldCode::TooLong);
+        }
+        let mut coordinating: Vec<Id> = self.coordinating_unit_ids.clone();
+        coordinating.sort_unstable();
+        coordinating.dedup();
+        coordinating.retain(|u| Some(*u) != self.lead_unit_id);
+        c.finish(NewDirective {
+            session_id: self.session_id,
+            text,
+            issued_by_person_id: self.issued_by_person_id,
+            lead_unit_id: self.lead_unit_id,
+            coordinating_unit_ids: coordinating,
+            deadline,
+            deadline_text,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveTransition {
+    pub action: DirectiveAction,
+    pub done_on: Option<Date>,
+    pub version: i64,
+}
+
+impl DirectiveTransitionInput {
+    pub fn parse(&self) -> Result<DirectiveTransition, Invalid> {
+        let mut c = Checker::new();
+        let action = c.choice("action", self.action.as_deref(), DirectiveAction::parse);
+        let done_on = c.opt_date("done_on", self.done_on.as_deref());
+        let version = c.required("version", self.version);
+        c.finish(())?;
+        Ok(DirectiveTransition { action: action.expect("checked"), done_on, version: version.expect("checked") })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProgress {
+    pub date: Date,
+    pub percent: i64,
+    pub text: String,
+}
+
+impl ProgressInput {
+    pub fn parse(&self, today: Date) -> Result<NewProgress, Invalid> {
+        let mut c = Checker::new();
+        let date = c.opt_date("date", self.date.as_deref());
+        let percent = c.number("percent", self.percent.map(|p| p as f64), 0.0, 100.0);
+        let text = c.text("text", self.text.as_deref(), LONG);
+        c.finish(())?;
+        Ok(NewProgress { date: date.unwrap_or(today), percent: percent.expect("checked") as i64, text })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewExtension {
+    pub new_deadline: Date,
+    pub reason: String,
+    pub version: i64,
+}
+
+impl ExtensionInput {
+    pub fn parse(&self) -> Result<NewExtension, Invalid> {
+        let mut c = Checker::new();
+        let d = c.date("new_deadline", self.new_deadline.as_deref());
+        let reason = c.text("reason", self.reason.as_deref(), LONG);
+        let version = c.required("version", self.version);
+        c.finish(())?;
+        Ok(NewExtension { new_deadline: d.expect("checked"), reason, version: version.expect("checked") })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<Id>,
+    pub password: String,
+}
+
+/// Passwords shorter than this are refused.
+pub const MIN_PASSWORD: usize = 8;
+
+impl UserInput {
+    pub fn parse(&self) -> Result<NewUser, Invalid> {
+        let mut c = Checker::new();
+        let login = c.text("login", self.login.as_deref(), 60);
+        if !login.is_empty() && !login.chars().all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch)) {
+            c.fail("login", FieldCode::InvalidChoice);
+        }
+        let display_name = c.text("display_name", self.display_name.as_deref(), 120);
+        let role = c.choice("role", self.role.as_deref(), Role::parse);
+        let password = self.password.clone().unwrap_or_default();
+        if password.chars().count() < MIN_PASSWORD {
+            c.fail("password", FieldCode::TooShort);
+        } else if password.len() > 1024 {
+            c.fail("password", FieldCode::TooLong);
+        }
+        c.finish(())?;
+        Ok(NewUser { login: login.to_lowercase(), display_name, role: role.expect("checked"), unit_id: self.unit_id, password })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn numbers_from_forms_and_json() {
+        let t: TargetInput = serde_json::from_str(r#"{"plan_value": 9750000000, "unit_id": "3"}"#).unwrap();
+        assert_eq!(t.plan_value, Some(9.75e9));
+        assert_eq!(t.unit_id, Some(3));
+        let t: TargetInput = serde_urlencoded::from_str("plan_value=87%2C2&unit_id=").unwrap();
+        assert_eq!(t.plan_value, Some(87.2));
+        assert_eq!(t.unit_id, None);
+        assert!(serde_json::from_str::<TargetInput>(r#"{"unit_id": true}"#).is_err());
+        assert!(serde_json::from_str::<TargetInput>(r#"{"unit_id": "abc"}"#).is_err());
+        assert!(serde_json::from_str::<TargetInput>(r#"{"nonsense": 1}"#).is_err());
+    }
+
+    #[test]
+    fn session_reports_every_bad_field() {
+        let raw = SessionInput { date: Some("2020-02-31".into()), title: Some("  ".into()), ..Default::default() };
+        let err = raw.parse().unwrap_err();
+        assert_eq!(err.on("date"), Some(FieldCode::InvalidDate));
+        assert_eq!(err.on("title"), Some(FieldCode::Required));
+        assert_eq!(err.on("host_unit_id"), Some(FieldCode::Required));
+    }
+
+    #[test]
+    fn target_period_must_be_ordered() {
+        let raw = TargetInput {
+            unit_id: Some(1),
+            indicator: Some("Thu NSNN".into()),
+            measure: Some("VND".into()),
+            period_from: Some("2020-12-31".into()),
+            period_to: Some("2020-01-01".into()),
+            plan_value: Some(1.0),
+            ..Default::default()
+        };
+        assert_eq!(raw.parse().unwrap_err().on("period_to"), Some(FieldCode::DateOrder));
+    }
+
+    #[test]
+    fn petition_transition_needs_its_field() {
+        let raw = PetitionTransitionInput { action: Some("answer".into()), version: Some(1), ..Default::default() };
+        assert_eq!(raw.parse().unwrap_err().on("answer"), Some(FieldCode::Required));
+        let raw = PetitionTransitionInput { action: Some("fly".into()), version: Some(1), ..Default::default() };
+        assert_eq!(raw.parse().unwrap_err().on("action"), Some(FieldCode::InvalidChoice));
+    }
+
+    #[test]
+    fn petition_title_defaults_to_its_text() {
+        let raw = PetitionInput { text: Some("xây mới nhà văn hóa khu 6".into()), ..Default::default() };
+        let p = raw.parse(date(2020, 8, 24)).unwrap();
+        assert_eq!(p.title, "xây mới nhà văn hóa khu 6");
+        assert_eq!(p.raised_on, date(2020, 8, 24));
+        let long = "a ".repeat(100);
+        assert!(summary_title(&long).ends_with('…'));
+    }
+
+    #[test]
+    fn directive_coordinators_are_deduplicated_without_the_lead() {
+        let raw: DirectiveInput = serde_urlencoded::from_str("text=x&lead_unit_id=2&coordinating_unit_ids=3,2,3").unwrap();
+        assert_eq!(raw.parse().unwrap().coordinating_unit_ids, vec![3]);
+    }
+
+    #[test]
+    fn user_password_and_login_rules() {
+        let raw = UserInput { login: Some("bad login".into()), display_name: Some("A".into()), role: Some("clerk".into()), password: Some("short".into()), ..Default::default() };
+        let err = raw.parse().unwrap_err();
+        assert_eq!(err.on("login"), Some(FieldCode::InvalidChoice));
+        assert_eq!(err.on("password"), Some(FieldCode::TooShort));
+    }
+}

@@ -1,0 +1,17 @@
+//! dondoc's domain: the records a working session produces, the rules that govern them
+//! (validation, state machines, derived states) and who may do what.
+//!
+//! Architecture invariant: no I/O, no async, nothing of SQL, HTTP or HTML lives here.
+
+pub mod directive;
+pub mod input;
+pub mod model;
+pub mod permission;
+pub mod petition;
+pub mod target;
+pub mod unit;
+pub mod validate;
+
+pub use model::*;
+pub use permission::{Action, Actor, Role};
+pub use validate::{FieldCode, FieldError, Invalid};

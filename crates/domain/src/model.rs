@@ -1,0 +1,212 @@
+//! The records of dondoc. Ids are database-assigned integers; `version` counts edits so that a
+//! stale update is refused instead of silently overwriting someone else's change.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+pub use crate::directive::DirectiveStatus;
+pub use crate::petition::PetitionStatus;
+pub use crate::target::Qualifier;
+pub use crate::unit::UnitKind;
+
+pub type Id = i64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub short_name: Option<String>,
+    /// Set when the unit was dissolved or merged into another (`merged_into`).
+    pub dissolved_on: Option<Date>,
+    pub merged_into: Option<Id>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: Id,
+    pub name: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub id: Id,
+    pub person_id: Id,
+    pub unit_id: Option<Id>,
+    /// As written in the source: "Phó Bí thư Thường trực Thành ủy".
+    pub title: String,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: Id,
+    /// Nghị quyết, Quyết định, Kế hoạch, Kết luận, Thông báo, Quy định, …
+    pub kind: String,
+    pub number: Option<String>,
+    pub date: Option<Date>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: Id,
+    pub date: Date,
+    pub place: Option<String>,
+    pub title: String,
+    pub host_unit_id: Id,
+    pub delegation_name: Option<String>,
+    pub lead_person_id: Option<Id>,
+    pub summary: Option<String>,
+    /// The report the session was recorded from, kept verbatim.
+    pub source_text: Option<String>,
+    pub published: bool,
+    pub version: i64,
+}
+
+/// A person taking part in a session, in the role the report gives them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Participant {
+    pub session_id: Id,
+    pub person_id: Id,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub id: Id,
+    pub unit_id: Id,
+    pub indicator: String,
+    /// VND, percent, ha, people, …
+    pub measure: String,
+    pub period_from: Date,
+    pub period_to: Date,
+    pub plan_value: f64,
+    pub document_id: Option<Id>,
+    /// Once approved, the plan changes only through an [`Amendment`].
+    pub approved: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub id: Id,
+    pub target_id: Id,
+    pub period_from: Date,
+    pub period_to: Date,
+    pub value: f64,
+    pub qualifier: Qualifier,
+    pub estimated: bool,
+    pub session_id: Option<Id>,
+    /// The wording of the source ("trên 8,5 tỷ đồng").
+    pub wording: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub id: Id,
+    pub target_id: Id,
+    pub old_value: f64,
+    pub new_value: f64,
+    pub reason: String,
+    pub user_id: Option<Id>,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Petition {
+    pub id: Id,
+    pub title: String,
+    pub text: String,
+    pub category: Option<String>,
+    pub area_unit_id: Option<Id>,
+    pub raised_by: Option<String>,
+    pub responsible_unit_id: Option<Id>,
+    pub due_on: Option<Date>,
+    pub answer: Option<String>,
+    pub reject_reason: Option<String>,
+    pub status: PetitionStatus,
+    pub raised_count: i64,
+    pub version: i64,
+}
+
+/// One time a petition was raised: at a session, or outside one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Raising {
+    pub id: Id,
+    pub petition_id: Id,
+    pub session_id: Option<Id>,
+    pub date: Date,
+    pub raised_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Directive {
+    pub id: Id,
+    pub session_id: Option<Id>,
+    pub text: String,
+    pub issued_by_person_id: Option<Id>,
+    pub lead_unit_id: Option<Id>,
+    pub coordinating_unit_ids: Vec<Id>,
+    /// The deadline in force (after extensions), or none.
+    pub deadline: Option<Date>,
+    /// The deadline as the source worded it: "cuối tháng 8/2020".
+    pub deadline_text: Option<String>,
+    pub status: DirectiveStatus,
+    pub done_on: Option<Date>,
+    pub progress_percent: i64,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub id: Id,
+    pub directive_id: Id,
+    pub date: Date,
+    pub percent: i64,
+    pub text: String,
+    pub user_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub id: Id,
+    pub directive_id: Id,
+    pub old_deadline: Option<Date>,
+    pub new_deadline: Date,
+    pub reason: String,
+    pub approved_by: Option<Id>,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Id,
+    pub login: String,
+    pub display_name: String,
+    pub role: crate::Role,
+    pub unit_id: Option<Id>,
+    pub active: bool,
+    pub version: i64,
+}
+
+/// One change to one record: who, when, and the record before and after (as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: Id,
+    pub at: Timestamp,
+    pub user_id: Option<Id>,
+    pub user_name: Option<String>,
+    pub entity: String,
+    pub entity_id: Id,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

@@ -1,0 +1,148 @@
+//! Who may do what, in one place. Every path (page, API, import) asks [`Actor::can`].
+//!
+//! A unit's *scope* is the unit itself and every unit below it; the store computes it from the
+//! tree when the user is loaded.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Leader,
+    Officer,
+    Clerk,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Leader, Role::Officer, Role::Clerk];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Leader => "leader",
+            Role::Officer => "officer",
+            Role::Clerk => "clerk",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A signed-in user as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Id,
+    pub role: Role,
+    /// The home unit and all units below it.
+    pub scope: Vec<Id>,
+}
+
+/// Everything that needs a permission. Reading published records needs none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See unpublished sessions and every internal record.
+    ReadInternal,
+    ManageUsers,
+    ManageUnits,
+    /// Create a session hosted by this unit, or add its records (figures, petitions, directives).
+    RecordSession { host_unit: Id },
+    /// Change a recorded session: its fields, publication.
+    EditSession { host_unit: Id },
+    /// Create or reword a directive outside a session, extend its deadline.
+    EditDirective,
+    /// Report progress on a directive or move its status.
+    UpdateDirective { lead_unit: Option<Id> },
+    /// Create a petition outside a session.
+    CreatePetition { area_unit: Option<Id> },
+    /// Assign, answer, resolve, reject or reopen a petition.
+    UpdatePetition { responsible_unit: Option<Id> },
+    /// Create targets and measurements; amend a plan.
+    EditTarget { unit: Id },
+    /// Add or change people, positions and documents.
+    EditReference,
+}
+
+impl Actor {
+    fn in_scope(&self, unit: Id) -> bool {
+        self.scope.contains(&unit)
+    }
+
+    fn in_scope_opt(&self, unit: Option<Id>) -> bool {
+        unit.is_some_and(|u| self.in_scope(u))
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        use Action as A;
+        use Role as R;
+        match (self.role, action) {
+            (R::Admin, _) => true,
+            (_, A::ReadInternal) => true,
+            (_, A::ManageUsers | A::ManageUnits) => false,
+
+            (R::Leader, A::UpdatePetition { .. }) => false,
+            (R::Leader, _) => true,
+
+            (R::Officer, A::UpdatePetition { responsible_unit }) => self.in_scope_opt(responsible_unit),
+            (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
+            (R::Officer, _) => false,
+
+            (R::Clerk, A::RecordSession { host_unit } | A::EditSession { host_unit }) => self.in_scope(host_unit),
+            (R::Clerk, A::EditTarget { unit }) => self.in_scope(unit),
+            (R::Clerk, A::CreatePetition { area_unit }) => area_unit.is_none_or(|u| self.in_scope(u)),
+            (R::Clerk, A::EditReference) => true,
+            (R::Clerk, _) => false,
+        }
+    }
+}
+
+/// Anonymous visitors may do nothing but read what is published.
+pub fn allowed(actor: Option<&Actor>, action: Action) -> bool {
+    actor.is_some_and(|a| a.can(action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor { user_id: 1, role, scope: vec![10, 11] }
+    }
+
+    #[test]
+    fn permission_matrix() {
+        use Action as A;
+        let out = 99;
+        // (action, admin, leader, officer, clerk)
+        let table = [
+            (A::ReadInternal, true, true, true, true),
+            (A::ManageUsers, true, false, false, false),
+            (A::ManageUnits, true, false, false, false),
+            (A::RecordSession { host_unit: 11 }, true, true, false, true),
+            (A::RecordSession { host_unit: out }, true, true, false, false),
+            (A::EditSession { host_unit: 10 }, true, true, false, true),
+            (A::EditSession { host_unit: out }, true, true, false, false),
+            (A::EditDirective, true, true, false, false),
+            (A::UpdateDirective { lead_unit: Some(11) }, true, true, true, false),
+            (A::UpdateDirective { lead_unit: Some(out) }, true, true, false, false),
+            (A::UpdateDirective { lead_unit: None }, true, true, false, false),
+            (A::CreatePetition { area_unit: Some(10) }, true, true, false, true),
+            (A::CreatePetition { area_unit: Some(out) }, true, true, false, false),
+            (A::UpdatePetition { responsible_unit: Some(10) }, true, false, true, false),
+            (A::UpdatePetition { responsible_unit: Some(out) }, true, false, false, false),
+            (A::EditTarget { unit: 10 }, true, true, false, true),
+            (A::EditTarget { unit: out }, true, true, false, false),
+            (A::EditReference, true, true, false, true),
+        ];
+        for (action, admin, leader, officer, clerk) in table {
+            for (role, want) in [(Role::Admin, admin), (Role::Leader, leader), (Role::Officer, officer), (Role::Clerk, clerk)] {
+                assert_eq!(actor(role).can(action), want, "{role:?} {action:?}");
+            }
+            assert!(!allowed(None, action), "anonymous {action:?}");
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Users, API tokens, web sessions and login throttling. Sessions and failure counters live in
+//! the database so that every app node on one PostgreSQL sees the same ones.
+
+use dondoc_domain::{Id, Role, User};
+use sha2::{Digest, Sha256};
+
+use crate::sql::{flag, now_ms, on_constraint, stale_or_missing, Tx};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    login: String,
+    display_name: String,
+    role: String,
+    unit_id: Option<i64>,
+    active: i64,
+    version: i64,
+    password_hash: String,
+}
+
+const COLS: &str = "id, login, display_name, role, unit_id, active, version, password_hash";
+
+/// A user with the stored password hash, for the login check only.
+#[derive(Debug, Clone)]
+pub struct UserWithHash {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl TryFrom<Row> for UserWithHash {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(UserWithHash {
+            user: User {
+                id: r.id,
+                login: r.login,
+                display_name: r.display_name,
+                role: Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?,
+                unit_id: r.unit_id,
+                active: r.active != 0,
+                version: r.version,
+            },
+            password_hash: r.password_hash,
+        })
+    }
+}
+
+/// A web session as tower-sessions stores it: an opaque record and its expiry.
+#[derive(Debug, Clone)]
+pub struct StoredHttpSession {
+    pub id: String,
+    pub data: String,
+    pub expiry_ms: i64,
+}
+
+async fn user_in(tx: &mut Tx<'_>, id: Id) -> Result<User> {
+    let r: Option<Row> = sqlx::query_as(&format!("select {COLS} from users where id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    Ok(UserWithHash::try_from(r.ok_or(StoreError::NotFound)?)?.user)
+}
+
+/// API tokens are stored as their SHA-256: a leaked database does not leak usable tokens.
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Store {
+    pub async fn create_user(
+        &self,
+        who: Who,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: Role,
+        unit_id: Option<Id>,
+    ) -> Result<User> {
+        let mut tx = self.pool.begin().await?;
+        crate::sql::ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into users (login, display_name, password_hash, role, unit_id, active, version, created_at)
+             values ($1, $2, $3, $4, $5, 1, 1, $6) returning id",
+        )
+        .bind(login)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(unit_id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(on_constraint)?;
+        let user = user_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "user", id, "create", None, Some(&user)).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn user(&self, id: Id) -> Result<User> {
+        let mut tx = self.pool.begin().await?;
+        let u = user_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(u)
+    }
+
+    pub async fn user_by_login(&self, login: &str) -> Result<Option<UserWithHash>> {
+        let r: Option<Row> = sqlx::query_as(&format!("select {COLS} from users where login = $1"))
+            .bind(login.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        r.map(UserWithHash::try_from).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!("select {COLS} from users order by login")).fetch_all(&self.pool).await?;
+        rows.into_iter().map(|r| UserWithHash::try_from(r).map(|u| u.user)).collect()
+    }
+
+    pub async fn set_password(&self, who: Who, id: Id, password_hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let before = user_in(&mut tx, id).await?;
+        sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        // A new password ends every open web session of the user.
+        sqlx::query("delete from http_sessions where data like $1").bind(format!("%\"user_id\":{id},%")).execute(&mut *tx).await?;
+        audit::record(&mut tx, who, "user", id, "password", Some(&before), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_user_active(&self, who: Who, id: Id, version: i64, active: bool) -> Result<User> {
+        let mut tx = self.pool.begin().await?;
+        let before = user_in(&mut tx, id).await?;
+        let n = sqlx::query("update users set active = $1, version = version + 1 where id = $2 and version = $3")
+            .bind(flag(active))
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "users", id).await);
+        }
+        let after = user_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "user", id, if active { "activate" } else { "deactivate" }, Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Stores a new API token (its digest) for a user.
+    pub async fn create_token(&self, who: Who, user_id: Id, name: &str, token: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        user_in(&mut tx, user_id).await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into api_tokens (user_id, name, token_hash, created_at) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_digest(token))
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = serde_json::json!({ "token_id": id, "name": name });
+        audit::record(&mut tx, who, "user", user_id, "create_token", None, Some(&after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The active user a bearer token belongs to.
+    pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "select u.id from api_tokens t join users u on u.id = t.user_id where t.token_hash = $1 and u.active = 1",
+        )
+        .bind(token_digest(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => Ok(Some(self.user(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    // Web sessions.
+
+    pub async fn http_session_load(&self, id: &str) -> Result<Option<StoredHttpSession>> {
+        let r: Option<(String, String, i64)> =
+            sqlx::query_as("select id, data, expiry_ms from http_sessions where id = $1 and expiry_ms > $2")
+                .bind(id)
+                .bind(now_ms())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(r.map(|(id, data, expiry_ms)| StoredHttpSession { id, data, expiry_ms }))
+    }
+
+    /// Inserts a session; false when the id is taken (the caller draws another).
+    pub async fn http_session_create(&self, s: &StoredHttpSession) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let n: i64 = sqlx::query_scalar("select count(*) from http_sessions where id = $1").bind(&s.id).fetch_one(&mut *tx).await?;
+        if n > 0 {
+            return Ok(false);
+        }
+        sqlx::query("insert into http_sessions (id, data, expiry_ms) values ($1, $2, $3)")
+            .bind(&s.id)
+            .bind(&s.data)
+            .bind(s.expiry_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn http_session_save(&self, s: &StoredHttpSession) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("update http_sessions set data = $1, expiry_ms = $2 where id = $3")
+            .bind(&s.data)
+            .bind(s.expiry_ms)
+            .bind(&s.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            sqlx::query("insert into http_sessions (id, data, expiry_ms) values ($1, $2, $3)")
+                .bind(&s.id)
+                .bind(&s.data)
+                .bind(s.expiry_ms)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn http_session_delete(&self, id: &str) -> Result<()> {
+        sqlx::query("delete from http_sessions where id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn http_sessions_purge(&self) -> Result<u64> {
+        Ok(sqlx::query("delete from http_sessions where expiry_ms <= $1").bind(now_ms()).execute(&self.pool).await?.rows_affected())
+    }
+
+    // Login throttling: failures per key ("login:<name>", "addr:<ip>") within a window.
+
+    pub async fn record_login_failure(&self, key: &str) -> Result<()> {
+        sqlx::query("insert into login_failures (key, at) values ($1, $2)").bind(key).bind(now_ms()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
+            .bind(key)
+            .bind(since_ms)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("delete from login_failures where key = $1").bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+}

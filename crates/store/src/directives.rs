@@ -1,0 +1,315 @@
+//! Directives (nhiệm vụ, kết luận chỉ đạo): lead and coordinating units, deadline and its
+//! extensions, progress reports. Overdue and done-late are derived from dates when read.
+
+use dondoc_domain::directive::{timeliness, Timeliness, DUE_SOON_DAYS};
+use dondoc_domain::input::{NewDirective, NewExtension, NewProgress};
+use dondoc_domain::{Directive, DirectiveStatus, Extension, Id, ProgressReport};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::{Deserialize, Serialize};
+
+use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing, ts, Arg, Page, Tx, Where};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DirectiveFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub lead_unit_id: Option<Id>,
+    pub session_id: Option<Id>,
+    /// `overdue`: open with a deadline before today; `due_soon`: open, due within 14 days.
+    pub due: Option<String>,
+    #[serde(skip)]
+    pub published_only: bool,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectiveView {
+    #[serde(flatten)]
+    pub directive: Directive,
+    pub lead_name: Option<String>,
+    pub coordinating_names: Vec<String>,
+    pub session_title: Option<String>,
+    pub timeliness: Timeliness,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    session_id: Option<i64>,
+    text: String,
+    issued_by_person_id: Option<i64>,
+    lead_unit_id: Option<i64>,
+    deadline: Option<String>,
+    deadline_text: Option<String>,
+    status: String,
+    done_on: Option<String>,
+    progress_percent: i64,
+    version: i64,
+    lead_name: Option<String>,
+    session_title: Option<String>,
+}
+
+const SELECT: &str = "select dv.id, dv.session_id, dv.text, dv.issued_by_person_id, dv.lead_unit_id, dv.deadline, dv.deadline_text,
+    dv.status, dv.done_on, dv.progress_percent, dv.version, u.name as lead_name, s.title as session_title
+    from directives dv left join units u on u.id = dv.lead_unit_id left join sessions s on s.id = dv.session_id";
+
+async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
+    let coordinating: Vec<(i64, String)> = sqlx::query_as(
+        "select u.id, u.name from directive_units du join units u on u.id = du.unit_id where du.directive_id = $1 order by u.name_key",
+    )
+    .bind(r.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let status = DirectiveStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?;
+    let deadline = opd(r.deadline)?;
+    let done_on = opd(r.done_on)?;
+    Ok(DirectiveView {
+        directive: Directive {
+            id: r.id,
+            session_id: r.session_id,
+            text: r.text,
+            issued_by_person_id: r.issued_by_person_id,
+            lead_unit_id: r.lead_unit_id,
+            coordinating_unit_ids: coordinating.iter().map(|(id, _)| *id).collect(),
+            deadline,
+            deadline_text: r.deadline_text,
+            status,
+            done_on,
+            progress_percent: r.progress_percent,
+            version: r.version,
+        },
+        lead_name: r.lead_name,
+        coordinating_names: coordinating.into_iter().map(|(_, n)| n).collect(),
+        session_title: r.session_title,
+        timeliness: timeliness(status, deadline, done_on, today),
+    })
+}
+
+async fn get_in(tx: &mut Tx<'_>, id: Id, today: Date) -> Result<DirectiveView> {
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where dv.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    view(tx, r.ok_or(StoreError::NotFound)?, today).await
+}
+
+pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Result<Id> {
+    ensure_exists(tx, "sessions", new.session_id, "session_id").await?;
+    ensure_exists(tx, "people", new.issued_by_person_id, "issued_by_person_id").await?;
+    ensure_exists(tx, "units", new.lead_unit_id, "lead_unit_id").await?;
+    for u in &new.coordinating_unit_ids {
+        ensure_exists(tx, "units", Some(*u), "coordinating_unit_ids").await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into directives (session_id, text, text_key, issued_by_person_id, lead_unit_id, deadline, deadline_text, status,
+         progress_percent, version, created_at) values ($1, $2, $3, $4, $5, $6, $7, 'assigned', 0, 1, $8) returning id",
+    )
+    .bind(new.session_id)
+    .bind(&new.text)
+    .bind(key(&new.text))
+    .bind(new.issued_by_person_id)
+    .bind(new.lead_unit_id)
+    .bind(od(new.deadline))
+    .bind(&new.deadline_text)
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?;
+    for u in &new.coordinating_unit_ids {
+        sqlx::query("insert into directive_units (directive_id, unit_id) values ($1, $2)").bind(id).bind(*u).execute(&mut **tx).await?;
+    }
+    Ok(id)
+}
+
+impl Store {
+    pub async fn directives(&self, f: &DirectiveFilter, today: Date) -> Result<Page<DirectiveView>> {
+        let (limit, offset) = clamp_page(f.limit, f.offset);
+        let mut w = Where::new();
+        w.search("dv.text_key", f.q.as_deref());
+        if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+            w.and("dv.status = ?", [Arg::S(s.to_string())]);
+        }
+        if let Some(u) = f.lead_unit_id {
+            w.and("dv.lead_unit_id = ?", [Arg::I(u)]);
+        }
+        if let Some(s) = f.session_id {
+            w.and("dv.session_id = ?", [Arg::I(s)]);
+        }
+        match f.due.as_deref() {
+            Some("overdue") => {
+                w.and("dv.status in ('assigned', 'in_progress') and dv.deadline < ?", [Arg::S(d(today))]);
+            }
+            Some("due_soon") => {
+                let until = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
+                w.and("dv.status in ('assigned', 'in_progress') and dv.deadline >= ? and dv.deadline <= ?", [
+                    Arg::S(d(today)),
+                    Arg::S(d(until)),
+                ]);
+            }
+            _ => {}
+        }
+        if f.published_only {
+            w.and("exists (select 1 from sessions ps where ps.id = dv.session_id and ps.published = 1)", []);
+        }
+        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from directives dv{}", w.sql())), &w.args)
+            .fetch_one(&self.pool)
+            .await?;
+        let n = w.next();
+        let sql = format!(
+            "{SELECT}{} order by case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id limit ${n} offset ${}",
+            w.sql(),
+            n + 1
+        );
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let mut tx = self.pool.begin().await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            items.push(view(&mut tx, r, today).await?);
+        }
+        tx.commit().await?;
+        Ok(Page { items, total, limit, offset })
+    }
+
+    pub async fn directive(&self, id: Id, today: Date) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let v = get_in(&mut tx, id, today).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    pub async fn create_directive(&self, who: Who, new: &NewDirective, today: Date) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_directive(&mut tx, new).await?;
+        let v = get_in(&mut tx, id, today).await?;
+        audit::record(&mut tx, who, "directive", id, "create", None, Some(&v.directive)).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Moves a directive to `status` (already checked by the domain). `done_on` is set when it
+    /// becomes done and cleared when it is reopened.
+    pub async fn transition_directive(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        from: DirectiveStatus,
+        status: DirectiveStatus,
+        done_on: Option<Date>,
+        today: Date,
+    ) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id, today).await?;
+        let done_on = (status == DirectiveStatus::Done).then(|| done_on.unwrap_or(today));
+        let n = sqlx::query(
+            "update directives set status = $1, done_on = $2,
+             progress_percent = case when $3 = 1 then 100 else progress_percent end, version = version + 1
+             where id = $4 and version = $5 and status = $6",
+        )
+        .bind(status.as_str())
+        .bind(od(done_on))
+        .bind(i64::from(status == DirectiveStatus::Done))
+        .bind(id)
+        .bind(version)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "directives", id).await);
+        }
+        let after = get_in(&mut tx, id, today).await?;
+        audit::record(&mut tx, who, "directive", id, status.as_str(), Some(&before.directive), Some(&after.directive)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records progress; an assigned directive becomes in progress.
+    pub async fn add_progress(&self, who: Who, id: Id, p: &NewProgress, today: Date) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id, today).await?;
+        if !before.directive.status.is_open() {
+            return Err(StoreError::Invalid(dondoc_domain::Invalid::one("status", dondoc_domain::FieldCode::Forbidden)));
+        }
+        let at = now_ms();
+        sqlx::query("insert into progress_reports (directive_id, date, percent, text, user_id, at) values ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(d(p.date))
+            .bind(p.percent)
+            .bind(&p.text)
+            .bind(who.user_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "update directives set progress_percent = $1, status = case when status = 'assigned' then 'in_progress' else status end,
+             version = version + 1 where id = $2",
+        )
+        .bind(p.percent)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let after = get_in(&mut tx, id, today).await?;
+        audit::record(&mut tx, who, "directive", id, "progress", Some(&before.directive), Some(&after.directive)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Extends the deadline: the extension keeps the old date, the new one, the reason and who approved it.
+    pub async fn extend_directive(&self, who: Who, id: Id, e: &NewExtension, today: Date) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id, today).await?;
+        let n = sqlx::query("update directives set deadline = $1, version = version + 1 where id = $2 and version = $3")
+            .bind(d(e.new_deadline))
+            .bind(id)
+            .bind(e.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "directives", id).await);
+        }
+        sqlx::query(
+            "insert into extensions (directive_id, old_deadline, new_deadline, reason, approved_by, at) values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(od(before.directive.deadline))
+        .bind(d(e.new_deadline))
+        .bind(&e.reason)
+        .bind(who.user_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let after = get_in(&mut tx, id, today).await?;
+        audit::record(&mut tx, who, "directive", id, "extend", Some(&before.directive), Some(&after.directive)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn progress_reports(&self, id: Id) -> Result<Vec<ProgressReport>> {
+        let rows: Vec<(i64, i64, String, i64, String, Option<i64>)> = sqlx::query_as(
+            "select id, directive_id, date, percent, text, user_id from progress_reports where directive_id = $1 order by date, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, directive_id, date, percent, text, user_id)| {
+                Ok(ProgressReport { id, directive_id, date: pd(&date)?, percent, text, user_id })
+            })
+            .collect()
+    }
+
+    pub async fn extensions(&self, id: Id) -> Result<Vec<Extension>> {
+        let rows: Vec<(i64, i64, Option<String>, String, String, Option<i64>, i64)> = sqlx::query_as(
+            "select id, directive_id, old_deadline, new_deadline, reason, approved_by, at from extensions where directive_id = $1 order by at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, directive_id, old, new, reason, approved_by, at)| {
+                Ok(Extension { id, directive_id, old_deadline: opd(old)?, new_deadline: pd(&new)?, reason, approved_by, at: ts(at) })
+            })
+            .collect()
+    }
+}

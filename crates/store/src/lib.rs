@@ -1,0 +1,176 @@
+//! dondoc's storage: the schema, its migrations and every query, for SQLite and PostgreSQL
+//! through one code path (sqlx's Any driver and portable SQL).
+//!
+//! Architecture invariant: this is the only crate that contains SQL. It enforces what must hold
+//! under concurrency (versions, uniqueness, one transaction per change, an audit event per
+//! change); the domain decides what is allowed.
+
+mod audit;
+mod auth;
+mod directives;
+mod petitions;
+mod reference;
+mod sessions;
+mod sql;
+mod targets;
+mod units;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use dondoc_domain::{FieldCode, Invalid};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use auth::{StoredHttpSession, UserWithHash};
+pub use directives::{DirectiveFilter, DirectiveView};
+pub use petitions::{PetitionFilter, PetitionView};
+pub use sessions::{SessionFilter, SessionView};
+pub use sql::Page;
+pub use petitions::PetitionChange;
+pub use targets::{MeasurementView, TargetFilter, TargetView};
+pub use auth::token_digest;
+pub use units::UnitNode;
+
+/// Which database a store talks to; chosen at run time from the URL scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL (expected sqlite: or postgres:)")
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The record changed since the caller read it (its version moved on).
+    #[error("the record was changed by someone else")]
+    Conflict,
+    /// A unique constraint refused the write; the field it guards.
+    #[error("duplicate value for {0}")]
+    Duplicate(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    pub(crate) fn unknown(field: &'static str) -> Self {
+        StoreError::Invalid(Invalid::one(field, FieldCode::UnknownReference))
+    }
+}
+
+/// Who makes a change, for the audit trail.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Who {
+    pub user_id: Option<i64>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created when missing
+    /// and opened in WAL mode with foreign keys on and a busy timeout.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("parsing the database URL")?;
+        let max = match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = normal;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("connecting to the {} database", backend.name()))?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Runs the migrations of this backend that have not run yet.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.context("running database migrations")?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// SQLite only: a consistent copy of the live database in `path` (`vacuum into`).
+    pub async fn backup_to(&self, path: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(self.backend == Backend::Sqlite, "online backup is for SQLite; use pg_dump for PostgreSQL");
+        anyhow::ensure!(!std::path::Path::new(path).exists(), "{path} exists already; choose a new file name");
+        sqlx::query("vacuum into $1").bind(path).execute(&self.pool).await.context("writing the backup")?;
+        Ok(())
+    }
+
+    /// Runs one administrative statement outside the query modules (`create database …` in
+    /// the test harness).
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
+    /// True once any unit exists (used to decide whether to load the demo).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("select count(*) from units").fetch_one(&self.pool).await?;
+        Ok(n == 0)
+    }
+}

@@ -1,0 +1,288 @@
+//! Petitions (kiến nghị) and their raisings. "Raised N times" is counted from raisings, never
+//! stored; raising a closed petition again reopens it.
+
+use dondoc_domain::input::{NewPetition, NewRaising};
+use dondoc_domain::petition::PetitionAction;
+use dondoc_domain::{Id, Petition, PetitionStatus, Raising};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing, Arg, Page, Tx, Where};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PetitionFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    /// Only petitions someone still has to act on.
+    #[serde(default)]
+    pub open: Option<bool>,
+    pub responsible_unit_id: Option<Id>,
+    pub area_unit_id: Option<Id>,
+    pub session_id: Option<Id>,
+    #[serde(skip)]
+    pub published_only: bool,
+    /// `recent` (default), `raised` (most raised first), `due`.
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PetitionView {
+    #[serde(flatten)]
+    pub petition: Petition,
+    pub area_name: Option<String>,
+    pub responsible_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    title: String,
+    text: String,
+    category: Option<String>,
+    area_unit_id: Option<i64>,
+    raised_by: Option<String>,
+    responsible_unit_id: Option<i64>,
+    due_on: Option<String>,
+    answer: Option<String>,
+    reject_reason: Option<String>,
+    status: String,
+    version: i64,
+    raised_count: i64,
+    area_name: Option<String>,
+    responsible_name: Option<String>,
+}
+
+const SELECT: &str = "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
+    p.answer, p.reject_reason, p.status, p.version,
+    (select count(*) from raisings r where r.petition_id = p.id) as raised_count,
+    a.name as area_name, ru.name as responsible_name
+    from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id";
+
+/// A petition is public once it was raised at a published session.
+const PUBLISHED: &str =
+    "exists (select 1 from raisings r join sessions s on s.id = r.session_id where r.petition_id = p.id and s.published = 1)";
+
+impl TryFrom<Row> for PetitionView {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(PetitionView {
+            petition: Petition {
+                id: r.id,
+                title: r.title,
+                text: r.text,
+                category: r.category,
+                area_unit_id: r.area_unit_id,
+                raised_by: r.raised_by,
+                responsible_unit_id: r.responsible_unit_id,
+                due_on: opd(r.due_on)?,
+                answer: r.answer,
+                reject_reason: r.reject_reason,
+                status: PetitionStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
+                raised_count: r.raised_count,
+                version: r.version,
+            },
+            area_name: r.area_name,
+            responsible_name: r.responsible_name,
+        })
+    }
+}
+
+async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where p.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    r.ok_or(StoreError::NotFound)?.try_into()
+}
+
+async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Result<Id> {
+    ensure_exists(tx, "sessions", r.session_id, "session_id").await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into raisings (petition_id, session_id, date, raised_by, created_at) values ($1, $2, $3, $4, $5) returning id",
+    )
+    .bind(petition_id)
+    .bind(r.session_id)
+    .bind(d(r.date))
+    .bind(&r.raised_by)
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The fields a transition may set besides the status.
+#[derive(Debug, Clone, Default)]
+pub struct PetitionChange {
+    pub responsible_unit_id: Option<Id>,
+    pub due_on: Option<Date>,
+    pub answer: Option<String>,
+    pub reject_reason: Option<String>,
+}
+
+impl Store {
+    pub async fn petitions(&self, f: &PetitionFilter) -> Result<Page<PetitionView>> {
+        let (limit, offset) = clamp_page(f.limit, f.offset);
+        let mut w = Where::new();
+        w.search("p.text_key", f.q.as_deref());
+        if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+            w.and("p.status = ?", [Arg::S(s.to_string())]);
+        }
+        if f.open == Some(true) {
+            w.and("p.status not in ('resolved', 'rejected')", []);
+        }
+        if let Some(u) = f.responsible_unit_id {
+            w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
+        }
+        if let Some(u) = f.area_unit_id {
+            w.and("p.area_unit_id = ?", [Arg::I(u)]);
+        }
+        if let Some(s) = f.session_id {
+            w.and("exists (select 1 from raisings r where r.petition_id = p.id and r.session_id = ?)", [Arg::I(s)]);
+        }
+        if f.published_only {
+            w.and(PUBLISHED, []);
+        }
+        let order = match f.sort.as_deref() {
+            Some("raised") => "raised_count desc, p.id desc",
+            Some("due") => "case when p.due_on is null then 1 else 0 end, p.due_on, p.id",
+            _ => "p.id desc",
+        };
+        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from petitions p{}", w.sql())), &w.args)
+            .fetch_one(&self.pool)
+            .await?;
+        let n = w.next();
+        let sql = format!("{SELECT}{} order by {order} limit ${n} offset ${}", w.sql(), n + 1);
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        Ok(Page { items: rows.into_iter().map(PetitionView::try_from).collect::<Result<_>>()?, total, limit, offset })
+    }
+
+    pub async fn petition(&self, id: Id) -> Result<PetitionView> {
+        let mut tx = self.pool.begin().await?;
+        let p = get_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Whether anonymous visitors may see this petition.
+    pub async fn petition_is_published(&self, id: Id) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from petitions p where p.id = $1 and {PUBLISHED}"))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Creates a petition with its first raising, in one transaction.
+    pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
+        let mut tx = self.pool.begin().await?;
+        ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
+        ensure_exists(&mut tx, "units", new.responsible_unit_id, "responsible_unit_id").await?;
+        let status = if new.responsible_unit_id.is_some() { PetitionStatus::Assigned } else { PetitionStatus::Received };
+        let id: i64 = sqlx::query_scalar(
+            "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
+        )
+        .bind(&new.title)
+        .bind(&new.text)
+        .bind(key(&new.text))
+        .bind(&new.category)
+        .bind(new.area_unit_id)
+        .bind(&new.raised_by)
+        .bind(new.responsible_unit_id)
+        .bind(od(new.due_on))
+        .bind(status.as_str())
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let raising = NewRaising { session_id: new.session_id, date: new.raised_on, raised_by: new.raised_by.clone() };
+        insert_raising(&mut tx, id, &raising).await?;
+        let p = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "petition", id, "create", None, Some(&p.petition)).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Records that a petition was raised again; a closed one is reopened.
+    pub async fn add_raising(&self, who: Who, petition_id: Id, r: &NewRaising) -> Result<PetitionView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, petition_id).await?;
+        insert_raising(&mut tx, petition_id, r).await?;
+        let status = before.petition.status;
+        if !status.is_open() || status == PetitionStatus::Answered {
+            if let Some(next) = status.after(PetitionAction::Reopen) {
+                sqlx::query("update petitions set status = $1, version = version + 1 where id = $2")
+                    .bind(next.as_str())
+                    .bind(petition_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        } else {
+            sqlx::query("update petitions set version = version + 1 where id = $1").bind(petition_id).execute(&mut *tx).await?;
+        }
+        let after = get_in(&mut tx, petition_id).await?;
+        audit::record(&mut tx, who, "petition", petition_id, "raise", Some(&before.petition), Some(&after.petition)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves a petition to `status` (already checked by the domain) with the fields it sets.
+    pub async fn transition_petition(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        from: PetitionStatus,
+        status: PetitionStatus,
+        change: &PetitionChange,
+    ) -> Result<PetitionView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id).await?;
+        ensure_exists(&mut tx, "units", change.responsible_unit_id, "responsible_unit_id").await?;
+        let n = sqlx::query(
+            "update petitions set status = $1, responsible_unit_id = coalesce($2, responsible_unit_id), due_on = coalesce($3, due_on),
+             answer = coalesce($4, answer), reject_reason = $5, version = version + 1
+             where id = $6 and version = $7 and status = $8",
+        )
+        .bind(status.as_str())
+        .bind(change.responsible_unit_id)
+        .bind(od(change.due_on))
+        .bind(&change.answer)
+        .bind(&change.reject_reason)
+        .bind(id)
+        .bind(version)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "petitions", id).await);
+        }
+        let after = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "petition", id, status.as_str(), Some(&before.petition), Some(&after.petition)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Every raising of a petition with the title of its session, oldest first.
+    pub async fn raisings(&self, petition_id: Id) -> Result<Vec<(Raising, Option<String>)>> {
+        let rows: Vec<(i64, i64, Option<i64>, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "select r.id, r.petition_id, r.session_id, r.date, r.raised_by, s.title from raisings r
+             left join sessions s on s.id = r.session_id where r.petition_id = $1 order by r.date, r.id",
+        )
+        .bind(petition_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, petition_id, session_id, date, raised_by, title)| {
+                Ok((Raising { id, petition_id, session_id, date: pd(&date)?, raised_by }, title))
+            })
+            .collect()
+    }
+
+    /// Open petitions counted by status, for the dashboard.
+    pub async fn petition_counts(&self) -> Result<Vec<(PetitionStatus, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("select status, count(*) from petitions group by status order by status").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().filter_map(|(s, n)| PetitionStatus::parse(&s).map(|s| (s, n))).collect())
+    }
+}

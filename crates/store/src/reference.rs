@@ -1,0 +1,202 @@
+//! People with their positions, and the documents sessions refer to.
+
+use dondoc_domain::input::{NewDocument, NewPerson};
+use dondoc_domain::{Document, Id, Person, Position};
+
+use crate::sql::{bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, Page, Tx, Where};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    name: String,
+    version: i64,
+}
+
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Self {
+        Person { id: r.id, name: r.name, version: r.version }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PositionRow {
+    id: i64,
+    person_id: i64,
+    unit_id: Option<i64>,
+    title: String,
+    from_date: Option<String>,
+    to_date: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    id: i64,
+    kind: String,
+    number: Option<String>,
+    date: Option<String>,
+    issuer: Option<String>,
+    subject: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<DocumentRow> for Document {
+    type Error = StoreError;
+    fn try_from(r: DocumentRow) -> Result<Self> {
+        Ok(Document {
+            id: r.id,
+            kind: r.kind,
+            number: r.number,
+            date: opd(r.date)?,
+            issuer: r.issuer,
+            subject: r.subject,
+            version: r.version,
+        })
+    }
+}
+
+async fn person_in(tx: &mut Tx<'_>, id: Id) -> Result<Person> {
+    let r: Option<PersonRow> =
+        sqlx::query_as("select id, name, version from people where id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    Ok(r.ok_or(StoreError::NotFound)?.into())
+}
+
+async fn document_in(tx: &mut Tx<'_>, id: Id) -> Result<Document> {
+    let r: Option<DocumentRow> =
+        sqlx::query_as("select id, kind, number, date, issuer, subject, version from documents where id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    r.ok_or(StoreError::NotFound)?.try_into()
+}
+
+impl Store {
+    pub async fn people(&self, q: Option<&str>, limit: Option<i64>, offset: Option<i64>) -> Result<Page<Person>> {
+        let (limit, offset) = clamp_page(limit, offset);
+        let mut w = Where::new();
+        w.search("name_key", q);
+        let total: i64 =
+            bind_scalar(sqlx::query_scalar(&format!("select count(*) from people{}", w.sql())), &w.args).fetch_one(&self.pool).await?;
+        let n = w.next();
+        let sql = format!("select id, name, version from people{} order by name_key, id limit ${n} offset ${}", w.sql(), n + 1);
+        let rows: Vec<PersonRow> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        Ok(Page { items: rows.into_iter().map(Person::from).collect(), total, limit, offset })
+    }
+
+    pub async fn person(&self, id: Id) -> Result<Person> {
+        let mut tx = self.pool.begin().await?;
+        let p = person_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    pub async fn person_by_name(&self, name: &str) -> Result<Option<Person>> {
+        let r: Option<PersonRow> = sqlx::query_as("select id, name, version from people where name_key = $1 order by id limit 1")
+            .bind(key(name))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(Person::from))
+    }
+
+    /// Creates a person and, when given, their first position.
+    pub async fn create_person(&self, who: Who, new: &NewPerson) -> Result<Person> {
+        let mut tx = self.pool.begin().await?;
+        ensure_exists(&mut tx, "units", new.unit_id, "unit_id").await?;
+        let id: i64 =
+            sqlx::query_scalar("insert into people (name, name_key, version, created_at) values ($1, $2, 1, $3) returning id")
+                .bind(&new.name)
+                .bind(key(&new.name))
+                .bind(now_ms())
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(title) = &new.title {
+            sqlx::query("insert into positions (person_id, unit_id, title, from_date) values ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(new.unit_id)
+                .bind(title)
+                .bind(od(new.from))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let person = person_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "person", id, "create", None, Some(&person)).await?;
+        tx.commit().await?;
+        Ok(person)
+    }
+
+    pub async fn add_position(&self, who: Who, person_id: Id, title: &str, unit_id: Option<Id>) -> Result<Position> {
+        let mut tx = self.pool.begin().await?;
+        person_in(&mut tx, person_id).await?;
+        ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
+        let id: i64 = sqlx::query_scalar("insert into positions (person_id, unit_id, title) values ($1, $2, $3) returning id")
+            .bind(person_id)
+            .bind(unit_id)
+            .bind(title)
+            .fetch_one(&mut *tx)
+            .await?;
+        let pos = Position { id, person_id, unit_id, title: title.to_string(), from: None, to: None };
+        audit::record(&mut tx, who, "person", person_id, "add_position", None, Some(&pos)).await?;
+        tx.commit().await?;
+        Ok(pos)
+    }
+
+    pub async fn positions(&self, person_id: Id) -> Result<Vec<Position>> {
+        let rows: Vec<PositionRow> = sqlx::query_as(
+            "select id, person_id, unit_id, title, from_date, to_date from positions where person_id = $1 order by id",
+        )
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Position {
+                    id: r.id,
+                    person_id: r.person_id,
+                    unit_id: r.unit_id,
+                    title: r.title,
+                    from: opd(r.from_date)?,
+                    to: opd(r.to_date)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn documents(&self, limit: Option<i64>, offset: Option<i64>) -> Result<Page<Document>> {
+        let (limit, offset) = clamp_page(limit, offset);
+        let total: i64 = sqlx::query_scalar("select count(*) from documents").fetch_one(&self.pool).await?;
+        let rows: Vec<DocumentRow> = sqlx::query_as(
+            "select id, kind, number, date, issuer, subject, version from documents order by date desc, id desc limit $1 offset $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page { items: rows.into_iter().map(Document::try_from).collect::<Result<_>>()?, total, limit, offset })
+    }
+
+    pub async fn document(&self, id: Id) -> Result<Document> {
+        let mut tx = self.pool.begin().await?;
+        let doc = document_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+
+    pub async fn create_document(&self, who: Who, new: &NewDocument) -> Result<Document> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into documents (kind, number, date, issuer, subject, version, created_at) values ($1, $2, $3, $4, $5, 1, $6) returning id",
+        )
+        .bind(&new.kind)
+        .bind(&new.number)
+        .bind(od(new.date))
+        .bind(&new.issuer)
+        .bind(&new.subject)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let doc = document_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "document", id, "create", None, Some(&doc)).await?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+}

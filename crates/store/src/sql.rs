@@ -1,0 +1,179 @@
+//! Small helpers shared by the query modules: conversions between domain values and the
+//! portable column encodings, a dynamic WHERE builder with `$n` placeholders, and paging.
+
+use dondoc_domain::Id;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::any::AnyArguments;
+use sqlx::query::{QueryAs, QueryScalar};
+use sqlx::{Any, Transaction};
+
+use crate::{Result, StoreError};
+
+pub(crate) type Tx<'a> = Transaction<'a, Any>;
+
+pub(crate) fn now_ms() -> i64 {
+    Timestamp::now().as_millisecond()
+}
+
+pub(crate) fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub(crate) fn d(date: Date) -> String {
+    date.to_string()
+}
+
+pub(crate) fn od(date: Option<Date>) -> Option<String> {
+    date.map(d)
+}
+
+pub(crate) fn pd(s: &str) -> Result<Date> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
+}
+
+pub(crate) fn opd(s: Option<String>) -> Result<Option<Date>> {
+    s.as_deref().map(pd).transpose()
+}
+
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+pub(crate) fn key(s: &str) -> String {
+    dondoc_text::fold(s)
+}
+
+/// A page of a list and the number of rows the filter matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A bound value of a dynamic query.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    I(i64),
+    S(String),
+}
+
+/// Builds `where a = $1 and b like $2 …` with its arguments, numbering placeholders as
+/// PostgreSQL wants them (SQLite accepts the same `$n`).
+#[derive(Default)]
+pub(crate) struct Where {
+    parts: Vec<String>,
+    pub(crate) args: Vec<Arg>,
+}
+
+impl Where {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a condition; each `?` in `cond` becomes the next `$n`, bound to the next of `args`.
+    pub(crate) fn and(&mut self, cond: &str, args: impl IntoIterator<Item = Arg>) -> &mut Self {
+        let mut out = String::new();
+        for ch in cond.chars() {
+            if ch == '?' {
+                out.push_str(&format!("${}", self.args.len() + 1 + out.matches('$').count()));
+            } else {
+                out.push(ch);
+            }
+        }
+        self.parts.push(out);
+        self.args.extend(args);
+        self
+    }
+
+    /// Words of a free-text query, each matched as a substring of the folded key column.
+    pub(crate) fn search(&mut self, column: &str, q: Option<&str>) -> &mut Self {
+        if let Some(q) = q {
+            for word in key(q).split(' ').filter(|w| !w.is_empty()).take(8) {
+                self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))]);
+            }
+        }
+        self
+    }
+
+    pub(crate) fn sql(&self) -> String {
+        if self.parts.is_empty() {
+            String::new()
+        } else {
+            format!(" where {}", self.parts.join(" and "))
+        }
+    }
+
+    pub(crate) fn next(&self) -> usize {
+        self.args.len() + 1
+    }
+}
+
+pub(crate) fn bind_as<'q, O>(
+    mut q: QueryAs<'q, Any, O, AnyArguments<'q>>,
+    args: &[Arg],
+) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::I(i) => q.bind(*i),
+            Arg::S(s) => q.bind(s.clone()),
+        };
+    }
+    q
+}
+
+pub(crate) fn bind_scalar<'q, O>(
+    mut q: QueryScalar<'q, Any, O, AnyArguments<'q>>,
+    args: &[Arg],
+) -> QueryScalar<'q, Any, O, AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::I(i) => q.bind(*i),
+            Arg::S(s) => q.bind(s.clone()),
+        };
+    }
+    q
+}
+
+/// Limits a page to something sensible whatever the caller asked.
+pub(crate) fn clamp_page(limit: Option<i64>, offset: Option<i64>) -> (i64, i64) {
+    (limit.unwrap_or(50).clamp(1, 500), offset.unwrap_or(0).clamp(0, 1_000_000_000))
+}
+
+/// Refuses a reference to a row that does not exist, naming the field that held it.
+pub(crate) async fn ensure_exists(tx: &mut Tx<'_>, table: &'static str, id: Option<Id>, field: &'static str) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
+    let sql = format!("select count(*) from {table} where id = $1");
+    let n: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut **tx).await?;
+    if n == 0 {
+        return Err(StoreError::unknown(field));
+    }
+    Ok(())
+}
+
+/// After an update guarded by `version = $n` touched no row: a conflict, or a missing row.
+pub(crate) async fn stale_or_missing(tx: &mut Tx<'_>, table: &'static str, id: Id) -> StoreError {
+    let sql = format!("select count(*) from {table} where id = $1");
+    match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_one(&mut **tx).await {
+        Ok(0) => StoreError::NotFound,
+        Ok(_) => StoreError::Conflict,
+        Err(e) => e.into(),
+    }
+}
+
+/// Maps a unique-constraint violation to the field it guards.
+pub(crate) fn on_constraint(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let msg = db.message();
+        if db.constraint() == Some("users_login_key") || msg.contains("users.login") {
+            return StoreError::Duplicate("login");
+        }
+        if db.constraint() == Some("participants_pk") || msg.contains("session_participants") {
+            return StoreError::Duplicate("person_id");
+        }
+    }
+    e.into()
+}

@@ -1,0 +1,359 @@
+//! Targets (chỉ tiêu), their measurements and plan amendments. The plan of an approved target
+//! changes only through `amend_target`, which keeps the old value, the new one and the reason.
+
+use dondoc_domain::input::{NewAmendment, NewMeasurement, NewTarget};
+use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
+use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target};
+use serde::{Deserialize, Serialize};
+
+use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, now_ms, pd, stale_or_missing, ts, Arg, Page, Tx, Where};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TargetFilter {
+    pub unit_id: Option<Id>,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// A target with its unit's name and where its latest measurement stands against the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    #[serde(flatten)]
+    pub target: Target,
+    pub unit_name: String,
+    pub latest: Option<Measurement>,
+    pub percent_of_plan: Option<f64>,
+}
+
+/// A measurement with the target it reports on, as a session page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasurementView {
+    #[serde(flatten)]
+    pub measurement: Measurement,
+    pub indicator: String,
+    pub measure: String,
+    pub plan_value: f64,
+    pub unit_name: String,
+    pub percent_of_plan: Option<f64>,
+}
+
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    unit_id: i64,
+    indicator: String,
+    measure: String,
+    period_from: String,
+    period_to: String,
+    plan_value: f64,
+    document_id: Option<i64>,
+    approved: i64,
+    version: i64,
+    unit_name: String,
+}
+
+const SELECT: &str = "select t.id, t.unit_id, t.indicator, t.measure, t.period_from, t.period_to, t.plan_value, t.document_id,
+    t.approved, t.version, u.name as unit_name from targets t join units u on u.id = t.unit_id";
+
+impl Row {
+    fn split(self) -> Result<(Target, String)> {
+        Ok((
+            Target {
+                id: self.id,
+                unit_id: self.unit_id,
+                indicator: self.indicator,
+                measure: self.measure,
+                period_from: pd(&self.period_from)?,
+                period_to: pd(&self.period_to)?,
+                plan_value: self.plan_value,
+                document_id: self.document_id,
+                approved: self.approved != 0,
+                version: self.version,
+            },
+            self.unit_name,
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MeasurementRow {
+    id: i64,
+    target_id: i64,
+    period_from: String,
+    period_to: String,
+    value: f64,
+    qualifier: String,
+    estimated: i64,
+    session_id: Option<i64>,
+    wording: Option<String>,
+}
+
+const MEASUREMENT_COLS: &str = "m.id, m.target_id, m.period_from, m.period_to, m.value, m.qualifier, m.estimated, m.session_id, m.wording";
+
+impl TryFrom<MeasurementRow> for Measurement {
+    type Error = StoreError;
+    fn try_from(r: MeasurementRow) -> Result<Self> {
+        Ok(Measurement {
+            id: r.id,
+            target_id: r.target_id,
+            period_from: pd(&r.period_from)?,
+            period_to: pd(&r.period_to)?,
+            value: r.value,
+            qualifier: Qualifier::parse(&r.qualifier).ok_or_else(|| StoreError::Corrupt(r.qualifier.clone()))?,
+            estimated: r.estimated != 0,
+            session_id: r.session_id,
+            wording: r.wording,
+        })
+    }
+}
+
+async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<(Target, String)> {
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where t.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    r.ok_or(StoreError::NotFound)?.split()
+}
+
+impl Store {
+    async fn view(&self, target: Target, unit_name: String) -> Result<TargetView> {
+        let latest = self.measurements(target.id).await?.pop();
+        let percent = latest.as_ref().and_then(|m| percent_of_plan(m.value, target.plan_value));
+        Ok(TargetView { target, unit_name, latest, percent_of_plan: percent })
+    }
+
+    pub async fn targets(&self, f: &TargetFilter) -> Result<Page<TargetView>> {
+        let (limit, offset) = clamp_page(f.limit, f.offset);
+        let mut w = Where::new();
+        if let Some(u) = f.unit_id {
+            w.and("t.unit_id = ?", [Arg::I(u)]);
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            w.and("lower(t.indicator) like ?", [Arg::S(format!("%{}%", q.trim().to_lowercase()))]);
+        }
+        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from targets t{}", w.sql())), &w.args)
+            .fetch_one(&self.pool)
+            .await?;
+        let n = w.next();
+        let sql = format!("{SELECT}{} order by t.period_to desc, t.id limit ${n} offset ${}", w.sql(), n + 1);
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (t, name) = r.split()?;
+            items.push(self.view(t, name).await?);
+        }
+        Ok(Page { items, total, limit, offset })
+    }
+
+    pub async fn target(&self, id: Id) -> Result<TargetView> {
+        let mut tx = self.pool.begin().await?;
+        let (t, name) = get_in(&mut tx, id).await?;
+        tx.commit().await?;
+        self.view(t, name).await
+    }
+
+    pub async fn create_target(&self, who: Who, new: &NewTarget) -> Result<Target> {
+        let mut tx = self.pool.begin().await?;
+        ensure_exists(&mut tx, "units", Some(new.unit_id), "unit_id").await?;
+        ensure_exists(&mut tx, "documents", new.document_id, "document_id").await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into targets (unit_id, indicator, measure, period_from, period_to, plan_value, document_id, approved, version, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) returning id",
+        )
+        .bind(new.unit_id)
+        .bind(&new.indicator)
+        .bind(&new.measure)
+        .bind(d(new.period_from))
+        .bind(d(new.period_to))
+        .bind(new.plan_value)
+        .bind(new.document_id)
+        .bind(flag(new.approved))
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let (t, _) = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "target", id, "create", None, Some(&t)).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Edits a target's description. An approved target's plan value is refused here: the
+    /// caller must amend it.
+    pub async fn update_target(&self, who: Who, id: Id, version: i64, new: &NewTarget) -> Result<Target> {
+        let mut tx = self.pool.begin().await?;
+        let (before, _) = get_in(&mut tx, id).await?;
+        check_plan_edit(&before, new.plan_value)?;
+        ensure_exists(&mut tx, "units", Some(new.unit_id), "unit_id").await?;
+        ensure_exists(&mut tx, "documents", new.document_id, "document_id").await?;
+        // Approval is one-way: an approved target stays approved.
+        let approved = before.approved || new.approved;
+        let n = sqlx::query(
+            "update targets set unit_id = $1, indicator = $2, measure = $3, period_from = $4, period_to = $5, plan_value = $6,
+             document_id = $7, approved = $8, version = version + 1 where id = $9 and version = $10",
+        )
+        .bind(new.unit_id)
+        .bind(&new.indicator)
+        .bind(&new.measure)
+        .bind(d(new.period_from))
+        .bind(d(new.period_to))
+        .bind(new.plan_value)
+        .bind(new.document_id)
+        .bind(flag(approved))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "targets", id).await);
+        }
+        let (after, _) = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "target", id, "update", Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes a plan value with a reason; the amendment and the audit event are written in
+    /// the same transaction as the new value.
+    pub async fn amend_target(&self, who: Who, id: Id, a: &NewAmendment) -> Result<Amendment> {
+        let mut tx = self.pool.begin().await?;
+        let (before, _) = get_in(&mut tx, id).await?;
+        check_amendment(&before, a.new_value, &a.reason)?;
+        let n = sqlx::query("update targets set plan_value = $1, version = version + 1 where id = $2 and version = $3")
+            .bind(a.new_value)
+            .bind(id)
+            .bind(a.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "targets", id).await);
+        }
+        let at = now_ms();
+        let aid: i64 = sqlx::query_scalar(
+            "insert into amendments (target_id, old_value, new_value, reason, user_id, at) values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(id)
+        .bind(before.plan_value)
+        .bind(a.new_value)
+        .bind(&a.reason)
+        .bind(who.user_id)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (after, _) = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "target", id, "amend", Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(Amendment {
+            id: aid,
+            target_id: id,
+            old_value: before.plan_value,
+            new_value: a.new_value,
+            reason: a.reason.clone(),
+            user_id: who.user_id,
+            at: ts(at),
+        })
+    }
+
+    pub async fn amendments(&self, target_id: Id) -> Result<Vec<Amendment>> {
+        let rows: Vec<(i64, i64, f64, f64, String, Option<i64>, i64)> = sqlx::query_as(
+            "select id, target_id, old_value, new_value, reason, user_id, at from amendments where target_id = $1 order by at, id",
+        )
+        .bind(target_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, target_id, old_value, new_value, reason, user_id, at)| Amendment {
+                id,
+                target_id,
+                old_value,
+                new_value,
+                reason,
+                user_id,
+                at: ts(at),
+            })
+            .collect())
+    }
+
+    pub async fn add_measurement(&self, who: Who, target_id: Id, m: &NewMeasurement) -> Result<Measurement> {
+        let mut tx = self.pool.begin().await?;
+        get_in(&mut tx, target_id).await?;
+        ensure_exists(&mut tx, "sessions", m.session_id, "session_id").await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into measurements (target_id, period_from, period_to, value, qualifier, estimated, session_id, wording, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+        )
+        .bind(target_id)
+        .bind(d(m.period_from))
+        .bind(d(m.period_to))
+        .bind(m.value)
+        .bind(m.qualifier.as_str())
+        .bind(flag(m.estimated))
+        .bind(m.session_id)
+        .bind(&m.wording)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let measurement = Measurement {
+            id,
+            target_id,
+            period_from: m.period_from,
+            period_to: m.period_to,
+            value: m.value,
+            qualifier: m.qualifier,
+            estimated: m.estimated,
+            session_id: m.session_id,
+            wording: m.wording.clone(),
+        };
+        audit::record(&mut tx, who, "target", target_id, "measure", None, Some(&measurement)).await?;
+        tx.commit().await?;
+        Ok(measurement)
+    }
+
+    /// A target's measurements, oldest period first.
+    pub async fn measurements(&self, target_id: Id) -> Result<Vec<Measurement>> {
+        let rows: Vec<MeasurementRow> = sqlx::query_as(&format!(
+            "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 order by m.period_to, m.id"
+        ))
+        .bind(target_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Measurement::try_from).collect()
+    }
+
+    /// The figures reported at a session, each against its target's plan.
+    pub async fn session_measurements(&self, session_id: Id) -> Result<Vec<MeasurementView>> {
+        #[derive(sqlx::FromRow)]
+        struct MRow {
+            #[sqlx(flatten)]
+            m: MeasurementRow,
+            indicator: String,
+            measure: String,
+            plan_value: f64,
+            unit_name: String,
+        }
+        let rows: Vec<MRow> = sqlx::query_as(&format!(
+            "select {MEASUREMENT_COLS}, t.indicator, t.measure, t.plan_value, u.name as unit_name
+             from measurements m join targets t on t.id = m.target_id join units u on u.id = t.unit_id
+             where m.session_id = $1 order by m.id"
+        ))
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let m = Measurement::try_from(r.m)?;
+                let percent = percent_of_plan(m.value, r.plan_value);
+                Ok(MeasurementView {
+                    measurement: m,
+                    indicator: r.indicator,
+                    measure: r.measure,
+                    plan_value: r.plan_value,
+                    unit_name: r.unit_name,
+                    percent_of_plan: percent,
+                })
+            })
+            .collect()
+    }
+}

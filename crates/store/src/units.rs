@@ -1,0 +1,234 @@
+//! Units: a tree of any depth that can be re-parented and merged; each change is audited, so
+//! the tree's history is kept.
+
+use std::collections::HashMap;
+
+use dondoc_domain::input::NewUnit;
+use dondoc_domain::unit::check_reparent;
+use dondoc_domain::{Id, Unit, UnitKind};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::sql::{d, ensure_exists, key, now_ms, opd, stale_or_missing, Tx};
+use crate::{audit, Result, Store, StoreError, Who};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    parent_id: Option<i64>,
+    kind: String,
+    name: String,
+    short_name: Option<String>,
+    dissolved_on: Option<String>,
+    merged_into: Option<i64>,
+    version: i64,
+}
+
+const COLS: &str = "id, parent_id, kind, name, short_name, dissolved_on, merged_into, version";
+
+impl TryFrom<Row> for Unit {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(Unit {
+            id: r.id,
+            parent_id: r.parent_id,
+            kind: UnitKind::parse(&r.kind).ok_or_else(|| StoreError::Corrupt(r.kind.clone()))?,
+            name: r.name,
+            short_name: r.short_name,
+            dissolved_on: opd(r.dissolved_on)?,
+            merged_into: r.merged_into,
+            version: r.version,
+        })
+    }
+}
+
+/// A unit placed in the tree, for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitNode {
+    pub unit: Unit,
+    pub depth: usize,
+}
+
+async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<Unit> {
+    let row: Option<Row> = sqlx::query_as(&format!("select {COLS} from units where id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+async fn ancestors_in(tx: &mut Tx<'_>, id: Id) -> Result<Vec<Id>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "with recursive up (id, parent_id, depth) as (
+             select id, parent_id, 0 from units where id = $1
+             union all select u.id, u.parent_id, up.depth + 1 from units u join up on u.id = up.parent_id where up.depth < 64)
+         select id from up order by depth",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(ids)
+}
+
+impl Store {
+    pub async fn units(&self) -> Result<Vec<Unit>> {
+        let rows: Vec<Row> =
+            sqlx::query_as(&format!("select {COLS} from units order by name_key, id")).fetch_all(&self.pool).await?;
+        rows.into_iter().map(Unit::try_from).collect()
+    }
+
+    /// All units in tree order (parents before children, siblings by name) with their depth.
+    pub async fn unit_tree(&self) -> Result<Vec<UnitNode>> {
+        let units = self.units().await?;
+        let mut children: HashMap<Option<Id>, Vec<Unit>> = HashMap::new();
+        for u in units {
+            children.entry(u.parent_id).or_default().push(u);
+        }
+        let mut out = Vec::new();
+        let mut stack: Vec<(Unit, usize)> =
+            children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+        while let Some((u, depth)) = stack.pop() {
+            if let Some(kids) = children.remove(&Some(u.id)) {
+                stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
+            }
+            out.push(UnitNode { unit: u, depth });
+        }
+        Ok(out)
+    }
+
+    pub async fn unit(&self, id: Id) -> Result<Unit> {
+        let mut tx = self.pool.begin().await?;
+        let u = get_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(u)
+    }
+
+    /// The unit and every unit below it: what a user of that unit may act on.
+    pub async fn unit_scope(&self, id: Id) -> Result<Vec<Id>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "with recursive down (id, depth) as (
+                 select id, 0 from units where id = $1
+                 union all select u.id, down.depth + 1 from units u join down on u.parent_id = down.id where down.depth < 64)
+             select id from down",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
+    }
+
+    /// The unit and its ancestors, nearest first.
+    pub async fn unit_ancestors(&self, id: Id) -> Result<Vec<Id>> {
+        let mut tx = self.pool.begin().await?;
+        let ids = ancestors_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Finds a unit by its folded name ("phuong ha lam" finds "Phường Hà Lầm").
+    pub async fn unit_by_name(&self, name: &str) -> Result<Option<Unit>> {
+        let row: Option<Row> = sqlx::query_as(&format!("select {COLS} from units where name_key = $1 order by id limit 1"))
+            .bind(key(name))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Unit::try_from).transpose()
+    }
+
+    pub async fn create_unit(&self, who: Who, new: &NewUnit) -> Result<Unit> {
+        let mut tx = self.pool.begin().await?;
+        ensure_exists(&mut tx, "units", new.parent_id, "parent_id").await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into units (parent_id, kind, name, short_name, name_key, version, created_at) values ($1, $2, $3, $4, $5, 1, $6) returning id",
+        )
+        .bind(new.parent_id)
+        .bind(new.kind.as_str())
+        .bind(&new.name)
+        .bind(&new.short_name)
+        .bind(key(&new.name))
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let unit = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "unit", id, "create", None, Some(&unit)).await?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    /// Renames, re-kinds or moves a unit; refuses a move under itself or a descendant.
+    pub async fn update_unit(&self, who: Who, id: Id, version: i64, new: &NewUnit) -> Result<Unit> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id).await?;
+        if let Some(p) = new.parent_id {
+            ensure_exists(&mut tx, "units", Some(p), "parent_id").await?;
+            check_reparent(id, Some(p), &ancestors_in(&mut tx, p).await?)?;
+        }
+        let n = sqlx::query(
+            "update units set parent_id = $1, kind = $2, name = $3, short_name = $4, name_key = $5, version = version + 1
+             where id = $6 and version = $7",
+        )
+        .bind(new.parent_id)
+        .bind(new.kind.as_str())
+        .bind(&new.name)
+        .bind(&new.short_name)
+        .bind(key(&new.name))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "units", id).await);
+        }
+        let after = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "unit", id, "update", Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Merges `id` into `into` (as the 2025 reform merged wards): the unit is marked dissolved,
+    /// its children move under `into`, and its open petitions and directives follow, in one
+    /// transaction.
+    pub async fn merge_unit(&self, who: Who, id: Id, version: i64, into: Id, on: Date) -> Result<Unit> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id).await?;
+        ensure_exists(&mut tx, "units", Some(into), "merged_into").await?;
+        check_reparent(id, Some(into), &ancestors_in(&mut tx, into).await?)
+            .map_err(|_| StoreError::Invalid(dondoc_domain::Invalid::one("merged_into", dondoc_domain::FieldCode::Cycle)))?;
+        let n = sqlx::query(
+            "update units set merged_into = $1, dissolved_on = $2, version = version + 1 where id = $3 and version = $4 and merged_into is null",
+        )
+        .bind(into)
+        .bind(d(on))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "units", id).await);
+        }
+        sqlx::query("update units set parent_id = $1, version = version + 1 where parent_id = $2")
+            .bind(into)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "update petitions set responsible_unit_id = $1, version = version + 1 where responsible_unit_id = $2 and status not in ('resolved', 'rejected')",
+        )
+        .bind(into)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update directives set lead_unit_id = $1, version = version + 1 where lead_unit_id = $2 and status in ('assigned', 'in_progress')",
+        )
+        .bind(into)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let after = get_in(&mut tx, id).await?;
+        audit::record(&mut tx, who, "unit", id, "merge", Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

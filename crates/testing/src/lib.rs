@@ -1,0 +1,225 @@
+//! Test support: a fresh database per test on SQLite or on a throwaway PostgreSQL cluster.
+//!
+//! The cluster is started once per test process from the system binaries (on PATH, through
+//! `pg_config --bindir`, or under /usr/lib/postgresql), as the `postgres` user when the tests
+//! run as root, and stops when the process ends. Each test gets its own database, cloned from a
+//! migrated template. With `CI=true` a missing PostgreSQL is an error, never a skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use dondoc_store::{Backend, Store};
+
+/// A database for one test. Keep it alive for as long as the test uses the database.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A new, migrated database on `backend`; `None` when PostgreSQL is unavailable and the
+    /// run is not CI (the caller prints that it skipped).
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let store = Store::connect(&url).await.expect("connect sqlite");
+                store.migrate().await.expect("migrate sqlite");
+                store.close().await;
+                Some(TestDb { url, backend, _dir: Some(dir) })
+            }
+            Backend::Postgres => {
+                let cluster = match cluster() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        if std::env::var("CI").as_deref() == Ok("true") {
+                            panic!("PostgreSQL is required when CI=true: {e:#}");
+                        }
+                        eprintln!("skipping a PostgreSQL test: {e:#}");
+                        return None;
+                    }
+                };
+                let url = cluster.new_database().await.expect("create test database");
+                Some(TestDb { url, backend, _dir: None })
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Store {
+        Store::connect(&self.url).await.expect("connect test database")
+    }
+}
+
+/// Runs `$body` (an async block using `$store`) once on SQLite and once on PostgreSQL, as two
+/// tests named `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $db = $crate::TestDb::new(dondoc_store::Backend::Sqlite).await.expect("sqlite");
+                $body.await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($db) = $crate::TestDb::new(dondoc_store::Backend::Postgres).await else { return };
+                $body.await
+            }
+        }
+    };
+}
+
+struct Cluster {
+    port: u16,
+    next: AtomicU32,
+    lock: tokio::sync::Mutex<()>,
+}
+
+static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
+
+fn cluster() -> Result<&'static Cluster> {
+    CLUSTER.get_or_init(|| start_cluster().map_err(|e| format!("{e:#}"))).as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Where the PostgreSQL server binaries are.
+pub fn pg_bindir() -> Option<PathBuf> {
+    let has = |d: &Path| d.join("initdb").exists() && d.join("pg_ctl").exists();
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if has(&dir) {
+            return Some(dir);
+        }
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(d) = std::env::split_paths(&path).find(|d| has(d)) {
+            return Some(d);
+        }
+    }
+    let mut versions: Vec<PathBuf> =
+        std::fs::read_dir("/usr/lib/postgresql").ok()?.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).filter(|d| has(d)).collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// A command run as the `postgres` user when we are root (PostgreSQL refuses to run as root).
+fn pg_command(bin: &Path, args: &[&str]) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin).args(args);
+        c
+    } else {
+        let mut c = Command::new(bin);
+        c.args(args);
+        c
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+fn start_cluster() -> Result<Cluster> {
+    let bindir = pg_bindir().context("PostgreSQL server binaries not found (install the postgresql package)")?;
+    let base = std::env::temp_dir().join(format!("dondoc-pg-{}-{}", std::process::id(), free_port()?));
+    std::fs::create_dir_all(&base)?;
+    let data = base.join("data");
+    let sock = base.join("sock");
+    std::fs::create_dir_all(&sock)?;
+    if is_root() {
+        let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&base).status()?.success();
+        if !ok {
+            bail!("chown of {} to postgres failed", base.display());
+        }
+    }
+    let data_s = data.to_string_lossy().to_string();
+    let out = pg_command(&bindir.join("initdb"), &["-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        .stdout(Stdio::null())
+        .output()?;
+    if !out.status.success() {
+        bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let port = free_port()?;
+    let opts = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        sock.display()
+    );
+    let log = base.join("log").to_string_lossy().to_string();
+    let status = pg_command(&bindir.join("pg_ctl"), &["-D", &data_s, "-o", &opts, "-l", &log, "-w", "-t", "60", "start"])
+        .stdout(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("pg_ctl start failed; see {log}");
+    }
+    // Stop the cluster and remove its files once this test process is gone.
+    let pg_ctl = bindir.join("pg_ctl");
+    let stop = if is_root() {
+        format!("runuser -u postgres -- {} -D {data_s} -m immediate stop", pg_ctl.display())
+    } else {
+        format!("{} -D {data_s} -m immediate stop", pg_ctl.display())
+    };
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {base}",
+        pid = std::process::id(),
+        base = base.display()
+    );
+    Command::new("sh").args(["-c", &watchdog]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+
+    // Build the migrated template on a runtime of its own (we may be inside a test's runtime).
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let template_url = format!("postgres://postgres@127.0.0.1:{port}/dondoc_template");
+    let handle = std::thread::spawn(move || -> Result<()> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        rt.block_on(async move {
+            let admin = connect_retry(&url).await?;
+            admin.execute_raw("create database dondoc_template").await?;
+            admin.close().await;
+            let template = Store::connect(&template_url).await?;
+            template.migrate().await?;
+            template.close().await;
+            Ok(())
+        })
+    });
+    handle.join().map_err(|_| anyhow::anyhow!("template thread panicked"))??;
+    Ok(Cluster { port, next: AtomicU32::new(0), lock: tokio::sync::Mutex::new(()) })
+}
+
+async fn connect_retry(url: &str) -> Result<Store> {
+    let start = Instant::now();
+    loop {
+        match Store::connect(url).await {
+            Ok(s) => return Ok(s),
+            Err(e) if start.elapsed() > Duration::from_secs(30) => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+impl Cluster {
+    async fn new_database(&self) -> Result<String> {
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let name = format!("t{n}");
+        let admin_url = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
+        {
+            // CREATE DATABASE … TEMPLATE refuses to run while another copies the same template.
+            let _guard = self.lock.lock().await;
+            let admin = Store::connect(&admin_url).await?;
+            admin.execute_raw(&format!("create database {name} template dondoc_template")).await?;
+            admin.close().await;
+        }
+        Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
+    }
+}
