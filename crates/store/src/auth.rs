@@ -123,8 +123,6 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        // A new password ends every open web session of the user.
-        sqlx::query("delete from http_sessions where data like $1").bind(format!("%\"user_id\":{id},%")).execute(&mut *tx).await?;
         audit::record(&mut tx, who, "user", id, "password", Some(&before), None).await?;
         tx.commit().await?;
         Ok(())

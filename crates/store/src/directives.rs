@@ -120,6 +120,25 @@ pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Res
     Ok(id)
 }
 
+/// A change of status already allowed by the domain, with the day it was done (if it was).
+#[derive(Debug, Clone, Copy)]
+pub struct DirectiveChange {
+    pub from: DirectiveStatus,
+    pub to: DirectiveStatus,
+    pub done_on: Option<Date>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExtensionRow {
+    id: i64,
+    directive_id: i64,
+    old_deadline: Option<String>,
+    new_deadline: String,
+    reason: String,
+    approved_by: Option<i64>,
+    at: i64,
+}
+
 impl Store {
     pub async fn directives(&self, f: &DirectiveFilter, today: Date) -> Result<Page<DirectiveView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
@@ -187,16 +206,8 @@ impl Store {
 
     /// Moves a directive to `status` (already checked by the domain). `done_on` is set when it
     /// becomes done and cleared when it is reopened.
-    pub async fn transition_directive(
-        &self,
-        who: Who,
-        id: Id,
-        version: i64,
-        from: DirectiveStatus,
-        status: DirectiveStatus,
-        done_on: Option<Date>,
-        today: Date,
-    ) -> Result<DirectiveView> {
+    pub async fn transition_directive(&self, who: Who, id: Id, version: i64, change: DirectiveChange, today: Date) -> Result<DirectiveView> {
+        let DirectiveChange { from, to: status, done_on } = change;
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         let done_on = (status == DirectiveStatus::Done).then(|| done_on.unwrap_or(today));
@@ -300,15 +311,23 @@ impl Store {
     }
 
     pub async fn extensions(&self, id: Id) -> Result<Vec<Extension>> {
-        let rows: Vec<(i64, i64, Option<String>, String, String, Option<i64>, i64)> = sqlx::query_as(
+        let rows: Vec<ExtensionRow> = sqlx::query_as(
             "select id, directive_id, old_deadline, new_deadline, reason, approved_by, at from extensions where directive_id = $1 order by at, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, directive_id, old, new, reason, approved_by, at)| {
-                Ok(Extension { id, directive_id, old_deadline: opd(old)?, new_deadline: pd(&new)?, reason, approved_by, at: ts(at) })
+            .map(|r| {
+                Ok(Extension {
+                    id: r.id,
+                    directive_id: r.directive_id,
+                    old_deadline: opd(r.old_deadline)?,
+                    new_deadline: pd(&r.new_deadline)?,
+                    reason: r.reason,
+                    approved_by: r.approved_by,
+                    at: ts(r.at),
+                })
             })
             .collect()
     }

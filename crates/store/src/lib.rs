@@ -24,7 +24,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use auth::{StoredHttpSession, UserWithHash};
-pub use directives::{DirectiveFilter, DirectiveView};
+pub use directives::{DirectiveChange, DirectiveFilter, DirectiveView};
 pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;

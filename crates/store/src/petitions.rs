@@ -265,7 +265,16 @@ impl Store {
 
     /// Every raising of a petition with the title of its session, oldest first.
     pub async fn raisings(&self, petition_id: Id) -> Result<Vec<(Raising, Option<String>)>> {
-        let rows: Vec<(i64, i64, Option<i64>, String, Option<String>, Option<String>)> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct RaisingRow {
+            id: i64,
+            petition_id: i64,
+            session_id: Option<i64>,
+            date: String,
+            raised_by: Option<String>,
+            title: Option<String>,
+        }
+        let rows: Vec<RaisingRow> = sqlx::query_as(
             "select r.id, r.petition_id, r.session_id, r.date, r.raised_by, s.title from raisings r
              left join sessions s on s.id = r.session_id where r.petition_id = $1 order by r.date, r.id",
         )
@@ -273,8 +282,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, petition_id, session_id, date, raised_by, title)| {
-                Ok((Raising { id, petition_id, session_id, date: pd(&date)?, raised_by }, title))
+            .map(|r| {
+                Ok((Raising { id: r.id, petition_id: r.petition_id, session_id: r.session_id, date: pd(&r.date)?, raised_by: r.raised_by }, r.title))
             })
             .collect()
     }

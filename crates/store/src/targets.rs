@@ -256,7 +256,17 @@ impl Store {
     }
 
     pub async fn amendments(&self, target_id: Id) -> Result<Vec<Amendment>> {
-        let rows: Vec<(i64, i64, f64, f64, String, Option<i64>, i64)> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct AmendmentRow {
+            id: i64,
+            target_id: i64,
+            old_value: f64,
+            new_value: f64,
+            reason: String,
+            user_id: Option<i64>,
+            at: i64,
+        }
+        let rows: Vec<AmendmentRow> = sqlx::query_as(
             "select id, target_id, old_value, new_value, reason, user_id, at from amendments where target_id = $1 order by at, id",
         )
         .bind(target_id)
@@ -264,14 +274,14 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, target_id, old_value, new_value, reason, user_id, at)| Amendment {
-                id,
-                target_id,
-                old_value,
-                new_value,
-                reason,
-                user_id,
-                at: ts(at),
+            .map(|r| Amendment {
+                id: r.id,
+                target_id: r.target_id,
+                old_value: r.old_value,
+                new_value: r.new_value,
+                reason: r.reason,
+                user_id: r.user_id,
+                at: ts(r.at),
             })
             .collect())
     }

@@ -3,7 +3,7 @@
 use dondoc_domain::input::*;
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{DirectiveStatus, FieldCode, PetitionStatus, Qualifier, Role, UnitKind};
-use dondoc_store::{DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store, StoreError, TargetFilter, Who};
+use dondoc_store::{DirectiveChange, DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store, StoreError, TargetFilter, Who};
 use dondoc_testing::both_backends;
 use jiff::civil::{date, Date};
 
@@ -231,13 +231,13 @@ both_backends!(directives_derive_overdue_and_keep_extensions, |db| async move {
     assert_eq!(store.progress_reports(soon.directive.id).await.unwrap().len(), 1);
 
     let done = store
-        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveStatus::Assigned, DirectiveStatus::Done, Some(date(2020, 9, 3)), today)
+        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveChange { from: DirectiveStatus::Assigned, to: DirectiveStatus::Done, done_on: Some(date(2020, 9, 3)) }, today)
         .await
         .unwrap();
     assert_eq!(done.timeliness, dondoc_domain::directive::Timeliness::DoneLate);
     assert_eq!(done.directive.progress_percent, 100);
     let stale = store
-        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveStatus::Assigned, DirectiveStatus::Cancelled, None, today)
+        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveChange { from: DirectiveStatus::Assigned, to: DirectiveStatus::Cancelled, done_on: None }, today)
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict)));
 });

@@ -1,0 +1,377 @@
+//! The JSON API under /api/v1. Every handler calls the same [`crate::service`] function as
+//! the page for the same action; the OpenAPI document is generated from the annotations here.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use dondoc_domain::input::*;
+use dondoc_domain::Action;
+use dondoc_store::{DirectiveFilter, PetitionFilter, SessionFilter, TargetFilter};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::auth::{check_credentials, client_addr, Viewer};
+use crate::error::AppError;
+use crate::{service, AppState};
+
+/// A JSON body whose decoding errors (malformed JSON, wrong types, unknown fields, invalid
+/// UTF-8) become a `malformed_body` error instead of axum's plain-text rejection.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::Malformed("expected Content-Type: application/json".into())),
+            Err(e) => Err(AppError::Malformed(e.body_text())),
+        }
+    }
+}
+
+fn created<T: Serialize>(v: T) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
+}
+
+type ApiResult = Result<Response, AppError>;
+
+fn ok<T: Serialize>(v: T) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct Paging {
+    /// Free-text search, with or without diacritics.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+// Units.
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "All units in tree order", body = Object)))]
+pub async fn list_units(State(st): State<AppState>, v: Viewer) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    ok(st.store.unit_tree().await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    ok(st.store.unit(id).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_unit(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<UnitInput>) -> ApiResult {
+    Ok(created(service::create_unit(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+pub async fn update_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<UnitInput>) -> ApiResult {
+    ok(service::update_unit(&st, &v, id, &raw).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    pub merged_into: Option<i64>,
+    pub version: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/units/{id}/merge", tag = "units", params(("id" = i64, Path)), request_body = MergeBody, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+pub async fn merge_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<MergeBody>) -> ApiResult {
+    ok(service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await?)
+}
+
+// People and documents.
+
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Paging), responses((status = 200, body = Object)))]
+pub async fn list_people(State(st): State<AppState>, v: Viewer, Query(p): Query<Paging>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    ok(st.store.people(p.q.as_deref(), p.limit, p.offset).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_person(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    let person = st.store.person(id).await?;
+    let positions = st.store.positions(id).await?;
+    ok(serde_json::json!({ "person": person, "positions": positions }))
+}
+
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_person(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<PersonInput>) -> ApiResult {
+    Ok(created(service::create_person(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn add_position(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<PersonInput>) -> ApiResult {
+    Ok(created(service::add_position(&st, &v, id, &raw).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(Paging), responses((status = 200, body = Object)))]
+pub async fn list_documents(State(st): State<AppState>, v: Viewer, Query(p): Query<Paging>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    ok(st.store.documents(p.limit, p.offset).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_document(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    ok(st.store.document(id).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_document(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<DocumentInput>) -> ApiResult {
+    Ok(created(service::create_document(&st, &v, &raw).await?))
+}
+
+// Sessions.
+
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(Paging, ("host_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+pub async fn list_sessions(State(st): State<AppState>, v: Viewer, Query(f): Query<SessionFilter>) -> ApiResult {
+    ok(service::list_sessions(&st, &v, f).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    let s = service::get_session(&st, &v, id).await?;
+    let participants: Vec<serde_json::Value> = st
+        .store
+        .participants(id)
+        .await?
+        .into_iter()
+        .map(|(p, role)| serde_json::json!({ "person_id": p.id, "name": p.name, "role": role }))
+        .collect();
+    let figures = st.store.session_measurements(id).await?;
+    let documents = st.store.session_documents(id).await?;
+    ok(serde_json::json!({ "session": s, "participants": participants, "figures": figures, "documents": documents }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_session(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<SessionInput>) -> ApiResult {
+    Ok(created(service::create_session(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version", body = ApiErrorBody)))]
+pub async fn update_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<SessionInput>) -> ApiResult {
+    ok(service::update_session(&st, &v, id, &raw).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantBody {
+    pub person_id: Option<i64>,
+    pub role: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/participants", tag = "sessions", params(("id" = i64, Path)), request_body = ParticipantBody, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn add_participant(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ParticipantBody>) -> ApiResult {
+    service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await?;
+    Ok(created(serde_json::json!({ "session_id": id, "person_id": raw.person_id })))
+}
+
+// Targets.
+
+#[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(Paging, ("unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+pub async fn list_targets(State(st): State<AppState>, v: Viewer, Query(f): Query<TargetFilter>) -> ApiResult {
+    ok(service::list_targets(&st, &v, f).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_target(State(st): State<AppState>, Path(id): Path<i64>) -> ApiResult {
+    let t = st.store.target(id).await?;
+    let measurements = st.store.measurements(id).await?;
+    let amendments = st.store.amendments(id).await?;
+    ok(serde_json::json!({ "target": t, "measurements": measurements, "amendments": amendments }))
+}
+
+#[utoipa::path(post, path = "/api/v1/targets", tag = "targets", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_target(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<TargetInput>) -> ApiResult {
+    Ok(created(service::create_target(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, description = "An approved plan changes only by amendment", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn update_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<TargetInput>) -> ApiResult {
+    ok(service::update_target(&st, &v, id, &raw).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/targets/{id}/amendments", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn amend_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<AmendmentInput>) -> ApiResult {
+    Ok(created(service::amend_target(&st, &v, id, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/targets/{id}/measurements", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn add_measurement(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<MeasurementInput>) -> ApiResult {
+    Ok(created(service::add_measurement(&st, &v, id, &raw).await?))
+}
+
+// Petitions.
+
+#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query)), responses((status = 200, body = Object)))]
+pub async fn list_petitions(State(st): State<AppState>, v: Viewer, Query(f): Query<PetitionFilter>) -> ApiResult {
+    ok(service::list_petitions(&st, &v, f).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    let p = service::get_petition(&st, &v, id).await?;
+    let raisings: Vec<serde_json::Value> =
+        st.store.raisings(id).await?.into_iter().map(|(r, title)| serde_json::json!({ "raising": r, "session_title": title })).collect();
+    ok(serde_json::json!({ "petition": p, "raisings": raisings }))
+}
+
+#[utoipa::path(post, path = "/api/v1/petitions", tag = "petitions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_petition(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<PetitionInput>) -> ApiResult {
+    Ok(created(service::create_petition(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
+pub async fn transition_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<PetitionTransitionInput>) -> ApiResult {
+    ok(service::transition_petition(&st, &v, id, &raw).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn raise_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<RaisingInput>) -> ApiResult {
+    Ok(created(service::raise_petition(&st, &v, id, &raw).await?))
+}
+
+// Directives.
+
+#[utoipa::path(get, path = "/api/v1/directives", tag = "directives", params(Paging, ("status" = Option<String>, Query), ("due" = Option<String>, Query, description = "overdue | due_soon"), ("lead_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+pub async fn list_directives(State(st): State<AppState>, v: Viewer, Query(f): Query<DirectiveFilter>) -> ApiResult {
+    ok(service::list_directives(&st, &v, f).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+pub async fn get_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    let d = service::get_directive(&st, &v, id).await?;
+    let progress = st.store.progress_reports(id).await?;
+    let extensions = st.store.extensions(id).await?;
+    ok(serde_json::json!({ "directive": d, "progress": progress, "extensions": extensions }))
+}
+
+#[utoipa::path(post, path = "/api/v1/directives", tag = "directives", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_directive(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<DirectiveInput>) -> ApiResult {
+    Ok(created(service::create_directive(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+pub async fn transition_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<DirectiveTransitionInput>) -> ApiResult {
+    ok(service::transition_directive(&st, &v, id, &raw).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/directives/{id}/progress", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn report_progress(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ProgressInput>) -> ApiResult {
+    Ok(created(service::report_progress(&st, &v, id, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/directives/{id}/extensions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 409, body = ApiErrorBody)))]
+pub async fn extend_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ExtensionInput>) -> ApiResult {
+    Ok(created(service::extend_directive(&st, &v, id, &raw).await?))
+}
+
+// History, users, tokens.
+
+#[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Object)))]
+pub async fn history(State(st): State<AppState>, v: Viewer, Path((entity, id)): Path<(String, i64)>) -> ApiResult {
+    v.require(Action::ReadInternal)?;
+    const ENTITIES: [&str; 8] = ["unit", "person", "document", "session", "target", "petition", "directive", "user"];
+    if !ENTITIES.contains(&entity.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    if entity == "user" {
+        v.require(Action::ManageUsers)?;
+    }
+    ok(st.store.history(&entity, id).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "users", responses((status = 200, body = Object), (status = 401, body = ApiErrorBody)))]
+pub async fn me(v: Viewer) -> ApiResult {
+    match v.user {
+        Some(u) => ok(u),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Object), (status = 403, body = ApiErrorBody)))]
+pub async fn list_users(State(st): State<AppState>, v: Viewer) -> ApiResult {
+    v.require(Action::ManageUsers)?;
+    ok(st.store.users().await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn create_user(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<UserInput>) -> ApiResult {
+    Ok(created(service::create_user(&st, &v, &raw).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub login: String,
+    pub password: String,
+    /// What the token is for ("sổ theo dõi", "script"…).
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; only its digest is stored.
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "users", request_body = TokenRequest, responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+pub async fn create_token(State(st): State<AppState>, req: Request) -> ApiResult {
+    let addr = client_addr(req.extensions(), req.headers(), st.config.trust_proxy);
+    let ApiJson(body) = ApiJson::<TokenRequest>::from_request(req, &st).await?;
+    let user = check_credentials(&st, &body.login, &body.password, &addr).await?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let token = format!("dd_{}", hex::encode(bytes));
+    let name = body.name.unwrap_or_else(|| "api".into());
+    let who = dondoc_store::Who { user_id: Some(user.user.id) };
+    st.store.create_token(who, user.user.id, &name, &token).await?;
+    Ok(created(TokenResponse { token }))
+}
+
+/// Every error: a stable code, a message in the caller's language, the first field at fault.
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// Stable snake_case code: invalid_input, version_conflict, not_found, forbidden, …
+    pub error: String,
+    pub message: String,
+    pub field: Option<String>,
+    pub fields: Vec<ApiFieldError>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiFieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "dondoc API", version = "1", description = "Sessions, petitions, directives and targets of local government working sessions. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/tokens)."),
+    paths(
+        list_units, get_unit, create_unit, update_unit, merge_unit,
+        list_people, get_person, create_person, add_position,
+        list_documents, get_document, create_document,
+        list_sessions, get_session, create_session, update_session, add_participant,
+        list_targets, get_target, create_target, update_target, amend_target, add_measurement,
+        list_petitions, get_petition, create_petition, transition_petition, raise_petition,
+        list_directives, get_directive, create_directive, transition_directive, report_progress, extend_directive,
+        history, me, list_users, create_user, create_token, openapi_json,
+    ),
+    components(schemas(ApiErrorBody, ApiFieldError, TokenRequest, TokenResponse, MergeBody, ParticipantBody))
+)]
+pub struct ApiDoc;
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "This document", body = Object)))]
+pub async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

@@ -1,0 +1,376 @@
+//! Who is asking: web sessions (tower-sessions, stored in the database through the store),
+//! logins (axum-login with argon2id hashes and throttling kept in the database), bearer tokens
+//! for the API, and the CSRF token every state-changing form or cookie-authenticated API call
+//! must carry.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use async_trait::async_trait;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_login::{AuthUser, AuthnBackend, UserId};
+use dondoc_domain::{Actor, User};
+use dondoc_store::{Store, StoredHttpSession};
+use rand::RngCore;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions::Session;
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::AppState;
+
+/// Web sessions in the database, so that every app node sees the same ones.
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pub store: Store,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbSessionStore")
+    }
+}
+
+fn backend_err(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn stored(record: &Record) -> session_store::Result<StoredHttpSession> {
+    Ok(StoredHttpSession {
+        id: record.id.to_string(),
+        data: serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+        expiry_ms: (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64,
+    })
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            if self.store.http_session_create(&stored(record)?).await.map_err(backend_err)? {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.store.http_session_save(&stored(record)?).await.map_err(backend_err)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self.store.http_session_load(&id.to_string()).await.map_err(backend_err)? {
+            Some(s) => Ok(Some(serde_json::from_str(&s.data).map_err(|e| session_store::Error::Decode(e.to_string()))?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.store.http_session_delete(&id.to_string()).await.map_err(backend_err)
+    }
+}
+
+/// A signed-in user as axum-login keeps them; the password hash ties the session to the
+/// password, so a new password ends old sessions.
+#[derive(Clone)]
+pub struct SessionUser {
+    pub user: User,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser").field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for SessionUser {
+    type Id = i64;
+    fn id(&self) -> i64 {
+        self.user.id
+    }
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    pub store: Store,
+}
+
+pub struct Credentials {
+    pub login: String,
+    pub password: String,
+}
+
+#[async_trait]
+impl AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = dondoc_store::StoreError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, Self::Error> {
+        let found = self.store.user_by_login(&creds.login).await?;
+        let (hash, user) = match found {
+            Some(u) if u.user.active => (u.password_hash, Some(u.user)),
+            // Verify against a fixed hash anyway, so the answer takes as long for unknown logins.
+            _ => (dummy_hash().to_string(), None),
+        };
+        let password = creds.password;
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(hash))
+            .await
+            .map_err(|e| dondoc_store::StoreError::Corrupt(e.to_string()))?;
+        Ok(match (user, ok) {
+            (Some(user), Some(password_hash)) => Some(SessionUser { user, password_hash }),
+            _ => None,
+        })
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, Self::Error> {
+        let user = match self.store.user(*id).await {
+            Ok(u) => u,
+            Err(dondoc_store::StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if !user.active {
+            return Ok(None);
+        }
+        let with_hash = self.store.user_by_login(&user.login).await?;
+        Ok(with_hash.map(|u| SessionUser { user: u.user, password_hash: u.password_hash }))
+    }
+}
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow::anyhow!("hashing: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
+}
+
+/// Failed logins allowed per account, and per client address, within the window.
+pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
+pub const MAX_FAILURES_PER_ADDR: i64 = 30;
+pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Checks the throttle, then the password. Failures are counted in the database, per account
+/// and per client address, so every node sees the same counts.
+pub async fn check_credentials(state: &AppState, login: &str, password: &str, addr: &str) -> Result<SessionUser, AppError> {
+    let store = &state.store;
+    let login_key = format!("login:{}", login.trim().to_lowercase());
+    let addr_key = format!("addr:{addr}");
+    let since = jiff::Timestamp::now().as_millisecond() - FAILURE_WINDOW_MS;
+    if store.login_failures_since(&login_key, since).await? >= MAX_FAILURES_PER_LOGIN
+        || store.login_failures_since(&addr_key, since).await? >= MAX_FAILURES_PER_ADDR
+    {
+        return Err(AppError::TooMany);
+    }
+    let backend = Backend { store: store.clone() };
+    let creds = Credentials { login: login.to_string(), password: password.to_string() };
+    match backend.authenticate(creds).await? {
+        Some(user) => {
+            store.clear_login_failures(&login_key).await?;
+            Ok(user)
+        }
+        None => {
+            store.record_login_failure(&login_key).await?;
+            store.record_login_failure(&addr_key).await?;
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Logs a user in to a web session; axum-login renews the session id (no fixation).
+pub async fn login(state: &AppState, auth: &mut AuthSession, login: &str, password: &str, addr: &str) -> Result<User, AppError> {
+    let user = check_credentials(state, login, password, addr).await?;
+    auth.login(&user).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(user.user)
+}
+
+/// The client address, from the connection (or the proxy's header when configured to trust it).
+pub fn client_addr(parts_ext: &axum::http::Extensions, headers: &axum::http::HeaderMap, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+            return ip.trim().to_string();
+        }
+    }
+    parts_ext.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
+}
+
+/// The person behind a request (if any), what the rules let them do, and their language.
+#[derive(Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub actor: Option<Actor>,
+    pub lang: Lang,
+    /// True when the request authenticated with a bearer token rather than a cookie.
+    pub bearer: bool,
+}
+
+impl Viewer {
+    pub fn can(&self, action: dondoc_domain::Action) -> bool {
+        dondoc_domain::permission::allowed(self.actor.as_ref(), action)
+    }
+
+    pub fn require(&self, action: dondoc_domain::Action) -> Result<(), AppError> {
+        match (&self.actor, self.can(action)) {
+            (_, true) => Ok(()),
+            (None, false) => Err(AppError::Unauthorized),
+            (Some(_), false) => Err(AppError::Forbidden),
+        }
+    }
+
+    pub fn internal(&self) -> bool {
+        self.can(dondoc_domain::Action::ReadInternal)
+    }
+
+    pub fn who(&self) -> dondoc_store::Who {
+        dondoc_store::Who { user_id: self.user.as_ref().map(|u| u.id) }
+    }
+}
+
+pub async fn actor_for(store: &Store, user: &User) -> Result<Actor, AppError> {
+    let scope = match user.unit_id {
+        Some(u) => store.unit_scope(u).await?,
+        None => vec![],
+    };
+    Ok(Actor { user_id: user.id, role: user.role, scope })
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(v) = parts.extensions.get::<Viewer>() {
+            return Ok(v.clone());
+        }
+        let lang = Lang::from_headers(&parts.headers);
+        let (user, is_bearer) = if let Some(token) = bearer(parts) {
+            match state.store.user_by_token(token).await? {
+                Some(u) => (Some(u), true),
+                None => return Err(AppError::Unauthorized),
+            }
+        } else {
+            let auth = AuthSession::from_request_parts(parts, state).await.map_err(|_| AppError::Internal(anyhow::anyhow!("auth layer missing")))?;
+            (auth.user.map(|u| u.user), false)
+        };
+        let actor = match &user {
+            Some(u) => Some(actor_for(&state.store, u).await?),
+            None => None,
+        };
+        let viewer = Viewer { user, actor, lang, bearer: is_bearer };
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
+    }
+}
+
+pub const CSRF_KEY: &str = "csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The session's CSRF token, made on first use.
+pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session.get::<String>(CSRF_KEY).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))? {
+        return Ok(t);
+    }
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    session.insert(CSRF_KEY, &token).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(token)
+}
+
+/// The name of the web session cookie.
+pub const SESSION_COOKIE: &str = "dondoc_session";
+
+fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Largest form body accepted (a pasted report included).
+pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// Refuses a state-changing request that comes with the session cookie but without the
+/// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer-token requests
+/// carry no cookie and need none. The field is removed before the handler sees the form.
+pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(req).await;
+    }
+    // An API call without the session cookie carries no ambient authority to forge.
+    if req.uri().path().starts_with("/api/") && !has_session_cookie(req.headers()) {
+        return next.run(req).await;
+    }
+    let expected = match session.get::<String>(CSRF_KEY).await {
+        Ok(Some(t)) => t,
+        _ => return AppError::Csrf.into_response(),
+    };
+    if let Some(given) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        if same(given, &expected) {
+            return next.run(req).await;
+        }
+        return AppError::Csrf.into_response();
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return AppError::Csrf.into_response();
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let Some(pairs) = form_urlencoded_pairs(&bytes) else {
+        return AppError::Malformed("form body is not valid UTF-8".into()).into_response();
+    };
+    let ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, &expected));
+    if !ok {
+        return AppError::Csrf.into_response();
+    }
+    let rest: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != CSRF_FIELD).collect();
+    let body = serde_urlencoded::to_string(rest).unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// The pairs of a form body; `None` when it is not valid UTF-8 once decoded (the decoder would
+/// otherwise slip replacement characters into stored text).
+fn form_urlencoded_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    if std::str::from_utf8(bytes).is_err() {
+        return None;
+    }
+    let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?;
+    let lossy = pairs.iter().any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'));
+    (!lossy).then_some(pairs)
+}

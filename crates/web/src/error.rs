@@ -1,0 +1,182 @@
+//! One error type for every handler. A handler returns `AppError`; the response carries an
+//! [`ErrorInfo`] and the `render_errors` layer turns it into a JSON body (under /api) or an HTML
+//! page, in the user's language. Framework rejections (bad JSON, unknown routes, oversized
+//! bodies) pass through the same layer, so no 4xx leaves without a clear message.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use dondoc_domain::{FieldCode, FieldError, Invalid};
+use dondoc_store::StoreError;
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("not logged in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("stale version")]
+    Conflict,
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    #[error(transparent)]
+    Invalid(Invalid),
+    /// The requested change of status is not allowed from the record's current status.
+    #[error("transition not allowed")]
+    Transition,
+    #[error("malformed body: {0}")]
+    Malformed(String),
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    #[error("too many attempts")]
+    TooMany,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict => AppError::Conflict,
+            StoreError::Duplicate(f) => AppError::Duplicate(f),
+            StoreError::Invalid(i) => AppError::Invalid(i),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(i: Invalid) -> Self {
+        AppError::Invalid(i)
+    }
+}
+
+/// What the error layer needs to render an error, carried in the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub code: &'static str,
+    pub message_key: &'static str,
+    pub fields: Vec<FieldError>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Conflict | AppError::Duplicate(_) | AppError::Transition => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn info(&self) -> ErrorInfo {
+        let (code, message_key, fields) = match self {
+            AppError::NotFound => ("not_found", "err.not_found", vec![]),
+            AppError::Unauthorized => ("unauthorized", "err.unauthorized", vec![]),
+            AppError::Forbidden => ("forbidden", "err.forbidden", vec![]),
+            AppError::Csrf => ("csrf_failed", "err.csrf", vec![]),
+            AppError::Conflict => ("version_conflict", "err.conflict", vec![]),
+            AppError::Duplicate(f) => ("duplicate", "err.duplicate", vec![FieldError { field: f, code: FieldCode::InvalidChoice }]),
+            AppError::Transition => ("transition_not_allowed", "err.transition", vec![]),
+            AppError::Invalid(i) => ("invalid_input", "err.invalid_input", i.0.clone()),
+            AppError::Malformed(_) => ("malformed_body", "err.malformed_body", vec![]),
+            AppError::TooMany => ("too_many_requests", "err.too_many", vec![]),
+            AppError::Internal(_) => ("internal", "err.internal", vec![]),
+        };
+        ErrorInfo { code, message_key, fields }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            // Logged once here; the user sees only a generic message.
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        let mut resp = self.status().into_response();
+        resp.extensions_mut().insert(self.info());
+        resp
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+    field: Option<&'a str>,
+    fields: Vec<FieldBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldBody<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+/// The error for a bare framework status (no [`ErrorInfo`]): unknown route, oversized body, …
+fn info_for_status(status: StatusCode) -> ErrorInfo {
+    let (code, key) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "err.not_found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "err.method"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "err.too_large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "err.media_type"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("malformed_body", "err.malformed_body"),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "err.unauthorized"),
+        StatusCode::FORBIDDEN => ("forbidden", "err.forbidden"),
+        StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "err.too_many"),
+        s if s.is_server_error() => ("internal", "err.internal"),
+        _ => ("bad_request", "err.bad_request"),
+    };
+    ErrorInfo { code, message_key: key, fields: vec![] }
+}
+
+/// The error layer: gives every error response its body in the user's language.
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(req.headers());
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let info = match resp.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        // A handler that rendered its own error page (a form with messages) keeps it.
+        None if resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) => return resp,
+        None => info_for_status(status),
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.extensions.remove::<ErrorInfo>();
+    let body = if api {
+        let fields: Vec<FieldBody> =
+            info.fields.iter().map(|f| FieldBody { field: f.field, code: f.code.as_str(), message: lang.field_message(f.code) }).collect();
+        let message = match info.fields.first() {
+            Some(f) => format!("{}: {}", lang.t(&format!("f.{}", f.field)), lang.field_message(f.code)),
+            None => lang.t(info.message_key).to_string(),
+        };
+        let body = ErrorBody { error: info.code, message, field: info.fields.first().map(|f| f.field), fields };
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Body::from(serde_json::to_vec(&body).unwrap_or_default())
+    } else {
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        let mut messages: Vec<String> = vec![lang.t(info.message_key).to_string()];
+        messages.extend(info.fields.iter().map(|f| format!("{}: {}", lang.t(&format!("f.{}", f.field)), lang.field_message(f.code))));
+        let page = crate::pages::error_page(lang, status, &messages);
+        Body::from(Html(page).0)
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
+}

@@ -1,0 +1,409 @@
+//! Vietnamese first, English second. The language comes from the `lang` cookie (set by the
+//! switch in the header), then from Accept-Language; Vietnamese when neither says.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::http::HeaderMap;
+use dondoc_domain::FieldCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        for cookie in headers.get_all(axum::http::header::COOKIE) {
+            for part in cookie.to_str().unwrap_or("").split(';') {
+                match part.trim() {
+                    "lang=en" => return Lang::En,
+                    "lang=vi" => return Lang::Vi,
+                    _ => {}
+                }
+            }
+        }
+        let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if accept.trim_start().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+
+    /// The text for `key`; the key itself when the catalogue lacks it (a test keeps it complete).
+    pub fn t(self, key: &str) -> &'static str {
+        static MAP: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+        let map = MAP.get_or_init(|| CATALOG.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect());
+        match map.get(key) {
+            Some((vi, en)) => match self {
+                Lang::Vi => vi,
+                Lang::En => en,
+            },
+            None => CATALOG.iter().find(|(k, _, _)| *k == "missing").map(|(_, vi, _)| *vi).unwrap_or(""),
+        }
+    }
+
+    pub fn field_message(self, code: FieldCode) -> &'static str {
+        self.t(match code {
+            FieldCode::Required => "err.required",
+            FieldCode::TooLong => "err.too_long",
+            FieldCode::InvalidDate => "err.invalid_date",
+            FieldCode::InvalidNumber => "err.invalid_number",
+            FieldCode::InvalidChoice => "err.invalid_choice",
+            FieldCode::OutOfRange => "err.out_of_range",
+            FieldCode::DateOrder => "err.date_order",
+            FieldCode::UnknownReference => "err.unknown_reference",
+            FieldCode::Forbidden => "err.field_forbidden",
+            FieldCode::Cycle => "err.cycle",
+            FieldCode::TooShort => "err.too_short",
+            FieldCode::Unchanged => "err.unchanged",
+        })
+    }
+
+    /// Formats a number the way the language writes it: "8,5" in Vietnamese, "8.5" in English.
+    pub fn number(self, v: f64, decimals: usize) -> String {
+        let s = format!("{v:.decimals$}");
+        let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+        let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int.as_str()));
+        let (group, dec) = match self {
+            Lang::Vi => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let frac = frac.map(|f| f.trim_end_matches('0').to_string()).filter(|f| !f.is_empty());
+        match frac {
+            Some(f) => format!("{sign}{grouped}{dec}{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+
+    /// An amount in its measure: "8,5 tỷ đồng" / "8.5 billion VND"; "87,2%".
+    pub fn amount(self, v: f64, measure: &str) -> String {
+        match measure {
+            "VND" => {
+                let (div, vi, en) = if v.abs() >= 1e9 {
+                    (1e9, "tỷ đồng", "billion VND")
+                } else if v.abs() >= 1e6 {
+                    (1e6, "triệu đồng", "million VND")
+                } else {
+                    (1.0, "đồng", "VND")
+                };
+                let unit = if self == Lang::Vi { vi } else { en };
+                format!("{} {unit}", self.number(v / div, 3))
+            }
+            "percent" => format!("{}%", self.number(v, 1)),
+            other => format!("{} {other}", self.number(v, 2)),
+        }
+    }
+
+    pub fn date(self, d: jiff::civil::Date) -> String {
+        match self {
+            Lang::Vi => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+            Lang::En => d.to_string(),
+        }
+    }
+
+    pub fn opt_date(self, d: Option<jiff::civil::Date>) -> String {
+        d.map(|d| self.date(d)).unwrap_or_default()
+    }
+}
+
+/// (key, Vietnamese, English).
+pub static CATALOG: &[(&str, &str, &str)] = &[
+    ("missing", "(chưa dịch)", "(untranslated)"),
+    ("app.tagline", "Theo dõi kết luận, kiến nghị và nhiệm vụ sau các buổi làm việc", "Following up what working sessions decide"),
+    ("nav.dashboard", "Tổng quan", "Dashboard"),
+    ("nav.sessions", "Buổi làm việc", "Sessions"),
+    ("nav.petitions", "Kiến nghị", "Petitions"),
+    ("nav.directives", "Nhiệm vụ", "Directives"),
+    ("nav.targets", "Chỉ tiêu", "Targets"),
+    ("nav.units", "Đơn vị", "Units"),
+    ("nav.people", "Cán bộ", "People"),
+    ("nav.documents", "Văn bản", "Documents"),
+    ("nav.users", "Người dùng", "Users"),
+    ("nav.login", "Đăng nhập", "Log in"),
+    ("nav.logout", "Đăng xuất", "Log out"),
+    ("nav.menu", "Danh mục", "Menu"),
+    ("lang.switch", "English", "Tiếng Việt"),
+    ("login.title", "Đăng nhập", "Log in"),
+    ("login.login", "Tên đăng nhập", "Login"),
+    ("login.password", "Mật khẩu", "Password"),
+    ("login.submit", "Đăng nhập", "Log in"),
+    ("login.failed", "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong login or password."),
+    ("login.throttled", "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", "Too many failed attempts. Try again in 15 minutes."),
+    ("dash.title", "Tổng quan", "Dashboard"),
+    ("dash.open_petitions", "Kiến nghị đang mở theo trạng thái", "Open petitions by status"),
+    ("dash.due_soon", "Nhiệm vụ đến hạn trong 14 ngày", "Directives due in the next 14 days"),
+    ("dash.overdue", "Nhiệm vụ quá hạn", "Overdue directives"),
+    ("dash.latest", "Buổi làm việc gần đây", "Latest sessions"),
+    ("dash.none", "Không có.", "None."),
+    ("common.search", "Tìm kiếm", "Search"),
+    ("common.search_hint", "Gõ có dấu hoặc không dấu", "With or without diacritics"),
+    ("common.filter", "Lọc", "Filter"),
+    ("common.all", "Tất cả", "All"),
+    ("common.save", "Lưu", "Save"),
+    ("common.create", "Tạo mới", "Create"),
+    ("common.edit", "Sửa", "Edit"),
+    ("common.cancel", "Hủy", "Cancel"),
+    ("common.history", "Lịch sử thay đổi", "History"),
+    ("common.prev", "← Trang trước", "← Previous"),
+    ("common.next", "Trang sau →", "Next →"),
+    ("common.total", "Tổng số", "Total"),
+    ("common.none", "—", "—"),
+    ("common.yes", "Có", "Yes"),
+    ("common.no", "Không", "No"),
+    ("common.back", "Quay lại", "Back"),
+    ("common.fix_errors", "Vui lòng sửa các trường được đánh dấu bên dưới.", "Please correct the marked fields below."),
+    ("common.saved", "Đã lưu.", "Saved."),
+    ("common.created_by", "bởi", "by"),
+    ("common.system", "hệ thống", "system"),
+    ("common.choose", "— Chọn —", "— Choose —"),
+    ("f.date", "Ngày", "Date"),
+    ("f.place", "Địa điểm", "Place"),
+    ("f.title", "Tiêu đề", "Title"),
+    ("f.host_unit_id", "Đơn vị được làm việc", "Host unit"),
+    ("f.delegation_name", "Đoàn công tác", "Delegation"),
+    ("f.lead_person_id", "Trưởng đoàn / chủ trì", "Led by"),
+    ("f.summary", "Tóm tắt", "Summary"),
+    ("f.source_text", "Bài tường thuật gốc", "Source report"),
+    ("f.published", "Công khai", "Published"),
+    ("f.text", "Nội dung", "Text"),
+    ("f.category", "Lĩnh vực", "Category"),
+    ("f.area_unit_id", "Địa bàn", "Area"),
+    ("f.raised_by", "Người/nơi kiến nghị", "Raised by"),
+    ("f.responsible_unit_id", "Đơn vị giải quyết", "Responsible unit"),
+    ("f.due_on", "Hạn trả lời", "Answer due"),
+    ("f.session_id", "Buổi làm việc", "Session"),
+    ("f.raised_on", "Ngày kiến nghị", "Raised on"),
+    ("f.answer", "Trả lời", "Answer"),
+    ("f.reason", "Lý do", "Reason"),
+    ("f.action", "Thao tác", "Action"),
+    ("f.version", "Phiên bản", "Version"),
+    ("f.lead_unit_id", "Đơn vị chủ trì", "Lead unit"),
+    ("f.coordinating_unit_ids", "Đơn vị phối hợp", "Coordinating units"),
+    ("f.deadline", "Thời hạn", "Deadline"),
+    ("f.deadline_text", "Thời hạn (nguyên văn)", "Deadline as worded"),
+    ("f.issued_by_person_id", "Người chỉ đạo", "Issued by"),
+    ("f.done_on", "Ngày hoàn thành", "Done on"),
+    ("f.percent", "Tiến độ (%)", "Progress (%)"),
+    ("f.new_deadline", "Thời hạn mới", "New deadline"),
+    ("f.unit_id", "Đơn vị", "Unit"),
+    ("f.indicator", "Chỉ tiêu", "Indicator"),
+    ("f.measure", "Đơn vị tính", "Unit of measure"),
+    ("f.period_from", "Từ ngày", "From"),
+    ("f.period_to", "Đến ngày", "To"),
+    ("f.plan_value", "Kế hoạch", "Plan"),
+    ("f.document_id", "Văn bản giao", "Source document"),
+    ("f.approved", "Đã phê duyệt", "Approved"),
+    ("f.value", "Giá trị", "Value"),
+    ("f.qualifier", "Mức độ", "Qualifier"),
+    ("f.estimated", "Ước tính", "Estimated"),
+    ("f.wording", "Nguyên văn", "As worded"),
+    ("f.new_value", "Kế hoạch mới", "New plan"),
+    ("f.parent_id", "Đơn vị cấp trên", "Parent unit"),
+    ("f.kind", "Loại", "Kind"),
+    ("f.name", "Tên", "Name"),
+    ("f.short_name", "Tên viết tắt", "Short name"),
+    ("f.merged_into", "Sáp nhập vào", "Merged into"),
+    ("f.login", "Tên đăng nhập", "Login"),
+    ("f.display_name", "Họ tên", "Display name"),
+    ("f.role", "Vai trò", "Role"),
+    ("f.password", "Mật khẩu", "Password"),
+    ("f.number", "Số, ký hiệu", "Number"),
+    ("f.issuer", "Cơ quan ban hành", "Issuer"),
+    ("f.subject", "Trích yếu", "Subject"),
+    ("f.from", "Từ ngày", "From"),
+    ("f.person_id", "Người", "Person"),
+    ("f.status", "Trạng thái", "Status"),
+    ("f.body", "Dữ liệu gửi lên", "Request body"),
+    ("err.required", "Không được để trống.", "This field is required."),
+    ("err.too_long", "Quá dài.", "Too long."),
+    ("err.too_short", "Quá ngắn (ít nhất 8 ký tự).", "Too short (at least 8 characters)."),
+    ("err.invalid_date", "Ngày không hợp lệ (định dạng YYYY-MM-DD, ngày có thật).", "Not a valid date (YYYY-MM-DD, a real day)."),
+    ("err.invalid_number", "Không phải là số hợp lệ.", "Not a valid number."),
+    ("err.invalid_choice", "Giá trị không hợp lệ.", "Not a valid choice."),
+    ("err.out_of_range", "Giá trị nằm ngoài khoảng cho phép.", "Out of the allowed range."),
+    ("err.date_order", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must not come before the start."),
+    ("err.unknown_reference", "Không tìm thấy bản ghi được chọn.", "The chosen record does not exist."),
+    ("err.field_forbidden", "Không được thay đổi trường này (hãy điều chỉnh kế hoạch kèm lý do).", "This cannot be changed here (amend the plan with a reason)."),
+    ("err.cycle", "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.", "A unit cannot be placed under itself or a unit below it."),
+    ("err.unchanged", "Giá trị mới trùng giá trị cũ.", "The new value is the same as the old one."),
+    ("err.not_found", "Không tìm thấy trang hoặc bản ghi.", "Page or record not found."),
+    ("err.forbidden", "Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
+    ("err.unauthorized", "Vui lòng đăng nhập.", "Please log in."),
+    ("err.conflict", "Bản ghi đã được người khác thay đổi. Vui lòng tải lại trang và thử lại.", "The record was changed by someone else. Reload and try again."),
+    ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
+    ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
+    ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),
+    ("err.transition", "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.", "This change of status is not allowed from the current status."),
+    ("err.csrf", "Phiên làm việc của biểu mẫu đã hết hạn. Vui lòng tải lại trang.", "The form has expired. Reload the page and try again."),
+    ("err.too_large", "Dữ liệu gửi lên quá lớn.", "The request is too large."),
+    ("err.too_many", "Quá nhiều yêu cầu. Vui lòng thử lại sau.", "Too many requests. Try again later."),
+    ("err.method", "Phương thức không được hỗ trợ.", "Method not allowed."),
+    ("err.media_type", "Kiểu dữ liệu không được hỗ trợ.", "Unsupported media type."),
+    ("err.bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
+    ("err.internal", "Đã có lỗi hệ thống. Lỗi đã được ghi lại.", "Something went wrong on our side. It has been logged."),
+    ("err.title", "Lỗi", "Error"),
+    ("err.home", "Về trang chủ", "Go to the start page"),
+    ("role.admin", "Quản trị", "Administrator"),
+    ("role.leader", "Lãnh đạo", "Leader"),
+    ("role.officer", "Chuyên viên", "Officer"),
+    ("role.clerk", "Văn thư", "Clerk"),
+    ("ps.received", "Mới tiếp nhận", "Received"),
+    ("ps.assigned", "Đã giao", "Assigned"),
+    ("ps.in_progress", "Đang giải quyết", "In progress"),
+    ("ps.answered", "Đã trả lời", "Answered"),
+    ("ps.resolved", "Đã giải quyết xong", "Resolved"),
+    ("ps.rejected", "Không tiếp nhận", "Rejected"),
+    ("ps.reopened", "Mở lại", "Reopened"),
+    ("pa.assign", "Giao đơn vị giải quyết", "Assign"),
+    ("pa.start", "Bắt đầu giải quyết", "Start"),
+    ("pa.answer", "Trả lời", "Answer"),
+    ("pa.resolve", "Xác nhận đã giải quyết", "Mark resolved"),
+    ("pa.reject", "Không tiếp nhận", "Reject"),
+    ("pa.reopen", "Mở lại", "Reopen"),
+    ("ds.assigned", "Đã giao", "Assigned"),
+    ("ds.in_progress", "Đang thực hiện", "In progress"),
+    ("ds.done", "Hoàn thành", "Done"),
+    ("ds.cancelled", "Đã hủy", "Cancelled"),
+    ("da.start", "Bắt đầu thực hiện", "Start"),
+    ("da.complete", "Báo cáo hoàn thành", "Mark done"),
+    ("da.cancel", "Hủy nhiệm vụ", "Cancel"),
+    ("da.reopen", "Mở lại", "Reopen"),
+    ("tl.no_deadline", "Không có thời hạn", "No deadline"),
+    ("tl.on_track", "Trong hạn", "On track"),
+    ("tl.due_soon", "Sắp đến hạn", "Due soon"),
+    ("tl.overdue", "Quá hạn", "Overdue"),
+    ("tl.done_on_time", "Hoàn thành đúng hạn", "Done on time"),
+    ("tl.done_late", "Hoàn thành trễ hạn", "Done late"),
+    ("tl.cancelled", "Đã hủy", "Cancelled"),
+    ("q.exact", "", ""),
+    ("q.over", "trên", "over"),
+    ("q.under", "dưới", "under"),
+    ("q.about", "khoảng", "about"),
+    ("uk.party_committee", "Cấp ủy Đảng", "Party committee"),
+    ("uk.peoples_council", "Hội đồng nhân dân", "People's Council"),
+    ("uk.peoples_committee", "Ủy ban nhân dân", "People's Committee"),
+    ("uk.front", "Mặt trận, đoàn thể", "Front and mass organisations"),
+    ("uk.department", "Phòng, ban, sở", "Department"),
+    ("uk.project_board", "Ban quản lý dự án", "Project board"),
+    ("uk.enterprise", "Doanh nghiệp", "Enterprise"),
+    ("uk.school", "Trường học", "School"),
+    ("uk.health", "Y tế", "Health"),
+    ("uk.residential_area", "Khu dân cư", "Residential area"),
+    ("uk.other", "Khác", "Other"),
+    ("session.new", "Ghi nhận buổi làm việc", "Record a session"),
+    ("session.edit", "Sửa buổi làm việc", "Edit session"),
+    ("session.host", "Đơn vị được làm việc", "Host"),
+    ("session.delegation", "Đoàn công tác", "Delegation"),
+    ("session.lead", "Chủ trì", "Led by"),
+    ("session.participants", "Thành phần tham dự", "Participants"),
+    ("session.figures", "Kết quả so với kế hoạch", "Results against plan"),
+    ("session.petitions", "Kiến nghị", "Petitions"),
+    ("session.directives", "Kết luận, nhiệm vụ", "Directives"),
+    ("session.documents", "Văn bản liên quan", "Documents"),
+    ("session.source", "Bài tường thuật gốc", "Source report"),
+    ("session.unpublished", "Chưa công khai", "Not published"),
+    ("session.add_petition", "Thêm kiến nghị", "Add a petition"),
+    ("session.add_directive", "Thêm nhiệm vụ", "Add a directive"),
+    ("session.add_participant", "Thêm thành phần", "Add a participant"),
+    ("session.role", "Vai trò tại buổi làm việc", "Role at the session"),
+    ("petition.new", "Thêm kiến nghị", "New petition"),
+    ("petition.raised_times", "Số lần kiến nghị", "Times raised"),
+    ("petition.raised_n", "Đã kiến nghị {n} lần", "Raised {n} times"),
+    ("petition.raisings", "Các lần kiến nghị", "Raisings"),
+    ("petition.raise_again", "Ghi nhận kiến nghị lại", "Record it raised again"),
+    ("petition.open", "Đang mở", "Open"),
+    ("petition.sort_raised", "Kiến nghị nhiều lần nhất", "Most raised first"),
+    ("petition.sort_recent", "Mới nhất", "Newest first"),
+    ("directive.new", "Thêm nhiệm vụ", "New directive"),
+    ("directive.progress", "Tiến độ", "Progress"),
+    ("directive.report_progress", "Báo cáo tiến độ", "Report progress"),
+    ("directive.extend", "Gia hạn", "Extend the deadline"),
+    ("directive.extensions", "Các lần gia hạn", "Extensions"),
+    ("directive.timeliness", "Tình trạng hạn", "Against deadline"),
+    ("directive.overdue", "Quá hạn", "Overdue"),
+    ("directive.due_soon", "Sắp đến hạn", "Due soon"),
+    ("target.new", "Thêm chỉ tiêu", "New target"),
+    ("target.plan", "Kế hoạch", "Plan"),
+    ("target.actual", "Thực hiện", "Actual"),
+    ("target.percent", "% kế hoạch", "% of plan"),
+    ("target.period", "Kỳ", "Period"),
+    ("target.measurements", "Các lần đo", "Measurements"),
+    ("target.add_measurement", "Ghi nhận kết quả", "Record a result"),
+    ("target.amend", "Điều chỉnh kế hoạch", "Amend the plan"),
+    ("target.amendments", "Các lần điều chỉnh kế hoạch", "Plan amendments"),
+    ("target.draft", "Dự thảo", "Draft"),
+    ("target.estimated", "ước", "est."),
+    ("unit.new", "Thêm đơn vị", "New unit"),
+    ("unit.edit", "Sửa đơn vị", "Edit unit"),
+    ("unit.merge", "Sáp nhập", "Merge"),
+    ("unit.dissolved", "Đã sáp nhập/giải thể", "Merged or dissolved"),
+    ("person.new", "Thêm cán bộ", "New person"),
+    ("person.positions", "Chức vụ", "Positions"),
+    ("person.add_position", "Thêm chức vụ", "Add a position"),
+    ("person.sessions", "Buổi làm việc đã tham dự", "Sessions attended"),
+    ("user.new", "Thêm người dùng", "New user"),
+    ("user.active", "Đang hoạt động", "Active"),
+    ("doc.new", "Thêm văn bản", "New document"),
+    ("history.create", "Tạo mới", "Created"),
+    ("history.update", "Cập nhật", "Updated"),
+    ("history.changed", "Thay đổi", "Changed"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_amounts() {
+        assert_eq!(Lang::Vi.amount(8.5e9, "VND"), "8,5 tỷ đồng");
+        assert_eq!(Lang::En.amount(8.5e9, "VND"), "8.5 billion VND");
+        assert_eq!(Lang::Vi.amount(1_653_522_000_000.0, "VND"), "1.653,522 tỷ đồng");
+        assert_eq!(Lang::Vi.amount(87.2, "percent"), "87,2%");
+        assert_eq!(Lang::Vi.number(2239.0, 0), "2.239");
+        assert_eq!(Lang::En.number(-1234567.5, 1), "-1,234,567.5");
+    }
+
+    #[test]
+    fn catalogue_has_no_duplicate_keys() {
+        let mut keys: Vec<&str> = CATALOG.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len());
+    }
+
+    #[test]
+    fn language_from_cookie_then_header() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::from_headers(&h), Lang::Vi);
+        h.insert("accept-language", "en-US,en;q=0.9".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::En);
+        h.insert("cookie", "a=b; lang=vi".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::Vi);
+    }
+}

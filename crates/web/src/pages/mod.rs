@@ -1,0 +1,268 @@
+//! HTML pages. Each handler gathers what a page shows through [`crate::service`] and renders
+//! an askama template around a shared [`Layout`]. Forms are described as [`Field`] lists and
+//! drawn by one macro, so every form shows its messages beside its fields the same way.
+
+pub mod dashboard;
+pub mod directives;
+pub mod login;
+pub mod people;
+pub mod petitions;
+pub mod sessions;
+pub mod targets;
+pub mod units;
+pub mod users;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use dondoc_domain::{AuditEvent, Invalid, User};
+use dondoc_store::UnitNode;
+use tower_sessions::Session;
+
+use crate::auth::{csrf_token, Viewer};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// What every page needs around its content.
+pub struct Layout {
+    pub lang: Lang,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub title: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Layout {
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn role_name(&self) -> &'static str {
+        self.user.as_ref().map(|u| self.lang.t(&format!("role.{}", u.role.as_str()))).unwrap_or("")
+    }
+
+    pub fn can(&self, viewer: &Viewer, action: dondoc_domain::Action) -> bool {
+        viewer.can(action)
+    }
+}
+
+pub async fn layout(v: &Viewer, session: &Session, nav: &'static str, title: impl Into<String>) -> Result<Layout, AppError> {
+    // Only signed-in users get a form token (anonymous pages carry no forms but the login).
+    let csrf = if v.user.is_some() { csrf_token(session).await? } else { String::new() };
+    Ok(Layout { lang: v.lang, user: v.user.clone(), csrf, nav, title: title.into(), notice: None })
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
+    t.render().map(Html).map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+}
+
+/// A form re-shown with its messages: 422 with the page, so the error layer leaves it alone.
+pub fn invalid_page<T: Template>(t: &T) -> Result<Response, AppError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(t)?).into_response())
+}
+
+/// After a successful POST: back to the record, with a notice.
+pub fn see_other(to: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}saved=1")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    messages: &'a [String],
+}
+
+/// The page for an error, in the user's language (drawn by the error layer).
+pub fn error_page(lang: Lang, status: StatusCode, messages: &[String]) -> String {
+    let layout = Layout { lang, user: None, csrf: String::new(), nav: "", title: lang.t("err.title").to_string(), notice: None };
+    ErrorPage { layout, status: status.as_u16(), messages }.render().unwrap_or_else(|_| messages.join("\n"))
+}
+
+/// One option of a select.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One field of a form, with its current value and, after a refused submit, its message.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// text, textarea, date, number, select, multiselect, checkbox, password, hidden
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub error: Option<&'static str>,
+    pub hint: Option<&'static str>,
+}
+
+impl Field {
+    pub fn new(lang: Lang, name: &'static str, kind: &'static str, value: impl Into<String>) -> Field {
+        Field {
+            name,
+            label: lang.t(&format!("f.{name}")),
+            kind,
+            value: value.into(),
+            options: vec![],
+            required: false,
+            error: None,
+            hint: None,
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: &'static str) -> Field {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// A select over `options` (value, label); `empty` adds a "choose" entry first.
+    pub fn select(lang: Lang, name: &'static str, value: impl Into<String>, options: Vec<(String, String)>, empty: bool) -> Field {
+        let value = value.into();
+        let mut opts = Vec::new();
+        if empty {
+            opts.push(Opt { value: String::new(), label: lang.t("common.choose").into(), selected: value.is_empty() });
+        }
+        let values: Vec<&str> = value.split(',').collect();
+        opts.extend(options.into_iter().map(|(v, l)| Opt { selected: values.contains(&v.as_str()), value: v, label: l }));
+        Field { options: opts, ..Field::new(lang, name, "select", value) }
+    }
+
+    pub fn checked(&self) -> bool {
+        matches!(self.value.as_str(), "on" | "true" | "1")
+    }
+}
+
+pub struct FormView {
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub submit: &'static str,
+    pub csrf: String,
+    pub has_errors: bool,
+}
+
+impl FormView {
+    pub fn new(action: impl Into<String>, csrf: &str, submit: &'static str, fields: Vec<Field>) -> FormView {
+        FormView { action: action.into(), fields, submit, csrf: csrf.to_string(), has_errors: false }
+    }
+
+    /// Puts each refused field's message beside it.
+    pub fn with_errors(mut self, lang: Lang, invalid: &Invalid) -> FormView {
+        self.has_errors = true;
+        for f in &mut self.fields {
+            if let Some(code) = invalid.on(f.name) {
+                f.error = Some(lang.field_message(code));
+            }
+        }
+        // A refused field the form does not show (a stale version, say) still gets said.
+        for e in &invalid.0 {
+            if !self.fields.iter().any(|f| f.name == e.field) {
+                if let Some(first) = self.fields.iter_mut().find(|f| f.kind != "hidden") {
+                    first.error.get_or_insert(lang.field_message(e.code));
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Select options for units, indented by depth so the tree shows.
+pub fn unit_options(units: &[UnitNode]) -> Vec<(String, String)> {
+    units
+        .iter()
+        .filter(|n| n.unit.merged_into.is_none())
+        .map(|n| (n.unit.id.to_string(), format!("{}{}", "\u{2003}".repeat(n.depth), n.unit.name)))
+        .collect()
+}
+
+pub fn opt_id(v: Option<i64>) -> String {
+    v.map(|i| i.to_string()).unwrap_or_default()
+}
+
+/// A history entry as the timeline shows it.
+pub struct HistoryRow {
+    pub when: String,
+    pub who: String,
+    pub action: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// The timeline of a record: who changed what, when, field by field.
+pub fn history_rows(lang: Lang, events: &[AuditEvent]) -> Vec<HistoryRow> {
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+    events
+        .iter()
+        .rev()
+        .map(|e| {
+            let before: serde_json::Value = e.before.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+            let after: serde_json::Value = e.after.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+            let mut changes = Vec::new();
+            if let Some(obj) = after.as_object() {
+                for (k, v) in obj {
+                    if k == "version" {
+                        continue;
+                    }
+                    let old = before.get(k).cloned().unwrap_or(serde_json::Value::Null);
+                    if &old != v {
+                        changes.push((k.clone(), show(&old), show(v)));
+                    }
+                }
+            }
+            let when = e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+            let key = format!("history.{}", e.action);
+            let action = if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) { lang.t(&key).to_string() } else { e.action.clone() };
+            HistoryRow { when, who: e.user_name.clone().unwrap_or_else(|| lang.t("common.system").to_string()), action, changes }
+        })
+        .collect()
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => {
+            let s: String = s.chars().take(160).collect();
+            s
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Paging links for a list.
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub total: i64,
+}
+
+pub fn pager(base: &str, query: &[(&str, String)], total: i64, limit: i64, offset: i64) -> Pager {
+    let link = |off: i64| {
+        let mut q: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        q.push(("offset", off.to_string()));
+        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    Pager {
+        prev: (offset > 0).then(|| link((offset - limit).max(0))),
+        next: (offset + limit < total).then(|| link(offset + limit)),
+        total,
+    }
+}
+
+/// `?saved=1` after a redirect shows the "saved" notice.
+#[derive(serde::Deserialize, Default)]
+pub struct Saved {
+    pub saved: Option<String>,
+}
+
+pub fn notice(saved: &Option<String>) -> Option<&'static str> {
+    saved.as_ref().map(|_| "common.saved")
+}

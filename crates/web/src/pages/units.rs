@@ -1,0 +1,168 @@
+//! Units as a tree, one unit with its history, and the admin forms to add, edit, move and merge.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::Form;
+use dondoc_domain::input::UnitInput;
+use dondoc_domain::{Action, Unit, UnitKind};
+use dondoc_store::UnitNode;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::sessions::FormPage;
+use super::{history_rows, invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Saved};
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::{service, AppState};
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct TreePage {
+    layout: Layout,
+    nodes: Vec<UnitNode>,
+    can_manage: bool,
+}
+
+impl TreePage {
+    fn kind(&self, u: &Unit) -> &'static str {
+        self.layout.t(&format!("uk.{}", u.kind.as_str()))
+    }
+}
+
+pub async fn tree(State(st): State<AppState>, v: Viewer, session: Session, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+    v.require(Action::ReadInternal)?;
+    let nodes = st.store.unit_tree().await?;
+    let mut layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
+    layout.notice = notice(&saved.saved);
+    render(&TreePage { layout, nodes, can_manage: v.can(Action::ManageUnits) })
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct ShowPage {
+    layout: Layout,
+    unit: Unit,
+    kind: &'static str,
+    parent: Option<Unit>,
+    merged_into: Option<Unit>,
+    history: Vec<HistoryRow>,
+    forms: Vec<(&'static str, FormView)>,
+}
+
+fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
+    let kinds = UnitKind::ALL.into_iter().map(|k| (k.as_str().to_string(), l.t(&format!("uk.{}", k.as_str())).to_string())).collect();
+    let mut fields = vec![
+        Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
+        Field::new(l, "short_name", "text", raw.short_name.clone().unwrap_or_default()),
+        Field::select(l, "kind", raw.kind.clone().unwrap_or_default(), kinds, true).required(),
+        Field::select(l, "parent_id", opt_id(raw.parent_id), unit_options(units), true),
+    ];
+    if let Some(v) = raw.version {
+        fields.push(Field::new(l, "version", "hidden", v.to_string()));
+    }
+    fields
+}
+
+async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+    v.require(Action::ReadInternal)?;
+    let unit = st.store.unit(id).await?;
+    let parent = match unit.parent_id {
+        Some(p) => Some(st.store.unit(p).await?),
+        None => None,
+    };
+    let merged_into = match unit.merged_into {
+        Some(p) => Some(st.store.unit(p).await?),
+        None => None,
+    };
+    let history = history_rows(v.lang, &st.store.history("unit", id).await?);
+    let layout = layout(v, session, "units", unit.name.clone()).await?;
+    let mut forms = Vec::new();
+    if v.can(Action::ManageUnits) && unit.merged_into.is_none() {
+        let units = st.store.unit_tree().await?;
+        let raw = UnitInput {
+            parent_id: unit.parent_id,
+            kind: Some(unit.kind.as_str().into()),
+            name: Some(unit.name.clone()),
+            short_name: unit.short_name.clone(),
+            version: Some(unit.version),
+        };
+        forms.push(("common.edit", FormView::new(format!("/units/{id}"), &layout.csrf, "common.save", unit_fields(v.lang, &raw, &units))));
+        let others: Vec<(String, String)> = unit_options(&units).into_iter().filter(|(u, _)| *u != id.to_string()).collect();
+        forms.push((
+            "unit.merge",
+            FormView::new(format!("/units/{id}/merge"), &layout.csrf, "unit.merge", vec![
+                Field::select(v.lang, "merged_into", "", others, true).required(),
+                Field::new(v.lang, "version", "hidden", unit.version.to_string()),
+            ]),
+        ));
+    }
+    let kind = v.lang.t(&format!("uk.{}", unit.kind.as_str()));
+    Ok(ShowPage { layout, unit, kind, parent, merged_into, history, forms })
+}
+
+pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+    let mut page = show_page(&st, &v, &session, id).await?;
+    page.layout.notice = notice(&saved.saved);
+    render(&page)
+}
+
+pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
+    v.require(Action::ManageUnits)?;
+    let units = st.store.unit_tree().await?;
+    let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
+    let form = FormView::new("/units", &layout.csrf, "common.save", unit_fields(v.lang, &UnitInput::default(), &units));
+    render(&FormPage { layout, form })
+}
+
+pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<UnitInput>) -> Result<Response, AppError> {
+    match service::create_unit(&st, &v, &raw).await {
+        Ok(u) => Ok(see_other(&format!("/units/{}", u.id))),
+        Err(AppError::Invalid(inv)) => {
+            let units = st.store.unit_tree().await?;
+            let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
+            let form = FormView::new("/units", &layout.csrf, "common.save", unit_fields(v.lang, &raw, &units)).with_errors(v.lang, &inv);
+            invalid_page(&FormPage { layout, form })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<UnitInput>) -> Result<Response, AppError> {
+    match service::update_unit(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let units = st.store.unit_tree().await?;
+            let mut page = show_page(&st, &v, &session, id).await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 = FormView::new(format!("/units/{id}"), &page.layout.csrf, "common.save", unit_fields(v.lang, &raw, &units)).with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    merged_into: Option<i64>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    version: Option<i64>,
+}
+
+pub async fn merge(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<MergeForm>) -> Result<Response, AppError> {
+    match service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await {
+        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = show_page(&st, &v, &session, id).await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "unit.merge") {
+                let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
+                slot.1 = form.with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}

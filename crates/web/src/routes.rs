@@ -1,0 +1,141 @@
+//! The one route table: every page and API endpoint, and the layers around them.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::middleware::from_fn;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::{csrf_guard, Backend, DbSessionStore, MAX_FORM_BYTES, SESSION_COOKIE};
+use crate::error::render_errors;
+use crate::pages::{dashboard, directives, login, people, petitions, sessions, targets, units, users};
+use crate::{api, AppState};
+
+/// No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::switch_lang))
+        .route("/sessions", get(sessions::list).post(sessions::create))
+        .route("/sessions/new", get(sessions::new))
+        .route("/sessions/{id}", get(sessions::show).post(sessions::update))
+        .route("/sessions/{id}/edit", get(sessions::edit))
+        .route("/sessions/{id}/petitions", post(sessions::add_petition))
+        .route("/sessions/{id}/directives", post(sessions::add_directive))
+        .route("/sessions/{id}/measurements", post(sessions::add_measurement))
+        .route("/sessions/{id}/participants", post(sessions::add_participant))
+        .route("/petitions", get(petitions::list).post(petitions::create))
+        .route("/petitions/new", get(petitions::new))
+        .route("/petitions/{id}", get(petitions::show))
+        .route("/petitions/{id}/transition", post(petitions::transition))
+        .route("/petitions/{id}/raisings", post(petitions::raise))
+        .route("/directives", get(directives::list).post(directives::create))
+        .route("/directives/new", get(directives::new))
+        .route("/directives/{id}", get(directives::show))
+        .route("/directives/{id}/transition", post(directives::transition))
+        .route("/directives/{id}/progress", post(directives::progress))
+        .route("/directives/{id}/extensions", post(directives::extend))
+        .route("/targets", get(targets::list).post(targets::create))
+        .route("/targets/new", get(targets::new))
+        .route("/targets/{id}", get(targets::show))
+        .route("/targets/{id}/measurements", post(targets::measure))
+        .route("/targets/{id}/amendments", post(targets::amend))
+        .route("/units", get(units::tree).post(units::create))
+        .route("/units/new", get(units::new))
+        .route("/units/{id}", get(units::show).post(units::update))
+        .route("/units/{id}/merge", post(units::merge))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/new", get(people::new))
+        .route("/people/{id}", get(people::show))
+        .route("/people/{id}/positions", post(people::add_position))
+        .route("/documents", get(people::documents).post(people::create_document))
+        .route("/users", get(users::list).post(users::create))
+        .route("/assets/style.css", get(style))
+        .route("/healthz", get(|| async { "ok" }))
+}
+
+fn api_v1() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(api::list_units).post(api::create_unit))
+        .route("/units/{id}", get(api::get_unit).put(api::update_unit))
+        .route("/units/{id}/merge", post(api::merge_unit))
+        .route("/people", get(api::list_people).post(api::create_person))
+        .route("/people/{id}", get(api::get_person))
+        .route("/people/{id}/positions", post(api::add_position))
+        .route("/documents", get(api::list_documents).post(api::create_document))
+        .route("/documents/{id}", get(api::get_document))
+        .route("/sessions", get(api::list_sessions).post(api::create_session))
+        .route("/sessions/{id}", get(api::get_session).put(api::update_session))
+        .route("/sessions/{id}/participants", post(api::add_participant))
+        .route("/targets", get(api::list_targets).post(api::create_target))
+        .route("/targets/{id}", get(api::get_target).put(api::update_target))
+        .route("/targets/{id}/amendments", post(api::amend_target))
+        .route("/targets/{id}/measurements", post(api::add_measurement))
+        .route("/petitions", get(api::list_petitions).post(api::create_petition))
+        .route("/petitions/{id}", get(api::get_petition))
+        .route("/petitions/{id}/transitions", post(api::transition_petition))
+        .route("/petitions/{id}/raisings", post(api::raise_petition))
+        .route("/directives", get(api::list_directives).post(api::create_directive))
+        .route("/directives/{id}", get(api::get_directive))
+        .route("/directives/{id}/transitions", post(api::transition_directive))
+        .route("/directives/{id}/progress", post(api::report_progress))
+        .route("/directives/{id}/extensions", post(api::extend_directive))
+        .route("/history/{entity}/{id}", get(api::history))
+        .route("/me", get(api::me))
+        .route("/users", get(api::list_users).post(api::create_user))
+        .route("/tokens", post(api::create_token))
+        .route("/openapi.json", get(api::openapi_json))
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../assets/style.css"),
+    )
+}
+
+/// The whole application: routes, sessions and login, CSRF, limits, headers, error rendering.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore { store: state.store.clone() })
+        .with_name(SESSION_COOKIE)
+        .with_secure(state.config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let auth = AuthManagerLayerBuilder::new(Backend { store: state.store.clone() }, sessions).build();
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    Router::new()
+        .merge(pages())
+        .nest("/api/v1", api_v1())
+        .layer(from_fn(csrf_guard))
+        .layer(auth)
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))
+        .layer(header("content-security-policy", CSP))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("x-frame-options", "DENY"))
+        .layer(header("referrer-policy", "same-origin"))
+        .layer(from_fn(render_errors))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
