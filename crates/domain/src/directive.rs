@@ -39,8 +39,12 @@ pub enum Timeliness {
 pub const DUE_SOON_DAYS: i64 = 14;
 
 impl DirectiveStatus {
-    pub const ALL: [DirectiveStatus; 4] =
-        [DirectiveStatus::Assigned, DirectiveStatus::InProgress, DirectiveStatus::Done, DirectiveStatus::Cancelled];
+    pub const ALL: [DirectiveStatus; 4] = [
+        DirectiveStatus::Assigned,
+        DirectiveStatus::InProgress,
+        DirectiveStatus::Done,
+        DirectiveStatus::Cancelled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,7 +60,10 @@ impl DirectiveStatus {
     }
 
     pub fn is_open(self) -> bool {
-        matches!(self, DirectiveStatus::Assigned | DirectiveStatus::InProgress)
+        matches!(
+            self,
+            DirectiveStatus::Assigned | DirectiveStatus::InProgress
+        )
     }
 
     pub fn after(self, action: DirectiveAction) -> Option<DirectiveStatus> {
@@ -72,13 +79,20 @@ impl DirectiveStatus {
     }
 
     pub fn actions(self) -> Vec<DirectiveAction> {
-        DirectiveAction::ALL.into_iter().filter(|a| self.after(*a).is_some()).collect()
+        DirectiveAction::ALL
+            .into_iter()
+            .filter(|a| self.after(*a).is_some())
+            .collect()
     }
 }
 
 impl DirectiveAction {
-    pub const ALL: [DirectiveAction; 4] =
-        [DirectiveAction::Start, DirectiveAction::Complete, DirectiveAction::Cancel, DirectiveAction::Reopen];
+    pub const ALL: [DirectiveAction; 4] = [
+        DirectiveAction::Start,
+        DirectiveAction::Complete,
+        DirectiveAction::Cancel,
+        DirectiveAction::Reopen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -94,7 +108,12 @@ impl DirectiveAction {
     }
 }
 
-pub fn timeliness(status: DirectiveStatus, deadline: Option<Date>, done_on: Option<Date>, today: Date) -> Timeliness {
+pub fn timeliness(
+    status: DirectiveStatus,
+    deadline: Option<Date>,
+    done_on: Option<Date>,
+    today: Date,
+) -> Timeliness {
     match (status, deadline) {
         (DirectiveStatus::Cancelled, _) => Timeliness::Cancelled,
         (DirectiveStatus::Done, Some(d)) => match done_on {
@@ -123,25 +142,77 @@ mod tests {
         assert_eq!(S::Done.after(A::Complete), None);
         assert_eq!(S::Cancelled.after(A::Start), None);
         assert_eq!(S::Done.after(A::Reopen), Some(S::InProgress));
-        assert_eq!(S::Assigned.actions(), vec![A::Start, A::Complete, A::Cancel]);
+        assert_eq!(
+            S::Assigned.actions(),
+            vec![A::Start, A::Complete, A::Cancel]
+        );
     }
 
     #[test]
     fn timeliness_table() {
         let today = date(2020, 9, 1);
         let cases = [
-            (DirectiveStatus::Assigned, Some(date(2020, 8, 31)), None, Timeliness::Overdue),
-            (DirectiveStatus::InProgress, Some(date(2020, 9, 10)), None, Timeliness::DueSoon),
-            (DirectiveStatus::Assigned, Some(date(2020, 9, 15)), None, Timeliness::DueSoon),
-            (DirectiveStatus::Assigned, Some(date(2020, 9, 16)), None, Timeliness::OnTrack),
-            (DirectiveStatus::Assigned, Some(date(2020, 9, 1)), None, Timeliness::DueSoon),
-            (DirectiveStatus::Assigned, None, None, Timeliness::NoDeadline),
-            (DirectiveStatus::Done, Some(date(2020, 8, 31)), Some(date(2020, 8, 31)), Timeliness::DoneOnTime),
-            (DirectiveStatus::Done, Some(date(2020, 8, 31)), Some(date(2020, 9, 1)), Timeliness::DoneLate),
-            (DirectiveStatus::Cancelled, Some(date(2020, 8, 1)), None, Timeliness::Cancelled),
+            (
+                DirectiveStatus::Assigned,
+                Some(date(2020, 8, 31)),
+                None,
+                Timeliness::Overdue,
+            ),
+            (
+                DirectiveStatus::InProgress,
+                Some(date(2020, 9, 10)),
+                None,
+                Timeliness::DueSoon,
+            ),
+            (
+                DirectiveStatus::Assigned,
+                Some(date(2020, 9, 15)),
+                None,
+                Timeliness::DueSoon,
+            ),
+            (
+                DirectiveStatus::Assigned,
+                Some(date(2020, 9, 16)),
+                None,
+                Timeliness::OnTrack,
+            ),
+            (
+                DirectiveStatus::Assigned,
+                Some(date(2020, 9, 1)),
+                None,
+                Timeliness::DueSoon,
+            ),
+            (
+                DirectiveStatus::Assigned,
+                None,
+                None,
+                Timeliness::NoDeadline,
+            ),
+            (
+                DirectiveStatus::Done,
+                Some(date(2020, 8, 31)),
+                Some(date(2020, 8, 31)),
+                Timeliness::DoneOnTime,
+            ),
+            (
+                DirectiveStatus::Done,
+                Some(date(2020, 8, 31)),
+                Some(date(2020, 9, 1)),
+                Timeliness::DoneLate,
+            ),
+            (
+                DirectiveStatus::Cancelled,
+                Some(date(2020, 8, 1)),
+                None,
+                Timeliness::Cancelled,
+            ),
         ];
         for (status, deadline, done, want) in cases {
-            assert_eq!(timeliness(status, deadline, done, today), want, "{status:?} {deadline:?} {done:?}");
+            assert_eq!(
+                timeliness(status, deadline, done, today),
+                want,
+                "{status:?} {deadline:?} {done:?}"
+            );
         }
     }
 }

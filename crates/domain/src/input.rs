@@ -32,7 +32,11 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
         Some(NumOrText::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
         Some(NumOrText::Float(_)) => Err(D::Error::custom("expected an integer")),
         Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrText::Text(s)) => s.trim().parse().map(Some).map_err(|_| D::Error::custom("expected an integer")),
+        Some(NumOrText::Text(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom("expected an integer")),
     }
 }
 
@@ -48,8 +52,16 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
             // "8.500.000,5" (Vietnamese) or "8500000.5"; dots group thousands when a comma or
             // several dots show it.
             let s = s.trim().replace(' ', "");
-            let t = if s.contains(',') || s.matches('.').count() > 1 { s.replace('.', "").replace(',', ".") } else { s };
-            t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Some).ok_or_else(|| D::Error::custom("expected a number"))
+            let t = if s.contains(',') || s.matches('.').count() > 1 {
+                s.replace('.', "").replace(',', ".")
+            } else {
+                s
+            };
+            t.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("expected a number"))
         }
     }
 }
@@ -96,7 +108,10 @@ pub fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
             .split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(|p| p.parse().map_err(|_| D::Error::custom("expected a list of ids")))
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| D::Error::custom("expected a list of ids"))
+            })
             .collect(),
     }
 }
@@ -263,7 +278,12 @@ impl UnitInput {
         let name = c.text("name", self.name.as_deref(), SHORT);
         let short_name = c.opt_text("short_name", self.short_name.as_deref(), 60);
         c.finish(())?;
-        Ok(NewUnit { parent_id: self.parent_id, kind: kind.expect("checked"), name, short_name })
+        Ok(NewUnit {
+            parent_id: self.parent_id,
+            kind: kind.expect("checked"),
+            name,
+            short_name,
+        })
     }
 }
 
@@ -282,7 +302,12 @@ impl PersonInput {
         let name = c.text("name", self.name.as_deref(), 120);
         let title = c.opt_text("title", self.title.as_deref(), SHORT);
         let from = c.opt_date("from", self.from.as_deref());
-        c.finish(NewPerson { name, title, unit_id: self.unit_id, from })
+        c.finish(NewPerson {
+            name,
+            title,
+            unit_id: self.unit_id,
+            from,
+        })
     }
 }
 
@@ -303,7 +328,13 @@ impl DocumentInput {
         let date = c.opt_date("date", self.date.as_deref());
         let issuer = c.opt_text("issuer", self.issuer.as_deref(), SHORT);
         let subject = c.opt_text("subject", self.subject.as_deref(), LONG);
-        c.finish(NewDocument { kind, number, date, issuer, subject })
+        c.finish(NewDocument {
+            kind,
+            number,
+            date,
+            issuer,
+            subject,
+        })
     }
 }
 
@@ -410,7 +441,12 @@ impl MeasurementInput {
         let to = c.date("period_to", self.period_to.as_deref());
         check_period(&mut c, from, to, "period_to");
         let value = c.number("value", self.value, 0.0, MAX_VALUE);
-        let qualifier = match self.qualifier.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let qualifier = match self
+            .qualifier
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(Qualifier::Exact),
             Some(q) => c.choice("qualifier", Some(q), Qualifier::parse),
         };
@@ -442,7 +478,11 @@ impl AmendmentInput {
         let reason = c.text("reason", self.reason.as_deref(), LONG);
         let version = c.required("version", self.version);
         c.finish(())?;
-        Ok(NewAmendment { new_value: new_value.expect("checked"), reason, version: version.expect("checked") })
+        Ok(NewAmendment {
+            new_value: new_value.expect("checked"),
+            reason,
+            version: version.expect("checked"),
+        })
     }
 }
 
@@ -549,7 +589,11 @@ impl RaisingInput {
         let mut c = Checker::new();
         let date = c.opt_date("date", self.date.as_deref());
         let raised_by = c.opt_text("raised_by", self.raised_by.as_deref(), SHORT);
-        c.finish(NewRaising { session_id: self.session_id, date: date.unwrap_or(today), raised_by })
+        c.finish(NewRaising {
+            session_id: self.session_id,
+            date: date.unwrap_or(today),
+            raised_by,
+        })
     }
 }
 
@@ -603,7 +647,11 @@ impl DirectiveTransitionInput {
         let done_on = c.opt_date("done_on", self.done_on.as_deref());
         let version = c.required("version", self.version);
         c.finish(())?;
-        Ok(DirectiveTransition { action: action.expect("checked"), done_on, version: version.expect("checked") })
+        Ok(DirectiveTransition {
+            action: action.expect("checked"),
+            done_on,
+            version: version.expect("checked"),
+        })
     }
 }
 
@@ -621,7 +669,11 @@ impl ProgressInput {
         let percent = c.number("percent", self.percent.map(|p| p as f64), 0.0, 100.0);
         let text = c.text("text", self.text.as_deref(), LONG);
         c.finish(())?;
-        Ok(NewProgress { date: date.unwrap_or(today), percent: percent.expect("checked") as i64, text })
+        Ok(NewProgress {
+            date: date.unwrap_or(today),
+            percent: percent.expect("checked") as i64,
+            text,
+        })
     }
 }
 
@@ -639,7 +691,11 @@ impl ExtensionInput {
         let reason = c.text("reason", self.reason.as_deref(), LONG);
         let version = c.required("version", self.version);
         c.finish(())?;
-        Ok(NewExtension { new_deadline: d.expect("checked"), reason, version: version.expect("checked") })
+        Ok(NewExtension {
+            new_deadline: d.expect("checked"),
+            reason,
+            version: version.expect("checked"),
+        })
     }
 }
 
@@ -659,7 +715,11 @@ impl UserInput {
     pub fn parse(&self) -> Result<NewUser, Invalid> {
         let mut c = Checker::new();
         let login = c.text("login", self.login.as_deref(), 60);
-        if !login.is_empty() && !login.chars().all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch)) {
+        if !login.is_empty()
+            && !login
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch))
+        {
             c.fail("login", FieldCode::InvalidChoice);
         }
         let display_name = c.text("display_name", self.display_name.as_deref(), 120);
@@ -671,7 +731,13 @@ impl UserInput {
             c.fail("password", FieldCode::TooLong);
         }
         c.finish(())?;
-        Ok(NewUser { login: login.to_lowercase(), display_name, role: role.expect("checked"), unit_id: self.unit_id, password })
+        Ok(NewUser {
+            login: login.to_lowercase(),
+            display_name,
+            role: role.expect("checked"),
+            unit_id: self.unit_id,
+            password,
+        })
     }
 }
 
@@ -682,7 +748,8 @@ mod tests {
 
     #[test]
     fn numbers_from_forms_and_json() {
-        let t: TargetInput = serde_json::from_str(r#"{"plan_value": 9750000000, "unit_id": "3"}"#).unwrap();
+        let t: TargetInput =
+            serde_json::from_str(r#"{"plan_value": 9750000000, "unit_id": "3"}"#).unwrap();
         assert_eq!(t.plan_value, Some(9.75e9));
         assert_eq!(t.unit_id, Some(3));
         let t: TargetInput = serde_urlencoded::from_str("plan_value=87%2C2&unit_id=").unwrap();
@@ -695,7 +762,11 @@ mod tests {
 
     #[test]
     fn session_reports_every_bad_field() {
-        let raw = SessionInput { date: Some("2020-02-31".into()), title: Some("  ".into()), ..Default::default() };
+        let raw = SessionInput {
+            date: Some("2020-02-31".into()),
+            title: Some("  ".into()),
+            ..Default::default()
+        };
         let err = raw.parse().unwrap_err();
         assert_eq!(err.on("date"), Some(FieldCode::InvalidDate));
         assert_eq!(err.on("title"), Some(FieldCode::Required));
@@ -713,20 +784,40 @@ mod tests {
             plan_value: Some(1.0),
             ..Default::default()
         };
-        assert_eq!(raw.parse().unwrap_err().on("period_to"), Some(FieldCode::DateOrder));
+        assert_eq!(
+            raw.parse().unwrap_err().on("period_to"),
+            Some(FieldCode::DateOrder)
+        );
     }
 
     #[test]
     fn petition_transition_needs_its_field() {
-        let raw = PetitionTransitionInput { action: Some("answer".into()), version: Some(1), ..Default::default() };
-        assert_eq!(raw.parse().unwrap_err().on("answer"), Some(FieldCode::Required));
-        let raw = PetitionTransitionInput { action: Some("fly".into()), version: Some(1), ..Default::default() };
-        assert_eq!(raw.parse().unwrap_err().on("action"), Some(FieldCode::InvalidChoice));
+        let raw = PetitionTransitionInput {
+            action: Some("answer".into()),
+            version: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            raw.parse().unwrap_err().on("answer"),
+            Some(FieldCode::Required)
+        );
+        let raw = PetitionTransitionInput {
+            action: Some("fly".into()),
+            version: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            raw.parse().unwrap_err().on("action"),
+            Some(FieldCode::InvalidChoice)
+        );
     }
 
     #[test]
     fn petition_title_defaults_to_its_text() {
-        let raw = PetitionInput { text: Some("xây mới nhà văn hóa khu 6".into()), ..Default::default() };
+        let raw = PetitionInput {
+            text: Some("xây mới nhà văn hóa khu 6".into()),
+            ..Default::default()
+        };
         let p = raw.parse(date(2020, 8, 24)).unwrap();
         assert_eq!(p.title, "xây mới nhà văn hóa khu 6");
         assert_eq!(p.raised_on, date(2020, 8, 24));
@@ -736,13 +827,21 @@ mod tests {
 
     #[test]
     fn directive_coordinators_are_deduplicated_without_the_lead() {
-        let raw: DirectiveInput = serde_urlencoded::from_str("text=x&lead_unit_id=2&coordinating_unit_ids=3,2,3").unwrap();
+        let raw: DirectiveInput =
+            serde_urlencoded::from_str("text=x&lead_unit_id=2&coordinating_unit_ids=3,2,3")
+                .unwrap();
         assert_eq!(raw.parse().unwrap().coordinating_unit_ids, vec![3]);
     }
 
     #[test]
     fn user_password_and_login_rules() {
-        let raw = UserInput { login: Some("bad login".into()), display_name: Some("A".into()), role: Some("clerk".into()), password: Some("short".into()), ..Default::default() };
+        let raw = UserInput {
+            login: Some("bad login".into()),
+            display_name: Some("A".into()),
+            role: Some("clerk".into()),
+            password: Some("short".into()),
+            ..Default::default()
+        };
         let err = raw.parse().unwrap_err();
         assert_eq!(err.on("login"), Some(FieldCode::InvalidChoice));
         assert_eq!(err.on("password"), Some(FieldCode::TooShort));

@@ -50,24 +50,42 @@ pub enum Action {
     ManageUsers,
     ManageUnits,
     /// Create a session hosted by this unit, or add its records (figures, petitions, directives).
-    RecordSession { host_unit: Id },
+    RecordSession {
+        host_unit: Id,
+    },
     /// Change a recorded session: its fields, publication.
-    EditSession { host_unit: Id },
+    EditSession {
+        host_unit: Id,
+    },
     /// Create or reword a directive outside a session, extend its deadline.
     EditDirective,
     /// Report progress on a directive or move its status.
-    UpdateDirective { lead_unit: Option<Id> },
+    UpdateDirective {
+        lead_unit: Option<Id>,
+    },
     /// Create a petition outside a session.
-    CreatePetition { area_unit: Option<Id> },
+    CreatePetition {
+        area_unit: Option<Id>,
+    },
     /// Assign, answer, resolve, reject or reopen a petition.
-    UpdatePetition { responsible_unit: Option<Id> },
+    UpdatePetition {
+        responsible_unit: Option<Id>,
+    },
     /// Create targets and measurements; amend a plan.
-    EditTarget { unit: Id },
+    EditTarget {
+        unit: Id,
+    },
     /// Add or change people, positions and documents.
     EditReference,
 }
 
 impl Actor {
+    /// Whether the user records anything at all (sessions, petitions, targets): every role
+    /// but the officer, who only follows up what is assigned to their unit.
+    pub fn records(&self) -> bool {
+        self.role != Role::Officer
+    }
+
     fn in_scope(&self, unit: Id) -> bool {
         self.scope.contains(&unit)
     }
@@ -87,13 +105,19 @@ impl Actor {
             (R::Leader, A::UpdatePetition { .. }) => false,
             (R::Leader, _) => true,
 
-            (R::Officer, A::UpdatePetition { responsible_unit }) => self.in_scope_opt(responsible_unit),
+            (R::Officer, A::UpdatePetition { responsible_unit }) => {
+                self.in_scope_opt(responsible_unit)
+            }
             (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
             (R::Officer, _) => false,
 
-            (R::Clerk, A::RecordSession { host_unit } | A::EditSession { host_unit }) => self.in_scope(host_unit),
+            (R::Clerk, A::RecordSession { host_unit } | A::EditSession { host_unit }) => {
+                self.in_scope(host_unit)
+            }
             (R::Clerk, A::EditTarget { unit }) => self.in_scope(unit),
-            (R::Clerk, A::CreatePetition { area_unit }) => area_unit.is_none_or(|u| self.in_scope(u)),
+            (R::Clerk, A::CreatePetition { area_unit }) => {
+                area_unit.is_none_or(|u| self.in_scope(u))
+            }
             (R::Clerk, A::EditReference) => true,
             (R::Clerk, _) => false,
         }
@@ -110,7 +134,11 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { user_id: 1, role, scope: vec![10, 11] }
+        Actor {
+            user_id: 1,
+            role,
+            scope: vec![10, 11],
+        }
     }
 
     #[test]
@@ -123,23 +151,88 @@ mod tests {
             (A::ManageUsers, true, false, false, false),
             (A::ManageUnits, true, false, false, false),
             (A::RecordSession { host_unit: 11 }, true, true, false, true),
-            (A::RecordSession { host_unit: out }, true, true, false, false),
+            (
+                A::RecordSession { host_unit: out },
+                true,
+                true,
+                false,
+                false,
+            ),
             (A::EditSession { host_unit: 10 }, true, true, false, true),
             (A::EditSession { host_unit: out }, true, true, false, false),
             (A::EditDirective, true, true, false, false),
-            (A::UpdateDirective { lead_unit: Some(11) }, true, true, true, false),
-            (A::UpdateDirective { lead_unit: Some(out) }, true, true, false, false),
-            (A::UpdateDirective { lead_unit: None }, true, true, false, false),
-            (A::CreatePetition { area_unit: Some(10) }, true, true, false, true),
-            (A::CreatePetition { area_unit: Some(out) }, true, true, false, false),
-            (A::UpdatePetition { responsible_unit: Some(10) }, true, false, true, false),
-            (A::UpdatePetition { responsible_unit: Some(out) }, true, false, false, false),
+            (
+                A::UpdateDirective {
+                    lead_unit: Some(11),
+                },
+                true,
+                true,
+                true,
+                false,
+            ),
+            (
+                A::UpdateDirective {
+                    lead_unit: Some(out),
+                },
+                true,
+                true,
+                false,
+                false,
+            ),
+            (
+                A::UpdateDirective { lead_unit: None },
+                true,
+                true,
+                false,
+                false,
+            ),
+            (
+                A::CreatePetition {
+                    area_unit: Some(10),
+                },
+                true,
+                true,
+                false,
+                true,
+            ),
+            (
+                A::CreatePetition {
+                    area_unit: Some(out),
+                },
+                true,
+                true,
+                false,
+                false,
+            ),
+            (
+                A::UpdatePetition {
+                    responsible_unit: Some(10),
+                },
+                true,
+                false,
+                true,
+                false,
+            ),
+            (
+                A::UpdatePetition {
+                    responsible_unit: Some(out),
+                },
+                true,
+                false,
+                false,
+                false,
+            ),
             (A::EditTarget { unit: 10 }, true, true, false, true),
             (A::EditTarget { unit: out }, true, true, false, false),
             (A::EditReference, true, true, false, true),
         ];
         for (action, admin, leader, officer, clerk) in table {
-            for (role, want) in [(Role::Admin, admin), (Role::Leader, leader), (Role::Officer, officer), (Role::Clerk, clerk)] {
+            for (role, want) in [
+                (Role::Admin, admin),
+                (Role::Leader, leader),
+                (Role::Officer, officer),
+                (Role::Clerk, clerk),
+            ] {
                 assert_eq!(actor(role).can(action), want, "{role:?} {action:?}");
             }
             assert!(!allowed(None, action), "anonymous {action:?}");

@@ -70,7 +70,9 @@ impl PetitionStatus {
             (S::Assigned | S::Reopened, A::Start) => Some(S::InProgress),
             (S::Assigned | S::InProgress | S::Reopened, A::Answer) => Some(S::Answered),
             (S::Answered, A::Resolve) => Some(S::Resolved),
-            (S::Received | S::Assigned | S::InProgress | S::Reopened, A::Reject) => Some(S::Rejected),
+            (S::Received | S::Assigned | S::InProgress | S::Reopened, A::Reject) => {
+                Some(S::Rejected)
+            }
             (S::Answered | S::Resolved | S::Rejected, A::Reopen) => Some(S::Reopened),
             _ => None,
         }
@@ -78,7 +80,10 @@ impl PetitionStatus {
 
     /// The actions offered to a user looking at a petition in this status.
     pub fn actions(self) -> Vec<PetitionAction> {
-        PetitionAction::ALL.into_iter().filter(|a| self.after(*a).is_some()).collect()
+        PetitionAction::ALL
+            .into_iter()
+            .filter(|a| self.after(*a).is_some())
+            .collect()
     }
 }
 

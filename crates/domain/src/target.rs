@@ -16,7 +16,12 @@ pub enum Qualifier {
 }
 
 impl Qualifier {
-    pub const ALL: [Qualifier; 4] = [Qualifier::Exact, Qualifier::Over, Qualifier::Under, Qualifier::About];
+    pub const ALL: [Qualifier; 4] = [
+        Qualifier::Exact,
+        Qualifier::Over,
+        Qualifier::Under,
+        Qualifier::About,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,12 +58,21 @@ pub fn check_plan_edit(current: &Target, new_plan: f64) -> Result<(), Invalid> {
 pub fn check_amendment(current: &Target, new_plan: f64, reason: &str) -> Result<(), Invalid> {
     let mut errors = Vec::new();
     if reason.trim().is_empty() {
-        errors.push(crate::FieldError { field: "reason", code: FieldCode::Required });
+        errors.push(crate::FieldError {
+            field: "reason",
+            code: FieldCode::Required,
+        });
     }
     if !new_plan.is_finite() || new_plan < 0.0 {
-        errors.push(crate::FieldError { field: "new_value", code: FieldCode::InvalidNumber });
+        errors.push(crate::FieldError {
+            field: "new_value",
+            code: FieldCode::InvalidNumber,
+        });
     } else if new_plan == current.plan_value {
-        errors.push(crate::FieldError { field: "new_value", code: FieldCode::Unchanged });
+        errors.push(crate::FieldError {
+            field: "new_value",
+            code: FieldCode::Unchanged,
+        });
     }
     if errors.is_empty() {
         Ok(())
@@ -89,7 +103,10 @@ mod tests {
 
     #[test]
     fn percent_table() {
-        assert_eq!(percent_of_plan(8_500_000_000.0, 9_747_706_422.0), Some(87.2));
+        assert_eq!(
+            percent_of_plan(8_500_000_000.0, 9_747_706_422.0),
+            Some(87.2)
+        );
         assert_eq!(percent_of_plan(5.0, 0.0), None);
         assert_eq!(percent_of_plan(126.3, 100.0), Some(126.3));
     }
@@ -97,7 +114,12 @@ mod tests {
     #[test]
     fn approved_plan_cannot_be_edited_in_place() {
         assert!(check_plan_edit(&target(false), 1.0).is_ok());
-        assert_eq!(check_plan_edit(&target(true), 1.0).unwrap_err().on("plan_value"), Some(FieldCode::Forbidden));
+        assert_eq!(
+            check_plan_edit(&target(true), 1.0)
+                .unwrap_err()
+                .on("plan_value"),
+            Some(FieldCode::Forbidden)
+        );
         assert!(check_plan_edit(&target(true), 9_750_000_000.0).is_ok());
     }
 
@@ -105,7 +127,15 @@ mod tests {
     fn amendment_needs_reason_and_change() {
         let t = target(true);
         assert!(check_amendment(&t, 10.0, "Điều chỉnh theo NQ HĐND").is_ok());
-        assert_eq!(check_amendment(&t, 10.0, " ").unwrap_err().on("reason"), Some(FieldCode::Required));
-        assert_eq!(check_amendment(&t, t.plan_value, "x").unwrap_err().on("new_value"), Some(FieldCode::Unchanged));
+        assert_eq!(
+            check_amendment(&t, 10.0, " ").unwrap_err().on("reason"),
+            Some(FieldCode::Required)
+        );
+        assert_eq!(
+            check_amendment(&t, t.plan_value, "x")
+                .unwrap_err()
+                .on("new_value"),
+            Some(FieldCode::Unchanged)
+        );
     }
 }

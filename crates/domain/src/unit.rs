@@ -60,9 +60,15 @@ impl UnitKind {
 /// Refuses a move that would put a unit under itself or one of its descendants.
 ///
 /// `ancestors_of_new_parent` lists the new parent and every unit above it.
-pub fn check_reparent(unit: Id, new_parent: Option<Id>, ancestors_of_new_parent: &[Id]) -> Result<(), Invalid> {
+pub fn check_reparent(
+    unit: Id,
+    new_parent: Option<Id>,
+    ancestors_of_new_parent: &[Id],
+) -> Result<(), Invalid> {
     match new_parent {
-        Some(p) if p == unit || ancestors_of_new_parent.contains(&unit) => Err(Invalid::one("parent_id", FieldCode::Cycle)),
+        Some(p) if p == unit || ancestors_of_new_parent.contains(&unit) => {
+            Err(Invalid::one("parent_id", FieldCode::Cycle))
+        }
         _ => Ok(()),
     }
 }

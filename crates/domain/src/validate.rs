@@ -102,7 +102,12 @@ impl Checker {
     }
 
     /// Optional text: empty becomes `None`.
-    pub fn opt_text(&mut self, field: &'static str, raw: Option<&str>, max: usize) -> Option<String> {
+    pub fn opt_text(
+        &mut self,
+        field: &'static str,
+        raw: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let r = opt_text(raw, max);
         self.take(field, r).flatten()
     }
@@ -125,7 +130,13 @@ impl Checker {
     }
 
     /// A finite number within `[min, max]`.
-    pub fn number(&mut self, field: &'static str, v: Option<f64>, min: f64, max: f64) -> Option<f64> {
+    pub fn number(
+        &mut self,
+        field: &'static str,
+        v: Option<f64>,
+        min: f64,
+        max: f64,
+    ) -> Option<f64> {
         match v {
             None => {
                 self.fail(field, FieldCode::Required);
@@ -143,7 +154,12 @@ impl Checker {
         }
     }
 
-    pub fn choice<T>(&mut self, field: &'static str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn choice<T>(
+        &mut self,
+        field: &'static str,
+        raw: Option<&str>,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         match raw.map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 self.fail(field, FieldCode::Required);
@@ -174,7 +190,10 @@ pub fn opt_text(raw: Option<&str>, max: usize) -> Result<Option<String>, FieldCo
     if trimmed.is_empty() {
         return Ok(None);
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(FieldCode::InvalidChoice);
     }
     let v = dondoc_text::nfc(trimmed);
@@ -186,7 +205,9 @@ pub fn opt_text(raw: Option<&str>, max: usize) -> Result<Option<String>, FieldCo
 
 /// Calendar dates travel as `YYYY-MM-DD`; anything else, or an impossible day, is refused.
 pub fn opt_date(raw: Option<&str>) -> Result<Option<Date>, FieldCode> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
     if raw.len() != 10 {
         return Err(FieldCode::InvalidDate);
     }

@@ -1,1 +1,219 @@
-fn main() {}
+//! The `dondoc` command: serve the web app, run migrations, manage users, load the demo,
+//! back up the database.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use dondoc_domain::input::UserInput;
+use dondoc_store::{Store, Who};
+use dondoc_web::{AppState, WebConfig};
+
+use dondoc::config::{self, redact_url, Settings};
+use dondoc::demo;
+
+#[derive(Parser)]
+#[command(
+    name = "dondoc",
+    version,
+    about = "Follow up what working sessions decide: sessions, petitions, directives, targets."
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: config::Flags,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API.
+    Serve {
+        /// Load the demo data first when the database is empty, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run the database migrations and exit.
+    Migrate,
+    /// Load the demo data (the Hà Lầm session of 24/8/2020 and a few more) into an empty database.
+    Demo,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the SQLite database to FILE while dondoc runs.
+    Backup { file: String },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, leader, officer or clerk
+        #[arg(long)]
+        role: String,
+        /// The user's home unit (id).
+        #[arg(long)]
+        unit_id: Option<i64>,
+    },
+    /// Set a user's password, read from standard input.
+    Passwd {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+fn read_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("reading the password from standard input")?;
+    Ok(s.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn open(settings: &Settings) -> Result<Store> {
+    let url = settings.database_url()?;
+    tracing::info!(database = %redact_url(&url), "opening the database");
+    let store = Store::connect(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.settings)?;
+    config::init_tracing(settings.log_json);
+    match cli.command {
+        Command::Serve { demo } => serve(settings, demo).await,
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open(&settings).await?;
+            let logins = demo::load(&store).await?;
+            demo::print_logins(&logins);
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            login,
+            name,
+            role,
+            unit_id,
+        }) => {
+            let store = open(&settings).await?;
+            let raw = UserInput {
+                login: Some(login),
+                display_name: Some(name),
+                role: Some(role),
+                unit_id,
+                password: Some(read_password()?),
+            };
+            let new = raw.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = dondoc_web::auth::hash_password(&new.password)?;
+            let user = store
+                .create_user(
+                    Who::default(),
+                    &new.login,
+                    &new.display_name,
+                    &hash,
+                    new.role,
+                    new.unit_id,
+                )
+                .await?;
+            println!("added user {} ({})", user.login, user.role.as_str());
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd { login }) => {
+            let store = open(&settings).await?;
+            let Some(user) = store.user_by_login(&login).await? else {
+                bail!("no user {login}")
+            };
+            let password = read_password()?;
+            if password.chars().count() < dondoc_domain::input::MIN_PASSWORD {
+                bail!(
+                    "the password must have at least {} characters",
+                    dondoc_domain::input::MIN_PASSWORD
+                );
+            }
+            store
+                .set_password(
+                    Who::default(),
+                    user.user.id,
+                    &dondoc_web::auth::hash_password(&password)?,
+                )
+                .await?;
+            println!("password changed for {login}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let store = open(&settings).await?;
+            match store.backend() {
+                dondoc_store::Backend::Sqlite => {
+                    store.backup_to(&file).await?;
+                    println!("backup written to {file}");
+                    Ok(())
+                }
+                dondoc_store::Backend::Postgres => bail!(
+                    "dondoc is using PostgreSQL: back it up with pg_dump, e.g. `pg_dump --format=custom --file={file} \"$DONDOC_DATABASE_URL\"`"
+                ),
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<()> {
+    let store = open(&settings).await?;
+    let logins = if demo && store.is_empty().await? {
+        Some(demo::load(&store).await?)
+    } else {
+        None
+    };
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies: settings.secure_cookies,
+            trust_proxy: settings.trust_proxy,
+            today: None,
+        },
+    );
+    let app = dondoc_web::router(state);
+    let listener = tokio::net::TcpListener::bind(&settings.addr)
+        .await
+        .with_context(|| format!("binding {}", settings.addr))?;
+    let addr = listener.local_addr()?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    println!("dondoc is serving on http://{host}:{}/", addr.port());
+    if demo {
+        demo::print_logins(&logins.unwrap_or_else(demo::logins));
+    }
+    // Purge expired web sessions now and then; any node may do it.
+    let purge = store.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            if let Err(e) = purge.http_sessions_purge().await {
+                tracing::warn!(error = %e, "purging expired sessions");
+            }
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

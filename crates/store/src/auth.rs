@@ -55,7 +55,10 @@ pub struct StoredHttpSession {
 }
 
 async fn user_in(tx: &mut Tx<'_>, id: Id) -> Result<User> {
-    let r: Option<Row> = sqlx::query_as(&format!("select {COLS} from users where id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<Row> = sqlx::query_as(&format!("select {COLS} from users where id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(UserWithHash::try_from(r.ok_or(StoreError::NotFound)?)?.user)
 }
 
@@ -111,8 +114,12 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows: Vec<Row> = sqlx::query_as(&format!("select {COLS} from users order by login")).fetch_all(&self.pool).await?;
-        rows.into_iter().map(|r| UserWithHash::try_from(r).map(|u| u.user)).collect()
+        let rows: Vec<Row> = sqlx::query_as(&format!("select {COLS} from users order by login"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| UserWithHash::try_from(r).map(|u| u.user))
+            .collect()
     }
 
     pub async fn set_password(&self, who: Who, id: Id, password_hash: &str) -> Result<()> {
@@ -128,21 +135,38 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_user_active(&self, who: Who, id: Id, version: i64, active: bool) -> Result<User> {
+    pub async fn set_user_active(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        active: bool,
+    ) -> Result<User> {
         let mut tx = self.pool.begin().await?;
         let before = user_in(&mut tx, id).await?;
-        let n = sqlx::query("update users set active = $1, version = version + 1 where id = $2 and version = $3")
-            .bind(flag(active))
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "update users set active = $1, version = version + 1 where id = $2 and version = $3",
+        )
+        .bind(flag(active))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(stale_or_missing(&mut tx, "users", id).await);
         }
         let after = user_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "user", id, if active { "activate" } else { "deactivate" }, Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "user",
+            id,
+            if active { "activate" } else { "deactivate" },
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -161,7 +185,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let after = serde_json::json!({ "token_id": id, "name": name });
-        audit::record(&mut tx, who, "user", user_id, "create_token", None, Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "user",
+            user_id,
+            "create_token",
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -183,19 +216,27 @@ impl Store {
     // Web sessions.
 
     pub async fn http_session_load(&self, id: &str) -> Result<Option<StoredHttpSession>> {
-        let r: Option<(String, String, i64)> =
-            sqlx::query_as("select id, data, expiry_ms from http_sessions where id = $1 and expiry_ms > $2")
-                .bind(id)
-                .bind(now_ms())
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(r.map(|(id, data, expiry_ms)| StoredHttpSession { id, data, expiry_ms }))
+        let r: Option<(String, String, i64)> = sqlx::query_as(
+            "select id, data, expiry_ms from http_sessions where id = $1 and expiry_ms > $2",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.map(|(id, data, expiry_ms)| StoredHttpSession {
+            id,
+            data,
+            expiry_ms,
+        }))
     }
 
     /// Inserts a session; false when the id is taken (the caller draws another).
     pub async fn http_session_create(&self, s: &StoredHttpSession) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let n: i64 = sqlx::query_scalar("select count(*) from http_sessions where id = $1").bind(&s.id).fetch_one(&mut *tx).await?;
+        let n: i64 = sqlx::query_scalar("select count(*) from http_sessions where id = $1")
+            .bind(&s.id)
+            .fetch_one(&mut *tx)
+            .await?;
         if n > 0 {
             return Ok(false);
         }
@@ -231,31 +272,49 @@ impl Store {
     }
 
     pub async fn http_session_delete(&self, id: &str) -> Result<()> {
-        sqlx::query("delete from http_sessions where id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("delete from http_sessions where id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn http_sessions_purge(&self) -> Result<u64> {
-        Ok(sqlx::query("delete from http_sessions where expiry_ms <= $1").bind(now_ms()).execute(&self.pool).await?.rows_affected())
+        Ok(
+            sqlx::query("delete from http_sessions where expiry_ms <= $1")
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 
     // Login throttling: failures per key ("login:<name>", "addr:<ip>") within a window.
 
     pub async fn record_login_failure(&self, key: &str) -> Result<()> {
-        sqlx::query("insert into login_failures (key, at) values ($1, $2)").bind(key).bind(now_ms()).execute(&self.pool).await?;
+        sqlx::query("insert into login_failures (key, at) values ($1, $2)")
+            .bind(key)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
-            .bind(key)
-            .bind(since_ms)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
+                .bind(key)
+                .bind(since_ms)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("delete from login_failures where key = $1").bind(key).execute(&self.pool).await?;
+        sqlx::query("delete from login_failures where key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -8,7 +8,10 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing, ts, Arg, Page, Tx, Where};
+use crate::sql::{
+    bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
+    ts, Arg, Page, Tx, Where,
+};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,7 +66,8 @@ async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
     .bind(r.id)
     .fetch_all(&mut **tx)
     .await?;
-    let status = DirectiveStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?;
+    let status =
+        DirectiveStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?;
     let deadline = opd(r.deadline)?;
     let done_on = opd(r.done_on)?;
     Ok(DirectiveView {
@@ -89,7 +93,10 @@ async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
 }
 
 async fn get_in(tx: &mut Tx<'_>, id: Id, today: Date) -> Result<DirectiveView> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where dv.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where dv.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     view(tx, r.ok_or(StoreError::NotFound)?, today).await
 }
 
@@ -115,7 +122,11 @@ pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Res
     .fetch_one(&mut **tx)
     .await?;
     for u in &new.coordinating_unit_ids {
-        sqlx::query("insert into directive_units (directive_id, unit_id) values ($1, $2)").bind(id).bind(*u).execute(&mut **tx).await?;
+        sqlx::query("insert into directive_units (directive_id, unit_id) values ($1, $2)")
+            .bind(id)
+            .bind(*u)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(id)
 }
@@ -140,7 +151,11 @@ struct ExtensionRow {
 }
 
 impl Store {
-    pub async fn directives(&self, f: &DirectiveFilter, today: Date) -> Result<Page<DirectiveView>> {
+    pub async fn directives(
+        &self,
+        f: &DirectiveFilter,
+        today: Date,
+    ) -> Result<Page<DirectiveView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("dv.text_key", f.q.as_deref());
@@ -155,7 +170,10 @@ impl Store {
         }
         match f.due.as_deref() {
             Some("overdue") => {
-                w.and("dv.status in ('assigned', 'in_progress') and dv.deadline < ?", [Arg::S(d(today))]);
+                w.and(
+                    "dv.status in ('assigned', 'in_progress') and dv.deadline < ?",
+                    [Arg::S(d(today))],
+                );
             }
             Some("due_soon") => {
                 let until = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
@@ -169,23 +187,35 @@ impl Store {
         if f.published_only {
             w.and("exists (select 1 from sessions ps where ps.id = dv.session_id and ps.published = 1)", []);
         }
-        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from directives dv{}", w.sql())), &w.args)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = bind_scalar(
+            sqlx::query_scalar(&format!("select count(*) from directives dv{}", w.sql())),
+            &w.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let n = w.next();
         let sql = format!(
             "{SELECT}{} order by case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id limit ${n} offset ${}",
             w.sql(),
             n + 1
         );
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         let mut tx = self.pool.begin().await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(view(&mut tx, r, today).await?);
         }
         tx.commit().await?;
-        Ok(Page { items, total, limit, offset })
+        Ok(Page {
+            items,
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn directive(&self, id: Id, today: Date) -> Result<DirectiveView> {
@@ -195,19 +225,44 @@ impl Store {
         Ok(v)
     }
 
-    pub async fn create_directive(&self, who: Who, new: &NewDirective, today: Date) -> Result<DirectiveView> {
+    pub async fn create_directive(
+        &self,
+        who: Who,
+        new: &NewDirective,
+        today: Date,
+    ) -> Result<DirectiveView> {
         let mut tx = self.pool.begin().await?;
         let id = insert_directive(&mut tx, new).await?;
         let v = get_in(&mut tx, id, today).await?;
-        audit::record(&mut tx, who, "directive", id, "create", None, Some(&v.directive)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            "create",
+            None,
+            Some(&v.directive),
+        )
+        .await?;
         tx.commit().await?;
         Ok(v)
     }
 
     /// Moves a directive to `status` (already checked by the domain). `done_on` is set when it
     /// becomes done and cleared when it is reopened.
-    pub async fn transition_directive(&self, who: Who, id: Id, version: i64, change: DirectiveChange, today: Date) -> Result<DirectiveView> {
-        let DirectiveChange { from, to: status, done_on } = change;
+    pub async fn transition_directive(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        change: DirectiveChange,
+        today: Date,
+    ) -> Result<DirectiveView> {
+        let DirectiveChange {
+            from,
+            to: status,
+            done_on,
+        } = change;
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         let done_on = (status == DirectiveStatus::Done).then(|| done_on.unwrap_or(today));
@@ -229,17 +284,35 @@ impl Store {
             return Err(stale_or_missing(&mut tx, "directives", id).await);
         }
         let after = get_in(&mut tx, id, today).await?;
-        audit::record(&mut tx, who, "directive", id, status.as_str(), Some(&before.directive), Some(&after.directive)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            status.as_str(),
+            Some(&before.directive),
+            Some(&after.directive),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Records progress; an assigned directive becomes in progress.
-    pub async fn add_progress(&self, who: Who, id: Id, p: &NewProgress, today: Date) -> Result<DirectiveView> {
+    pub async fn add_progress(
+        &self,
+        who: Who,
+        id: Id,
+        p: &NewProgress,
+        today: Date,
+    ) -> Result<DirectiveView> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         if !before.directive.status.is_open() {
-            return Err(StoreError::Invalid(dondoc_domain::Invalid::one("status", dondoc_domain::FieldCode::Forbidden)));
+            return Err(StoreError::Invalid(dondoc_domain::Invalid::one(
+                "status",
+                dondoc_domain::FieldCode::Forbidden,
+            )));
         }
         let at = now_ms();
         sqlx::query("insert into progress_reports (directive_id, date, percent, text, user_id, at) values ($1, $2, $3, $4, $5, $6)")
@@ -260,13 +333,28 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id, today).await?;
-        audit::record(&mut tx, who, "directive", id, "progress", Some(&before.directive), Some(&after.directive)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            "progress",
+            Some(&before.directive),
+            Some(&after.directive),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Extends the deadline: the extension keeps the old date, the new one, the reason and who approved it.
-    pub async fn extend_directive(&self, who: Who, id: Id, e: &NewExtension, today: Date) -> Result<DirectiveView> {
+    pub async fn extend_directive(
+        &self,
+        who: Who,
+        id: Id,
+        e: &NewExtension,
+        today: Date,
+    ) -> Result<DirectiveView> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         let n = sqlx::query("update directives set deadline = $1, version = version + 1 where id = $2 and version = $3")
@@ -291,7 +379,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id, today).await?;
-        audit::record(&mut tx, who, "directive", id, "extend", Some(&before.directive), Some(&after.directive)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            "extend",
+            Some(&before.directive),
+            Some(&after.directive),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -305,7 +402,14 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|(id, directive_id, date, percent, text, user_id)| {
-                Ok(ProgressReport { id, directive_id, date: pd(&date)?, percent, text, user_id })
+                Ok(ProgressReport {
+                    id,
+                    directive_id,
+                    date: pd(&date)?,
+                    percent,
+                    text,
+                    user_id,
+                })
             })
             .collect()
     }

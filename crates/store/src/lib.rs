@@ -23,14 +23,14 @@ use dondoc_domain::{FieldCode, Invalid};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use auth::token_digest;
 pub use auth::{StoredHttpSession, UserWithHash};
 pub use directives::{DirectiveChange, DirectiveFilter, DirectiveView};
+pub use petitions::PetitionChange;
 pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;
-pub use petitions::PetitionChange;
 pub use targets::{MeasurementView, TargetFilter, TargetView};
-pub use auth::token_digest;
 pub use units::UnitNode;
 
 /// Which database a store talks to; chosen at run time from the URL scheme.
@@ -141,7 +141,10 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.context("running database migrations")?;
+        migrator
+            .run(&self.pool)
+            .await
+            .context("running database migrations")?;
         Ok(())
     }
 
@@ -155,9 +158,19 @@ impl Store {
 
     /// SQLite only: a consistent copy of the live database in `path` (`vacuum into`).
     pub async fn backup_to(&self, path: &str) -> anyhow::Result<()> {
-        anyhow::ensure!(self.backend == Backend::Sqlite, "online backup is for SQLite; use pg_dump for PostgreSQL");
-        anyhow::ensure!(!std::path::Path::new(path).exists(), "{path} exists already; choose a new file name");
-        sqlx::query("vacuum into $1").bind(path).execute(&self.pool).await.context("writing the backup")?;
+        anyhow::ensure!(
+            self.backend == Backend::Sqlite,
+            "online backup is for SQLite; use pg_dump for PostgreSQL"
+        );
+        anyhow::ensure!(
+            !std::path::Path::new(path).exists(),
+            "{path} exists already; choose a new file name"
+        );
+        sqlx::query("vacuum into $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await
+            .context("writing the backup")?;
         Ok(())
     }
 
@@ -170,7 +183,9 @@ impl Store {
 
     /// True once any unit exists (used to decide whether to load the demo).
     pub async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("select count(*) from units").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("select count(*) from units")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n == 0)
     }
 }

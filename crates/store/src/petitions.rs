@@ -7,7 +7,10 @@ use dondoc_domain::{Id, Petition, PetitionStatus, Raising};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing, Arg, Page, Tx, Where};
+use crate::sql::{
+    bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
+    Arg, Page, Tx, Where,
+};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -80,7 +83,8 @@ impl TryFrom<Row> for PetitionView {
                 due_on: opd(r.due_on)?,
                 answer: r.answer,
                 reject_reason: r.reject_reason,
-                status: PetitionStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
+                status: PetitionStatus::parse(&r.status)
+                    .ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
                 raised_count: r.raised_count,
                 version: r.version,
             },
@@ -91,7 +95,10 @@ impl TryFrom<Row> for PetitionView {
 }
 
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where p.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where p.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     r.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -137,7 +144,10 @@ impl Store {
             w.and("p.area_unit_id = ?", [Arg::I(u)]);
         }
         if let Some(s) = f.session_id {
-            w.and("exists (select 1 from raisings r where r.petition_id = p.id and r.session_id = ?)", [Arg::I(s)]);
+            w.and(
+                "exists (select 1 from raisings r where r.petition_id = p.id and r.session_id = ?)",
+                [Arg::I(s)],
+            );
         }
         if f.published_only {
             w.and(PUBLISHED, []);
@@ -147,13 +157,32 @@ impl Store {
             Some("due") => "case when p.due_on is null then 1 else 0 end, p.due_on, p.id",
             _ => "p.id desc",
         };
-        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from petitions p{}", w.sql())), &w.args)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = bind_scalar(
+            sqlx::query_scalar(&format!("select count(*) from petitions p{}", w.sql())),
+            &w.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let n = w.next();
-        let sql = format!("{SELECT}{} order by {order} limit ${n} offset ${}", w.sql(), n + 1);
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        Ok(Page { items: rows.into_iter().map(PetitionView::try_from).collect::<Result<_>>()?, total, limit, offset })
+        let sql = format!(
+            "{SELECT}{} order by {order} limit ${n} offset ${}",
+            w.sql(),
+            n + 1
+        );
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(PetitionView::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn petition(&self, id: Id) -> Result<PetitionView> {
@@ -165,10 +194,12 @@ impl Store {
 
     /// Whether anonymous visitors may see this petition.
     pub async fn petition_is_published(&self, id: Id) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from petitions p where p.id = $1 and {PUBLISHED}"))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from petitions p where p.id = $1 and {PUBLISHED}"
+        ))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(n > 0)
     }
 
@@ -176,8 +207,18 @@ impl Store {
     pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
         ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
-        ensure_exists(&mut tx, "units", new.responsible_unit_id, "responsible_unit_id").await?;
-        let status = if new.responsible_unit_id.is_some() { PetitionStatus::Assigned } else { PetitionStatus::Received };
+        ensure_exists(
+            &mut tx,
+            "units",
+            new.responsible_unit_id,
+            "responsible_unit_id",
+        )
+        .await?;
+        let status = if new.responsible_unit_id.is_some() {
+            PetitionStatus::Assigned
+        } else {
+            PetitionStatus::Received
+        };
         let id: i64 = sqlx::query_scalar(
             "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
@@ -194,33 +235,65 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        let raising = NewRaising { session_id: new.session_id, date: new.raised_on, raised_by: new.raised_by.clone() };
+        let raising = NewRaising {
+            session_id: new.session_id,
+            date: new.raised_on,
+            raised_by: new.raised_by.clone(),
+        };
         insert_raising(&mut tx, id, &raising).await?;
         let p = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "petition", id, "create", None, Some(&p.petition)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            id,
+            "create",
+            None,
+            Some(&p.petition),
+        )
+        .await?;
         tx.commit().await?;
         Ok(p)
     }
 
     /// Records that a petition was raised again; a closed one is reopened.
-    pub async fn add_raising(&self, who: Who, petition_id: Id, r: &NewRaising) -> Result<PetitionView> {
+    pub async fn add_raising(
+        &self,
+        who: Who,
+        petition_id: Id,
+        r: &NewRaising,
+    ) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, petition_id).await?;
         insert_raising(&mut tx, petition_id, r).await?;
         let status = before.petition.status;
         if !status.is_open() || status == PetitionStatus::Answered {
             if let Some(next) = status.after(PetitionAction::Reopen) {
-                sqlx::query("update petitions set status = $1, version = version + 1 where id = $2")
-                    .bind(next.as_str())
-                    .bind(petition_id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "update petitions set status = $1, version = version + 1 where id = $2",
+                )
+                .bind(next.as_str())
+                .bind(petition_id)
+                .execute(&mut *tx)
+                .await?;
             }
         } else {
-            sqlx::query("update petitions set version = version + 1 where id = $1").bind(petition_id).execute(&mut *tx).await?;
+            sqlx::query("update petitions set version = version + 1 where id = $1")
+                .bind(petition_id)
+                .execute(&mut *tx)
+                .await?;
         }
         let after = get_in(&mut tx, petition_id).await?;
-        audit::record(&mut tx, who, "petition", petition_id, "raise", Some(&before.petition), Some(&after.petition)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            petition_id,
+            "raise",
+            Some(&before.petition),
+            Some(&after.petition),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -237,7 +310,13 @@ impl Store {
     ) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id).await?;
-        ensure_exists(&mut tx, "units", change.responsible_unit_id, "responsible_unit_id").await?;
+        ensure_exists(
+            &mut tx,
+            "units",
+            change.responsible_unit_id,
+            "responsible_unit_id",
+        )
+        .await?;
         let n = sqlx::query(
             "update petitions set status = $1, responsible_unit_id = coalesce($2, responsible_unit_id), due_on = coalesce($3, due_on),
              answer = coalesce($4, answer), reject_reason = $5, version = version + 1
@@ -258,7 +337,16 @@ impl Store {
             return Err(stale_or_missing(&mut tx, "petitions", id).await);
         }
         let after = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "petition", id, status.as_str(), Some(&before.petition), Some(&after.petition)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            id,
+            status.as_str(),
+            Some(&before.petition),
+            Some(&after.petition),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -283,15 +371,30 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
-                Ok((Raising { id: r.id, petition_id: r.petition_id, session_id: r.session_id, date: pd(&r.date)?, raised_by: r.raised_by }, r.title))
+                Ok((
+                    Raising {
+                        id: r.id,
+                        petition_id: r.petition_id,
+                        session_id: r.session_id,
+                        date: pd(&r.date)?,
+                        raised_by: r.raised_by,
+                    },
+                    r.title,
+                ))
             })
             .collect()
     }
 
     /// Open petitions counted by status, for the dashboard.
     pub async fn petition_counts(&self) -> Result<Vec<(PetitionStatus, i64)>> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("select status, count(*) from petitions group by status order by status").fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().filter_map(|(s, n)| PetitionStatus::parse(&s).map(|s| (s, n))).collect())
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "select status, count(*) from petitions group by status order by status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, n)| PetitionStatus::parse(&s).map(|s| (s, n)))
+            .collect())
     }
 }

@@ -3,7 +3,9 @@
 use dondoc_domain::input::{NewDocument, NewPerson};
 use dondoc_domain::{Document, Id, Person, Position};
 
-use crate::sql::{bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, Page, Tx, Where};
+use crate::sql::{
+    bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, Page, Tx, Where,
+};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -15,7 +17,11 @@ struct PersonRow {
 
 impl From<PersonRow> for Person {
     fn from(r: PersonRow) -> Self {
-        Person { id: r.id, name: r.name, version: r.version }
+        Person {
+            id: r.id,
+            name: r.name,
+            version: r.version,
+        }
     }
 }
 
@@ -56,31 +62,56 @@ impl TryFrom<DocumentRow> for Document {
 }
 
 async fn person_in(tx: &mut Tx<'_>, id: Id) -> Result<Person> {
-    let r: Option<PersonRow> =
-        sqlx::query_as("select id, name, version from people where id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<PersonRow> = sqlx::query_as("select id, name, version from people where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(r.ok_or(StoreError::NotFound)?.into())
 }
 
 async fn document_in(tx: &mut Tx<'_>, id: Id) -> Result<Document> {
-    let r: Option<DocumentRow> =
-        sqlx::query_as("select id, kind, number, date, issuer, subject, version from documents where id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let r: Option<DocumentRow> = sqlx::query_as(
+        "select id, kind, number, date, issuer, subject, version from documents where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
     r.ok_or(StoreError::NotFound)?.try_into()
 }
 
 impl Store {
-    pub async fn people(&self, q: Option<&str>, limit: Option<i64>, offset: Option<i64>) -> Result<Page<Person>> {
+    pub async fn people(
+        &self,
+        q: Option<&str>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<Page<Person>> {
         let (limit, offset) = clamp_page(limit, offset);
         let mut w = Where::new();
         w.search("name_key", q);
-        let total: i64 =
-            bind_scalar(sqlx::query_scalar(&format!("select count(*) from people{}", w.sql())), &w.args).fetch_one(&self.pool).await?;
+        let total: i64 = bind_scalar(
+            sqlx::query_scalar(&format!("select count(*) from people{}", w.sql())),
+            &w.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let n = w.next();
-        let sql = format!("select id, name, version from people{} order by name_key, id limit ${n} offset ${}", w.sql(), n + 1);
-        let rows: Vec<PersonRow> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        Ok(Page { items: rows.into_iter().map(Person::from).collect(), total, limit, offset })
+        let sql = format!(
+            "select id, name, version from people{} order by name_key, id limit ${n} offset ${}",
+            w.sql(),
+            n + 1
+        );
+        let rows: Vec<PersonRow> = bind_as(sqlx::query_as(&sql), &w.args)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items: rows.into_iter().map(Person::from).collect(),
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn person(&self, id: Id) -> Result<Person> {
@@ -91,10 +122,12 @@ impl Store {
     }
 
     pub async fn person_by_name(&self, name: &str) -> Result<Option<Person>> {
-        let r: Option<PersonRow> = sqlx::query_as("select id, name, version from people where name_key = $1 order by id limit 1")
-            .bind(key(name))
-            .fetch_optional(&self.pool)
-            .await?;
+        let r: Option<PersonRow> = sqlx::query_as(
+            "select id, name, version from people where name_key = $1 order by id limit 1",
+        )
+        .bind(key(name))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(r.map(Person::from))
     }
 
@@ -124,18 +157,42 @@ impl Store {
         Ok(person)
     }
 
-    pub async fn add_position(&self, who: Who, person_id: Id, title: &str, unit_id: Option<Id>) -> Result<Position> {
+    pub async fn add_position(
+        &self,
+        who: Who,
+        person_id: Id,
+        title: &str,
+        unit_id: Option<Id>,
+    ) -> Result<Position> {
         let mut tx = self.pool.begin().await?;
         person_in(&mut tx, person_id).await?;
         ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
-        let id: i64 = sqlx::query_scalar("insert into positions (person_id, unit_id, title) values ($1, $2, $3) returning id")
-            .bind(person_id)
-            .bind(unit_id)
-            .bind(title)
-            .fetch_one(&mut *tx)
-            .await?;
-        let pos = Position { id, person_id, unit_id, title: title.to_string(), from: None, to: None };
-        audit::record(&mut tx, who, "person", person_id, "add_position", None, Some(&pos)).await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into positions (person_id, unit_id, title) values ($1, $2, $3) returning id",
+        )
+        .bind(person_id)
+        .bind(unit_id)
+        .bind(title)
+        .fetch_one(&mut *tx)
+        .await?;
+        let pos = Position {
+            id,
+            person_id,
+            unit_id,
+            title: title.to_string(),
+            from: None,
+            to: None,
+        };
+        audit::record(
+            &mut tx,
+            who,
+            "person",
+            person_id,
+            "add_position",
+            None,
+            Some(&pos),
+        )
+        .await?;
         tx.commit().await?;
         Ok(pos)
     }
@@ -161,9 +218,15 @@ impl Store {
             .collect()
     }
 
-    pub async fn documents(&self, limit: Option<i64>, offset: Option<i64>) -> Result<Page<Document>> {
+    pub async fn documents(
+        &self,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<Page<Document>> {
         let (limit, offset) = clamp_page(limit, offset);
-        let total: i64 = sqlx::query_scalar("select count(*) from documents").fetch_one(&self.pool).await?;
+        let total: i64 = sqlx::query_scalar("select count(*) from documents")
+            .fetch_one(&self.pool)
+            .await?;
         let rows: Vec<DocumentRow> = sqlx::query_as(
             "select id, kind, number, date, issuer, subject, version from documents order by date desc, id desc limit $1 offset $2",
         )
@@ -171,7 +234,15 @@ impl Store {
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Page { items: rows.into_iter().map(Document::try_from).collect::<Result<_>>()?, total, limit, offset })
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(Document::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn document(&self, id: Id) -> Result<Document> {

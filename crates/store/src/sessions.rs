@@ -5,7 +5,10 @@ use dondoc_domain::input::NewSession;
 use dondoc_domain::{Document, Id, Person, Session};
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, key, now_ms, on_constraint, pd, stale_or_missing, Arg, Page, Tx, Where};
+use crate::sql::{
+    bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, key, now_ms, on_constraint, pd,
+    stale_or_missing, Arg, Page, Tx, Where,
+};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -73,7 +76,10 @@ impl TryFrom<Row> for SessionView {
 }
 
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where s.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where s.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     r.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -88,13 +94,32 @@ impl Store {
         if f.published_only {
             w.and("s.published = 1", []);
         }
-        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from sessions s{}", w.sql())), &w.args)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = bind_scalar(
+            sqlx::query_scalar(&format!("select count(*) from sessions s{}", w.sql())),
+            &w.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let n = w.next();
-        let sql = format!("{SELECT}{} order by s.date desc, s.id desc limit ${n} offset ${}", w.sql(), n + 1);
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        Ok(Page { items: rows.into_iter().map(SessionView::try_from).collect::<Result<_>>()?, total, limit, offset })
+        let sql = format!(
+            "{SELECT}{} order by s.date desc, s.id desc limit ${n} offset ${}",
+            w.sql(),
+            n + 1
+        );
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(SessionView::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn session(&self, id: Id) -> Result<SessionView> {
@@ -108,12 +133,27 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id = insert_session(&mut tx, new).await?;
         let s = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "session", id, "create", None, Some(&s.session)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "session",
+            id,
+            "create",
+            None,
+            Some(&s.session),
+        )
+        .await?;
         tx.commit().await?;
         Ok(s)
     }
 
-    pub async fn update_session(&self, who: Who, id: Id, version: i64, new: &NewSession) -> Result<SessionView> {
+    pub async fn update_session(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        new: &NewSession,
+    ) -> Result<SessionView> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", Some(new.host_unit_id), "host_unit_id").await?;
@@ -142,24 +182,50 @@ impl Store {
             return Err(stale_or_missing(&mut tx, "sessions", id).await);
         }
         let after = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "session", id, "update", Some(&before.session), Some(&after.session)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "session",
+            id,
+            "update",
+            Some(&before.session),
+            Some(&after.session),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    pub async fn add_participant(&self, who: Who, session_id: Id, person_id: Id, role: &str) -> Result<()> {
+    pub async fn add_participant(
+        &self,
+        who: Who,
+        session_id: Id,
+        person_id: Id,
+        role: &str,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         get_in(&mut tx, session_id).await?;
         ensure_exists(&mut tx, "people", Some(person_id), "person_id").await?;
-        sqlx::query("insert into session_participants (session_id, person_id, role) values ($1, $2, $3)")
-            .bind(session_id)
-            .bind(person_id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await
-            .map_err(on_constraint)?;
+        sqlx::query(
+            "insert into session_participants (session_id, person_id, role) values ($1, $2, $3)",
+        )
+        .bind(session_id)
+        .bind(person_id)
+        .bind(role)
+        .execute(&mut *tx)
+        .await
+        .map_err(on_constraint)?;
         let after = serde_json::json!({ "person_id": person_id, "role": role });
-        audit::record(&mut tx, who, "session", session_id, "add_participant", None, Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "session",
+            session_id,
+            "add_participant",
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -173,18 +239,23 @@ impl Store {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|(id, name, version, role)| (Person { id, name, version }, role)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, version, role)| (Person { id, name, version }, role))
+            .collect())
     }
 
     pub async fn link_document(&self, who: Who, session_id: Id, document_id: Id) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         get_in(&mut tx, session_id).await?;
         ensure_exists(&mut tx, "documents", Some(document_id), "document_id").await?;
-        let n: i64 = sqlx::query_scalar("select count(*) from session_documents where session_id = $1 and document_id = $2")
-            .bind(session_id)
-            .bind(document_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "select count(*) from session_documents where session_id = $1 and document_id = $2",
+        )
+        .bind(session_id)
+        .bind(document_id)
+        .fetch_one(&mut *tx)
+        .await?;
         if n == 0 {
             sqlx::query("insert into session_documents (session_id, document_id) values ($1, $2)")
                 .bind(session_id)
@@ -192,17 +263,28 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             let after = serde_json::json!({ "document_id": document_id });
-            audit::record(&mut tx, who, "session", session_id, "link_document", None, Some(&after)).await?;
+            audit::record(
+                &mut tx,
+                who,
+                "session",
+                session_id,
+                "link_document",
+                None,
+                Some(&after),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn session_documents(&self, session_id: Id) -> Result<Vec<Document>> {
-        let ids: Vec<i64> = sqlx::query_scalar("select document_id from session_documents where session_id = $1 order by document_id")
-            .bind(session_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "select document_id from session_documents where session_id = $1 order by document_id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.document(id).await?);

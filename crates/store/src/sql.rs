@@ -30,7 +30,8 @@ pub(crate) fn od(date: Option<Date>) -> Option<String> {
 }
 
 pub(crate) fn pd(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
 }
 
 pub(crate) fn opd(s: Option<String>) -> Result<Option<Date>> {
@@ -79,7 +80,10 @@ impl Where {
         let mut out = String::new();
         for ch in cond.chars() {
             if ch == '?' {
-                out.push_str(&format!("${}", self.args.len() + 1 + out.matches('$').count()));
+                out.push_str(&format!(
+                    "${}",
+                    self.args.len() + 1 + out.matches('$').count()
+                ));
             } else {
                 out.push(ch);
             }
@@ -140,14 +144,25 @@ pub(crate) fn bind_scalar<'q, O>(
 
 /// Limits a page to something sensible whatever the caller asked.
 pub(crate) fn clamp_page(limit: Option<i64>, offset: Option<i64>) -> (i64, i64) {
-    (limit.unwrap_or(50).clamp(1, 500), offset.unwrap_or(0).clamp(0, 1_000_000_000))
+    (
+        limit.unwrap_or(50).clamp(1, 500),
+        offset.unwrap_or(0).clamp(0, 1_000_000_000),
+    )
 }
 
 /// Refuses a reference to a row that does not exist, naming the field that held it.
-pub(crate) async fn ensure_exists(tx: &mut Tx<'_>, table: &'static str, id: Option<Id>, field: &'static str) -> Result<()> {
+pub(crate) async fn ensure_exists(
+    tx: &mut Tx<'_>,
+    table: &'static str,
+    id: Option<Id>,
+    field: &'static str,
+) -> Result<()> {
     let Some(id) = id else { return Ok(()) };
     let sql = format!("select count(*) from {table} where id = $1");
-    let n: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut **tx).await?;
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     if n == 0 {
         return Err(StoreError::unknown(field));
     }
@@ -157,7 +172,11 @@ pub(crate) async fn ensure_exists(tx: &mut Tx<'_>, table: &'static str, id: Opti
 /// After an update guarded by `version = $n` touched no row: a conflict, or a missing row.
 pub(crate) async fn stale_or_missing(tx: &mut Tx<'_>, table: &'static str, id: Id) -> StoreError {
     let sql = format!("select count(*) from {table} where id = $1");
-    match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_one(&mut **tx).await {
+    match sqlx::query_scalar::<_, i64>(&sql)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+    {
         Ok(0) => StoreError::NotFound,
         Ok(_) => StoreError::Conflict,
         Err(e) => e.into(),

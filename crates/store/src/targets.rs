@@ -6,7 +6,10 @@ use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target};
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, now_ms, pd, stale_or_missing, ts, Arg, Page, Tx, Where};
+use crate::sql::{
+    bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, now_ms, pd, stale_or_missing, ts,
+    Arg, Page, Tx, Where,
+};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -38,7 +41,6 @@ pub struct MeasurementView {
     pub unit_name: String,
     pub percent_of_plan: Option<f64>,
 }
-
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -102,7 +104,8 @@ impl TryFrom<MeasurementRow> for Measurement {
             period_from: pd(&r.period_from)?,
             period_to: pd(&r.period_to)?,
             value: r.value,
-            qualifier: Qualifier::parse(&r.qualifier).ok_or_else(|| StoreError::Corrupt(r.qualifier.clone()))?,
+            qualifier: Qualifier::parse(&r.qualifier)
+                .ok_or_else(|| StoreError::Corrupt(r.qualifier.clone()))?,
             estimated: r.estimated != 0,
             session_id: r.session_id,
             wording: r.wording,
@@ -111,15 +114,25 @@ impl TryFrom<MeasurementRow> for Measurement {
 }
 
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<(Target, String)> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where t.id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where t.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     r.ok_or(StoreError::NotFound)?.split()
 }
 
 impl Store {
     async fn view(&self, target: Target, unit_name: String) -> Result<TargetView> {
         let latest = self.measurements(target.id).await?.pop();
-        let percent = latest.as_ref().and_then(|m| percent_of_plan(m.value, target.plan_value));
-        Ok(TargetView { target, unit_name, latest, percent_of_plan: percent })
+        let percent = latest
+            .as_ref()
+            .and_then(|m| percent_of_plan(m.value, target.plan_value));
+        Ok(TargetView {
+            target,
+            unit_name,
+            latest,
+            percent_of_plan: percent,
+        })
     }
 
     pub async fn targets(&self, f: &TargetFilter) -> Result<Page<TargetView>> {
@@ -129,20 +142,39 @@ impl Store {
             w.and("t.unit_id = ?", [Arg::I(u)]);
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            w.and("lower(t.indicator) like ?", [Arg::S(format!("%{}%", q.trim().to_lowercase()))]);
+            w.and(
+                "lower(t.indicator) like ?",
+                [Arg::S(format!("%{}%", q.trim().to_lowercase()))],
+            );
         }
-        let total: i64 = bind_scalar(sqlx::query_scalar(&format!("select count(*) from targets t{}", w.sql())), &w.args)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = bind_scalar(
+            sqlx::query_scalar(&format!("select count(*) from targets t{}", w.sql())),
+            &w.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let n = w.next();
-        let sql = format!("{SELECT}{} order by t.period_to desc, t.id limit ${n} offset ${}", w.sql(), n + 1);
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "{SELECT}{} order by t.period_to desc, t.id limit ${n} offset ${}",
+            w.sql(),
+            n + 1
+        );
+        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let (t, name) = r.split()?;
             items.push(self.view(t, name).await?);
         }
-        Ok(Page { items, total, limit, offset })
+        Ok(Page {
+            items,
+            total,
+            limit,
+            offset,
+        })
     }
 
     pub async fn target(&self, id: Id) -> Result<TargetView> {
@@ -179,7 +211,13 @@ impl Store {
 
     /// Edits a target's description. An approved target's plan value is refused here: the
     /// caller must amend it.
-    pub async fn update_target(&self, who: Who, id: Id, version: i64, new: &NewTarget) -> Result<Target> {
+    pub async fn update_target(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        new: &NewTarget,
+    ) -> Result<Target> {
         let mut tx = self.pool.begin().await?;
         let (before, _) = get_in(&mut tx, id).await?;
         check_plan_edit(&before, new.plan_value)?;
@@ -208,7 +246,16 @@ impl Store {
             return Err(stale_or_missing(&mut tx, "targets", id).await);
         }
         let (after, _) = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "target", id, "update", Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "target",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -242,7 +289,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let (after, _) = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "target", id, "amend", Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "target",
+            id,
+            "amend",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Amendment {
             id: aid,
@@ -286,7 +342,12 @@ impl Store {
             .collect())
     }
 
-    pub async fn add_measurement(&self, who: Who, target_id: Id, m: &NewMeasurement) -> Result<Measurement> {
+    pub async fn add_measurement(
+        &self,
+        who: Who,
+        target_id: Id,
+        m: &NewMeasurement,
+    ) -> Result<Measurement> {
         let mut tx = self.pool.begin().await?;
         get_in(&mut tx, target_id).await?;
         ensure_exists(&mut tx, "sessions", m.session_id, "session_id").await?;
@@ -316,7 +377,16 @@ impl Store {
             session_id: m.session_id,
             wording: m.wording.clone(),
         };
-        audit::record(&mut tx, who, "target", target_id, "measure", None, Some(&measurement)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "target",
+            target_id,
+            "measure",
+            None,
+            Some(&measurement),
+        )
+        .await?;
         tx.commit().await?;
         Ok(measurement)
     }

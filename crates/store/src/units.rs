@@ -73,7 +73,9 @@ async fn ancestors_in(tx: &mut Tx<'_>, id: Id) -> Result<Vec<Id>> {
 impl Store {
     pub async fn units(&self) -> Result<Vec<Unit>> {
         let rows: Vec<Row> =
-            sqlx::query_as(&format!("select {COLS} from units order by name_key, id")).fetch_all(&self.pool).await?;
+            sqlx::query_as(&format!("select {COLS} from units order by name_key, id"))
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(Unit::try_from).collect()
     }
 
@@ -85,8 +87,13 @@ impl Store {
             children.entry(u.parent_id).or_default().push(u);
         }
         let mut out = Vec::new();
-        let mut stack: Vec<(Unit, usize)> =
-            children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+        let mut stack: Vec<(Unit, usize)> = children
+            .remove(&None)
+            .unwrap_or_default()
+            .into_iter()
+            .rev()
+            .map(|u| (u, 0))
+            .collect();
         while let Some((u, depth)) = stack.pop() {
             if let Some(kids) = children.remove(&Some(u.id)) {
                 stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
@@ -127,10 +134,12 @@ impl Store {
 
     /// Finds a unit by its folded name ("phuong ha lam" finds "Phường Hà Lầm").
     pub async fn unit_by_name(&self, name: &str) -> Result<Option<Unit>> {
-        let row: Option<Row> = sqlx::query_as(&format!("select {COLS} from units where name_key = $1 order by id limit 1"))
-            .bind(key(name))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "select {COLS} from units where name_key = $1 order by id limit 1"
+        ))
+        .bind(key(name))
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(Unit::try_from).transpose()
     }
 
@@ -180,7 +189,16 @@ impl Store {
             return Err(stale_or_missing(&mut tx, "units", id).await);
         }
         let after = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "unit", id, "update", Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "unit",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -188,12 +206,23 @@ impl Store {
     /// Merges `id` into `into` (as the 2025 reform merged wards): the unit is marked dissolved,
     /// its children move under `into`, and its open petitions and directives follow, in one
     /// transaction.
-    pub async fn merge_unit(&self, who: Who, id: Id, version: i64, into: Id, on: Date) -> Result<Unit> {
+    pub async fn merge_unit(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        into: Id,
+        on: Date,
+    ) -> Result<Unit> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", Some(into), "merged_into").await?;
-        check_reparent(id, Some(into), &ancestors_in(&mut tx, into).await?)
-            .map_err(|_| StoreError::Invalid(dondoc_domain::Invalid::one("merged_into", dondoc_domain::FieldCode::Cycle)))?;
+        check_reparent(id, Some(into), &ancestors_in(&mut tx, into).await?).map_err(|_| {
+            StoreError::Invalid(dondoc_domain::Invalid::one(
+                "merged_into",
+                dondoc_domain::FieldCode::Cycle,
+            ))
+        })?;
         let n = sqlx::query(
             "update units set merged_into = $1, dissolved_on = $2, version = version + 1 where id = $3 and version = $4 and merged_into is null",
         )
@@ -227,7 +256,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "unit", id, "merge", Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "unit",
+            id,
+            "merge",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -3,14 +3,29 @@
 use dondoc_domain::input::*;
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{DirectiveStatus, FieldCode, PetitionStatus, Qualifier, Role, UnitKind};
-use dondoc_store::{DirectiveChange, DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store, StoreError, TargetFilter, Who};
+use dondoc_store::{
+    DirectiveChange, DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store,
+    StoreError, TargetFilter, Who,
+};
 use dondoc_testing::both_backends;
 use jiff::civil::{date, Date};
 
 const WHO: Who = Who { user_id: None };
 
 async fn unit(store: &Store, parent: Option<i64>, kind: UnitKind, name: &str) -> i64 {
-    store.create_unit(WHO, &NewUnit { parent_id: parent, kind, name: name.into(), short_name: None }).await.unwrap().id
+    store
+        .create_unit(
+            WHO,
+            &NewUnit {
+                parent_id: parent,
+                kind,
+                name: name.into(),
+                short_name: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 fn session(host: i64, published: bool) -> NewSession {
@@ -41,7 +56,12 @@ fn petition(text: &str, area: Option<i64>, session_id: Option<i64>) -> NewPetiti
     }
 }
 
-fn directive(text: &str, lead: Option<i64>, deadline: Option<Date>, session_id: Option<i64>) -> NewDirective {
+fn directive(
+    text: &str,
+    lead: Option<i64>,
+    deadline: Option<Date>,
+    session_id: Option<i64>,
+) -> NewDirective {
     NewDirective {
         session_id,
         text: text.into(),
@@ -56,59 +76,157 @@ fn directive(text: &str, lead: Option<i64>, deadline: Option<Date>, session_id: 
 both_backends!(unit_tree_moves_and_merges, |db| async move {
     let store = db.store().await;
     let city = unit(&store, None, UnitKind::PartyCommittee, "Thành ủy Hạ Long").await;
-    let ward = unit(&store, Some(city), UnitKind::PartyCommittee, "Đảng ủy phường Hà Lầm").await;
+    let ward = unit(
+        &store,
+        Some(city),
+        UnitKind::PartyCommittee,
+        "Đảng ủy phường Hà Lầm",
+    )
+    .await;
     let zone = unit(&store, Some(ward), UnitKind::ResidentialArea, "khu 6").await;
-    let other = unit(&store, Some(city), UnitKind::PartyCommittee, "Đảng ủy phường Hồng Hải").await;
+    let other = unit(
+        &store,
+        Some(city),
+        UnitKind::PartyCommittee,
+        "Đảng ủy phường Hồng Hải",
+    )
+    .await;
 
     let tree = store.unit_tree().await.unwrap();
-    let order: Vec<(String, usize)> = tree.iter().map(|n| (n.unit.name.clone(), n.depth)).collect();
+    let order: Vec<(String, usize)> = tree
+        .iter()
+        .map(|n| (n.unit.name.clone(), n.depth))
+        .collect();
     assert_eq!(order[0], ("Thành ủy Hạ Long".into(), 0));
     assert!(order.contains(&("khu 6".into(), 2)));
     assert_eq!(store.unit_scope(ward).await.unwrap().len(), 2);
-    assert_eq!(store.unit_by_name("dang uy phuong ha lam").await.unwrap().unwrap().id, ward);
+    assert_eq!(
+        store
+            .unit_by_name("dang uy phuong ha lam")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ward
+    );
 
     // A unit cannot move under its own descendant.
     let u = store.unit(city).await.unwrap();
     let err = store
-        .update_unit(WHO, city, u.version, &NewUnit { parent_id: Some(zone), kind: u.kind, name: u.name.clone(), short_name: None })
+        .update_unit(
+            WHO,
+            city,
+            u.version,
+            &NewUnit {
+                parent_id: Some(zone),
+                kind: u.kind,
+                name: u.name.clone(),
+                short_name: None,
+            },
+        )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.on("parent_id") == Some(FieldCode::Cycle)), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Invalid(ref i) if i.on("parent_id") == Some(FieldCode::Cycle)),
+        "{err:?}"
+    );
 
     // Merging moves the children and the open work to the surviving unit.
-    let p = store.create_petition(WHO, &NewPetition { responsible_unit_id: Some(ward), ..petition("xây mới nhà văn hóa khu 6", Some(zone), None) }).await.unwrap();
+    let p = store
+        .create_petition(
+            WHO,
+            &NewPetition {
+                responsible_unit_id: Some(ward),
+                ..petition("xây mới nhà văn hóa khu 6", Some(zone), None)
+            },
+        )
+        .await
+        .unwrap();
     let w = store.unit(ward).await.unwrap();
-    let merged = store.merge_unit(WHO, ward, w.version, other, date(2025, 7, 1)).await.unwrap();
+    let merged = store
+        .merge_unit(WHO, ward, w.version, other, date(2025, 7, 1))
+        .await
+        .unwrap();
     assert_eq!(merged.merged_into, Some(other));
     assert_eq!(store.unit(zone).await.unwrap().parent_id, Some(other));
-    assert_eq!(store.petition(p.petition.id).await.unwrap().petition.responsible_unit_id, Some(other));
+    assert_eq!(
+        store
+            .petition(p.petition.id)
+            .await
+            .unwrap()
+            .petition
+            .responsible_unit_id,
+        Some(other)
+    );
     let history = store.history("unit", ward).await.unwrap();
-    assert_eq!(history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create", "merge"]);
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["create", "merge"]
+    );
 });
 
-both_backends!(session_update_with_stale_version_conflicts, |db| async move {
-    let store = db.store().await;
-    let ward = unit(&store, None, UnitKind::PartyCommittee, "Đảng ủy phường Hà Lầm").await;
-    let s = store.create_session(WHO, &session(ward, false)).await.unwrap();
-    let mut edit = session(ward, true);
-    edit.summary = Some("Kết luận của đồng chí Phó Bí thư Thường trực Thành ủy".into());
-    let updated = store.update_session(WHO, s.session.id, s.session.version, &edit).await.unwrap();
-    assert_eq!(updated.session.version, 2);
-    assert!(updated.session.published);
-    let stale = store.update_session(WHO, s.session.id, s.session.version, &edit).await.unwrap_err();
-    assert!(matches!(stale, StoreError::Conflict), "{stale:?}");
-    let missing = store.update_session(WHO, 9999, 1, &edit).await.unwrap_err();
-    assert!(matches!(missing, StoreError::NotFound));
+both_backends!(
+    session_update_with_stale_version_conflicts,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(
+            &store,
+            None,
+            UnitKind::PartyCommittee,
+            "Đảng ủy phường Hà Lầm",
+        )
+        .await;
+        let s = store
+            .create_session(WHO, &session(ward, false))
+            .await
+            .unwrap();
+        let mut edit = session(ward, true);
+        edit.summary = Some("Kết luận của đồng chí Phó Bí thư Thường trực Thành ủy".into());
+        let updated = store
+            .update_session(WHO, s.session.id, s.session.version, &edit)
+            .await
+            .unwrap();
+        assert_eq!(updated.session.version, 2);
+        assert!(updated.session.published);
+        let stale = store
+            .update_session(WHO, s.session.id, s.session.version, &edit)
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict), "{stale:?}");
+        let missing = store.update_session(WHO, 9999, 1, &edit).await.unwrap_err();
+        assert!(matches!(missing, StoreError::NotFound));
 
-    let found = store.sessions(&SessionFilter { q: Some("dang uy ha lam".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(found.total, 1);
-    let public = store.sessions(&SessionFilter { published_only: true, ..Default::default() }).await.unwrap();
-    assert_eq!(public.total, 1);
-});
+        let found = store
+            .sessions(&SessionFilter {
+                q: Some("dang uy ha lam".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1);
+        let public = store
+            .sessions(&SessionFilter {
+                published_only: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(public.total, 1);
+    }
+);
 
 both_backends!(target_plan_changes_only_by_amendment, |db| async move {
     let store = db.store().await;
-    let ward = unit(&store, None, UnitKind::PeoplesCommittee, "UBND phường Hà Lầm").await;
+    let ward = unit(
+        &store,
+        None,
+        UnitKind::PeoplesCommittee,
+        "UBND phường Hà Lầm",
+    )
+    .await;
     let new = NewTarget {
         unit_id: ward,
         indicator: "Tổng thu NSNN trên địa bàn".into(),
@@ -122,25 +240,69 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
     let t = store.create_target(WHO, &new).await.unwrap();
 
     // Editing the plan in place is refused and changes nothing.
-    let err = store.update_target(WHO, t.id, t.version, &NewTarget { plan_value: 9.0e9, ..new.clone() }).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.on("plan_value") == Some(FieldCode::Forbidden)), "{err:?}");
+    let err = store
+        .update_target(
+            WHO,
+            t.id,
+            t.version,
+            &NewTarget {
+                plan_value: 9.0e9,
+                ..new.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(ref i) if i.on("plan_value") == Some(FieldCode::Forbidden)),
+        "{err:?}"
+    );
     assert_eq!(store.target(t.id).await.unwrap().target.plan_value, 9.75e9);
 
     // An amendment changes it, and both the amendment list and the history show it.
     let reason = "Điều chỉnh dự toán theo Nghị quyết HĐND thành phố";
-    let a = store.amend_target(WHO, t.id, &NewAmendment { new_value: 9.0e9, reason: reason.into(), version: t.version }).await.unwrap();
+    let a = store
+        .amend_target(
+            WHO,
+            t.id,
+            &NewAmendment {
+                new_value: 9.0e9,
+                reason: reason.into(),
+                version: t.version,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!((a.old_value, a.new_value), (9.75e9, 9.0e9));
     assert_eq!(store.target(t.id).await.unwrap().target.plan_value, 9.0e9);
     assert_eq!(store.amendments(t.id).await.unwrap().len(), 1);
     let history = store.history("target", t.id).await.unwrap();
     assert_eq!(history.last().unwrap().action, "amend");
-    assert!(history.last().unwrap().before.as_deref().unwrap().contains("9750000000"));
+    assert!(history
+        .last()
+        .unwrap()
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("9750000000"));
     // The same amendment again, on the old version, is stale.
-    let stale = store.amend_target(WHO, t.id, &NewAmendment { new_value: 8.0e9, reason: reason.into(), version: t.version }).await;
+    let stale = store
+        .amend_target(
+            WHO,
+            t.id,
+            &NewAmendment {
+                new_value: 8.0e9,
+                reason: reason.into(),
+                version: t.version,
+            },
+        )
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict)));
 
     // Measurements are reported against the plan in force.
-    let s = store.create_session(WHO, &session(ward, true)).await.unwrap();
+    let s = store
+        .create_session(WHO, &session(ward, true))
+        .await
+        .unwrap();
     let m = NewMeasurement {
         period_from: date(2020, 1, 1),
         period_to: date(2020, 8, 31),
@@ -154,146 +316,518 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
     let figures = store.session_measurements(s.session.id).await.unwrap();
     assert_eq!(figures.len(), 1);
     assert_eq!(figures[0].percent_of_plan, Some(94.4));
-    let list = store.targets(&TargetFilter { unit_id: Some(ward), ..Default::default() }).await.unwrap();
+    let list = store
+        .targets(&TargetFilter {
+            unit_id: Some(ward),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(list.items[0].latest.as_ref().unwrap().value, 8.5e9);
 });
 
-both_backends!(petitions_count_raisings_and_follow_their_states, |db| async move {
-    let store = db.store().await;
-    let ward = unit(&store, None, UnitKind::PeoplesCommittee, "UBND phường Hà Lầm").await;
-    let zone = unit(&store, Some(ward), UnitKind::ResidentialArea, "khu 6").await;
-    let s1 = store.create_session(WHO, &session(ward, true)).await.unwrap().session.id;
-    let s2 = store.create_session(WHO, &session(ward, false)).await.unwrap().session.id;
-
-    let p = store.create_petition(WHO, &petition("xây mới nhà văn hóa khu 6", Some(zone), Some(s1))).await.unwrap();
-    assert_eq!(p.petition.status, PetitionStatus::Received);
-    assert_eq!(p.petition.raised_count, 1);
-    let p = store.add_raising(WHO, p.petition.id, &NewRaising { session_id: Some(s2), date: date(2020, 12, 1), raised_by: None }).await.unwrap();
-    assert_eq!(p.petition.raised_count, 2);
-    assert_eq!(store.raisings(p.petition.id).await.unwrap().len(), 2);
-
-    let id = p.petition.id;
-    let assign = PetitionChange { responsible_unit_id: Some(ward), ..Default::default() };
-    let p = store.transition_petition(WHO, id, p.petition.version, PetitionStatus::Received, PetitionStatus::Assigned, &assign).await.unwrap();
-    assert_eq!(p.responsible_name.as_deref(), Some("UBND phường Hà Lầm"));
-    // A second writer holding the old version loses.
-    let stale = store.transition_petition(WHO, id, p.petition.version - 1, PetitionStatus::Assigned, PetitionStatus::Answered, &PetitionChange::default()).await;
-    assert!(matches!(stale, Err(StoreError::Conflict)));
-    let answer = PetitionChange { answer: Some("Đã bố trí vốn năm 2021".into()), ..Default::default() };
-    let p = store.transition_petition(WHO, id, p.petition.version, PetitionStatus::Assigned, PetitionStatus::Answered, &answer).await.unwrap();
-    let next = p.petition.status.after(PetitionAction::Resolve).unwrap();
-    let p = store.transition_petition(WHO, id, p.petition.version, p.petition.status, next, &PetitionChange::default()).await.unwrap();
-    assert_eq!(p.petition.status, PetitionStatus::Resolved);
-    // Raised once more, a resolved petition is reopened.
-    let p = store.add_raising(WHO, id, &NewRaising { session_id: None, date: date(2021, 3, 1), raised_by: None }).await.unwrap();
-    assert_eq!(p.petition.status, PetitionStatus::Reopened);
-    assert_eq!(p.petition.raised_count, 3);
-
-    let open = store.petitions(&PetitionFilter { open: Some(true), q: Some("nha van hoa".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(open.total, 1);
-    let public = store.petitions(&PetitionFilter { published_only: true, ..Default::default() }).await.unwrap();
-    assert_eq!(public.total, 1);
-    assert!(store.petition_is_published(id).await.unwrap());
-    let counts = store.petition_counts().await.unwrap();
-    assert_eq!(counts, vec![(PetitionStatus::Reopened, 1)]);
-});
-
-both_backends!(unknown_references_are_refused_and_nothing_is_written, |db| async move {
-    let store = db.store().await;
-    let err = store.create_petition(WHO, &petition("x", Some(4242), None)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.on("area_unit_id") == Some(FieldCode::UnknownReference)));
-    let err = store.create_directive(WHO, &directive("y", None, None, Some(77)), date(2020, 1, 1)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.on("session_id") == Some(FieldCode::UnknownReference)));
-    assert_eq!(store.petitions(&PetitionFilter::default()).await.unwrap().total, 0);
-    assert_eq!(store.directives(&DirectiveFilter::default(), date(2020, 1, 1)).await.unwrap().total, 0);
-});
-
-both_backends!(directives_derive_overdue_and_keep_extensions, |db| async move {
-    let store = db.store().await;
-    let board = unit(&store, None, UnitKind::ProjectBoard, "Ban quản lý dự án đầu tư xây dựng các dự án thành phố").await;
-    let ward = unit(&store, None, UnitKind::PartyCommittee, "Đảng ủy phường Hà Lầm").await;
-    let today = date(2020, 9, 5);
-    let late = store.create_directive(WHO, &directive("tập hợp theo nhóm kiến nghị", Some(ward), Some(date(2020, 8, 31)), None), today).await.unwrap();
-    let soon = store.create_directive(WHO, &NewDirective { coordinating_unit_ids: vec![ward], ..directive("hoàn thành Nhà văn hóa khu 2", Some(board), Some(date(2020, 9, 15)), None) }, today).await.unwrap();
-    store.create_directive(WHO, &directive("rà soát chỉ tiêu", None, None, None), today).await.unwrap();
-    assert_eq!(soon.coordinating_names, vec!["Đảng ủy phường Hà Lầm".to_string()]);
-
-    let overdue = store.directives(&DirectiveFilter { due: Some("overdue".into()), ..Default::default() }, today).await.unwrap();
-    assert_eq!(overdue.items.iter().map(|d| d.directive.id).collect::<Vec<_>>(), [late.directive.id]);
-    let due_soon = store.directives(&DirectiveFilter { due: Some("due_soon".into()), ..Default::default() }, today).await.unwrap();
-    assert_eq!(due_soon.items.iter().map(|d| d.directive.id).collect::<Vec<_>>(), [soon.directive.id]);
-
-    let v = store.add_progress(WHO, soon.directive.id, &NewProgress { date: today, percent: 40, text: "Đã GPMB xong".into() }, today).await.unwrap();
-    assert_eq!((v.directive.status, v.directive.progress_percent), (DirectiveStatus::InProgress, 40));
-    let v = store.extend_directive(WHO, soon.directive.id, &NewExtension { new_deadline: date(2020, 11, 18), reason: "Chờ vốn".into(), version: v.directive.version }, today).await.unwrap();
-    assert_eq!(v.directive.deadline, Some(date(2020, 11, 18)));
-    assert_eq!(store.extensions(soon.directive.id).await.unwrap()[0].old_deadline, Some(date(2020, 9, 15)));
-    assert_eq!(store.progress_reports(soon.directive.id).await.unwrap().len(), 1);
-
-    let done = store
-        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveChange { from: DirectiveStatus::Assigned, to: DirectiveStatus::Done, done_on: Some(date(2020, 9, 3)) }, today)
-        .await
-        .unwrap();
-    assert_eq!(done.timeliness, dondoc_domain::directive::Timeliness::DoneLate);
-    assert_eq!(done.directive.progress_percent, 100);
-    let stale = store
-        .transition_directive(WHO, late.directive.id, late.directive.version, DirectiveChange { from: DirectiveStatus::Assigned, to: DirectiveStatus::Cancelled, done_on: None }, today)
+both_backends!(
+    petitions_count_raisings_and_follow_their_states,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(
+            &store,
+            None,
+            UnitKind::PeoplesCommittee,
+            "UBND phường Hà Lầm",
+        )
         .await;
-    assert!(matches!(stale, Err(StoreError::Conflict)));
-});
+        let zone = unit(&store, Some(ward), UnitKind::ResidentialArea, "khu 6").await;
+        let s1 = store
+            .create_session(WHO, &session(ward, true))
+            .await
+            .unwrap()
+            .session
+            .id;
+        let s2 = store
+            .create_session(WHO, &session(ward, false))
+            .await
+            .unwrap()
+            .session
+            .id;
+
+        let p = store
+            .create_petition(
+                WHO,
+                &petition("xây mới nhà văn hóa khu 6", Some(zone), Some(s1)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.petition.status, PetitionStatus::Received);
+        assert_eq!(p.petition.raised_count, 1);
+        let p = store
+            .add_raising(
+                WHO,
+                p.petition.id,
+                &NewRaising {
+                    session_id: Some(s2),
+                    date: date(2020, 12, 1),
+                    raised_by: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.petition.raised_count, 2);
+        assert_eq!(store.raisings(p.petition.id).await.unwrap().len(), 2);
+
+        let id = p.petition.id;
+        let assign = PetitionChange {
+            responsible_unit_id: Some(ward),
+            ..Default::default()
+        };
+        let p = store
+            .transition_petition(
+                WHO,
+                id,
+                p.petition.version,
+                PetitionStatus::Received,
+                PetitionStatus::Assigned,
+                &assign,
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.responsible_name.as_deref(), Some("UBND phường Hà Lầm"));
+        // A second writer holding the old version loses.
+        let stale = store
+            .transition_petition(
+                WHO,
+                id,
+                p.petition.version - 1,
+                PetitionStatus::Assigned,
+                PetitionStatus::Answered,
+                &PetitionChange::default(),
+            )
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict)));
+        let answer = PetitionChange {
+            answer: Some("Đã bố trí vốn năm 2021".into()),
+            ..Default::default()
+        };
+        let p = store
+            .transition_petition(
+                WHO,
+                id,
+                p.petition.version,
+                PetitionStatus::Assigned,
+                PetitionStatus::Answered,
+                &answer,
+            )
+            .await
+            .unwrap();
+        let next = p.petition.status.after(PetitionAction::Resolve).unwrap();
+        let p = store
+            .transition_petition(
+                WHO,
+                id,
+                p.petition.version,
+                p.petition.status,
+                next,
+                &PetitionChange::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.petition.status, PetitionStatus::Resolved);
+        // Raised once more, a resolved petition is reopened.
+        let p = store
+            .add_raising(
+                WHO,
+                id,
+                &NewRaising {
+                    session_id: None,
+                    date: date(2021, 3, 1),
+                    raised_by: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.petition.status, PetitionStatus::Reopened);
+        assert_eq!(p.petition.raised_count, 3);
+
+        let open = store
+            .petitions(&PetitionFilter {
+                open: Some(true),
+                q: Some("nha van hoa".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(open.total, 1);
+        let public = store
+            .petitions(&PetitionFilter {
+                published_only: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(public.total, 1);
+        assert!(store.petition_is_published(id).await.unwrap());
+        let counts = store.petition_counts().await.unwrap();
+        assert_eq!(counts, vec![(PetitionStatus::Reopened, 1)]);
+    }
+);
+
+both_backends!(
+    unknown_references_are_refused_and_nothing_is_written,
+    |db| async move {
+        let store = db.store().await;
+        let err = store
+            .create_petition(WHO, &petition("x", Some(4242), None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(ref i) if i.on("area_unit_id") == Some(FieldCode::UnknownReference))
+        );
+        let err = store
+            .create_directive(WHO, &directive("y", None, None, Some(77)), date(2020, 1, 1))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(ref i) if i.on("session_id") == Some(FieldCode::UnknownReference))
+        );
+        assert_eq!(
+            store
+                .petitions(&PetitionFilter::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        assert_eq!(
+            store
+                .directives(&DirectiveFilter::default(), date(2020, 1, 1))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+    }
+);
+
+both_backends!(
+    directives_derive_overdue_and_keep_extensions,
+    |db| async move {
+        let store = db.store().await;
+        let board = unit(
+            &store,
+            None,
+            UnitKind::ProjectBoard,
+            "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+        )
+        .await;
+        let ward = unit(
+            &store,
+            None,
+            UnitKind::PartyCommittee,
+            "Đảng ủy phường Hà Lầm",
+        )
+        .await;
+        let today = date(2020, 9, 5);
+        let late = store
+            .create_directive(
+                WHO,
+                &directive(
+                    "tập hợp theo nhóm kiến nghị",
+                    Some(ward),
+                    Some(date(2020, 8, 31)),
+                    None,
+                ),
+                today,
+            )
+            .await
+            .unwrap();
+        let soon = store
+            .create_directive(
+                WHO,
+                &NewDirective {
+                    coordinating_unit_ids: vec![ward],
+                    ..directive(
+                        "hoàn thành Nhà văn hóa khu 2",
+                        Some(board),
+                        Some(date(2020, 9, 15)),
+                        None,
+                    )
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        store
+            .create_directive(WHO, &directive("rà soát chỉ tiêu", None, None, None), today)
+            .await
+            .unwrap();
+        assert_eq!(
+            soon.coordinating_names,
+            vec!["Đảng ủy phường Hà Lầm".to_string()]
+        );
+
+        let overdue = store
+            .directives(
+                &DirectiveFilter {
+                    due: Some("overdue".into()),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            overdue
+                .items
+                .iter()
+                .map(|d| d.directive.id)
+                .collect::<Vec<_>>(),
+            [late.directive.id]
+        );
+        let due_soon = store
+            .directives(
+                &DirectiveFilter {
+                    due: Some("due_soon".into()),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            due_soon
+                .items
+                .iter()
+                .map(|d| d.directive.id)
+                .collect::<Vec<_>>(),
+            [soon.directive.id]
+        );
+
+        let v = store
+            .add_progress(
+                WHO,
+                soon.directive.id,
+                &NewProgress {
+                    date: today,
+                    percent: 40,
+                    text: "Đã GPMB xong".into(),
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (v.directive.status, v.directive.progress_percent),
+            (DirectiveStatus::InProgress, 40)
+        );
+        let v = store
+            .extend_directive(
+                WHO,
+                soon.directive.id,
+                &NewExtension {
+                    new_deadline: date(2020, 11, 18),
+                    reason: "Chờ vốn".into(),
+                    version: v.directive.version,
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.directive.deadline, Some(date(2020, 11, 18)));
+        assert_eq!(
+            store.extensions(soon.directive.id).await.unwrap()[0].old_deadline,
+            Some(date(2020, 9, 15))
+        );
+        assert_eq!(
+            store
+                .progress_reports(soon.directive.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let done = store
+            .transition_directive(
+                WHO,
+                late.directive.id,
+                late.directive.version,
+                DirectiveChange {
+                    from: DirectiveStatus::Assigned,
+                    to: DirectiveStatus::Done,
+                    done_on: Some(date(2020, 9, 3)),
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            done.timeliness,
+            dondoc_domain::directive::Timeliness::DoneLate
+        );
+        assert_eq!(done.directive.progress_percent, 100);
+        let stale = store
+            .transition_directive(
+                WHO,
+                late.directive.id,
+                late.directive.version,
+                DirectiveChange {
+                    from: DirectiveStatus::Assigned,
+                    to: DirectiveStatus::Cancelled,
+                    done_on: None,
+                },
+                today,
+            )
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict)));
+    }
+);
 
 both_backends!(users_tokens_sessions_and_throttling, |db| async move {
     let store = db.store().await;
-    let u = store.create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None).await.unwrap();
-    let dup = store.create_user(WHO, "clerk", "Khác", "hash", Role::Clerk, None).await.unwrap_err();
+    let u = store
+        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None)
+        .await
+        .unwrap();
+    let dup = store
+        .create_user(WHO, "clerk", "Khác", "hash", Role::Clerk, None)
+        .await
+        .unwrap_err();
     assert!(matches!(dup, StoreError::Duplicate("login")), "{dup:?}");
-    assert_eq!(store.user_by_login(" CLERK ").await.unwrap().unwrap().user.id, u.id);
+    assert_eq!(
+        store
+            .user_by_login(" CLERK ")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id,
+        u.id
+    );
 
-    store.create_token(WHO, u.id, "cli", "secret-token").await.unwrap();
-    assert_eq!(store.user_by_token("secret-token").await.unwrap().unwrap().id, u.id);
+    store
+        .create_token(WHO, u.id, "cli", "secret-token")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_by_token("secret-token")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        u.id
+    );
     assert!(store.user_by_token("other").await.unwrap().is_none());
-    store.set_user_active(WHO, u.id, u.version, false).await.unwrap();
+    store
+        .set_user_active(WHO, u.id, u.version, false)
+        .await
+        .unwrap();
     assert!(store.user_by_token("secret-token").await.unwrap().is_none());
 
     let far = jiff::Timestamp::now().as_millisecond() + 60_000;
-    let s = dondoc_store::StoredHttpSession { id: "abc".into(), data: "{}".into(), expiry_ms: far };
+    let s = dondoc_store::StoredHttpSession {
+        id: "abc".into(),
+        data: "{}".into(),
+        expiry_ms: far,
+    };
     assert!(store.http_session_create(&s).await.unwrap());
     assert!(!store.http_session_create(&s).await.unwrap());
-    store.http_session_save(&dondoc_store::StoredHttpSession { data: "{\"x\":1}".into(), ..s.clone() }).await.unwrap();
-    assert_eq!(store.http_session_load("abc").await.unwrap().unwrap().data, "{\"x\":1}");
+    store
+        .http_session_save(&dondoc_store::StoredHttpSession {
+            data: "{\"x\":1}".into(),
+            ..s.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.http_session_load("abc").await.unwrap().unwrap().data,
+        "{\"x\":1}"
+    );
     store.http_session_delete("abc").await.unwrap();
     assert!(store.http_session_load("abc").await.unwrap().is_none());
 
     for _ in 0..3 {
         store.record_login_failure("login:clerk").await.unwrap();
     }
-    assert_eq!(store.login_failures_since("login:clerk", 0).await.unwrap(), 3);
+    assert_eq!(
+        store.login_failures_since("login:clerk", 0).await.unwrap(),
+        3
+    );
     store.clear_login_failures("login:clerk").await.unwrap();
-    assert_eq!(store.login_failures_since("login:clerk", 0).await.unwrap(), 0);
+    assert_eq!(
+        store.login_failures_since("login:clerk", 0).await.unwrap(),
+        0
+    );
 });
 
 both_backends!(people_and_documents, |db| async move {
     let store = db.store().await;
     let city = unit(&store, None, UnitKind::PartyCommittee, "Thành ủy Hạ Long").await;
     let p = store
-        .create_person(WHO, &NewPerson { name: "Nguyễn Anh Tú".into(), title: Some("Phó Bí thư Thường trực Thành ủy".into()), unit_id: Some(city), from: None })
+        .create_person(
+            WHO,
+            &NewPerson {
+                name: "Nguyễn Anh Tú".into(),
+                title: Some("Phó Bí thư Thường trực Thành ủy".into()),
+                unit_id: Some(city),
+                from: None,
+            },
+        )
         .await
         .unwrap();
-    store.add_position(WHO, p.id, "Tỉnh ủy viên", None).await.unwrap();
+    store
+        .add_position(WHO, p.id, "Tỉnh ủy viên", None)
+        .await
+        .unwrap();
     assert_eq!(store.positions(p.id).await.unwrap().len(), 2);
-    assert_eq!(store.people(Some("nguyen anh"), None, None).await.unwrap().total, 1);
-    assert_eq!(store.person_by_name("NGUYỄN ANH TÚ").await.unwrap().unwrap().id, p.id);
+    assert_eq!(
+        store
+            .people(Some("nguyen anh"), None, None)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(
+        store
+            .person_by_name("NGUYỄN ANH TÚ")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        p.id
+    );
 
     let doc = store
-        .create_document(WHO, &NewDocument { kind: "Nghị quyết".into(), number: Some("21-NQ/TU".into()), date: Some(date(2020, 1, 11)), issuer: None, subject: None })
+        .create_document(
+            WHO,
+            &NewDocument {
+                kind: "Nghị quyết".into(),
+                number: Some("21-NQ/TU".into()),
+                date: Some(date(2020, 1, 11)),
+                issuer: None,
+                subject: None,
+            },
+        )
         .await
         .unwrap();
-    let s = store.create_session(WHO, &session(city, true)).await.unwrap().session.id;
+    let s = store
+        .create_session(WHO, &session(city, true))
+        .await
+        .unwrap()
+        .session
+        .id;
     store.link_document(WHO, s, doc.id).await.unwrap();
     store.link_document(WHO, s, doc.id).await.unwrap();
     assert_eq!(store.session_documents(s).await.unwrap().len(), 1);
-    store.add_participant(WHO, s, p.id, "Trưởng đoàn").await.unwrap();
-    let dup = store.add_participant(WHO, s, p.id, "Trưởng đoàn").await.unwrap_err();
+    store
+        .add_participant(WHO, s, p.id, "Trưởng đoàn")
+        .await
+        .unwrap();
+    let dup = store
+        .add_participant(WHO, s, p.id, "Trưởng đoàn")
+        .await
+        .unwrap_err();
     assert!(matches!(dup, StoreError::Duplicate("person_id")), "{dup:?}");
     assert_eq!(store.participants(s).await.unwrap()[0].1, "Trưởng đoàn");
 });

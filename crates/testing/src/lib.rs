@@ -32,7 +32,11 @@ impl TestDb {
                 let store = Store::connect(&url).await.expect("connect sqlite");
                 store.migrate().await.expect("migrate sqlite");
                 store.close().await;
-                Some(TestDb { url, backend, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                })
             }
             Backend::Postgres => {
                 let cluster = match cluster() {
@@ -46,13 +50,19 @@ impl TestDb {
                     }
                 };
                 let url = cluster.new_database().await.expect("create test database");
-                Some(TestDb { url, backend, _dir: None })
+                Some(TestDb {
+                    url,
+                    backend,
+                    _dir: None,
+                })
             }
         }
     }
 
     pub async fn store(&self) -> Store {
-        Store::connect(&self.url).await.expect("connect test database")
+        Store::connect(&self.url)
+            .await
+            .expect("connect test database")
     }
 }
 
@@ -66,12 +76,16 @@ macro_rules! both_backends {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $db = $crate::TestDb::new(dondoc_store::Backend::Sqlite).await.expect("sqlite");
+                let $db = $crate::TestDb::new(dondoc_store::Backend::Sqlite)
+                    .await
+                    .expect("sqlite");
                 $body.await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($db) = $crate::TestDb::new(dondoc_store::Backend::Postgres).await else { return };
+                let Some($db) = $crate::TestDb::new(dondoc_store::Backend::Postgres).await else {
+                    return;
+                };
                 $body.await
             }
         }
@@ -87,7 +101,10 @@ struct Cluster {
 static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
 
 fn cluster() -> Result<&'static Cluster> {
-    CLUSTER.get_or_init(|| start_cluster().map_err(|e| format!("{e:#}"))).as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+    CLUSTER
+        .get_or_init(|| start_cluster().map_err(|e| format!("{e:#}")))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Where the PostgreSQL server binaries are.
@@ -104,14 +121,22 @@ pub fn pg_bindir() -> Option<PathBuf> {
             return Some(d);
         }
     }
-    let mut versions: Vec<PathBuf> =
-        std::fs::read_dir("/usr/lib/postgresql").ok()?.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).filter(|d| has(d)).collect();
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin"))
+        .filter(|d| has(d))
+        .collect();
     versions.sort();
     versions.pop()
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// A command run as the `postgres` user when we are root (PostgreSQL refuses to run as root).
@@ -133,22 +158,41 @@ fn free_port() -> Result<u16> {
 }
 
 fn start_cluster() -> Result<Cluster> {
-    let bindir = pg_bindir().context("PostgreSQL server binaries not found (install the postgresql package)")?;
-    let base = std::env::temp_dir().join(format!("dondoc-pg-{}-{}", std::process::id(), free_port()?));
+    let bindir = pg_bindir()
+        .context("PostgreSQL server binaries not found (install the postgresql package)")?;
+    let base =
+        std::env::temp_dir().join(format!("dondoc-pg-{}-{}", std::process::id(), free_port()?));
     std::fs::create_dir_all(&base)?;
     let data = base.join("data");
     let sock = base.join("sock");
     std::fs::create_dir_all(&sock)?;
     if is_root() {
-        let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&base).status()?.success();
+        let ok = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(&base)
+            .status()?
+            .success();
         if !ok {
             bail!("chown of {} to postgres failed", base.display());
         }
     }
     let data_s = data.to_string_lossy().to_string();
-    let out = pg_command(&bindir.join("initdb"), &["-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
-        .stdout(Stdio::null())
-        .output()?;
+    let out = pg_command(
+        &bindir.join("initdb"),
+        &[
+            "-D",
+            &data_s,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+    )
+    .stdout(Stdio::null())
+    .output()?;
     if !out.status.success() {
         bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
     }
@@ -158,16 +202,24 @@ fn start_cluster() -> Result<Cluster> {
         sock.display()
     );
     let log = base.join("log").to_string_lossy().to_string();
-    let status = pg_command(&bindir.join("pg_ctl"), &["-D", &data_s, "-o", &opts, "-l", &log, "-w", "-t", "60", "start"])
-        .stdout(Stdio::null())
-        .status()?;
+    let status = pg_command(
+        &bindir.join("pg_ctl"),
+        &[
+            "-D", &data_s, "-o", &opts, "-l", &log, "-w", "-t", "60", "start",
+        ],
+    )
+    .stdout(Stdio::null())
+    .status()?;
     if !status.success() {
         bail!("pg_ctl start failed; see {log}");
     }
     // Stop the cluster and remove its files once this test process is gone.
     let pg_ctl = bindir.join("pg_ctl");
     let stop = if is_root() {
-        format!("runuser -u postgres -- {} -D {data_s} -m immediate stop", pg_ctl.display())
+        format!(
+            "runuser -u postgres -- {} -D {data_s} -m immediate stop",
+            pg_ctl.display()
+        )
     } else {
         format!("{} -D {data_s} -m immediate stop", pg_ctl.display())
     };
@@ -176,13 +228,20 @@ fn start_cluster() -> Result<Cluster> {
         pid = std::process::id(),
         base = base.display()
     );
-    Command::new("sh").args(["-c", &watchdog]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
 
     // Build the migrated template on a runtime of its own (we may be inside a test's runtime).
     let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
     let template_url = format!("postgres://postgres@127.0.0.1:{port}/dondoc_template");
     let handle = std::thread::spawn(move || -> Result<()> {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         rt.block_on(async move {
             let admin = connect_retry(&url).await?;
             admin.execute_raw("create database dondoc_template").await?;
@@ -193,8 +252,14 @@ fn start_cluster() -> Result<Cluster> {
             Ok(())
         })
     });
-    handle.join().map_err(|_| anyhow::anyhow!("template thread panicked"))??;
-    Ok(Cluster { port, next: AtomicU32::new(0), lock: tokio::sync::Mutex::new(()) })
+    handle
+        .join()
+        .map_err(|_| anyhow::anyhow!("template thread panicked"))??;
+    Ok(Cluster {
+        port,
+        next: AtomicU32::new(0),
+        lock: tokio::sync::Mutex::new(()),
+    })
 }
 
 async fn connect_retry(url: &str) -> Result<Store> {
@@ -217,9 +282,14 @@ impl Cluster {
             // CREATE DATABASE … TEMPLATE refuses to run while another copies the same template.
             let _guard = self.lock.lock().await;
             let admin = Store::connect(&admin_url).await?;
-            admin.execute_raw(&format!("create database {name} template dondoc_template")).await?;
+            admin
+                .execute_raw(&format!("create database {name} template dondoc_template"))
+                .await?;
             admin.close().await;
         }
-        Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
+        Ok(format!(
+            "postgres://postgres@127.0.0.1:{}/{name}",
+            self.port
+        ))
     }
 }

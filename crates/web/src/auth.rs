@@ -3,7 +3,9 @@
 //! for the API, and the CSRF token every state-changing form or cookie-authenticated API call
 //! must carry.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use async_trait::async_trait;
 use axum::body::{to_bytes, Body};
@@ -43,7 +45,8 @@ fn backend_err(e: impl std::fmt::Display) -> session_store::Error {
 fn stored(record: &Record) -> session_store::Result<StoredHttpSession> {
     Ok(StoredHttpSession {
         id: record.id.to_string(),
-        data: serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+        data: serde_json::to_string(record)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?,
         expiry_ms: (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64,
     })
 }
@@ -52,7 +55,12 @@ fn stored(record: &Record) -> session_store::Result<StoredHttpSession> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            if self.store.http_session_create(&stored(record)?).await.map_err(backend_err)? {
+            if self
+                .store
+                .http_session_create(&stored(record)?)
+                .await
+                .map_err(backend_err)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -60,18 +68,33 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store.http_session_save(&stored(record)?).await.map_err(backend_err)
+        self.store
+            .http_session_save(&stored(record)?)
+            .await
+            .map_err(backend_err)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self.store.http_session_load(&id.to_string()).await.map_err(backend_err)? {
-            Some(s) => Ok(Some(serde_json::from_str(&s.data).map_err(|e| session_store::Error::Decode(e.to_string()))?)),
+        match self
+            .store
+            .http_session_load(&id.to_string())
+            .await
+            .map_err(backend_err)?
+        {
+            Some(s) => {
+                Ok(Some(serde_json::from_str(&s.data).map_err(|e| {
+                    session_store::Error::Decode(e.to_string())
+                })?))
+            }
             None => Ok(None),
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.store.http_session_delete(&id.to_string()).await.map_err(backend_err)
+        self.store
+            .http_session_delete(&id.to_string())
+            .await
+            .map_err(backend_err)
     }
 }
 
@@ -85,7 +108,9 @@ pub struct SessionUser {
 
 impl std::fmt::Debug for SessionUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionUser").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("SessionUser")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -123,11 +148,15 @@ impl AuthnBackend for Backend {
             _ => (dummy_hash().to_string(), None),
         };
         let password = creds.password;
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(hash))
-            .await
-            .map_err(|e| dondoc_store::StoreError::Corrupt(e.to_string()))?;
+        let ok =
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(hash))
+                .await
+                .map_err(|e| dondoc_store::StoreError::Corrupt(e.to_string()))?;
         Ok(match (user, ok) {
-            (Some(user), Some(password_hash)) => Some(SessionUser { user, password_hash }),
+            (Some(user), Some(password_hash)) => Some(SessionUser {
+                user,
+                password_hash,
+            }),
             _ => None,
         })
     }
@@ -142,7 +171,10 @@ impl AuthnBackend for Backend {
             return Ok(None);
         }
         let with_hash = self.store.user_by_login(&user.login).await?;
-        Ok(with_hash.map(|u| SessionUser { user: u.user, password_hash: u.password_hash }))
+        Ok(with_hash.map(|u| SessionUser {
+            user: u.user,
+            password_hash: u.password_hash,
+        }))
     }
 }
 
@@ -150,11 +182,18 @@ pub type AuthSession = axum_login::AuthSession<Backend>;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow::anyhow!("hashing: {e}"))
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn dummy_hash() -> &'static str {
@@ -169,7 +208,12 @@ pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// Checks the throttle, then the password. Failures are counted in the database, per account
 /// and per client address, so every node sees the same counts.
-pub async fn check_credentials(state: &AppState, login: &str, password: &str, addr: &str) -> Result<SessionUser, AppError> {
+pub async fn check_credentials(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    addr: &str,
+) -> Result<SessionUser, AppError> {
     let store = &state.store;
     let login_key = format!("login:{}", login.trim().to_lowercase());
     let addr_key = format!("addr:{addr}");
@@ -179,8 +223,13 @@ pub async fn check_credentials(state: &AppState, login: &str, password: &str, ad
     {
         return Err(AppError::TooMany);
     }
-    let backend = Backend { store: store.clone() };
-    let creds = Credentials { login: login.to_string(), password: password.to_string() };
+    let backend = Backend {
+        store: store.clone(),
+    };
+    let creds = Credentials {
+        login: login.to_string(),
+        password: password.to_string(),
+    };
     match backend.authenticate(creds).await? {
         Some(user) => {
             store.clear_login_failures(&login_key).await?;
@@ -195,20 +244,39 @@ pub async fn check_credentials(state: &AppState, login: &str, password: &str, ad
 }
 
 /// Logs a user in to a web session; axum-login renews the session id (no fixation).
-pub async fn login(state: &AppState, auth: &mut AuthSession, login: &str, password: &str, addr: &str) -> Result<User, AppError> {
+pub async fn login(
+    state: &AppState,
+    auth: &mut AuthSession,
+    login: &str,
+    password: &str,
+    addr: &str,
+) -> Result<User, AppError> {
     let user = check_credentials(state, login, password, addr).await?;
-    auth.login(&user).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    auth.login(&user)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(user.user)
 }
 
 /// The client address, from the connection (or the proxy's header when configured to trust it).
-pub fn client_addr(parts_ext: &axum::http::Extensions, headers: &axum::http::HeaderMap, trust_proxy: bool) -> String {
+pub fn client_addr(
+    parts_ext: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+    trust_proxy: bool,
+) -> String {
     if trust_proxy {
-        if let Some(ip) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+        if let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
             return ip.trim().to_string();
         }
     }
-    parts_ext.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
+    parts_ext
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
 }
 
 /// The person behind a request (if any), what the rules let them do, and their language.
@@ -234,12 +302,27 @@ impl Viewer {
         }
     }
 
+    /// The "new session / petition / target" pages are for those who record.
+    pub fn require_recorder(&self) -> Result<(), AppError> {
+        match &self.actor {
+            None => Err(AppError::Unauthorized),
+            Some(a) if a.records() => Ok(()),
+            Some(_) => Err(AppError::Forbidden),
+        }
+    }
+
+    pub fn records(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.records())
+    }
+
     pub fn internal(&self) -> bool {
         self.can(dondoc_domain::Action::ReadInternal)
     }
 
     pub fn who(&self) -> dondoc_store::Who {
-        dondoc_store::Who { user_id: self.user.as_ref().map(|u| u.id) }
+        dondoc_store::Who {
+            user_id: self.user.as_ref().map(|u| u.id),
+        }
     }
 }
 
@@ -248,11 +331,21 @@ pub async fn actor_for(store: &Store, user: &User) -> Result<Actor, AppError> {
         Some(u) => store.unit_scope(u).await?,
         None => vec![],
     };
-    Ok(Actor { user_id: user.id, role: user.role, scope })
+    Ok(Actor {
+        user_id: user.id,
+        role: user.role,
+        scope,
+    })
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -269,14 +362,21 @@ impl FromRequestParts<AppState> for Viewer {
                 None => return Err(AppError::Unauthorized),
             }
         } else {
-            let auth = AuthSession::from_request_parts(parts, state).await.map_err(|_| AppError::Internal(anyhow::anyhow!("auth layer missing")))?;
+            let auth = AuthSession::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::Internal(anyhow::anyhow!("auth layer missing")))?;
             (auth.user.map(|u| u.user), false)
         };
         let actor = match &user {
             Some(u) => Some(actor_for(&state.store, u).await?),
             None => None,
         };
-        let viewer = Viewer { user, actor, lang, bearer: is_bearer };
+        let viewer = Viewer {
+            user,
+            actor,
+            lang,
+            bearer: is_bearer,
+        };
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
@@ -288,13 +388,20 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The session's CSRF token, made on first use.
 pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
-    if let Some(t) = session.get::<String>(CSRF_KEY).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))? {
+    if let Some(t) = session
+        .get::<String>(CSRF_KEY)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+    {
         return Ok(t);
     }
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    session.insert(CSRF_KEY, &token).await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    session
+        .insert(CSRF_KEY, &token)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(token)
 }
 
@@ -311,7 +418,11 @@ fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Largest form body accepted (a pasted report included).
@@ -321,7 +432,9 @@ pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer-token requests
 /// carry no cookie and need none. The field is removed before the handler sees the form.
 pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key(header::AUTHORIZATION) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.headers().contains_key(header::AUTHORIZATION)
+    {
         return next.run(req).await;
     }
     // An API call without the session cookie carries no ambient authority to forge.
@@ -354,7 +467,9 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
     let Some(pairs) = form_urlencoded_pairs(&bytes) else {
         return AppError::Malformed("form body is not valid UTF-8".into()).into_response();
     };
-    let ok = pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, &expected));
+    let ok = pairs
+        .iter()
+        .any(|(k, v)| k == CSRF_FIELD && same(v, &expected));
     if !ok {
         return AppError::Csrf.into_response();
     }
@@ -371,6 +486,8 @@ fn form_urlencoded_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
         return None;
     }
     let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?;
-    let lossy = pairs.iter().any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'));
+    let lossy = pairs
+        .iter()
+        .any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'));
     (!lossy).then_some(pairs)
 }

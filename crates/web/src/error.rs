@@ -73,7 +73,9 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::Conflict | AppError::Duplicate(_) | AppError::Transition => StatusCode::CONFLICT,
+            AppError::Conflict | AppError::Duplicate(_) | AppError::Transition => {
+                StatusCode::CONFLICT
+            }
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
@@ -88,14 +90,25 @@ impl AppError {
             AppError::Forbidden => ("forbidden", "err.forbidden", vec![]),
             AppError::Csrf => ("csrf_failed", "err.csrf", vec![]),
             AppError::Conflict => ("version_conflict", "err.conflict", vec![]),
-            AppError::Duplicate(f) => ("duplicate", "err.duplicate", vec![FieldError { field: f, code: FieldCode::InvalidChoice }]),
+            AppError::Duplicate(f) => (
+                "duplicate",
+                "err.duplicate",
+                vec![FieldError {
+                    field: f,
+                    code: FieldCode::InvalidChoice,
+                }],
+            ),
             AppError::Transition => ("transition_not_allowed", "err.transition", vec![]),
             AppError::Invalid(i) => ("invalid_input", "err.invalid_input", i.0.clone()),
             AppError::Malformed(_) => ("malformed_body", "err.malformed_body", vec![]),
             AppError::TooMany => ("too_many_requests", "err.too_many", vec![]),
             AppError::Internal(_) => ("internal", "err.internal", vec![]),
         };
-        ErrorInfo { code, message_key, fields }
+        ErrorInfo {
+            code,
+            message_key,
+            fields,
+        }
     }
 }
 
@@ -140,40 +153,89 @@ fn info_for_status(status: StatusCode) -> ErrorInfo {
         s if s.is_server_error() => ("internal", "err.internal"),
         _ => ("bad_request", "err.bad_request"),
     };
-    ErrorInfo { code, message_key: key, fields: vec![] }
+    ErrorInfo {
+        code,
+        message_key: key,
+        fields: vec![],
+    }
 }
 
 /// The error layer: gives every error response its body in the user's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = Lang::from_headers(req.headers());
     let api = req.uri().path().starts_with("/api/");
+    let is_get = req.method() == axum::http::Method::GET;
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
+    // A visitor who opens an internal page is asked to log in, then brought back.
+    if !api && is_get && status == StatusCode::UNAUTHORIZED {
+        let next = serde_urlencoded::to_string([("next", path_and_query)]).unwrap_or_default();
+        return axum::response::Redirect::to(&format!("/login?{next}")).into_response();
+    }
     let info = match resp.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
         // A handler that rendered its own error page (a form with messages) keeps it.
-        None if resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) => return resp,
+        None if resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html")) =>
+        {
+            return resp
+        }
         None => info_for_status(status),
     };
     let (mut parts, _) = resp.into_parts();
     parts.extensions.remove::<ErrorInfo>();
     let body = if api {
-        let fields: Vec<FieldBody> =
-            info.fields.iter().map(|f| FieldBody { field: f.field, code: f.code.as_str(), message: lang.field_message(f.code) }).collect();
+        let fields: Vec<FieldBody> = info
+            .fields
+            .iter()
+            .map(|f| FieldBody {
+                field: f.field,
+                code: f.code.as_str(),
+                message: lang.field_message(f.code),
+            })
+            .collect();
         let message = match info.fields.first() {
-            Some(f) => format!("{}: {}", lang.t(&format!("f.{}", f.field)), lang.field_message(f.code)),
+            Some(f) => format!(
+                "{}: {}",
+                lang.t(&format!("f.{}", f.field)),
+                lang.field_message(f.code)
+            ),
             None => lang.t(info.message_key).to_string(),
         };
-        let body = ErrorBody { error: info.code, message, field: info.fields.first().map(|f| f.field), fields };
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let body = ErrorBody {
+            error: info.code,
+            message,
+            field: info.fields.first().map(|f| f.field),
+            fields,
+        };
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         Body::from(serde_json::to_vec(&body).unwrap_or_default())
     } else {
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         let mut messages: Vec<String> = vec![lang.t(info.message_key).to_string()];
-        messages.extend(info.fields.iter().map(|f| format!("{}: {}", lang.t(&format!("f.{}", f.field)), lang.field_message(f.code))));
+        messages.extend(info.fields.iter().map(|f| {
+            format!(
+                "{}: {}",
+                lang.t(&format!("f.{}", f.field)),
+                lang.field_message(f.code)
+            )
+        }));
         let page = crate::pages::error_page(lang, status, &messages);
         Body::from(Html(page).0)
     };

@@ -39,7 +39,10 @@ impl Lang {
                 }
             }
         }
-        let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accept = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if accept.trim_start().to_ascii_lowercase().starts_with("en") {
             Lang::En
         } else {
@@ -56,7 +59,11 @@ impl Lang {
                 Lang::Vi => vi,
                 Lang::En => en,
             },
-            None => CATALOG.iter().find(|(k, _, _)| *k == "missing").map(|(_, vi, _)| *vi).unwrap_or(""),
+            None => CATALOG
+                .iter()
+                .find(|(k, _, _)| *k == "missing")
+                .map(|(_, vi, _)| *vi)
+                .unwrap_or(""),
         }
     }
 
@@ -80,8 +87,14 @@ impl Lang {
     /// Formats a number the way the language writes it: "8,5" in Vietnamese, "8.5" in English.
     pub fn number(self, v: f64, decimals: usize) -> String {
         let s = format!("{v:.decimals$}");
-        let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
-        let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int.as_str()));
+        let (int, frac) = s
+            .split_once('.')
+            .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+            .unwrap_or((s.clone(), None));
+        let (sign, digits) = int
+            .strip_prefix('-')
+            .map(|d| ("-", d))
+            .unwrap_or(("", int.as_str()));
         let (group, dec) = match self {
             Lang::Vi => ('.', ','),
             Lang::En => (',', '.'),
@@ -93,7 +106,9 @@ impl Lang {
             }
             grouped.push(c);
         }
-        let frac = frac.map(|f| f.trim_end_matches('0').to_string()).filter(|f| !f.is_empty());
+        let frac = frac
+            .map(|f| f.trim_end_matches('0').to_string())
+            .filter(|f| !f.is_empty());
         match frac {
             Some(f) => format!("{sign}{grouped}{dec}{f}"),
             None => format!("{sign}{grouped}"),
@@ -382,7 +397,10 @@ mod tests {
     fn numbers_and_amounts() {
         assert_eq!(Lang::Vi.amount(8.5e9, "VND"), "8,5 tỷ đồng");
         assert_eq!(Lang::En.amount(8.5e9, "VND"), "8.5 billion VND");
-        assert_eq!(Lang::Vi.amount(1_653_522_000_000.0, "VND"), "1.653,522 tỷ đồng");
+        assert_eq!(
+            Lang::Vi.amount(1_653_522_000_000.0, "VND"),
+            "1.653,522 tỷ đồng"
+        );
         assert_eq!(Lang::Vi.amount(87.2, "percent"), "87,2%");
         assert_eq!(Lang::Vi.number(2239.0, 0), "2.239");
         assert_eq!(Lang::En.number(-1234567.5, 1), "-1,234,567.5");

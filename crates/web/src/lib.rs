@@ -39,7 +39,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        AppState { store, config: Arc::new(config) }
+        AppState {
+            store,
+            config: Arc::new(config),
+        }
     }
 
     /// Today in Vietnam (UTC+7, no daylight saving): deadlines are Vietnamese calendar days.

@@ -16,7 +16,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::{csrf_guard, Backend, DbSessionStore, MAX_FORM_BYTES, SESSION_COOKIE};
 use crate::error::render_errors;
-use crate::pages::{dashboard, directives, login, people, petitions, sessions, targets, units, users};
+use crate::pages::{
+    dashboard, directives, login, people, petitions, sessions, targets, units, users,
+};
 use crate::{api, AppState};
 
 /// No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
@@ -35,14 +37,23 @@ fn pages() -> Router<AppState> {
         .route("/sessions/{id}/edit", get(sessions::edit))
         .route("/sessions/{id}/petitions", post(sessions::add_petition))
         .route("/sessions/{id}/directives", post(sessions::add_directive))
-        .route("/sessions/{id}/measurements", post(sessions::add_measurement))
-        .route("/sessions/{id}/participants", post(sessions::add_participant))
+        .route(
+            "/sessions/{id}/measurements",
+            post(sessions::add_measurement),
+        )
+        .route(
+            "/sessions/{id}/participants",
+            post(sessions::add_participant),
+        )
         .route("/petitions", get(petitions::list).post(petitions::create))
         .route("/petitions/new", get(petitions::new))
         .route("/petitions/{id}", get(petitions::show))
         .route("/petitions/{id}/transition", post(petitions::transition))
         .route("/petitions/{id}/raisings", post(petitions::raise))
-        .route("/directives", get(directives::list).post(directives::create))
+        .route(
+            "/directives",
+            get(directives::list).post(directives::create),
+        )
         .route("/directives/new", get(directives::new))
         .route("/directives/{id}", get(directives::show))
         .route("/directives/{id}/transition", post(directives::transition))
@@ -61,7 +72,10 @@ fn pages() -> Router<AppState> {
         .route("/people/new", get(people::new))
         .route("/people/{id}", get(people::show))
         .route("/people/{id}/positions", post(people::add_position))
-        .route("/documents", get(people::documents).post(people::create_document))
+        .route(
+            "/documents",
+            get(people::documents).post(people::create_document),
+        )
         .route("/users", get(users::list).post(users::create))
         .route("/assets/style.css", get(style))
         .route("/healthz", get(|| async { "ok" }))
@@ -75,22 +89,46 @@ fn api_v1() -> Router<AppState> {
         .route("/people", get(api::list_people).post(api::create_person))
         .route("/people/{id}", get(api::get_person))
         .route("/people/{id}/positions", post(api::add_position))
-        .route("/documents", get(api::list_documents).post(api::create_document))
+        .route(
+            "/documents",
+            get(api::list_documents).post(api::create_document),
+        )
         .route("/documents/{id}", get(api::get_document))
-        .route("/sessions", get(api::list_sessions).post(api::create_session))
-        .route("/sessions/{id}", get(api::get_session).put(api::update_session))
+        .route(
+            "/sessions",
+            get(api::list_sessions).post(api::create_session),
+        )
+        .route(
+            "/sessions/{id}",
+            get(api::get_session).put(api::update_session),
+        )
         .route("/sessions/{id}/participants", post(api::add_participant))
         .route("/targets", get(api::list_targets).post(api::create_target))
-        .route("/targets/{id}", get(api::get_target).put(api::update_target))
+        .route(
+            "/targets/{id}",
+            get(api::get_target).put(api::update_target),
+        )
         .route("/targets/{id}/amendments", post(api::amend_target))
         .route("/targets/{id}/measurements", post(api::add_measurement))
-        .route("/petitions", get(api::list_petitions).post(api::create_petition))
+        .route(
+            "/petitions",
+            get(api::list_petitions).post(api::create_petition),
+        )
         .route("/petitions/{id}", get(api::get_petition))
-        .route("/petitions/{id}/transitions", post(api::transition_petition))
+        .route(
+            "/petitions/{id}/transitions",
+            post(api::transition_petition),
+        )
         .route("/petitions/{id}/raisings", post(api::raise_petition))
-        .route("/directives", get(api::list_directives).post(api::create_directive))
+        .route(
+            "/directives",
+            get(api::list_directives).post(api::create_directive),
+        )
         .route("/directives/{id}", get(api::get_directive))
-        .route("/directives/{id}/transitions", post(api::transition_directive))
+        .route(
+            "/directives/{id}/transitions",
+            post(api::transition_directive),
+        )
         .route("/directives/{id}/progress", post(api::report_progress))
         .route("/directives/{id}/extensions", post(api::extend_directive))
         .route("/history/{entity}/{id}", get(api::history))
@@ -102,22 +140,36 @@ fn api_v1() -> Router<AppState> {
 
 async fn style() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../assets/style.css"),
     )
 }
 
 /// The whole application: routes, sessions and login, CSRF, limits, headers, error rendering.
 pub fn router(state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(DbSessionStore { store: state.store.clone() })
-        .with_name(SESSION_COOKIE)
-        .with_secure(state.config.secure_cookies)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-    let auth = AuthManagerLayerBuilder::new(Backend { store: state.store.clone() }, sessions).build();
+    let sessions = SessionManagerLayer::new(DbSessionStore {
+        store: state.store.clone(),
+    })
+    .with_name(SESSION_COOKIE)
+    .with_secure(state.config.secure_cookies)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let auth = AuthManagerLayerBuilder::new(
+        Backend {
+            store: state.store.clone(),
+        },
+        sessions,
+    )
+    .build();
     let header = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
+        SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
     };
     Router::new()
         .merge(pages())

@@ -6,7 +6,10 @@ use dondoc_domain::directive::DirectiveStatus;
 use dondoc_domain::input::*;
 use dondoc_domain::petition::PetitionStatus;
 use dondoc_domain::{Action, Id, Role, Unit, User};
-use dondoc_store::{DirectiveFilter, DirectiveView, Page, PetitionChange, PetitionFilter, PetitionView, SessionFilter, SessionView, TargetFilter, TargetView};
+use dondoc_store::{
+    DirectiveFilter, DirectiveView, Page, PetitionChange, PetitionFilter, PetitionView,
+    SessionFilter, SessionView, TargetFilter, TargetView,
+};
 
 use crate::auth::{hash_password, Viewer};
 use crate::error::AppError;
@@ -21,7 +24,11 @@ fn login_required(v: &Viewer) -> Result<(), AppError> {
 
 // Sessions.
 
-pub async fn list_sessions(st: &AppState, v: &Viewer, mut f: SessionFilter) -> Result<Page<SessionView>, AppError> {
+pub async fn list_sessions(
+    st: &AppState,
+    v: &Viewer,
+    mut f: SessionFilter,
+) -> Result<Page<SessionView>, AppError> {
     f.published_only = !v.internal();
     Ok(st.store.sessions(&f).await?)
 }
@@ -34,54 +41,102 @@ pub async fn get_session(st: &AppState, v: &Viewer, id: Id) -> Result<SessionVie
     Ok(s)
 }
 
-pub async fn create_session(st: &AppState, v: &Viewer, raw: &SessionInput) -> Result<SessionView, AppError> {
+pub async fn create_session(
+    st: &AppState,
+    v: &Viewer,
+    raw: &SessionInput,
+) -> Result<SessionView, AppError> {
     login_required(v)?;
     let new = raw.parse()?;
-    v.require(Action::RecordSession { host_unit: new.host_unit_id })?;
+    v.require(Action::RecordSession {
+        host_unit: new.host_unit_id,
+    })?;
     if new.published {
-        v.require(Action::EditSession { host_unit: new.host_unit_id })?;
+        v.require(Action::EditSession {
+            host_unit: new.host_unit_id,
+        })?;
     }
     Ok(st.store.create_session(v.who(), &new).await?)
 }
 
-pub async fn update_session(st: &AppState, v: &Viewer, id: Id, raw: &SessionInput) -> Result<SessionView, AppError> {
+pub async fn update_session(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &SessionInput,
+) -> Result<SessionView, AppError> {
     login_required(v)?;
     let current = st.store.session(id).await?;
-    v.require(Action::EditSession { host_unit: current.session.host_unit_id })?;
+    v.require(Action::EditSession {
+        host_unit: current.session.host_unit_id,
+    })?;
     let new = raw.parse()?;
-    let version = raw.version.ok_or_else(|| AppError::Invalid(dondoc_domain::Invalid::one("version", dondoc_domain::FieldCode::Required)))?;
-    v.require(Action::EditSession { host_unit: new.host_unit_id })?;
+    let version = raw.version.ok_or_else(|| {
+        AppError::Invalid(dondoc_domain::Invalid::one(
+            "version",
+            dondoc_domain::FieldCode::Required,
+        ))
+    })?;
+    v.require(Action::EditSession {
+        host_unit: new.host_unit_id,
+    })?;
     Ok(st.store.update_session(v.who(), id, version, &new).await?)
 }
 
-pub async fn add_participant(st: &AppState, v: &Viewer, session_id: Id, person_id: Option<Id>, role: Option<&str>) -> Result<(), AppError> {
+pub async fn add_participant(
+    st: &AppState,
+    v: &Viewer,
+    session_id: Id,
+    person_id: Option<Id>,
+    role: Option<&str>,
+) -> Result<(), AppError> {
     login_required(v)?;
     let s = st.store.session(session_id).await?;
-    v.require(Action::RecordSession { host_unit: s.session.host_unit_id })?;
+    v.require(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    })?;
     let mut c = dondoc_domain::validate::Checker::new();
     let person = c.required("person_id", person_id);
     let role = c.text("role", role, 200);
     c.finish(())?;
-    Ok(st.store.add_participant(v.who(), session_id, person.unwrap_or_default(), &role).await?)
+    Ok(st
+        .store
+        .add_participant(v.who(), session_id, person.unwrap_or_default(), &role)
+        .await?)
 }
 
 /// What may be recorded inside a session must be allowed for the session's host unit.
-async fn require_session_scope(st: &AppState, v: &Viewer, session_id: Option<Id>) -> Result<bool, AppError> {
-    let Some(id) = session_id else { return Ok(false) };
+async fn require_session_scope(
+    st: &AppState,
+    v: &Viewer,
+    session_id: Option<Id>,
+) -> Result<bool, AppError> {
+    let Some(id) = session_id else {
+        return Ok(false);
+    };
     let s = match st.store.session(id).await {
         Ok(s) => s,
         Err(dondoc_store::StoreError::NotFound) => {
-            return Err(AppError::Invalid(dondoc_domain::Invalid::one("session_id", dondoc_domain::FieldCode::UnknownReference)))
+            return Err(AppError::Invalid(dondoc_domain::Invalid::one(
+                "session_id",
+                dondoc_domain::FieldCode::UnknownReference,
+            )))
         }
         Err(e) => return Err(e.into()),
     };
-    v.require(Action::RecordSession { host_unit: s.session.host_unit_id })?;
+    v.require(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    })?;
     Ok(true)
 }
 
 // Petitions.
 
-pub async fn list_petitions(st: &AppState, v: &Viewer, mut f: PetitionFilter) -> Result<Page<PetitionView>, AppError> {
+pub async fn list_petitions(
+    st: &AppState,
+    v: &Viewer,
+    mut f: PetitionFilter,
+) -> Result<Page<PetitionView>, AppError> {
     f.published_only = !v.internal();
     Ok(st.store.petitions(&f).await?)
 }
@@ -94,52 +149,96 @@ pub async fn get_petition(st: &AppState, v: &Viewer, id: Id) -> Result<PetitionV
     Ok(p)
 }
 
-pub async fn create_petition(st: &AppState, v: &Viewer, raw: &PetitionInput) -> Result<PetitionView, AppError> {
+pub async fn create_petition(
+    st: &AppState,
+    v: &Viewer,
+    raw: &PetitionInput,
+) -> Result<PetitionView, AppError> {
     login_required(v)?;
     let mut new = raw.parse(st.today())?;
     if require_session_scope(st, v, new.session_id).await? {
         if raw.raised_on.is_none() {
-            new.raised_on = st.store.session(new.session_id.unwrap_or_default()).await?.session.date;
+            new.raised_on = st
+                .store
+                .session(new.session_id.unwrap_or_default())
+                .await?
+                .session
+                .date;
         }
     } else {
-        v.require(Action::CreatePetition { area_unit: new.area_unit_id })?;
+        v.require(Action::CreatePetition {
+            area_unit: new.area_unit_id,
+        })?;
     }
     Ok(st.store.create_petition(v.who(), &new).await?)
 }
 
-pub async fn raise_petition(st: &AppState, v: &Viewer, id: Id, raw: &RaisingInput) -> Result<PetitionView, AppError> {
+pub async fn raise_petition(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &RaisingInput,
+) -> Result<PetitionView, AppError> {
     login_required(v)?;
     let p = st.store.petition(id).await?;
     let mut new = raw.parse(st.today())?;
     if require_session_scope(st, v, new.session_id).await? {
         if raw.date.is_none() {
-            new.date = st.store.session(new.session_id.unwrap_or_default()).await?.session.date;
+            new.date = st
+                .store
+                .session(new.session_id.unwrap_or_default())
+                .await?
+                .session
+                .date;
         }
     } else {
-        v.require(Action::CreatePetition { area_unit: p.petition.area_unit_id })?;
+        v.require(Action::CreatePetition {
+            area_unit: p.petition.area_unit_id,
+        })?;
     }
     Ok(st.store.add_raising(v.who(), id, &new).await?)
 }
 
-pub async fn transition_petition(st: &AppState, v: &Viewer, id: Id, raw: &PetitionTransitionInput) -> Result<PetitionView, AppError> {
+pub async fn transition_petition(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &PetitionTransitionInput,
+) -> Result<PetitionView, AppError> {
     login_required(v)?;
     let current = st.store.petition(id).await?;
-    v.require(Action::UpdatePetition { responsible_unit: current.petition.responsible_unit_id })?;
+    v.require(Action::UpdatePetition {
+        responsible_unit: current.petition.responsible_unit_id,
+    })?;
     let t = raw.parse()?;
     let from: PetitionStatus = current.petition.status;
     let to = from.after(t.action).ok_or(AppError::Transition)?;
     // Assigning to a unit outside one's scope would hand work away from oneself: an officer
     // may assign within their scope only.
     if let Some(unit) = t.responsible_unit_id {
-        v.require(Action::UpdatePetition { responsible_unit: Some(unit) })?;
+        v.require(Action::UpdatePetition {
+            responsible_unit: Some(unit),
+        })?;
     }
-    let change = PetitionChange { responsible_unit_id: t.responsible_unit_id, due_on: t.due_on, answer: t.answer, reject_reason: t.reason };
-    Ok(st.store.transition_petition(v.who(), id, t.version, from, to, &change).await?)
+    let change = PetitionChange {
+        responsible_unit_id: t.responsible_unit_id,
+        due_on: t.due_on,
+        answer: t.answer,
+        reject_reason: t.reason,
+    };
+    Ok(st
+        .store
+        .transition_petition(v.who(), id, t.version, from, to, &change)
+        .await?)
 }
 
 // Directives.
 
-pub async fn list_directives(st: &AppState, v: &Viewer, mut f: DirectiveFilter) -> Result<Page<DirectiveView>, AppError> {
+pub async fn list_directives(
+    st: &AppState,
+    v: &Viewer,
+    mut f: DirectiveFilter,
+) -> Result<Page<DirectiveView>, AppError> {
     f.published_only = !v.internal();
     Ok(st.store.directives(&f, st.today()).await?)
 }
@@ -158,7 +257,11 @@ pub async fn get_directive(st: &AppState, v: &Viewer, id: Id) -> Result<Directiv
     Ok(d)
 }
 
-pub async fn create_directive(st: &AppState, v: &Viewer, raw: &DirectiveInput) -> Result<DirectiveView, AppError> {
+pub async fn create_directive(
+    st: &AppState,
+    v: &Viewer,
+    raw: &DirectiveInput,
+) -> Result<DirectiveView, AppError> {
     login_required(v)?;
     let new = raw.parse()?;
     if !require_session_scope(st, v, new.session_id).await? {
@@ -167,21 +270,42 @@ pub async fn create_directive(st: &AppState, v: &Viewer, raw: &DirectiveInput) -
     Ok(st.store.create_directive(v.who(), &new, st.today()).await?)
 }
 
-pub async fn transition_directive(st: &AppState, v: &Viewer, id: Id, raw: &DirectiveTransitionInput) -> Result<DirectiveView, AppError> {
+pub async fn transition_directive(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &DirectiveTransitionInput,
+) -> Result<DirectiveView, AppError> {
     login_required(v)?;
     let current = st.store.directive(id, st.today()).await?;
-    v.require(Action::UpdateDirective { lead_unit: current.directive.lead_unit_id })?;
+    v.require(Action::UpdateDirective {
+        lead_unit: current.directive.lead_unit_id,
+    })?;
     let t = raw.parse()?;
     let from: DirectiveStatus = current.directive.status;
     let to = from.after(t.action).ok_or(AppError::Transition)?;
-    let change = dondoc_store::DirectiveChange { from, to, done_on: t.done_on };
-    Ok(st.store.transition_directive(v.who(), id, t.version, change, st.today()).await?)
+    let change = dondoc_store::DirectiveChange {
+        from,
+        to,
+        done_on: t.done_on,
+    };
+    Ok(st
+        .store
+        .transition_directive(v.who(), id, t.version, change, st.today())
+        .await?)
 }
 
-pub async fn report_progress(st: &AppState, v: &Viewer, id: Id, raw: &ProgressInput) -> Result<DirectiveView, AppError> {
+pub async fn report_progress(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &ProgressInput,
+) -> Result<DirectiveView, AppError> {
     login_required(v)?;
     let current = st.store.directive(id, st.today()).await?;
-    v.require(Action::UpdateDirective { lead_unit: current.directive.lead_unit_id })?;
+    v.require(Action::UpdateDirective {
+        lead_unit: current.directive.lead_unit_id,
+    })?;
     let p = raw.parse(st.today())?;
     if !current.directive.status.is_open() {
         return Err(AppError::Transition);
@@ -189,53 +313,95 @@ pub async fn report_progress(st: &AppState, v: &Viewer, id: Id, raw: &ProgressIn
     Ok(st.store.add_progress(v.who(), id, &p, st.today()).await?)
 }
 
-pub async fn extend_directive(st: &AppState, v: &Viewer, id: Id, raw: &ExtensionInput) -> Result<DirectiveView, AppError> {
+pub async fn extend_directive(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &ExtensionInput,
+) -> Result<DirectiveView, AppError> {
     login_required(v)?;
     st.store.directive(id, st.today()).await?;
     v.require(Action::EditDirective)?;
     let e = raw.parse()?;
-    Ok(st.store.extend_directive(v.who(), id, &e, st.today()).await?)
+    Ok(st
+        .store
+        .extend_directive(v.who(), id, &e, st.today())
+        .await?)
 }
 
 // Targets.
 
-pub async fn list_targets(st: &AppState, v: &Viewer, f: TargetFilter) -> Result<Page<TargetView>, AppError> {
+pub async fn list_targets(
+    st: &AppState,
+    v: &Viewer,
+    f: TargetFilter,
+) -> Result<Page<TargetView>, AppError> {
     // Targets are the plan of public bodies; their figures are public once reported.
     let _ = v;
     Ok(st.store.targets(&f).await?)
 }
 
-pub async fn create_target(st: &AppState, v: &Viewer, raw: &TargetInput) -> Result<dondoc_domain::Target, AppError> {
+pub async fn create_target(
+    st: &AppState,
+    v: &Viewer,
+    raw: &TargetInput,
+) -> Result<dondoc_domain::Target, AppError> {
     login_required(v)?;
     let new = raw.parse()?;
     v.require(Action::EditTarget { unit: new.unit_id })?;
     Ok(st.store.create_target(v.who(), &new).await?)
 }
 
-pub async fn update_target(st: &AppState, v: &Viewer, id: Id, raw: &TargetInput) -> Result<dondoc_domain::Target, AppError> {
+pub async fn update_target(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &TargetInput,
+) -> Result<dondoc_domain::Target, AppError> {
     login_required(v)?;
     let current = st.store.target(id).await?;
-    v.require(Action::EditTarget { unit: current.target.unit_id })?;
+    v.require(Action::EditTarget {
+        unit: current.target.unit_id,
+    })?;
     let new = raw.parse()?;
     v.require(Action::EditTarget { unit: new.unit_id })?;
-    let version = raw.version.ok_or_else(|| AppError::Invalid(dondoc_domain::Invalid::one("version", dondoc_domain::FieldCode::Required)))?;
+    let version = raw.version.ok_or_else(|| {
+        AppError::Invalid(dondoc_domain::Invalid::one(
+            "version",
+            dondoc_domain::FieldCode::Required,
+        ))
+    })?;
     Ok(st.store.update_target(v.who(), id, version, &new).await?)
 }
 
-pub async fn amend_target(st: &AppState, v: &Viewer, id: Id, raw: &AmendmentInput) -> Result<dondoc_domain::Amendment, AppError> {
+pub async fn amend_target(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &AmendmentInput,
+) -> Result<dondoc_domain::Amendment, AppError> {
     login_required(v)?;
     let current = st.store.target(id).await?;
-    v.require(Action::EditTarget { unit: current.target.unit_id })?;
+    v.require(Action::EditTarget {
+        unit: current.target.unit_id,
+    })?;
     let a = raw.parse()?;
     Ok(st.store.amend_target(v.who(), id, &a).await?)
 }
 
-pub async fn add_measurement(st: &AppState, v: &Viewer, target_id: Id, raw: &MeasurementInput) -> Result<dondoc_domain::Measurement, AppError> {
+pub async fn add_measurement(
+    st: &AppState,
+    v: &Viewer,
+    target_id: Id,
+    raw: &MeasurementInput,
+) -> Result<dondoc_domain::Measurement, AppError> {
     login_required(v)?;
     let current = st.store.target(target_id).await?;
     let m = raw.parse()?;
     if !require_session_scope(st, v, m.session_id).await? {
-        v.require(Action::EditTarget { unit: current.target.unit_id })?;
+        v.require(Action::EditTarget {
+            unit: current.target.unit_id,
+        })?;
     }
     Ok(st.store.add_measurement(v.who(), target_id, &m).await?)
 }
@@ -249,41 +415,86 @@ pub async fn create_unit(st: &AppState, v: &Viewer, raw: &UnitInput) -> Result<U
     Ok(st.store.create_unit(v.who(), &new).await?)
 }
 
-pub async fn update_unit(st: &AppState, v: &Viewer, id: Id, raw: &UnitInput) -> Result<Unit, AppError> {
+pub async fn update_unit(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &UnitInput,
+) -> Result<Unit, AppError> {
     login_required(v)?;
     v.require(Action::ManageUnits)?;
     let new = raw.parse()?;
-    let version = raw.version.ok_or_else(|| AppError::Invalid(dondoc_domain::Invalid::one("version", dondoc_domain::FieldCode::Required)))?;
+    let version = raw.version.ok_or_else(|| {
+        AppError::Invalid(dondoc_domain::Invalid::one(
+            "version",
+            dondoc_domain::FieldCode::Required,
+        ))
+    })?;
     Ok(st.store.update_unit(v.who(), id, version, &new).await?)
 }
 
-pub async fn merge_unit(st: &AppState, v: &Viewer, id: Id, into: Option<Id>, version: Option<i64>) -> Result<Unit, AppError> {
+pub async fn merge_unit(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    into: Option<Id>,
+    version: Option<i64>,
+) -> Result<Unit, AppError> {
     login_required(v)?;
     v.require(Action::ManageUnits)?;
     let mut c = dondoc_domain::validate::Checker::new();
     let into = c.required("merged_into", into);
     let version = c.required("version", version);
     c.finish(())?;
-    Ok(st.store.merge_unit(v.who(), id, version.unwrap_or_default(), into.unwrap_or_default(), st.today()).await?)
+    Ok(st
+        .store
+        .merge_unit(
+            v.who(),
+            id,
+            version.unwrap_or_default(),
+            into.unwrap_or_default(),
+            st.today(),
+        )
+        .await?)
 }
 
-pub async fn create_person(st: &AppState, v: &Viewer, raw: &PersonInput) -> Result<dondoc_domain::Person, AppError> {
+pub async fn create_person(
+    st: &AppState,
+    v: &Viewer,
+    raw: &PersonInput,
+) -> Result<dondoc_domain::Person, AppError> {
     login_required(v)?;
     v.require(Action::EditReference)?;
     let new = raw.parse()?;
     Ok(st.store.create_person(v.who(), &new).await?)
 }
 
-pub async fn add_position(st: &AppState, v: &Viewer, person_id: Id, raw: &PersonInput) -> Result<dondoc_domain::Position, AppError> {
+pub async fn add_position(
+    st: &AppState,
+    v: &Viewer,
+    person_id: Id,
+    raw: &PersonInput,
+) -> Result<dondoc_domain::Position, AppError> {
     login_required(v)?;
     v.require(Action::EditReference)?;
     let mut c = dondoc_domain::validate::Checker::new();
-    let title = c.text("title", raw.title.as_deref(), dondoc_domain::validate::SHORT);
+    let title = c.text(
+        "title",
+        raw.title.as_deref(),
+        dondoc_domain::validate::SHORT,
+    );
     c.finish(())?;
-    Ok(st.store.add_position(v.who(), person_id, &title, raw.unit_id).await?)
+    Ok(st
+        .store
+        .add_position(v.who(), person_id, &title, raw.unit_id)
+        .await?)
 }
 
-pub async fn create_document(st: &AppState, v: &Viewer, raw: &DocumentInput) -> Result<dondoc_domain::Document, AppError> {
+pub async fn create_document(
+    st: &AppState,
+    v: &Viewer,
+    raw: &DocumentInput,
+) -> Result<dondoc_domain::Document, AppError> {
     login_required(v)?;
     v.require(Action::EditReference)?;
     let new = raw.parse()?;
@@ -300,7 +511,17 @@ pub async fn create_user(st: &AppState, v: &Viewer, raw: &UserInput) -> Result<U
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??;
     let (hash, new) = hash;
-    Ok(st.store.create_user(v.who(), &new.login, &new.display_name, &hash, new.role, new.unit_id).await?)
+    Ok(st
+        .store
+        .create_user(
+            v.who(),
+            &new.login,
+            &new.display_name,
+            &hash,
+            new.role,
+            new.unit_id,
+        )
+        .await?)
 }
 
 /// The roles a user may be given, in the order forms list them.

@@ -26,7 +26,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::Malformed("expected Content-Type: application/json".into())),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::Malformed(
+                "expected Content-Type: application/json".into(),
+            )),
             Err(e) => Err(AppError::Malformed(e.body_text())),
         }
     }
@@ -65,12 +67,21 @@ pub async fn get_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>
 }
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_unit(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<UnitInput>) -> ApiResult {
+pub async fn create_unit(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<UnitInput>,
+) -> ApiResult {
     Ok(created(service::create_unit(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
-pub async fn update_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<UnitInput>) -> ApiResult {
+pub async fn update_unit(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<UnitInput>,
+) -> ApiResult {
     ok(service::update_unit(&st, &v, id, &raw).await?)
 }
 
@@ -82,14 +93,23 @@ pub struct MergeBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/merge", tag = "units", params(("id" = i64, Path)), request_body = MergeBody, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
-pub async fn merge_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<MergeBody>) -> ApiResult {
+pub async fn merge_unit(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<MergeBody>,
+) -> ApiResult {
     ok(service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await?)
 }
 
 // People and documents.
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Paging), responses((status = 200, body = Object)))]
-pub async fn list_people(State(st): State<AppState>, v: Viewer, Query(p): Query<Paging>) -> ApiResult {
+pub async fn list_people(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(p): Query<Paging>,
+) -> ApiResult {
     v.require(Action::ReadInternal)?;
     ok(st.store.people(p.q.as_deref(), p.limit, p.offset).await?)
 }
@@ -103,17 +123,30 @@ pub async fn get_person(State(st): State<AppState>, v: Viewer, Path(id): Path<i6
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_person(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<PersonInput>) -> ApiResult {
+pub async fn create_person(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<PersonInput>,
+) -> ApiResult {
     Ok(created(service::create_person(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn add_position(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<PersonInput>) -> ApiResult {
+pub async fn add_position(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PersonInput>,
+) -> ApiResult {
     Ok(created(service::add_position(&st, &v, id, &raw).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(Paging), responses((status = 200, body = Object)))]
-pub async fn list_documents(State(st): State<AppState>, v: Viewer, Query(p): Query<Paging>) -> ApiResult {
+pub async fn list_documents(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(p): Query<Paging>,
+) -> ApiResult {
     v.require(Action::ReadInternal)?;
     ok(st.store.documents(p.limit, p.offset).await?)
 }
@@ -125,14 +158,22 @@ pub async fn get_document(State(st): State<AppState>, v: Viewer, Path(id): Path<
 }
 
 #[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_document(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<DocumentInput>) -> ApiResult {
+pub async fn create_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<DocumentInput>,
+) -> ApiResult {
     Ok(created(service::create_document(&st, &v, &raw).await?))
 }
 
 // Sessions.
 
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(Paging, ("host_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
-pub async fn list_sessions(State(st): State<AppState>, v: Viewer, Query(f): Query<SessionFilter>) -> ApiResult {
+pub async fn list_sessions(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<SessionFilter>,
+) -> ApiResult {
     ok(service::list_sessions(&st, &v, f).await?)
 }
 
@@ -148,16 +189,27 @@ pub async fn get_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i
         .collect();
     let figures = st.store.session_measurements(id).await?;
     let documents = st.store.session_documents(id).await?;
-    ok(serde_json::json!({ "session": s, "participants": participants, "figures": figures, "documents": documents }))
+    ok(
+        serde_json::json!({ "session": s, "participants": participants, "figures": figures, "documents": documents }),
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_session(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<SessionInput>) -> ApiResult {
+pub async fn create_session(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<SessionInput>,
+) -> ApiResult {
     Ok(created(service::create_session(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version", body = ApiErrorBody)))]
-pub async fn update_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<SessionInput>) -> ApiResult {
+pub async fn update_session(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<SessionInput>,
+) -> ApiResult {
     ok(service::update_session(&st, &v, id, &raw).await?)
 }
 
@@ -169,15 +221,26 @@ pub struct ParticipantBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/participants", tag = "sessions", params(("id" = i64, Path)), request_body = ParticipantBody, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn add_participant(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ParticipantBody>) -> ApiResult {
+pub async fn add_participant(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<ParticipantBody>,
+) -> ApiResult {
     service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await?;
-    Ok(created(serde_json::json!({ "session_id": id, "person_id": raw.person_id })))
+    Ok(created(
+        serde_json::json!({ "session_id": id, "person_id": raw.person_id }),
+    ))
 }
 
 // Targets.
 
 #[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(Paging, ("unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
-pub async fn list_targets(State(st): State<AppState>, v: Viewer, Query(f): Query<TargetFilter>) -> ApiResult {
+pub async fn list_targets(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<TargetFilter>,
+) -> ApiResult {
     ok(service::list_targets(&st, &v, f).await?)
 }
 
@@ -190,64 +253,114 @@ pub async fn get_target(State(st): State<AppState>, Path(id): Path<i64>) -> ApiR
 }
 
 #[utoipa::path(post, path = "/api/v1/targets", tag = "targets", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_target(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<TargetInput>) -> ApiResult {
+pub async fn create_target(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<TargetInput>,
+) -> ApiResult {
     Ok(created(service::create_target(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, description = "An approved plan changes only by amendment", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-pub async fn update_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<TargetInput>) -> ApiResult {
+pub async fn update_target(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<TargetInput>,
+) -> ApiResult {
     ok(service::update_target(&st, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/targets/{id}/amendments", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-pub async fn amend_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<AmendmentInput>) -> ApiResult {
+pub async fn amend_target(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<AmendmentInput>,
+) -> ApiResult {
     Ok(created(service::amend_target(&st, &v, id, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/targets/{id}/measurements", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn add_measurement(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<MeasurementInput>) -> ApiResult {
+pub async fn add_measurement(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<MeasurementInput>,
+) -> ApiResult {
     Ok(created(service::add_measurement(&st, &v, id, &raw).await?))
 }
 
 // Petitions.
 
 #[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query)), responses((status = 200, body = Object)))]
-pub async fn list_petitions(State(st): State<AppState>, v: Viewer, Query(f): Query<PetitionFilter>) -> ApiResult {
+pub async fn list_petitions(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<PetitionFilter>,
+) -> ApiResult {
     ok(service::list_petitions(&st, &v, f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let p = service::get_petition(&st, &v, id).await?;
-    let raisings: Vec<serde_json::Value> =
-        st.store.raisings(id).await?.into_iter().map(|(r, title)| serde_json::json!({ "raising": r, "session_title": title })).collect();
+    let raisings: Vec<serde_json::Value> = st
+        .store
+        .raisings(id)
+        .await?
+        .into_iter()
+        .map(|(r, title)| serde_json::json!({ "raising": r, "session_title": title }))
+        .collect();
     ok(serde_json::json!({ "petition": p, "raisings": raisings }))
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions", tag = "petitions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_petition(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<PetitionInput>) -> ApiResult {
+pub async fn create_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<PetitionInput>,
+) -> ApiResult {
     Ok(created(service::create_petition(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
-pub async fn transition_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<PetitionTransitionInput>) -> ApiResult {
+pub async fn transition_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PetitionTransitionInput>,
+) -> ApiResult {
     ok(service::transition_petition(&st, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn raise_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<RaisingInput>) -> ApiResult {
+pub async fn raise_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<RaisingInput>,
+) -> ApiResult {
     Ok(created(service::raise_petition(&st, &v, id, &raw).await?))
 }
 
 // Directives.
 
 #[utoipa::path(get, path = "/api/v1/directives", tag = "directives", params(Paging, ("status" = Option<String>, Query), ("due" = Option<String>, Query, description = "overdue | due_soon"), ("lead_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
-pub async fn list_directives(State(st): State<AppState>, v: Viewer, Query(f): Query<DirectiveFilter>) -> ApiResult {
+pub async fn list_directives(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<DirectiveFilter>,
+) -> ApiResult {
     ok(service::list_directives(&st, &v, f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
-pub async fn get_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+pub async fn get_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> ApiResult {
     let d = service::get_directive(&st, &v, id).await?;
     let progress = st.store.progress_reports(id).await?;
     let extensions = st.store.extensions(id).await?;
@@ -255,31 +368,63 @@ pub async fn get_directive(State(st): State<AppState>, v: Viewer, Path(id): Path
 }
 
 #[utoipa::path(post, path = "/api/v1/directives", tag = "directives", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_directive(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<DirectiveInput>) -> ApiResult {
+pub async fn create_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<DirectiveInput>,
+) -> ApiResult {
     Ok(created(service::create_directive(&st, &v, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
-pub async fn transition_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<DirectiveTransitionInput>) -> ApiResult {
+pub async fn transition_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<DirectiveTransitionInput>,
+) -> ApiResult {
     ok(service::transition_directive(&st, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/progress", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn report_progress(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ProgressInput>) -> ApiResult {
+pub async fn report_progress(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<ProgressInput>,
+) -> ApiResult {
     Ok(created(service::report_progress(&st, &v, id, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/extensions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 409, body = ApiErrorBody)))]
-pub async fn extend_directive(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>, ApiJson(raw): ApiJson<ExtensionInput>) -> ApiResult {
+pub async fn extend_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<ExtensionInput>,
+) -> ApiResult {
     Ok(created(service::extend_directive(&st, &v, id, &raw).await?))
 }
 
 // History, users, tokens.
 
 #[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Object)))]
-pub async fn history(State(st): State<AppState>, v: Viewer, Path((entity, id)): Path<(String, i64)>) -> ApiResult {
+pub async fn history(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path((entity, id)): Path<(String, i64)>,
+) -> ApiResult {
     v.require(Action::ReadInternal)?;
-    const ENTITIES: [&str; 8] = ["unit", "person", "document", "session", "target", "petition", "directive", "user"];
+    const ENTITIES: [&str; 8] = [
+        "unit",
+        "person",
+        "document",
+        "session",
+        "target",
+        "petition",
+        "directive",
+        "user",
+    ];
     if !ENTITIES.contains(&entity.as_str()) {
         return Err(AppError::NotFound);
     }
@@ -304,7 +449,11 @@ pub async fn list_users(State(st): State<AppState>, v: Viewer) -> ApiResult {
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
-pub async fn create_user(State(st): State<AppState>, v: Viewer, ApiJson(raw): ApiJson<UserInput>) -> ApiResult {
+pub async fn create_user(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<UserInput>,
+) -> ApiResult {
     Ok(created(service::create_user(&st, &v, &raw).await?))
 }
 
@@ -332,8 +481,12 @@ pub async fn create_token(State(st): State<AppState>, req: Request) -> ApiResult
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
     let token = format!("dd_{}", hex::encode(bytes));
     let name = body.name.unwrap_or_else(|| "api".into());
-    let who = dondoc_store::Who { user_id: Some(user.user.id) };
-    st.store.create_token(who, user.user.id, &name, &token).await?;
+    let who = dondoc_store::Who {
+        user_id: Some(user.user.id),
+    };
+    st.store
+        .create_token(who, user.user.id, &name, &token)
+        .await?;
     Ok(created(TokenResponse { token }))
 }
 
@@ -356,18 +509,61 @@ pub struct ApiFieldError {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dondoc API", version = "1", description = "Sessions, petitions, directives and targets of local government working sessions. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/tokens)."),
-    paths(
-        list_units, get_unit, create_unit, update_unit, merge_unit,
-        list_people, get_person, create_person, add_position,
-        list_documents, get_document, create_document,
-        list_sessions, get_session, create_session, update_session, add_participant,
-        list_targets, get_target, create_target, update_target, amend_target, add_measurement,
-        list_petitions, get_petition, create_petition, transition_petition, raise_petition,
-        list_directives, get_directive, create_directive, transition_directive, report_progress, extend_directive,
-        history, me, list_users, create_user, create_token, openapi_json,
+    info(
+        title = "dondoc API",
+        version = "1",
+        description = "Sessions, petitions, directives and targets of local government working sessions. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/tokens)."
     ),
-    components(schemas(ApiErrorBody, ApiFieldError, TokenRequest, TokenResponse, MergeBody, ParticipantBody))
+    paths(
+        list_units,
+        get_unit,
+        create_unit,
+        update_unit,
+        merge_unit,
+        list_people,
+        get_person,
+        create_person,
+        add_position,
+        list_documents,
+        get_document,
+        create_document,
+        list_sessions,
+        get_session,
+        create_session,
+        update_session,
+        add_participant,
+        list_targets,
+        get_target,
+        create_target,
+        update_target,
+        amend_target,
+        add_measurement,
+        list_petitions,
+        get_petition,
+        create_petition,
+        transition_petition,
+        raise_petition,
+        list_directives,
+        get_directive,
+        create_directive,
+        transition_directive,
+        report_progress,
+        extend_directive,
+        history,
+        me,
+        list_users,
+        create_user,
+        create_token,
+        openapi_json,
+    ),
+    components(schemas(
+        ApiErrorBody,
+        ApiFieldError,
+        TokenRequest,
+        TokenResponse,
+        MergeBody,
+        ParticipantBody
+    ))
 )]
 pub struct ApiDoc;
 

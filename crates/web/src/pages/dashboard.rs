@@ -31,18 +31,54 @@ impl Dashboard {
     }
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut counts = Vec::new();
     for status in PetitionStatus::ALL.into_iter().filter(|s| s.is_open()) {
-        let f = PetitionFilter { status: Some(status.as_str().into()), limit: Some(1), ..Default::default() };
+        let f = PetitionFilter {
+            status: Some(status.as_str().into()),
+            limit: Some(1),
+            ..Default::default()
+        };
         let n = service::list_petitions(&st, &v, f).await?.total;
-        counts.push((status.as_str(), v.lang.t(&format!("ps.{}", status.as_str())), n));
+        counts.push((
+            status.as_str(),
+            v.lang.t(&format!("ps.{}", status.as_str())),
+            n,
+        ));
     }
-    let due = |due: &str| DirectiveFilter { due: Some(due.into()), limit: Some(20), ..Default::default() };
-    let due_soon = service::list_directives(&st, &v, due("due_soon")).await?.items;
-    let overdue = service::list_directives(&st, &v, due("overdue")).await?.items;
-    let sessions = service::list_sessions(&st, &v, SessionFilter { limit: Some(8), ..Default::default() }).await?.items;
+    let due = |due: &str| DirectiveFilter {
+        due: Some(due.into()),
+        limit: Some(20),
+        ..Default::default()
+    };
+    let due_soon = service::list_directives(&st, &v, due("due_soon"))
+        .await?
+        .items;
+    let overdue = service::list_directives(&st, &v, due("overdue"))
+        .await?
+        .items;
+    let sessions = service::list_sessions(
+        &st,
+        &v,
+        SessionFilter {
+            limit: Some(8),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     let mut layout = layout(&v, &session, "dashboard", v.lang.t("dash.title")).await?;
     layout.notice = notice(&saved.saved);
-    render(&Dashboard { layout, counts, due_soon, overdue, sessions })
+    render(&Dashboard {
+        layout,
+        counts,
+        due_soon,
+        overdue,
+        sessions,
+    })
 }

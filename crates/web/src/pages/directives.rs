@@ -6,13 +6,18 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::Form;
 use dondoc_domain::directive::DirectiveAction;
-use dondoc_domain::input::{DirectiveInput, DirectiveTransitionInput, ExtensionInput, ProgressInput};
+use dondoc_domain::input::{
+    DirectiveInput, DirectiveTransitionInput, ExtensionInput, ProgressInput,
+};
 use dondoc_domain::{Action, DirectiveStatus, Extension, ProgressReport};
 use dondoc_store::{DirectiveFilter, DirectiveView};
 use tower_sessions::Session;
 
 use super::sessions::{tl, FormPage};
-use super::{history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Pager, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
+    Field, FormView, HistoryRow, Layout, Pager, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -32,7 +37,8 @@ struct ListPage {
 
 impl ListPage {
     fn dstatus(&self, d: &DirectiveView) -> &'static str {
-        self.layout.t(&format!("ds.{}", d.directive.status.as_str()))
+        self.layout
+            .t(&format!("ds.{}", d.directive.status.as_str()))
     }
     fn timeliness(&self, d: &DirectiveView) -> &'static str {
         self.layout.t(&format!("tl.{}", tl(d)))
@@ -45,16 +51,48 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<DirectiveFilter>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<DirectiveFilter>,
+) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
     let due = f.due.clone().unwrap_or_default();
     let page = service::list_directives(&st, &v, f).await?;
-    let pager = pager("/directives", &[("q", q.clone()), ("status", status.clone()), ("due", due.clone())], page.total, page.limit, page.offset);
-    let statuses = DirectiveStatus::ALL.into_iter().map(|s| (s.as_str(), v.lang.t(&format!("ds.{}", s.as_str())), status == s.as_str())).collect();
+    let pager = pager(
+        "/directives",
+        &[
+            ("q", q.clone()),
+            ("status", status.clone()),
+            ("due", due.clone()),
+        ],
+        page.total,
+        page.limit,
+        page.offset,
+    );
+    let statuses = DirectiveStatus::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                v.lang.t(&format!("ds.{}", s.as_str())),
+                status == s.as_str(),
+            )
+        })
+        .collect();
     let can_create = v.can(Action::EditDirective);
     let layout = layout(&v, &session, "directives", v.lang.t("nav.directives")).await?;
-    render(&ListPage { layout, q, due, statuses, directives: page.items, pager, can_create })
+    render(&ListPage {
+        layout,
+        q,
+        due,
+        statuses,
+        directives: page.items,
+        pager,
+        can_create,
+    })
 }
 
 #[derive(Template)]
@@ -70,7 +108,8 @@ struct ShowPage {
 
 impl ShowPage {
     fn dstatus(&self) -> &'static str {
-        self.layout.t(&format!("ds.{}", self.d.directive.status.as_str()))
+        self.layout
+            .t(&format!("ds.{}", self.d.directive.status.as_str()))
     }
     fn timeliness(&self) -> &'static str {
         self.layout.t(&format!("tl.{}", tl(&self.d)))
@@ -95,62 +134,126 @@ fn action_key(a: DirectiveAction) -> &'static str {
     }
 }
 
-fn forms(v: &Viewer, csrf: &str, d: &DirectiveView, today: jiff::civil::Date) -> Vec<(&'static str, FormView)> {
+fn forms(
+    v: &Viewer,
+    csrf: &str,
+    d: &DirectiveView,
+    today: jiff::civil::Date,
+) -> Vec<(&'static str, FormView)> {
     let l = v.lang;
     let id = d.directive.id;
     let version = d.directive.version.to_string();
     let mut out = Vec::new();
-    if v.can(Action::UpdateDirective { lead_unit: d.directive.lead_unit_id }) {
+    if v.can(Action::UpdateDirective {
+        lead_unit: d.directive.lead_unit_id,
+    }) {
         if d.directive.status.is_open() {
             out.push((
                 "directive.report_progress",
-                FormView::new(format!("/directives/{id}/progress"), csrf, "common.save", vec![
-                    Field::new(l, "percent", "number", d.directive.progress_percent.to_string()).required(),
-                    Field::new(l, "text", "textarea", "").required(),
-                    Field::new(l, "date", "date", today.to_string()),
-                ]),
+                FormView::new(
+                    format!("/directives/{id}/progress"),
+                    csrf,
+                    "common.save",
+                    vec![
+                        Field::new(
+                            l,
+                            "percent",
+                            "number",
+                            d.directive.progress_percent.to_string(),
+                        )
+                        .required(),
+                        Field::new(l, "text", "textarea", "").required(),
+                        Field::new(l, "date", "date", today.to_string()),
+                    ],
+                ),
             ));
         }
         for action in d.directive.status.actions() {
-            let mut fields = vec![Field::new(l, "action", "hidden", action.as_str()), Field::new(l, "version", "hidden", version.clone())];
+            let mut fields = vec![
+                Field::new(l, "action", "hidden", action.as_str()),
+                Field::new(l, "version", "hidden", version.clone()),
+            ];
             if action == DirectiveAction::Complete {
                 fields.push(Field::new(l, "done_on", "date", today.to_string()));
             }
-            out.push((action_key(action), FormView::new(format!("/directives/{id}/transition"), csrf, action_key(action), fields)));
+            out.push((
+                action_key(action),
+                FormView::new(
+                    format!("/directives/{id}/transition"),
+                    csrf,
+                    action_key(action),
+                    fields,
+                ),
+            ));
         }
     }
     if v.can(Action::EditDirective) && d.directive.status.is_open() {
         out.push((
             "directive.extend",
-            FormView::new(format!("/directives/{id}/extensions"), csrf, "common.save", vec![
-                Field::new(l, "new_deadline", "date", "").required(),
-                Field::new(l, "reason", "textarea", "").required(),
-                Field::new(l, "version", "hidden", version.clone()),
-            ]),
+            FormView::new(
+                format!("/directives/{id}/extensions"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(l, "new_deadline", "date", "").required(),
+                    Field::new(l, "reason", "textarea", "").required(),
+                    Field::new(l, "version", "hidden", version.clone()),
+                ],
+            ),
         ));
     }
     out
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<ShowPage, AppError> {
     let d = service::get_directive(st, v, id).await?;
     let progress = st.store.progress_reports(id).await?;
     let extensions = st.store.extensions(id).await?;
-    let history = if v.internal() { history_rows(v.lang, &st.store.history("directive", id).await?) } else { vec![] };
+    let history = if v.internal() {
+        history_rows(v.lang, &st.store.history("directive", id).await?)
+    } else {
+        vec![]
+    };
     let title: String = d.directive.text.chars().take(80).collect();
     let layout = layout(v, session, "directives", title).await?;
     let forms = forms(v, &layout.csrf, &d, st.today());
-    Ok(ShowPage { layout, d, progress, extensions, history, forms })
+    Ok(ShowPage {
+        layout,
+        d,
+        progress,
+        extensions,
+        history,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
 /// Re-shows the page with the refused form opened and its messages.
-async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'static str, values: &[(&str, Option<String>)], inv: &dondoc_domain::Invalid) -> Result<Response, AppError> {
+async fn refused(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+    key: &'static str,
+    values: &[(&str, Option<String>)],
+    inv: &dondoc_domain::Invalid,
+) -> Result<Response, AppError> {
     let mut page = show_page(st, v, session, id).await?;
     if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
         for f in &mut slot.1.fields {
@@ -164,75 +267,180 @@ async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'s
     invalid_page(&page)
 }
 
-pub async fn transition(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<DirectiveTransitionInput>) -> Result<Response, AppError> {
+pub async fn transition(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<DirectiveTransitionInput>,
+) -> Result<Response, AppError> {
     match service::transition_directive(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
-            let key = raw.action.as_deref().and_then(DirectiveAction::parse).map(action_key).unwrap_or("da.start");
-            refused(&st, &v, &session, id, key, &[("done_on", raw.done_on.clone())], &inv).await
+            let key = raw
+                .action
+                .as_deref()
+                .and_then(DirectiveAction::parse)
+                .map(action_key)
+                .unwrap_or("da.start");
+            refused(
+                &st,
+                &v,
+                &session,
+                id,
+                key,
+                &[("done_on", raw.done_on.clone())],
+                &inv,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn progress(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<ProgressInput>) -> Result<Response, AppError> {
+pub async fn progress(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<ProgressInput>,
+) -> Result<Response, AppError> {
     match service::report_progress(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
-            let values = [("text", raw.text.clone()), ("date", raw.date.clone()), ("percent", raw.percent.map(|p| p.to_string()))];
-            refused(&st, &v, &session, id, "directive.report_progress", &values, &inv).await
+            let values = [
+                ("text", raw.text.clone()),
+                ("date", raw.date.clone()),
+                ("percent", raw.percent.map(|p| p.to_string())),
+            ];
+            refused(
+                &st,
+                &v,
+                &session,
+                id,
+                "directive.report_progress",
+                &values,
+                &inv,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn extend(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<ExtensionInput>) -> Result<Response, AppError> {
+pub async fn extend(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<ExtensionInput>,
+) -> Result<Response, AppError> {
     match service::extend_directive(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
-            let values = [("new_deadline", raw.new_deadline.clone()), ("reason", raw.reason.clone())];
+            let values = [
+                ("new_deadline", raw.new_deadline.clone()),
+                ("reason", raw.reason.clone()),
+            ];
             refused(&st, &v, &session, id, "directive.extend", &values, &inv).await
         }
         Err(e) => Err(e),
     }
 }
 
-async fn directive_form(st: &AppState, l: Lang, csrf: &str, raw: &DirectiveInput) -> Result<FormView, AppError> {
+async fn directive_form(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    raw: &DirectiveInput,
+) -> Result<FormView, AppError> {
     let units = st.store.unit_tree().await?;
-    let coordinating = raw.coordinating_unit_ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let mut multi = Field::select(l, "coordinating_unit_ids", coordinating, unit_options(&units), false);
+    let coordinating = raw
+        .coordinating_unit_ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut multi = Field::select(
+        l,
+        "coordinating_unit_ids",
+        coordinating,
+        unit_options(&units),
+        false,
+    );
     multi.kind = "multiselect";
-    Ok(FormView::new("/directives", csrf, "common.save", vec![
-        Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
-        Field::select(l, "lead_unit_id", opt_id(raw.lead_unit_id), unit_options(&units), true),
-        multi,
-        Field::new(l, "deadline", "date", raw.deadline.clone().unwrap_or_default()),
-        Field::new(l, "deadline_text", "text", raw.deadline_text.clone().unwrap_or_default()),
-    ]))
+    Ok(FormView::new(
+        "/directives",
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
+            Field::select(
+                l,
+                "lead_unit_id",
+                opt_id(raw.lead_unit_id),
+                unit_options(&units),
+                true,
+            ),
+            multi,
+            Field::new(
+                l,
+                "deadline",
+                "date",
+                raw.deadline.clone().unwrap_or_default(),
+            ),
+            Field::new(
+                l,
+                "deadline_text",
+                "text",
+                raw.deadline_text.clone().unwrap_or_default(),
+            ),
+        ],
+    ))
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
     v.require(Action::EditDirective)?;
     let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
     let form = directive_form(&st, v.lang, &layout.csrf, &DirectiveInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, body: String) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    body: String,
+) -> Result<Response, AppError> {
     // A multiple select sends the field once per choice; gather them before decoding.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
-    let coordinating: Vec<String> = pairs.iter().filter(|(k, _)| k == "coordinating_unit_ids").map(|(_, v)| v.clone()).collect();
-    let mut rest: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "coordinating_unit_ids").collect();
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
+    let coordinating: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "coordinating_unit_ids")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let mut rest: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "coordinating_unit_ids")
+        .collect();
     if !coordinating.is_empty() {
         rest.push(("coordinating_unit_ids".into(), coordinating.join(",")));
     }
-    let raw: DirectiveInput = serde_urlencoded::from_str(&serde_urlencoded::to_string(&rest).unwrap_or_default())
-        .map_err(|e| AppError::Malformed(e.to_string()))?;
+    let raw: DirectiveInput =
+        serde_urlencoded::from_str(&serde_urlencoded::to_string(&rest).unwrap_or_default())
+            .map_err(|e| AppError::Malformed(e.to_string()))?;
     match service::create_directive(&st, &v, &raw).await {
         Ok(d) => Ok(see_other(&format!("/directives/{}", d.directive.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
-            let form = directive_form(&st, v.lang, &layout.csrf, &raw).await?.with_errors(v.lang, &inv);
+            let form = directive_form(&st, v.lang, &layout.csrf, &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),

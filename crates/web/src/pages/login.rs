@@ -36,17 +36,49 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-async fn page(v: &Viewer, session: &Session, error: Option<&'static str>, login: String, next: String) -> Result<LoginPage, AppError> {
+async fn page(
+    v: &Viewer,
+    session: &Session,
+    error: Option<&'static str>,
+    login: String,
+    next: String,
+) -> Result<LoginPage, AppError> {
     let csrf = csrf_token(session).await?;
-    let layout = Layout { lang: v.lang, user: None, csrf, nav: "login", title: v.lang.t("login.title").into(), notice: None };
-    Ok(LoginPage { layout, error, login, next })
+    let layout = Layout {
+        lang: v.lang,
+        user: None,
+        csrf,
+        nav: "login",
+        title: v.lang.t("login.title").into(),
+        notice: None,
+    };
+    Ok(LoginPage {
+        layout,
+        error,
+        login,
+        next,
+    })
 }
 
-pub async fn show(v: Viewer, session: Session, Query(q): Query<Next>) -> Result<Response, AppError> {
+pub async fn show(
+    v: Viewer,
+    session: Session,
+    Query(q): Query<Next>,
+) -> Result<Response, AppError> {
     if v.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    Ok(render(&page(&v, &session, None, String::new(), safe_next(q.next.as_deref())).await?)?.into_response())
+    Ok(render(
+        &page(
+            &v,
+            &session,
+            None,
+            String::new(),
+            safe_next(q.next.as_deref()),
+        )
+        .await?,
+    )?
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -58,11 +90,23 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(State(st): State<AppState>, mut auth: AuthSession, session: Session, req: Request) -> Result<Response, AppError> {
+pub async fn submit(
+    State(st): State<AppState>,
+    mut auth: AuthSession,
+    session: Session,
+    req: Request,
+) -> Result<Response, AppError> {
     let lang = Lang::from_headers(req.headers());
     let addr = client_addr(req.extensions(), req.headers(), st.config.trust_proxy);
-    let Form(f) = Form::<LoginForm>::from_request(req, &st).await.map_err(|e| AppError::Malformed(e.body_text()))?;
-    let v = Viewer { user: None, actor: None, lang, bearer: false };
+    let Form(f) = Form::<LoginForm>::from_request(req, &st)
+        .await
+        .map_err(|e| AppError::Malformed(e.body_text()))?;
+    let v = Viewer {
+        user: None,
+        actor: None,
+        lang,
+        bearer: false,
+    };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {
         Ok(_) => Ok(Redirect::to(&next).into_response()),
@@ -79,7 +123,9 @@ pub async fn submit(State(st): State<AppState>, mut auth: AuthSession, session: 
 }
 
 pub async fn logout(mut auth: AuthSession) -> Result<Response, AppError> {
-    auth.logout().await.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    auth.logout()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(Redirect::to("/").into_response())
 }
 

@@ -39,7 +39,10 @@ impl Layout {
     }
 
     pub fn role_name(&self) -> &'static str {
-        self.user.as_ref().map(|u| self.lang.t(&format!("role.{}", u.role.as_str()))).unwrap_or("")
+        self.user
+            .as_ref()
+            .map(|u| self.lang.t(&format!("role.{}", u.role.as_str())))
+            .unwrap_or("")
     }
 
     pub fn can(&self, viewer: &Viewer, action: dondoc_domain::Action) -> bool {
@@ -47,14 +50,32 @@ impl Layout {
     }
 }
 
-pub async fn layout(v: &Viewer, session: &Session, nav: &'static str, title: impl Into<String>) -> Result<Layout, AppError> {
+pub async fn layout(
+    v: &Viewer,
+    session: &Session,
+    nav: &'static str,
+    title: impl Into<String>,
+) -> Result<Layout, AppError> {
     // Only signed-in users get a form token (anonymous pages carry no forms but the login).
-    let csrf = if v.user.is_some() { csrf_token(session).await? } else { String::new() };
-    Ok(Layout { lang: v.lang, user: v.user.clone(), csrf, nav, title: title.into(), notice: None })
+    let csrf = if v.user.is_some() {
+        csrf_token(session).await?
+    } else {
+        String::new()
+    };
+    Ok(Layout {
+        lang: v.lang,
+        user: v.user.clone(),
+        csrf,
+        nav,
+        title: title.into(),
+        notice: None,
+    })
 }
 
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
-    t.render().map(Html).map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+    t.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
 }
 
 /// A form re-shown with its messages: 422 with the page, so the error layer leaves it alone.
@@ -78,8 +99,21 @@ struct ErrorPage<'a> {
 
 /// The page for an error, in the user's language (drawn by the error layer).
 pub fn error_page(lang: Lang, status: StatusCode, messages: &[String]) -> String {
-    let layout = Layout { lang, user: None, csrf: String::new(), nav: "", title: lang.t("err.title").to_string(), notice: None };
-    ErrorPage { layout, status: status.as_u16(), messages }.render().unwrap_or_else(|_| messages.join("\n"))
+    let layout = Layout {
+        lang,
+        user: None,
+        csrf: String::new(),
+        nav: "",
+        title: lang.t("err.title").to_string(),
+        notice: None,
+    };
+    ErrorPage {
+        layout,
+        status: status.as_u16(),
+        messages,
+    }
+    .render()
+    .unwrap_or_else(|_| messages.join("\n"))
 }
 
 /// One option of a select.
@@ -103,7 +137,12 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(lang: Lang, name: &'static str, kind: &'static str, value: impl Into<String>) -> Field {
+    pub fn new(
+        lang: Lang,
+        name: &'static str,
+        kind: &'static str,
+        value: impl Into<String>,
+    ) -> Field {
         Field {
             name,
             label: lang.t(&format!("f.{name}")),
@@ -127,15 +166,32 @@ impl Field {
     }
 
     /// A select over `options` (value, label); `empty` adds a "choose" entry first.
-    pub fn select(lang: Lang, name: &'static str, value: impl Into<String>, options: Vec<(String, String)>, empty: bool) -> Field {
+    pub fn select(
+        lang: Lang,
+        name: &'static str,
+        value: impl Into<String>,
+        options: Vec<(String, String)>,
+        empty: bool,
+    ) -> Field {
         let value = value.into();
         let mut opts = Vec::new();
         if empty {
-            opts.push(Opt { value: String::new(), label: lang.t("common.choose").into(), selected: value.is_empty() });
+            opts.push(Opt {
+                value: String::new(),
+                label: lang.t("common.choose").into(),
+                selected: value.is_empty(),
+            });
         }
         let values: Vec<&str> = value.split(',').collect();
-        opts.extend(options.into_iter().map(|(v, l)| Opt { selected: values.contains(&v.as_str()), value: v, label: l }));
-        Field { options: opts, ..Field::new(lang, name, "select", value) }
+        opts.extend(options.into_iter().map(|(v, l)| Opt {
+            selected: values.contains(&v.as_str()),
+            value: v,
+            label: l,
+        }));
+        Field {
+            options: opts,
+            ..Field::new(lang, name, "select", value)
+        }
     }
 
     pub fn checked(&self) -> bool {
@@ -152,8 +208,19 @@ pub struct FormView {
 }
 
 impl FormView {
-    pub fn new(action: impl Into<String>, csrf: &str, submit: &'static str, fields: Vec<Field>) -> FormView {
-        FormView { action: action.into(), fields, submit, csrf: csrf.to_string(), has_errors: false }
+    pub fn new(
+        action: impl Into<String>,
+        csrf: &str,
+        submit: &'static str,
+        fields: Vec<Field>,
+    ) -> FormView {
+        FormView {
+            action: action.into(),
+            fields,
+            submit,
+            csrf: csrf.to_string(),
+            has_errors: false,
+        }
     }
 
     /// Puts each refused field's message beside it.
@@ -181,7 +248,12 @@ pub fn unit_options(units: &[UnitNode]) -> Vec<(String, String)> {
     units
         .iter()
         .filter(|n| n.unit.merged_into.is_none())
-        .map(|n| (n.unit.id.to_string(), format!("{}{}", "\u{2003}".repeat(n.depth), n.unit.name)))
+        .map(|n| {
+            (
+                n.unit.id.to_string(),
+                format!("{}{}", "\u{2003}".repeat(n.depth), n.unit.name),
+            )
+        })
         .collect()
 }
 
@@ -204,8 +276,16 @@ pub fn history_rows(lang: Lang, events: &[AuditEvent]) -> Vec<HistoryRow> {
         .iter()
         .rev()
         .map(|e| {
-            let before: serde_json::Value = e.before.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
-            let after: serde_json::Value = e.after.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+            let before: serde_json::Value = e
+                .before
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
+            let after: serde_json::Value = e
+                .after
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
             let mut changes = Vec::new();
             if let Some(obj) = after.as_object() {
                 for (k, v) in obj {
@@ -218,10 +298,25 @@ pub fn history_rows(lang: Lang, events: &[AuditEvent]) -> Vec<HistoryRow> {
                     }
                 }
             }
-            let when = e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+            let when =
+                e.at.to_zoned(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string();
             let key = format!("history.{}", e.action);
-            let action = if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) { lang.t(&key).to_string() } else { e.action.clone() };
-            HistoryRow { when, who: e.user_name.clone().unwrap_or_else(|| lang.t("common.system").to_string()), action, changes }
+            let action = if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) {
+                lang.t(&key).to_string()
+            } else {
+                e.action.clone()
+            };
+            HistoryRow {
+                when,
+                who: e
+                    .user_name
+                    .clone()
+                    .unwrap_or_else(|| lang.t("common.system").to_string()),
+                action,
+                changes,
+            }
         })
         .collect()
 }
@@ -246,9 +341,16 @@ pub struct Pager {
 
 pub fn pager(base: &str, query: &[(&str, String)], total: i64, limit: i64, offset: i64) -> Pager {
     let link = |off: i64| {
-        let mut q: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        let mut q: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .cloned()
+            .collect();
         q.push(("offset", off.to_string()));
-        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "{base}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     };
     Pager {
         prev: (offset > 0).then(|| link((offset - limit).max(0))),

@@ -10,7 +10,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::sessions::FormPage;
-use super::{history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Pager, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
+    Field, FormView, HistoryRow, Layout, Pager, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -33,13 +36,30 @@ struct ListPage {
     can_create: bool,
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<ListQuery>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
     v.require(Action::ReadInternal)?;
     let q = f.q.clone().unwrap_or_default();
     let page = st.store.people(f.q.as_deref(), f.limit, f.offset).await?;
-    let pager = pager("/people", &[("q", q.clone())], page.total, page.limit, page.offset);
+    let pager = pager(
+        "/people",
+        &[("q", q.clone())],
+        page.total,
+        page.limit,
+        page.offset,
+    );
     let layout = layout(&v, &session, "people", v.lang.t("nav.people")).await?;
-    render(&ListPage { layout, q, people: page.items, pager, can_create: v.can(Action::EditReference) })
+    render(&ListPage {
+        layout,
+        q,
+        people: page.items,
+        pager,
+        can_create: v.can(Action::EditReference),
+    })
 }
 
 #[derive(Template)]
@@ -52,7 +72,12 @@ struct ShowPage {
     forms: Vec<(&'static str, FormView)>,
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<ShowPage, AppError> {
     v.require(Action::ReadInternal)?;
     let person = st.store.person(id).await?;
     let mut positions = Vec::new();
@@ -70,22 +95,45 @@ async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Res
         let units = st.store.unit_tree().await?;
         forms.push((
             "person.add_position",
-            FormView::new(format!("/people/{id}/positions"), &layout.csrf, "common.save", vec![
-                Field::new(v.lang, "title", "text", "").required(),
-                Field::select(v.lang, "unit_id", "", unit_options(&units), true),
-            ]),
+            FormView::new(
+                format!("/people/{id}/positions"),
+                &layout.csrf,
+                "common.save",
+                vec![
+                    Field::new(v.lang, "title", "text", "").required(),
+                    Field::select(v.lang, "unit_id", "", unit_options(&units), true),
+                ],
+            ),
         ));
     }
-    Ok(ShowPage { layout, person, positions, history, forms })
+    Ok(ShowPage {
+        layout,
+        person,
+        positions,
+        history,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
-pub async fn add_position(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<PersonInput>) -> Result<Response, AppError> {
+pub async fn add_position(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<PersonInput>,
+) -> Result<Response, AppError> {
     match service::add_position(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
         Err(AppError::Invalid(inv)) => {
@@ -100,29 +148,56 @@ pub async fn add_position(State(st): State<AppState>, v: Viewer, session: Sessio
     }
 }
 
-async fn person_form(st: &AppState, l: Lang, csrf: &str, raw: &PersonInput) -> Result<FormView, AppError> {
+async fn person_form(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    raw: &PersonInput,
+) -> Result<FormView, AppError> {
     let units = st.store.unit_tree().await?;
-    Ok(FormView::new("/people", csrf, "common.save", vec![
-        Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
-        Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
-        Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(&units), true),
-        Field::new(l, "from", "date", raw.from.clone().unwrap_or_default()),
-    ]))
+    Ok(FormView::new(
+        "/people",
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
+            Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
+            Field::select(
+                l,
+                "unit_id",
+                opt_id(raw.unit_id),
+                unit_options(&units),
+                true,
+            ),
+            Field::new(l, "from", "date", raw.from.clone().unwrap_or_default()),
+        ],
+    ))
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
     v.require(Action::EditReference)?;
     let layout = layout(&v, &session, "people", v.lang.t("person.new")).await?;
     let form = person_form(&st, v.lang, &layout.csrf, &PersonInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<PersonInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<PersonInput>,
+) -> Result<Response, AppError> {
     match service::create_person(&st, &v, &raw).await {
         Ok(p) => Ok(see_other(&format!("/people/{}", p.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "people", v.lang.t("person.new")).await?;
-            let form = person_form(&st, v.lang, &layout.csrf, &raw).await?.with_errors(v.lang, &inv);
+            let form = person_form(&st, v.lang, &layout.csrf, &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),
@@ -139,36 +214,72 @@ struct DocumentsPage {
 }
 
 fn document_form(l: Lang, csrf: &str, raw: &DocumentInput) -> FormView {
-    FormView::new("/documents", csrf, "common.save", vec![
-        Field::new(l, "kind", "text", raw.kind.clone().unwrap_or_default()).required().hint("f.kind"),
-        Field::new(l, "number", "text", raw.number.clone().unwrap_or_default()),
-        Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()),
-        Field::new(l, "issuer", "text", raw.issuer.clone().unwrap_or_default()),
-        Field::new(l, "subject", "textarea", raw.subject.clone().unwrap_or_default()),
-    ])
+    FormView::new(
+        "/documents",
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "kind", "text", raw.kind.clone().unwrap_or_default())
+                .required()
+                .hint("f.kind"),
+            Field::new(l, "number", "text", raw.number.clone().unwrap_or_default()),
+            Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()),
+            Field::new(l, "issuer", "text", raw.issuer.clone().unwrap_or_default()),
+            Field::new(
+                l,
+                "subject",
+                "textarea",
+                raw.subject.clone().unwrap_or_default(),
+            ),
+        ],
+    )
 }
 
-async fn documents_page(st: &AppState, v: &Viewer, session: &Session, f: &ListQuery) -> Result<DocumentsPage, AppError> {
+async fn documents_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    f: &ListQuery,
+) -> Result<DocumentsPage, AppError> {
     v.require(Action::ReadInternal)?;
     let page = st.store.documents(f.limit, f.offset).await?;
     let pager = pager("/documents", &[], page.total, page.limit, page.offset);
     let layout = layout(v, session, "documents", v.lang.t("nav.documents")).await?;
-    let form = v.can(Action::EditReference).then(|| document_form(v.lang, &layout.csrf, &DocumentInput::default()));
-    Ok(DocumentsPage { layout, documents: page.items, pager, form })
+    let form = v
+        .can(Action::EditReference)
+        .then(|| document_form(v.lang, &layout.csrf, &DocumentInput::default()));
+    Ok(DocumentsPage {
+        layout,
+        documents: page.items,
+        pager,
+        form,
+    })
 }
 
-pub async fn documents(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<ListQuery>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn documents(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<ListQuery>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = documents_page(&st, &v, &session, &f).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
-pub async fn create_document(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<DocumentInput>) -> Result<Response, AppError> {
+pub async fn create_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<DocumentInput>,
+) -> Result<Response, AppError> {
     match service::create_document(&st, &v, &raw).await {
         Ok(_) => Ok(see_other("/documents")),
         Err(AppError::Invalid(inv)) => {
             let mut page = documents_page(&st, &v, &session, &ListQuery::default()).await?;
-            page.form = Some(document_form(v.lang, &page.layout.csrf, &raw).with_errors(v.lang, &inv));
+            page.form =
+                Some(document_form(v.lang, &page.layout.csrf, &raw).with_errors(v.lang, &inv));
             invalid_page(&page)
         }
         Err(e) => Err(e),

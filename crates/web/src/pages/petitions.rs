@@ -12,7 +12,10 @@ use dondoc_store::{PetitionFilter, PetitionView};
 use tower_sessions::Session;
 
 use super::sessions::FormPage;
-use super::{history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Pager, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
+    Field, FormView, HistoryRow, Layout, Pager, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -35,20 +38,54 @@ impl ListPage {
         self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
     }
     fn raised(&self, p: &PetitionView) -> String {
-        self.layout.t("petition.raised_n").replace("{n}", &p.petition.raised_count.to_string())
+        self.layout
+            .t("petition.raised_n")
+            .replace("{n}", &p.petition.raised_count.to_string())
     }
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<PetitionFilter>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<PetitionFilter>,
+) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
     let sort = f.sort.clone().unwrap_or_default();
     let page = service::list_petitions(&st, &v, f).await?;
-    let pager = pager("/petitions", &[("q", q.clone()), ("status", status.clone()), ("sort", sort.clone())], page.total, page.limit, page.offset);
-    let statuses = PetitionStatus::ALL.into_iter().map(|s| (s.as_str(), v.lang.t(&format!("ps.{}", s.as_str())), status == s.as_str())).collect();
-    let can_create = v.actor.as_ref().is_some_and(|a| a.role != dondoc_domain::Role::Officer);
+    let pager = pager(
+        "/petitions",
+        &[
+            ("q", q.clone()),
+            ("status", status.clone()),
+            ("sort", sort.clone()),
+        ],
+        page.total,
+        page.limit,
+        page.offset,
+    );
+    let statuses = PetitionStatus::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                v.lang.t(&format!("ps.{}", s.as_str())),
+                status == s.as_str(),
+            )
+        })
+        .collect();
+    let can_create = v.records();
     let layout = layout(&v, &session, "petitions", v.lang.t("nav.petitions")).await?;
-    render(&ListPage { layout, q, sort, statuses, petitions: page.items, pager, can_create })
+    render(&ListPage {
+        layout,
+        q,
+        sort,
+        statuses,
+        petitions: page.items,
+        pager,
+        can_create,
+    })
 }
 
 #[derive(Template)]
@@ -63,10 +100,13 @@ struct ShowPage {
 
 impl ShowPage {
     fn status(&self) -> &'static str {
-        self.layout.t(&format!("ps.{}", self.p.petition.status.as_str()))
+        self.layout
+            .t(&format!("ps.{}", self.p.petition.status.as_str()))
     }
     fn raised(&self) -> String {
-        self.layout.t("petition.raised_n").replace("{n}", &self.p.petition.raised_count.to_string())
+        self.layout
+            .t("petition.raised_n")
+            .replace("{n}", &self.p.petition.raised_count.to_string())
     }
     fn date(&self, d: &jiff::civil::Date) -> String {
         self.layout.lang.date(*d)
@@ -77,38 +117,84 @@ impl ShowPage {
 }
 
 /// One form per action the status allows, each with the field it needs.
-async fn action_forms(st: &AppState, v: &Viewer, csrf: &str, p: &PetitionView) -> Result<Vec<(&'static str, FormView)>, AppError> {
+async fn action_forms(
+    st: &AppState,
+    v: &Viewer,
+    csrf: &str,
+    p: &PetitionView,
+) -> Result<Vec<(&'static str, FormView)>, AppError> {
     let l = v.lang;
     let mut forms = Vec::new();
     let id = p.petition.id;
     let version = p.petition.version.to_string();
-    if v.can(Action::UpdatePetition { responsible_unit: p.petition.responsible_unit_id }) {
+    if v.can(Action::UpdatePetition {
+        responsible_unit: p.petition.responsible_unit_id,
+    }) {
         let units = st.store.unit_tree().await?;
         for action in p.petition.status.actions() {
-            let mut fields = vec![Field::new(l, "action", "hidden", action.as_str()), Field::new(l, "version", "hidden", version.clone())];
+            let mut fields = vec![
+                Field::new(l, "action", "hidden", action.as_str()),
+                Field::new(l, "version", "hidden", version.clone()),
+            ];
             match action {
                 PetitionAction::Assign => {
-                    fields.push(Field::select(l, "responsible_unit_id", opt_id(p.petition.responsible_unit_id), unit_options(&units), true).required());
-                    fields.push(Field::new(l, "due_on", "date", p.petition.due_on.map(|d| d.to_string()).unwrap_or_default()));
+                    fields.push(
+                        Field::select(
+                            l,
+                            "responsible_unit_id",
+                            opt_id(p.petition.responsible_unit_id),
+                            unit_options(&units),
+                            true,
+                        )
+                        .required(),
+                    );
+                    fields.push(Field::new(
+                        l,
+                        "due_on",
+                        "date",
+                        p.petition.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    ));
                 }
-                PetitionAction::Answer => fields.push(Field::new(l, "answer", "textarea", "").required()),
-                PetitionAction::Reject => fields.push(Field::new(l, "reason", "textarea", "").required()),
+                PetitionAction::Answer => {
+                    fields.push(Field::new(l, "answer", "textarea", "").required())
+                }
+                PetitionAction::Reject => {
+                    fields.push(Field::new(l, "reason", "textarea", "").required())
+                }
                 _ => {}
             }
             let key = action_key(action);
-            forms.push((key, FormView::new(format!("/petitions/{id}/transition"), csrf, key, fields)));
+            forms.push((
+                key,
+                FormView::new(format!("/petitions/{id}/transition"), csrf, key, fields),
+            ));
         }
     }
-    if v.can(Action::CreatePetition { area_unit: p.petition.area_unit_id }) {
+    if v.can(Action::CreatePetition {
+        area_unit: p.petition.area_unit_id,
+    }) {
         let sessions = st.store.sessions(&Default::default()).await?.items;
-        let opts = sessions.iter().map(|s| (s.session.id.to_string(), format!("{} · {}", s.session.date, s.session.title))).collect();
+        let opts = sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.session.id.to_string(),
+                    format!("{} · {}", s.session.date, s.session.title),
+                )
+            })
+            .collect();
         forms.push((
             "petition.raise_again",
-            FormView::new(format!("/petitions/{id}/raisings"), csrf, "petition.raise_again", vec![
-                Field::select(l, "session_id", "", opts, true),
-                Field::new(l, "date", "date", ""),
-                Field::new(l, "raised_by", "text", ""),
-            ]),
+            FormView::new(
+                format!("/petitions/{id}/raisings"),
+                csrf,
+                "petition.raise_again",
+                vec![
+                    Field::select(l, "session_id", "", opts, true),
+                    Field::new(l, "date", "date", ""),
+                    Field::new(l, "raised_by", "text", ""),
+                ],
+            ),
         ));
     }
     Ok(forms)
@@ -125,7 +211,12 @@ fn action_key(a: PetitionAction) -> &'static str {
     }
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<ShowPage, AppError> {
     let p = service::get_petition(st, v, id).await?;
     let mut raisings = st.store.raisings(id).await?;
     if !v.internal() {
@@ -140,25 +231,51 @@ async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Res
         }
         raisings = visible;
     }
-    let history = if v.internal() { history_rows(v.lang, &st.store.history("petition", id).await?) } else { vec![] };
+    let history = if v.internal() {
+        history_rows(v.lang, &st.store.history("petition", id).await?)
+    } else {
+        vec![]
+    };
     let layout = layout(v, session, "petitions", p.petition.title.clone()).await?;
     let forms = action_forms(st, v, &layout.csrf, &p).await?;
-    Ok(ShowPage { layout, p, raisings, history, forms })
+    Ok(ShowPage {
+        layout,
+        p,
+        raisings,
+        history,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
-pub async fn transition(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<PetitionTransitionInput>) -> Result<Response, AppError> {
+pub async fn transition(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<PetitionTransitionInput>,
+) -> Result<Response, AppError> {
     match service::transition_petition(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
             let action = raw.action.as_deref().and_then(PetitionAction::parse);
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| action.map(action_key) == Some(*k)) {
+            if let Some(slot) = page
+                .forms
+                .iter_mut()
+                .find(|(k, _)| action.map(action_key) == Some(*k))
+            {
                 for f in &mut slot.1.fields {
                     match f.name {
                         "answer" => f.value = raw.answer.clone().unwrap_or_default(),
@@ -175,12 +292,22 @@ pub async fn transition(State(st): State<AppState>, v: Viewer, session: Session,
     }
 }
 
-pub async fn raise(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<RaisingInput>) -> Result<Response, AppError> {
+pub async fn raise(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<RaisingInput>,
+) -> Result<Response, AppError> {
     match service::raise_petition(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "petition.raise_again") {
+            if let Some(slot) = page
+                .forms
+                .iter_mut()
+                .find(|(k, _)| *k == "petition.raise_again")
+            {
                 let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
                 slot.1 = form.with_errors(v.lang, &inv);
             }
@@ -190,35 +317,81 @@ pub async fn raise(State(st): State<AppState>, v: Viewer, session: Session, Path
     }
 }
 
-async fn petition_form(st: &AppState, l: Lang, csrf: &str, raw: &PetitionInput) -> Result<FormView, AppError> {
+async fn petition_form(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    raw: &PetitionInput,
+) -> Result<FormView, AppError> {
     let units = st.store.unit_tree().await?;
-    Ok(FormView::new("/petitions", csrf, "common.save", vec![
-        Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
-        Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
-        Field::new(l, "category", "text", raw.category.clone().unwrap_or_default()),
-        Field::select(l, "area_unit_id", opt_id(raw.area_unit_id), unit_options(&units), true),
-        Field::new(l, "raised_by", "text", raw.raised_by.clone().unwrap_or_default()),
-        Field::new(l, "raised_on", "date", raw.raised_on.clone().unwrap_or_default()),
-        Field::select(l, "responsible_unit_id", opt_id(raw.responsible_unit_id), unit_options(&units), true),
-        Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
-    ]))
+    Ok(FormView::new(
+        "/petitions",
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
+            Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
+            Field::new(
+                l,
+                "category",
+                "text",
+                raw.category.clone().unwrap_or_default(),
+            ),
+            Field::select(
+                l,
+                "area_unit_id",
+                opt_id(raw.area_unit_id),
+                unit_options(&units),
+                true,
+            ),
+            Field::new(
+                l,
+                "raised_by",
+                "text",
+                raw.raised_by.clone().unwrap_or_default(),
+            ),
+            Field::new(
+                l,
+                "raised_on",
+                "date",
+                raw.raised_on.clone().unwrap_or_default(),
+            ),
+            Field::select(
+                l,
+                "responsible_unit_id",
+                opt_id(raw.responsible_unit_id),
+                unit_options(&units),
+                true,
+            ),
+            Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
+        ],
+    ))
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
-    if v.actor.is_none() {
-        return Err(AppError::Unauthorized);
-    }
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    v.require_recorder()?;
     let layout = layout(&v, &session, "petitions", v.lang.t("petition.new")).await?;
     let form = petition_form(&st, v.lang, &layout.csrf, &PetitionInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<PetitionInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<PetitionInput>,
+) -> Result<Response, AppError> {
     match service::create_petition(&st, &v, &raw).await {
         Ok(p) => Ok(see_other(&format!("/petitions/{}", p.petition.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "petitions", v.lang.t("petition.new")).await?;
-            let form = petition_form(&st, v.lang, &layout.csrf, &raw).await?.with_errors(v.lang, &inv);
+            let form = petition_form(&st, v.lang, &layout.csrf, &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),

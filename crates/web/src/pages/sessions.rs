@@ -7,11 +7,17 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use dondoc_domain::input::{DirectiveInput, MeasurementInput, PetitionInput, SessionInput};
 use dondoc_domain::{Action, Document, Person};
-use dondoc_store::{DirectiveFilter, DirectiveView, MeasurementView, PetitionFilter, PetitionView, SessionFilter, SessionView, TargetFilter};
+use dondoc_store::{
+    DirectiveFilter, DirectiveView, MeasurementView, PetitionFilter, PetitionView, SessionFilter,
+    SessionView, TargetFilter,
+};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Pager, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
+    Field, FormView, HistoryRow, Layout, Pager, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -33,14 +39,30 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<SessionFilter>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<SessionFilter>,
+) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = service::list_sessions(&st, &v, f).await?;
-    let pager = pager("/sessions", &[("q", q.clone())], page.total, page.limit, page.offset);
-    let can_create = v.actor.as_ref().is_some_and(|a| !a.scope.is_empty() || a.role == dondoc_domain::Role::Admin || a.role == dondoc_domain::Role::Leader)
-        && v.actor.as_ref().is_some_and(|a| a.role != dondoc_domain::Role::Officer);
+    let pager = pager(
+        "/sessions",
+        &[("q", q.clone())],
+        page.total,
+        page.limit,
+        page.offset,
+    );
+    let can_create = v.records();
     let layout = layout(&v, &session, "sessions", v.lang.t("nav.sessions")).await?;
-    render(&ListPage { layout, q, sessions: page.items, pager, can_create })
+    render(&ListPage {
+        layout,
+        q,
+        sessions: page.items,
+        pager,
+        can_create,
+    })
 }
 
 #[derive(Template)]
@@ -70,14 +92,23 @@ impl ShowPage {
         let l = self.layout.lang;
         let q = l.t(&format!("q.{}", m.measurement.qualifier.as_str()));
         let amount = l.amount(m.measurement.value, &m.measure);
-        let est = if m.measurement.estimated { format!("{} ", l.t("target.estimated")) } else { String::new() };
-        if q.is_empty() { format!("{est}{amount}") } else { format!("{est}{q} {amount}") }
+        let est = if m.measurement.estimated {
+            format!("{} ", l.t("target.estimated"))
+        } else {
+            String::new()
+        };
+        if q.is_empty() {
+            format!("{est}{amount}")
+        } else {
+            format!("{est}{q} {amount}")
+        }
     }
     fn plan(&self, m: &MeasurementView) -> String {
         self.layout.lang.amount(m.plan_value, &m.measure)
     }
     fn percent(&self, p: &Option<f64>) -> String {
-        p.map(|p| self.layout.lang.amount(p, "percent")).unwrap_or_default()
+        p.map(|p| self.layout.lang.amount(p, "percent"))
+            .unwrap_or_default()
     }
     fn bar(&self, p: &Option<f64>) -> String {
         format!("{:.0}", p.unwrap_or(0.0).clamp(0.0, 100.0))
@@ -86,10 +117,13 @@ impl ShowPage {
         self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
     }
     fn raised(&self, p: &PetitionView) -> String {
-        self.layout.t("petition.raised_n").replace("{n}", &p.petition.raised_count.to_string())
+        self.layout
+            .t("petition.raised_n")
+            .replace("{n}", &p.petition.raised_count.to_string())
     }
     fn dstatus(&self, d: &DirectiveView) -> &'static str {
-        self.layout.t(&format!("ds.{}", d.directive.status.as_str()))
+        self.layout
+            .t(&format!("ds.{}", d.directive.status.as_str()))
     }
     fn timeliness(&self, d: &DirectiveView) -> &'static str {
         self.layout.t(&format!("tl.{}", tl(d)))
@@ -113,50 +147,101 @@ pub fn tl(d: &DirectiveView) -> &'static str {
 }
 
 /// The forms shown on a session page to those who may record into it.
-async fn record_forms(st: &AppState, l: Lang, csrf: &str, id: i64, failed: Option<(&'static str, FormView)>) -> Result<Vec<(&'static str, FormView)>, AppError> {
+async fn record_forms(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    id: i64,
+    failed: Option<(&'static str, FormView)>,
+) -> Result<Vec<(&'static str, FormView)>, AppError> {
     let units = st.store.unit_tree().await?;
     let people = st.store.people(None, Some(500), None).await?.items;
-    let targets = st.store.targets(&TargetFilter { limit: Some(500), ..Default::default() }).await?.items;
-    let person_opts: Vec<(String, String)> = people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
-    let target_opts: Vec<(String, String)> =
-        targets.iter().map(|t| (t.target.id.to_string(), format!("{} · {} ({})", t.target.indicator, t.unit_name, t.target.period_to.year()))).collect();
+    let targets = st
+        .store
+        .targets(&TargetFilter {
+            limit: Some(500),
+            ..Default::default()
+        })
+        .await?
+        .items;
+    let person_opts: Vec<(String, String)> = people
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
+    let target_opts: Vec<(String, String)> = targets
+        .iter()
+        .map(|t| {
+            (
+                t.target.id.to_string(),
+                format!(
+                    "{} · {} ({})",
+                    t.target.indicator,
+                    t.unit_name,
+                    t.target.period_to.year()
+                ),
+            )
+        })
+        .collect();
     let mut forms = vec![
         (
             "session.add_petition",
-            FormView::new(format!("/sessions/{id}/petitions"), csrf, "common.save", vec![
-                Field::new(l, "text", "textarea", "").required(),
-                Field::select(l, "area_unit_id", "", unit_options(&units), true),
-                Field::new(l, "raised_by", "text", ""),
-                Field::select(l, "responsible_unit_id", "", unit_options(&units), true),
-            ]),
+            FormView::new(
+                format!("/sessions/{id}/petitions"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(l, "text", "textarea", "").required(),
+                    Field::select(l, "area_unit_id", "", unit_options(&units), true),
+                    Field::new(l, "raised_by", "text", ""),
+                    Field::select(l, "responsible_unit_id", "", unit_options(&units), true),
+                ],
+            ),
         ),
         (
             "session.add_directive",
-            FormView::new(format!("/sessions/{id}/directives"), csrf, "common.save", vec![
-                Field::new(l, "text", "textarea", "").required(),
-                Field::select(l, "lead_unit_id", "", unit_options(&units), true),
-                Field::new(l, "deadline", "date", ""),
-                Field::new(l, "deadline_text", "text", ""),
-            ]),
+            FormView::new(
+                format!("/sessions/{id}/directives"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(l, "text", "textarea", "").required(),
+                    Field::select(l, "lead_unit_id", "", unit_options(&units), true),
+                    Field::new(l, "deadline", "date", ""),
+                    Field::new(l, "deadline_text", "text", ""),
+                ],
+            ),
         ),
         (
             "target.add_measurement",
-            FormView::new(format!("/sessions/{id}/measurements"), csrf, "common.save", vec![
-                Field::select(l, "target_id", "", target_opts, true).required(),
-                Field::new(l, "value", "number", "").required(),
-                Field::select(l, "qualifier", "exact", qualifier_options(l), false),
-                Field::new(l, "estimated", "checkbox", ""),
-                Field::new(l, "period_from", "date", "").required(),
-                Field::new(l, "period_to", "date", "").required(),
-                Field::new(l, "wording", "text", ""),
-            ]),
+            FormView::new(
+                format!("/sessions/{id}/measurements"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::select(l, "target_id", "", target_opts, true).required(),
+                    Field::new(l, "value", "number", "").required(),
+                    Field::select(l, "qualifier", "exact", qualifier_options(l), false),
+                    Field::new(l, "estimated", "checkbox", ""),
+                    Field::new(l, "period_from", "date", "").required(),
+                    Field::new(l, "period_to", "date", "").required(),
+                    Field::new(l, "wording", "text", ""),
+                ],
+            ),
         ),
         (
             "session.add_participant",
-            FormView::new(format!("/sessions/{id}/participants"), csrf, "common.save", vec![
-                Field::select(l, "person_id", "", person_opts, true).required(),
-                Field { label: l.t("session.role"), ..Field::new(l, "role", "text", "").required() },
-            ]),
+            FormView::new(
+                format!("/sessions/{id}/participants"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::select(l, "person_id", "", person_opts, true).required(),
+                    Field {
+                        label: l.t("session.role"),
+                        ..Field::new(l, "role", "text", "").required()
+                    },
+                ],
+            ),
         ),
     ];
     if let Some((key, form)) = failed {
@@ -172,27 +257,89 @@ pub fn qualifier_options(l: Lang) -> Vec<(String, String)> {
         .into_iter()
         .map(|q| {
             let word = l.t(&format!("q.{}", q.as_str()));
-            (q.as_str().to_string(), if word.is_empty() { "=".to_string() } else { word.to_string() })
+            (
+                q.as_str().to_string(),
+                if word.is_empty() {
+                    "=".to_string()
+                } else {
+                    word.to_string()
+                },
+            )
         })
         .collect()
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64, failed: Option<(&'static str, FormView)>) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+    failed: Option<(&'static str, FormView)>,
+) -> Result<ShowPage, AppError> {
     let s = service::get_session(st, v, id).await?;
     let participants = st.store.participants(id).await?;
     let documents = st.store.session_documents(id).await?;
     let figures = st.store.session_measurements(id).await?;
-    let petitions = service::list_petitions(st, v, PetitionFilter { session_id: Some(id), limit: Some(200), ..Default::default() }).await?.items;
-    let directives = service::list_directives(st, v, DirectiveFilter { session_id: Some(id), limit: Some(200), ..Default::default() }).await?.items;
-    let history = if v.internal() { history_rows(v.lang, &st.store.history("session", id).await?) } else { vec![] };
-    let can_edit = v.can(Action::EditSession { host_unit: s.session.host_unit_id });
-    let can_record = v.can(Action::RecordSession { host_unit: s.session.host_unit_id });
+    let petitions = service::list_petitions(
+        st,
+        v,
+        PetitionFilter {
+            session_id: Some(id),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let directives = service::list_directives(
+        st,
+        v,
+        DirectiveFilter {
+            session_id: Some(id),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let history = if v.internal() {
+        history_rows(v.lang, &st.store.history("session", id).await?)
+    } else {
+        vec![]
+    };
+    let can_edit = v.can(Action::EditSession {
+        host_unit: s.session.host_unit_id,
+    });
+    let can_record = v.can(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    });
     let layout = layout(v, session, "sessions", s.session.title.clone()).await?;
-    let forms = if can_record { record_forms(st, v.lang, &layout.csrf, id, failed).await? } else { vec![] };
-    Ok(ShowPage { layout, s, participants, documents, figures, petitions, directives, history, can_edit, forms })
+    let forms = if can_record {
+        record_forms(st, v.lang, &layout.csrf, id, failed).await?
+    } else {
+        vec![]
+    };
+    Ok(ShowPage {
+        layout,
+        s,
+        participants,
+        documents,
+        figures,
+        petitions,
+        directives,
+        history,
+        can_edit,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id, None).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
@@ -205,20 +352,66 @@ pub struct FormPage {
     pub form: FormView,
 }
 
-async fn session_form(st: &AppState, l: Lang, csrf: &str, action: String, raw: &SessionInput) -> Result<FormView, AppError> {
+async fn session_form(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    action: String,
+    raw: &SessionInput,
+) -> Result<FormView, AppError> {
     let units = st.store.unit_tree().await?;
     let people = st.store.people(None, Some(500), None).await?.items;
-    let person_opts = people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
+    let person_opts = people
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
     let mut fields = vec![
         Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()).required(),
         Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()).required(),
-        Field::select(l, "host_unit_id", opt_id(raw.host_unit_id), unit_options(&units), true).required(),
+        Field::select(
+            l,
+            "host_unit_id",
+            opt_id(raw.host_unit_id),
+            unit_options(&units),
+            true,
+        )
+        .required(),
         Field::new(l, "place", "text", raw.place.clone().unwrap_or_default()),
-        Field::new(l, "delegation_name", "text", raw.delegation_name.clone().unwrap_or_default()),
-        Field::select(l, "lead_person_id", opt_id(raw.lead_person_id), person_opts, true),
-        Field::new(l, "summary", "textarea", raw.summary.clone().unwrap_or_default()),
-        Field::new(l, "source_text", "textarea", raw.source_text.clone().unwrap_or_default()),
-        Field::new(l, "published", "checkbox", if raw.published == Some(true) { "on" } else { "" }),
+        Field::new(
+            l,
+            "delegation_name",
+            "text",
+            raw.delegation_name.clone().unwrap_or_default(),
+        ),
+        Field::select(
+            l,
+            "lead_person_id",
+            opt_id(raw.lead_person_id),
+            person_opts,
+            true,
+        ),
+        Field::new(
+            l,
+            "summary",
+            "textarea",
+            raw.summary.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            l,
+            "source_text",
+            "textarea",
+            raw.source_text.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            l,
+            "published",
+            "checkbox",
+            if raw.published == Some(true) {
+                "on"
+            } else {
+                ""
+            },
+        ),
     ];
     if let Some(version) = raw.version {
         fields.push(Field::new(l, "version", "hidden", version.to_string()));
@@ -226,30 +419,53 @@ async fn session_form(st: &AppState, l: Lang, csrf: &str, action: String, raw: &
     Ok(FormView::new(action, csrf, "common.save", fields))
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
-    if v.actor.is_none() {
-        return Err(AppError::Unauthorized);
-    }
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    v.require_recorder()?;
     let layout = layout(&v, &session, "sessions", v.lang.t("session.new")).await?;
-    let form = session_form(&st, v.lang, &layout.csrf, "/sessions".into(), &SessionInput::default()).await?;
+    let form = session_form(
+        &st,
+        v.lang,
+        &layout.csrf,
+        "/sessions".into(),
+        &SessionInput::default(),
+    )
+    .await?;
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<SessionInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<SessionInput>,
+) -> Result<Response, AppError> {
     match service::create_session(&st, &v, &raw).await {
         Ok(s) => Ok(see_other(&format!("/sessions/{}", s.session.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.new")).await?;
-            let form = session_form(&st, v.lang, &layout.csrf, "/sessions".into(), &raw).await?.with_errors(v.lang, &inv);
+            let form = session_form(&st, v.lang, &layout.csrf, "/sessions".into(), &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn edit(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+pub async fn edit(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
     let s = service::get_session(&st, &v, id).await?;
-    v.require(Action::EditSession { host_unit: s.session.host_unit_id })?;
+    v.require(Action::EditSession {
+        host_unit: s.session.host_unit_id,
+    })?;
     let raw = SessionInput {
         date: Some(s.session.date.to_string()),
         place: s.session.place.clone(),
@@ -267,12 +483,20 @@ pub async fn edit(State(st): State<AppState>, v: Viewer, session: Session, Path(
     render(&FormPage { layout, form })
 }
 
-pub async fn update(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<SessionInput>) -> Result<Response, AppError> {
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<SessionInput>,
+) -> Result<Response, AppError> {
     match service::update_session(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
-            let form = session_form(&st, v.lang, &layout.csrf, format!("/sessions/{id}"), &raw).await?.with_errors(v.lang, &inv);
+            let form = session_form(&st, v.lang, &layout.csrf, format!("/sessions/{id}"), &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),
@@ -280,16 +504,38 @@ pub async fn update(State(st): State<AppState>, v: Viewer, session: Session, Pat
 }
 
 /// Re-shows the session page with the refused inline form and its messages.
-async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'static str, fields: Vec<Field>, inv: &dondoc_domain::Invalid) -> Result<Response, AppError> {
+async fn refused(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+    key: &'static str,
+    fields: Vec<Field>,
+    inv: &dondoc_domain::Invalid,
+) -> Result<Response, AppError> {
     let mut page = show_page(st, v, session, id, None).await?;
     if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
-        let mut form = FormView::new(slot.1.action.clone(), &page.layout.csrf, "common.save", fields).with_errors(v.lang, inv);
+        let mut form = FormView::new(
+            slot.1.action.clone(),
+            &page.layout.csrf,
+            "common.save",
+            fields,
+        )
+        .with_errors(v.lang, inv);
         // Keep the select options of the original form for fields the user filled.
         for f in &mut form.fields {
             if let Some(orig) = slot.1.fields.iter().find(|o| o.name == f.name) {
                 if !orig.options.is_empty() {
                     let value = f.value.clone();
-                    f.options = orig.options.iter().map(|o| super::Opt { value: o.value.clone(), label: o.label.clone(), selected: o.value == value }).collect();
+                    f.options = orig
+                        .options
+                        .iter()
+                        .map(|o| super::Opt {
+                            value: o.value.clone(),
+                            label: o.label.clone(),
+                            selected: o.value == value,
+                        })
+                        .collect();
                     f.kind = orig.kind;
                 }
                 f.label = orig.label;
@@ -301,7 +547,13 @@ async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'s
     invalid_page(&page)
 }
 
-pub async fn add_petition(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(mut raw): Form<PetitionInput>) -> Result<Response, AppError> {
+pub async fn add_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(mut raw): Form<PetitionInput>,
+) -> Result<Response, AppError> {
     raw.session_id = Some(id);
     match service::create_petition(&st, &v, &raw).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}#petitions"))),
@@ -310,8 +562,18 @@ pub async fn add_petition(State(st): State<AppState>, v: Viewer, session: Sessio
             let fields = vec![
                 Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()),
                 Field::new(l, "area_unit_id", "select", opt_id(raw.area_unit_id)),
-                Field::new(l, "raised_by", "text", raw.raised_by.clone().unwrap_or_default()),
-                Field::new(l, "responsible_unit_id", "select", opt_id(raw.responsible_unit_id)),
+                Field::new(
+                    l,
+                    "raised_by",
+                    "text",
+                    raw.raised_by.clone().unwrap_or_default(),
+                ),
+                Field::new(
+                    l,
+                    "responsible_unit_id",
+                    "select",
+                    opt_id(raw.responsible_unit_id),
+                ),
             ];
             refused(&st, &v, &session, id, "session.add_petition", fields, &inv).await
         }
@@ -319,7 +581,13 @@ pub async fn add_petition(State(st): State<AppState>, v: Viewer, session: Sessio
     }
 }
 
-pub async fn add_directive(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(mut raw): Form<DirectiveInput>) -> Result<Response, AppError> {
+pub async fn add_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(mut raw): Form<DirectiveInput>,
+) -> Result<Response, AppError> {
     raw.session_id = Some(id);
     match service::create_directive(&st, &v, &raw).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}#directives"))),
@@ -328,8 +596,18 @@ pub async fn add_directive(State(st): State<AppState>, v: Viewer, session: Sessi
             let fields = vec![
                 Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()),
                 Field::new(l, "lead_unit_id", "select", opt_id(raw.lead_unit_id)),
-                Field::new(l, "deadline", "date", raw.deadline.clone().unwrap_or_default()),
-                Field::new(l, "deadline_text", "text", raw.deadline_text.clone().unwrap_or_default()),
+                Field::new(
+                    l,
+                    "deadline",
+                    "date",
+                    raw.deadline.clone().unwrap_or_default(),
+                ),
+                Field::new(
+                    l,
+                    "deadline_text",
+                    "text",
+                    raw.deadline_text.clone().unwrap_or_default(),
+                ),
             ];
             refused(&st, &v, &session, id, "session.add_directive", fields, &inv).await
         }
@@ -346,13 +624,23 @@ pub struct SessionMeasurement {
     m: std::collections::HashMap<String, String>,
 }
 
-pub async fn add_measurement(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<SessionMeasurement>) -> Result<Response, AppError> {
-    let mut m: MeasurementInput = serde_urlencoded::from_str(&serde_urlencoded::to_string(&raw.m).unwrap_or_default())
-        .map_err(|e| AppError::Malformed(e.to_string()))?;
+pub async fn add_measurement(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<SessionMeasurement>,
+) -> Result<Response, AppError> {
+    let mut m: MeasurementInput =
+        serde_urlencoded::from_str(&serde_urlencoded::to_string(&raw.m).unwrap_or_default())
+            .map_err(|e| AppError::Malformed(e.to_string()))?;
     m.session_id = Some(id);
     let result = match raw.target_id {
         Some(t) => service::add_measurement(&st, &v, t, &m).await.map(|_| ()),
-        None => Err(AppError::Invalid(dondoc_domain::Invalid::one("target_id", dondoc_domain::FieldCode::Required))),
+        None => Err(AppError::Invalid(dondoc_domain::Invalid::one(
+            "target_id",
+            dondoc_domain::FieldCode::Required,
+        ))),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/sessions/{id}#figures"))),
@@ -360,14 +648,48 @@ pub async fn add_measurement(State(st): State<AppState>, v: Viewer, session: Ses
             let l = v.lang;
             let fields = vec![
                 Field::new(l, "target_id", "select", opt_id(raw.target_id)),
-                Field::new(l, "value", "number", raw.m.get("value").cloned().unwrap_or_default()),
-                Field::new(l, "qualifier", "select", m.qualifier.clone().unwrap_or_default()),
-                Field::new(l, "estimated", "checkbox", if m.estimated == Some(true) { "on" } else { "" }),
-                Field::new(l, "period_from", "date", m.period_from.clone().unwrap_or_default()),
-                Field::new(l, "period_to", "date", m.period_to.clone().unwrap_or_default()),
+                Field::new(
+                    l,
+                    "value",
+                    "number",
+                    raw.m.get("value").cloned().unwrap_or_default(),
+                ),
+                Field::new(
+                    l,
+                    "qualifier",
+                    "select",
+                    m.qualifier.clone().unwrap_or_default(),
+                ),
+                Field::new(
+                    l,
+                    "estimated",
+                    "checkbox",
+                    if m.estimated == Some(true) { "on" } else { "" },
+                ),
+                Field::new(
+                    l,
+                    "period_from",
+                    "date",
+                    m.period_from.clone().unwrap_or_default(),
+                ),
+                Field::new(
+                    l,
+                    "period_to",
+                    "date",
+                    m.period_to.clone().unwrap_or_default(),
+                ),
                 Field::new(l, "wording", "text", m.wording.clone().unwrap_or_default()),
             ];
-            refused(&st, &v, &session, id, "target.add_measurement", fields, &inv).await
+            refused(
+                &st,
+                &v,
+                &session,
+                id,
+                "target.add_measurement",
+                fields,
+                &inv,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -380,7 +702,13 @@ pub struct ParticipantForm {
     role: Option<String>,
 }
 
-pub async fn add_participant(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<ParticipantForm>) -> Result<Response, AppError> {
+pub async fn add_participant(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<ParticipantForm>,
+) -> Result<Response, AppError> {
     match service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await {
         Ok(()) => Ok(see_other(&format!("/sessions/{id}#participants"))),
         Err(AppError::Invalid(inv)) => {
@@ -389,7 +717,16 @@ pub async fn add_participant(State(st): State<AppState>, v: Viewer, session: Ses
                 Field::new(l, "person_id", "select", opt_id(raw.person_id)),
                 Field::new(l, "role", "text", raw.role.clone().unwrap_or_default()),
             ];
-            refused(&st, &v, &session, id, "session.add_participant", fields, &inv).await
+            refused(
+                &st,
+                &v,
+                &session,
+                id,
+                "session.add_participant",
+                fields,
+                &inv,
+            )
+            .await
         }
         Err(e) => Err(e),
     }

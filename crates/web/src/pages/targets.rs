@@ -12,7 +12,10 @@ use dondoc_store::{TargetFilter, TargetView};
 use tower_sessions::Session;
 
 use super::sessions::{qualifier_options, FormPage};
-use super::{history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Pager, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
+    Field, FormView, HistoryRow, Layout, Pager, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -30,13 +33,19 @@ struct ListPage {
 
 impl ListPage {
     fn plan(&self, t: &TargetView) -> String {
-        self.layout.lang.amount(t.target.plan_value, &t.target.measure)
+        self.layout
+            .lang
+            .amount(t.target.plan_value, &t.target.measure)
     }
     fn actual(&self, t: &TargetView) -> String {
-        t.latest.as_ref().map(|m| self.layout.lang.amount(m.value, &t.target.measure)).unwrap_or_else(|| "—".into())
+        t.latest
+            .as_ref()
+            .map(|m| self.layout.lang.amount(m.value, &t.target.measure))
+            .unwrap_or_else(|| "—".into())
     }
     fn percent(&self, p: &Option<f64>) -> String {
-        p.map(|p| self.layout.lang.amount(p, "percent")).unwrap_or_default()
+        p.map(|p| self.layout.lang.amount(p, "percent"))
+            .unwrap_or_default()
     }
     fn bar(&self, p: &Option<f64>) -> String {
         format!("{:.0}", p.unwrap_or(0.0).clamp(0.0, 100.0))
@@ -46,13 +55,30 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(f): Query<TargetFilter>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(f): Query<TargetFilter>,
+) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = service::list_targets(&st, &v, f).await?;
-    let pager = pager("/targets", &[("q", q.clone())], page.total, page.limit, page.offset);
-    let can_create = v.actor.as_ref().is_some_and(|a| a.role != dondoc_domain::Role::Officer);
+    let pager = pager(
+        "/targets",
+        &[("q", q.clone())],
+        page.total,
+        page.limit,
+        page.offset,
+    );
+    let can_create = v.records();
     let layout = layout(&v, &session, "targets", v.lang.t("nav.targets")).await?;
-    render(&ListPage { layout, q, targets: page.items, pager, can_create })
+    render(&ListPage {
+        layout,
+        q,
+        targets: page.items,
+        pager,
+        can_create,
+    })
 }
 
 #[derive(Template)]
@@ -71,7 +97,8 @@ impl ShowPage {
         self.layout.lang.amount(*v, &self.t.target.measure)
     }
     fn percent(&self, p: &Option<f64>) -> String {
-        p.map(|p| self.layout.lang.amount(p, "percent")).unwrap_or_default()
+        p.map(|p| self.layout.lang.amount(p, "percent"))
+            .unwrap_or_default()
     }
     fn bar(&self, p: &Option<f64>) -> String {
         format!("{:.0}", p.unwrap_or(0.0).clamp(0.0, 100.0))
@@ -83,59 +110,110 @@ impl ShowPage {
         self.layout.t(&format!("q.{}", m.qualifier.as_str()))
     }
     fn when(&self, a: &Amendment) -> String {
-        a.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).strftime("%Y-%m-%d %H:%M").to_string()
+        a.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
     }
 }
 
 fn forms(v: &Viewer, csrf: &str, t: &TargetView) -> Vec<(&'static str, FormView)> {
     let l = v.lang;
     let id = t.target.id;
-    if !v.can(Action::EditTarget { unit: t.target.unit_id }) {
+    if !v.can(Action::EditTarget {
+        unit: t.target.unit_id,
+    }) {
         return vec![];
     }
     vec![
         (
             "target.add_measurement",
-            FormView::new(format!("/targets/{id}/measurements"), csrf, "common.save", vec![
-                Field::new(l, "value", "number", "").required(),
-                Field::select(l, "qualifier", "exact", qualifier_options(l), false),
-                Field::new(l, "estimated", "checkbox", ""),
-                Field::new(l, "period_from", "date", t.target.period_from.to_string()).required(),
-                Field::new(l, "period_to", "date", "").required(),
-                Field::new(l, "wording", "text", ""),
-            ]),
+            FormView::new(
+                format!("/targets/{id}/measurements"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(l, "value", "number", "").required(),
+                    Field::select(l, "qualifier", "exact", qualifier_options(l), false),
+                    Field::new(l, "estimated", "checkbox", ""),
+                    Field::new(l, "period_from", "date", t.target.period_from.to_string())
+                        .required(),
+                    Field::new(l, "period_to", "date", "").required(),
+                    Field::new(l, "wording", "text", ""),
+                ],
+            ),
         ),
         (
             "target.amend",
-            FormView::new(format!("/targets/{id}/amendments"), csrf, "common.save", vec![
-                Field::new(l, "new_value", "number", "").required(),
-                Field::new(l, "reason", "textarea", "").required(),
-                Field::new(l, "version", "hidden", t.target.version.to_string()),
-            ]),
+            FormView::new(
+                format!("/targets/{id}/amendments"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(l, "new_value", "number", "").required(),
+                    Field::new(l, "reason", "textarea", "").required(),
+                    Field::new(l, "version", "hidden", t.target.version.to_string()),
+                ],
+            ),
         ),
     ]
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<ShowPage, AppError> {
     let t = st.store.target(id).await?;
-    let measurements = st.store.measurements(id).await?.into_iter().map(|m| {
-        let p = percent_of_plan(m.value, t.target.plan_value);
-        (m, p)
-    }).collect();
+    let measurements = st
+        .store
+        .measurements(id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let p = percent_of_plan(m.value, t.target.plan_value);
+            (m, p)
+        })
+        .collect();
     let amendments = st.store.amendments(id).await?;
-    let history = if v.internal() { history_rows(v.lang, &st.store.history("target", id).await?) } else { vec![] };
+    let history = if v.internal() {
+        history_rows(v.lang, &st.store.history("target", id).await?)
+    } else {
+        vec![]
+    };
     let layout = layout(v, session, "targets", t.target.indicator.clone()).await?;
     let forms = forms(v, &layout.csrf, &t);
-    Ok(ShowPage { layout, t, measurements, amendments, history, forms })
+    Ok(ShowPage {
+        layout,
+        t,
+        measurements,
+        amendments,
+        history,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
-async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'static str, values: &[(&str, Option<String>)], inv: &dondoc_domain::Invalid) -> Result<Response, AppError> {
+async fn refused(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+    key: &'static str,
+    values: &[(&str, Option<String>)],
+    inv: &dondoc_domain::Invalid,
+) -> Result<Response, AppError> {
     let mut page = show_page(st, v, session, id).await?;
     if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
         for f in &mut slot.1.fields {
@@ -149,7 +227,13 @@ async fn refused(st: &AppState, v: &Viewer, session: &Session, id: i64, key: &'s
     invalid_page(&page)
 }
 
-pub async fn measure(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<MeasurementInput>) -> Result<Response, AppError> {
+pub async fn measure(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<MeasurementInput>,
+) -> Result<Response, AppError> {
     match service::add_measurement(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
         Err(AppError::Invalid(inv)) => {
@@ -159,50 +243,124 @@ pub async fn measure(State(st): State<AppState>, v: Viewer, session: Session, Pa
                 ("period_to", raw.period_to.clone()),
                 ("wording", raw.wording.clone()),
             ];
-            refused(&st, &v, &session, id, "target.add_measurement", &values, &inv).await
+            refused(
+                &st,
+                &v,
+                &session,
+                id,
+                "target.add_measurement",
+                &values,
+                &inv,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn amend(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<AmendmentInput>) -> Result<Response, AppError> {
+pub async fn amend(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<AmendmentInput>,
+) -> Result<Response, AppError> {
     match service::amend_target(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
         Err(AppError::Invalid(inv)) => {
-            let values = [("new_value", raw.new_value.map(|x| x.to_string())), ("reason", raw.reason.clone())];
+            let values = [
+                ("new_value", raw.new_value.map(|x| x.to_string())),
+                ("reason", raw.reason.clone()),
+            ];
             refused(&st, &v, &session, id, "target.amend", &values, &inv).await
         }
         Err(e) => Err(e),
     }
 }
 
-async fn target_form(st: &AppState, l: Lang, csrf: &str, raw: &TargetInput) -> Result<FormView, AppError> {
+async fn target_form(
+    st: &AppState,
+    l: Lang,
+    csrf: &str,
+    raw: &TargetInput,
+) -> Result<FormView, AppError> {
     let units = st.store.unit_tree().await?;
-    Ok(FormView::new("/targets", csrf, "common.save", vec![
-        Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(&units), true).required(),
-        Field::new(l, "indicator", "text", raw.indicator.clone().unwrap_or_default()).required(),
-        Field::new(l, "measure", "text", raw.measure.clone().unwrap_or_else(|| "VND".into())).required(),
-        Field::new(l, "period_from", "date", raw.period_from.clone().unwrap_or_default()).required(),
-        Field::new(l, "period_to", "date", raw.period_to.clone().unwrap_or_default()).required(),
-        Field::new(l, "plan_value", "number", raw.plan_value.map(|x| x.to_string()).unwrap_or_default()).required(),
-    ]))
+    Ok(FormView::new(
+        "/targets",
+        csrf,
+        "common.save",
+        vec![
+            Field::select(
+                l,
+                "unit_id",
+                opt_id(raw.unit_id),
+                unit_options(&units),
+                true,
+            )
+            .required(),
+            Field::new(
+                l,
+                "indicator",
+                "text",
+                raw.indicator.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "measure",
+                "text",
+                raw.measure.clone().unwrap_or_else(|| "VND".into()),
+            )
+            .required(),
+            Field::new(
+                l,
+                "period_from",
+                "date",
+                raw.period_from.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "period_to",
+                "date",
+                raw.period_to.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "plan_value",
+                "number",
+                raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
+            )
+            .required(),
+        ],
+    ))
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
-    if v.actor.is_none() {
-        return Err(AppError::Unauthorized);
-    }
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    v.require_recorder()?;
     let layout = layout(&v, &session, "targets", v.lang.t("target.new")).await?;
     let form = target_form(&st, v.lang, &layout.csrf, &TargetInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<TargetInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<TargetInput>,
+) -> Result<Response, AppError> {
     match service::create_target(&st, &v, &raw).await {
         Ok(t) => Ok(see_other(&format!("/targets/{}", t.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "targets", v.lang.t("target.new")).await?;
-            let form = target_form(&st, v.lang, &layout.csrf, &raw).await?.with_errors(v.lang, &inv);
+            let form = target_form(&st, v.lang, &layout.csrf, &raw)
+                .await?
+                .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),

@@ -11,7 +11,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::sessions::FormPage;
-use super::{history_rows, invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field, FormView, HistoryRow, Layout, Saved};
+use super::{
+    history_rows, invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field,
+    FormView, HistoryRow, Layout, Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -31,12 +34,21 @@ impl TreePage {
     }
 }
 
-pub async fn tree(State(st): State<AppState>, v: Viewer, session: Session, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn tree(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     v.require(Action::ReadInternal)?;
     let nodes = st.store.unit_tree().await?;
     let mut layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
     layout.notice = notice(&saved.saved);
-    render(&TreePage { layout, nodes, can_manage: v.can(Action::ManageUnits) })
+    render(&TreePage {
+        layout,
+        nodes,
+        can_manage: v.can(Action::ManageUnits),
+    })
 }
 
 #[derive(Template)]
@@ -52,12 +64,31 @@ struct ShowPage {
 }
 
 fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
-    let kinds = UnitKind::ALL.into_iter().map(|k| (k.as_str().to_string(), l.t(&format!("uk.{}", k.as_str())).to_string())).collect();
+    let kinds = UnitKind::ALL
+        .into_iter()
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                l.t(&format!("uk.{}", k.as_str())).to_string(),
+            )
+        })
+        .collect();
     let mut fields = vec![
         Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
-        Field::new(l, "short_name", "text", raw.short_name.clone().unwrap_or_default()),
+        Field::new(
+            l,
+            "short_name",
+            "text",
+            raw.short_name.clone().unwrap_or_default(),
+        ),
         Field::select(l, "kind", raw.kind.clone().unwrap_or_default(), kinds, true).required(),
-        Field::select(l, "parent_id", opt_id(raw.parent_id), unit_options(units), true),
+        Field::select(
+            l,
+            "parent_id",
+            opt_id(raw.parent_id),
+            unit_options(units),
+            true,
+        ),
     ];
     if let Some(v) = raw.version {
         fields.push(Field::new(l, "version", "hidden", v.to_string()));
@@ -65,7 +96,12 @@ fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
     fields
 }
 
-async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Result<ShowPage, AppError> {
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<ShowPage, AppError> {
     v.require(Action::ReadInternal)?;
     let unit = st.store.unit(id).await?;
     let parent = match unit.parent_id {
@@ -88,55 +124,117 @@ async fn show_page(st: &AppState, v: &Viewer, session: &Session, id: i64) -> Res
             short_name: unit.short_name.clone(),
             version: Some(unit.version),
         };
-        forms.push(("common.edit", FormView::new(format!("/units/{id}"), &layout.csrf, "common.save", unit_fields(v.lang, &raw, &units))));
-        let others: Vec<(String, String)> = unit_options(&units).into_iter().filter(|(u, _)| *u != id.to_string()).collect();
+        forms.push((
+            "common.edit",
+            FormView::new(
+                format!("/units/{id}"),
+                &layout.csrf,
+                "common.save",
+                unit_fields(v.lang, &raw, &units),
+            ),
+        ));
+        let others: Vec<(String, String)> = unit_options(&units)
+            .into_iter()
+            .filter(|(u, _)| *u != id.to_string())
+            .collect();
         forms.push((
             "unit.merge",
-            FormView::new(format!("/units/{id}/merge"), &layout.csrf, "unit.merge", vec![
-                Field::select(v.lang, "merged_into", "", others, true).required(),
-                Field::new(v.lang, "version", "hidden", unit.version.to_string()),
-            ]),
+            FormView::new(
+                format!("/units/{id}/merge"),
+                &layout.csrf,
+                "unit.merge",
+                vec![
+                    Field::select(v.lang, "merged_into", "", others, true).required(),
+                    Field::new(v.lang, "version", "hidden", unit.version.to_string()),
+                ],
+            ),
         ));
     }
     let kind = v.lang.t(&format!("uk.{}", unit.kind.as_str()));
-    Ok(ShowPage { layout, unit, kind, parent, merged_into, history, forms })
+    Ok(ShowPage {
+        layout,
+        unit,
+        kind,
+        parent,
+        merged_into,
+        history,
+        forms,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     let mut page = show_page(&st, &v, &session, id).await?;
     page.layout.notice = notice(&saved.saved);
     render(&page)
 }
 
-pub async fn new(State(st): State<AppState>, v: Viewer, session: Session) -> Result<Html<String>, AppError> {
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
     v.require(Action::ManageUnits)?;
     let units = st.store.unit_tree().await?;
     let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
-    let form = FormView::new("/units", &layout.csrf, "common.save", unit_fields(v.lang, &UnitInput::default(), &units));
+    let form = FormView::new(
+        "/units",
+        &layout.csrf,
+        "common.save",
+        unit_fields(v.lang, &UnitInput::default(), &units),
+    );
     render(&FormPage { layout, form })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<UnitInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<UnitInput>,
+) -> Result<Response, AppError> {
     match service::create_unit(&st, &v, &raw).await {
         Ok(u) => Ok(see_other(&format!("/units/{}", u.id))),
         Err(AppError::Invalid(inv)) => {
             let units = st.store.unit_tree().await?;
             let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
-            let form = FormView::new("/units", &layout.csrf, "common.save", unit_fields(v.lang, &raw, &units)).with_errors(v.lang, &inv);
+            let form = FormView::new(
+                "/units",
+                &layout.csrf,
+                "common.save",
+                unit_fields(v.lang, &raw, &units),
+            )
+            .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn update(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<UnitInput>) -> Result<Response, AppError> {
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<UnitInput>,
+) -> Result<Response, AppError> {
     match service::update_unit(&st, &v, id, &raw).await {
         Ok(_) => Ok(see_other(&format!("/units/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let units = st.store.unit_tree().await?;
             let mut page = show_page(&st, &v, &session, id).await?;
             if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 = FormView::new(format!("/units/{id}"), &page.layout.csrf, "common.save", unit_fields(v.lang, &raw, &units)).with_errors(v.lang, &inv);
+                slot.1 = FormView::new(
+                    format!("/units/{id}"),
+                    &page.layout.csrf,
+                    "common.save",
+                    unit_fields(v.lang, &raw, &units),
+                )
+                .with_errors(v.lang, &inv);
             }
             invalid_page(&page)
         }
@@ -152,7 +250,13 @@ pub struct MergeForm {
     version: Option<i64>,
 }
 
-pub async fn merge(State(st): State<AppState>, v: Viewer, session: Session, Path(id): Path<i64>, Form(raw): Form<MergeForm>) -> Result<Response, AppError> {
+pub async fn merge(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<MergeForm>,
+) -> Result<Response, AppError> {
     match service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await {
         Ok(_) => Ok(see_other(&format!("/units/{id}"))),
         Err(AppError::Invalid(inv)) => {

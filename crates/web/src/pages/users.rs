@@ -8,7 +8,10 @@ use dondoc_domain::input::UserInput;
 use dondoc_domain::{Action, User};
 use tower_sessions::Session;
 
-use super::{invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field, FormView, Layout, Saved};
+use super::{
+    invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field, FormView, Layout,
+    Saved,
+};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -29,34 +32,73 @@ impl UsersPage {
 }
 
 fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNode]) -> FormView {
-    let roles = service::roles().into_iter().map(|r| (r.as_str().to_string(), l.t(&format!("role.{}", r.as_str())).to_string())).collect();
-    FormView::new("/users", csrf, "common.create", vec![
-        Field::new(l, "login", "text", raw.login.clone().unwrap_or_default()).required(),
-        Field::new(l, "display_name", "text", raw.display_name.clone().unwrap_or_default()).required(),
-        Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
-        Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(units), true),
-        Field::new(l, "password", "password", "").required(),
-    ])
+    let roles = service::roles()
+        .into_iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                l.t(&format!("role.{}", r.as_str())).to_string(),
+            )
+        })
+        .collect();
+    FormView::new(
+        "/users",
+        csrf,
+        "common.create",
+        vec![
+            Field::new(l, "login", "text", raw.login.clone().unwrap_or_default()).required(),
+            Field::new(
+                l,
+                "display_name",
+                "text",
+                raw.display_name.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
+            Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(units), true),
+            Field::new(l, "password", "password", "").required(),
+        ],
+    )
 }
 
-pub async fn list(State(st): State<AppState>, v: Viewer, session: Session, Query(saved): Query<Saved>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
     v.require(Action::ManageUsers)?;
     let units = st.store.unit_tree().await?;
     let mut layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
     layout.notice = notice(&saved.saved);
     let form = user_form(v.lang, &layout.csrf, &UserInput::default(), &units);
-    render(&UsersPage { layout, users: st.store.users().await?, form })
+    render(&UsersPage {
+        layout,
+        users: st.store.users().await?,
+        form,
+    })
 }
 
-pub async fn create(State(st): State<AppState>, v: Viewer, session: Session, Form(raw): Form<UserInput>) -> Result<Response, AppError> {
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Form(raw): Form<UserInput>,
+) -> Result<Response, AppError> {
     let err = match service::create_user(&st, &v, &raw).await {
         Ok(_) => return Ok(see_other("/users")),
         Err(AppError::Invalid(inv)) => inv,
-        Err(AppError::Duplicate(field)) => dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::InvalidChoice),
+        Err(AppError::Duplicate(field)) => {
+            dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::InvalidChoice)
+        }
         Err(e) => return Err(e),
     };
     let units = st.store.unit_tree().await?;
     let layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
     let form = user_form(v.lang, &layout.csrf, &raw, &units).with_errors(v.lang, &err);
-    invalid_page(&UsersPage { layout, users: st.store.users().await?, form })
+    invalid_page(&UsersPage {
+        layout,
+        users: st.store.users().await?,
+        form,
+    })
 }

@@ -1,0 +1,182 @@
+//! Settings from flags, the environment (DONDOC_*) and an optional TOML file, in that order of
+//! precedence. Secrets (the database password) never reach the logs.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Deserialize;
+
+#[derive(Args, Default)]
+pub struct Flags {
+    /// A TOML file with any of the settings below (snake_case keys).
+    #[arg(long, global = true, env = "DONDOC_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, global = true, env = "DONDOC_ADDR")]
+    addr: Option<String>,
+    /// Where the SQLite database lives when no database URL is given.
+    #[arg(long, global = true, env = "DONDOC_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// postgres://user:password@host/db for PostgreSQL (several app nodes), or sqlite://FILE.
+    #[arg(
+        long,
+        global = true,
+        env = "DONDOC_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Mark cookies Secure: set when users reach dondoc over HTTPS.
+    #[arg(long, global = true, env = "DONDOC_SECURE_COOKIES")]
+    secure_cookies: Option<bool>,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+    #[arg(long, global = true, env = "DONDOC_TRUST_PROXY")]
+    trust_proxy: Option<bool>,
+    /// Log as JSON lines.
+    #[arg(long, global = true, env = "DONDOC_LOG_JSON")]
+    log_json: Option<bool>,
+}
+
+/// The file's shape: the same names as the flags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct File {
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    secure_cookies: Option<bool>,
+    trust_proxy: Option<bool>,
+    log_json: Option<bool>,
+}
+
+pub struct Settings {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+    pub log_json: bool,
+}
+
+impl Settings {
+    pub fn load(flags: Flags) -> Result<Settings> {
+        let file: File = match &flags.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
+            }
+            None => File::default(),
+        };
+        Ok(Settings {
+            addr: flags
+                .addr
+                .or(file.addr)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: flags
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("data")),
+            database_url: flags.database_url.or(file.database_url),
+            secure_cookies: flags
+                .secure_cookies
+                .or(file.secure_cookies)
+                .unwrap_or(false),
+            trust_proxy: flags.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            log_json: flags.log_json.or(file.log_json).unwrap_or(false),
+        })
+    }
+
+    /// The database URL: the one given, or a SQLite file in the data directory.
+    pub fn database_url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("dondoc.db").display()
+        ))
+    }
+}
+
+/// Hides the password of a database URL: postgres://app:***@db/dondoc.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((cred, host)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/dondoc"),
+            "postgres://app:***@db:5432/dondoc"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/dondoc"),
+            "postgres://app@db/dondoc"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/dondoc.db"),
+            "sqlite://data/dondoc.db"
+        );
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        std::fs::write(&path, "addr = \"0.0.0.0:9000\"\nsecure_cookies = true\n").unwrap();
+        let s = Settings::load(Flags {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((s.addr.as_str(), s.secure_cookies), ("0.0.0.0:9000", true));
+        let s = Settings::load(Flags {
+            config: Some(path),
+            addr: Some("127.0.0.1:1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.addr, "127.0.0.1:1");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        std::fs::write(&path, "adress = \"x\"\n").unwrap();
+        assert!(Settings::load(Flags {
+            config: Some(path),
+            ..Default::default()
+        })
+        .is_err());
+    }
+}

@@ -1,0 +1,584 @@
+//! Loads the demo (demo/demo.toml): units, people, documents, targets, sessions with their
+//! figures, petitions and directives, what happened next, and one login per role. Everything
+//! goes through the same domain validation as the pages and the API.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail, Context, Result};
+use dondoc_domain::directive::DirectiveStatus;
+use dondoc_domain::input::*;
+use dondoc_domain::petition::PetitionAction;
+use dondoc_domain::{Id, Role};
+use dondoc_store::{DirectiveChange, PetitionChange, Store, Who};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::Deserialize;
+
+const DEMO: &str = include_str!("../demo/demo.toml");
+const SOURCES: &[(&str, &str)] = &[(
+    "ha-lam-2020-08-24.txt",
+    include_str!("../demo/ha-lam-2020-08-24.txt"),
+)];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Demo {
+    units: Vec<UnitRec>,
+    people: Vec<PersonRec>,
+    documents: Vec<DocumentRec>,
+    targets: Vec<TargetRec>,
+    sessions: Vec<SessionRec>,
+    events: Vec<Event>,
+    users: Vec<UserRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitRec {
+    key: String,
+    name: String,
+    short_name: Option<String>,
+    kind: String,
+    parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonRec {
+    key: String,
+    name: String,
+    positions: Vec<PositionRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PositionRec {
+    title: String,
+    unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentRec {
+    key: String,
+    kind: String,
+    number: Option<String>,
+    date: Option<String>,
+    issuer: Option<String>,
+    subject: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetRec {
+    key: String,
+    unit: String,
+    indicator: String,
+    measure: String,
+    period_from: String,
+    period_to: String,
+    plan_value: f64,
+    document: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionRec {
+    key: String,
+    date: String,
+    title: String,
+    host: String,
+    delegation: Option<String>,
+    lead: Option<String>,
+    place: Option<String>,
+    summary: Option<String>,
+    source: Option<String>,
+    published: bool,
+    #[serde(default)]
+    documents: Vec<String>,
+    #[serde(default)]
+    participants: Vec<ParticipantRec>,
+    #[serde(default)]
+    measurements: Vec<MeasurementRec>,
+    #[serde(default)]
+    petitions: Vec<PetitionRec>,
+    #[serde(default)]
+    directives: Vec<DirectiveRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParticipantRec {
+    person: String,
+    role: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasurementRec {
+    target: String,
+    value: f64,
+    qualifier: String,
+    estimated: bool,
+    period_from: String,
+    period_to: String,
+    wording: Option<String>,
+}
+
+/// A new petition (`key`, `text`, …) or one raised again (`again`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PetitionRec {
+    key: Option<String>,
+    again: Option<String>,
+    text: Option<String>,
+    title: Option<String>,
+    category: Option<String>,
+    area: Option<String>,
+    raised_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectiveRec {
+    key: String,
+    text: String,
+    lead: Option<String>,
+    #[serde(default)]
+    coordinating: Vec<String>,
+    deadline: Option<String>,
+    deadline_text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum Event {
+    Transition {
+        petition: String,
+        action: String,
+        responsible: Option<String>,
+        due_on: Option<String>,
+        answer: Option<String>,
+    },
+    Directive {
+        directive: String,
+        action: String,
+        done_on: Option<String>,
+    },
+    Progress {
+        directive: String,
+        date: String,
+        percent: i64,
+        text: String,
+    },
+    Amend {
+        target: String,
+        new_value: f64,
+        reason: String,
+    },
+    Merge {
+        unit: String,
+        into: String,
+        on: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserRec {
+    login: String,
+    name: String,
+    role: String,
+    unit: Option<String>,
+    password: String,
+}
+
+/// A demo login, printed when the demo starts.
+pub struct Login {
+    pub role: Role,
+    pub login: String,
+    pub password: String,
+}
+
+/// The demo logins, as the data file gives them.
+pub fn logins() -> Vec<Login> {
+    let demo: Demo = toml::from_str(DEMO).expect("the demo file parses (tested)");
+    demo.users
+        .into_iter()
+        .filter_map(|u| {
+            Role::parse(&u.role).map(|role| Login {
+                role,
+                login: u.login,
+                password: u.password,
+            })
+        })
+        .collect()
+}
+
+pub fn print_logins(logins: &[Login]) {
+    println!("demo logins (role: login / password):");
+    for l in logins {
+        println!("  {:<8} {} / {}", l.role.as_str(), l.login, l.password);
+    }
+}
+
+fn vietnam_today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .date()
+}
+
+/// "2020-08-24", or "today+9" / "today-16" counted from `today`.
+fn date(s: &str, today: Date) -> Result<String> {
+    if let Some(rest) = s.strip_prefix("today") {
+        let days: i64 = if rest.is_empty() {
+            0
+        } else {
+            rest.parse()
+                .with_context(|| format!("bad relative date {s}"))?
+        };
+        return Ok(today.checked_add(days.days())?.to_string());
+    }
+    Ok(s.to_string())
+}
+
+struct Keys(HashMap<String, Id>, &'static str);
+
+impl Keys {
+    fn get(&self, key: &str) -> Result<Id> {
+        self.0
+            .get(key)
+            .copied()
+            .ok_or_else(|| anyhow!("demo: unknown {} key {key:?}", self.1))
+    }
+    fn opt(&self, key: &Option<String>) -> Result<Option<Id>> {
+        key.as_deref().map(|k| self.get(k)).transpose()
+    }
+}
+
+fn invalid(what: &str) -> impl Fn(dondoc_domain::Invalid) -> anyhow::Error + '_ {
+    move |e| anyhow!("demo {what}: {e}")
+}
+
+/// Loads the demo into an empty database and returns the logins it created.
+pub async fn load(store: &Store) -> Result<Vec<Login>> {
+    load_at(store, vietnam_today()).await
+}
+
+pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
+    if !store.is_empty().await? {
+        bail!("the database has data already; the demo loads into an empty database only");
+    }
+    let demo: Demo = toml::from_str(DEMO).context("parsing demo/demo.toml")?;
+    let who = Who::default();
+
+    let mut units = Keys(HashMap::new(), "unit");
+    for u in &demo.units {
+        let raw = UnitInput {
+            parent_id: units.opt(&u.parent)?,
+            kind: Some(u.kind.clone()),
+            name: Some(u.name.clone()),
+            short_name: u.short_name.clone(),
+            version: None,
+        };
+        let unit = store
+            .create_unit(who, &raw.parse().map_err(invalid(&u.key))?)
+            .await?;
+        units.0.insert(u.key.clone(), unit.id);
+    }
+
+    let mut people = Keys(HashMap::new(), "person");
+    for p in &demo.people {
+        let first = p.positions.first();
+        let raw = PersonInput {
+            name: Some(p.name.clone()),
+            title: first.map(|f| f.title.clone()),
+            unit_id: first.map(|f| units.opt(&f.unit)).transpose()?.flatten(),
+            ..Default::default()
+        };
+        let person = store
+            .create_person(who, &raw.parse().map_err(invalid(&p.key))?)
+            .await?;
+        for pos in p.positions.iter().skip(1) {
+            store
+                .add_position(who, person.id, &pos.title, units.opt(&pos.unit)?)
+                .await?;
+        }
+        people.0.insert(p.key.clone(), person.id);
+    }
+
+    let mut documents = Keys(HashMap::new(), "document");
+    for d in &demo.documents {
+        let raw = DocumentInput {
+            kind: Some(d.kind.clone()),
+            number: d.number.clone(),
+            date: d.date.clone(),
+            issuer: d.issuer.clone(),
+            subject: d.subject.clone(),
+            version: None,
+        };
+        let doc = store
+            .create_document(who, &raw.parse().map_err(invalid(&d.key))?)
+            .await?;
+        documents.0.insert(d.key.clone(), doc.id);
+    }
+
+    let mut targets = Keys(HashMap::new(), "target");
+    for t in &demo.targets {
+        let raw = TargetInput {
+            unit_id: Some(units.get(&t.unit)?),
+            indicator: Some(t.indicator.clone()),
+            measure: Some(t.measure.clone()),
+            period_from: Some(t.period_from.clone()),
+            period_to: Some(t.period_to.clone()),
+            plan_value: Some(t.plan_value),
+            document_id: documents.opt(&t.document)?,
+            approved: Some(true),
+            version: None,
+        };
+        let target = store
+            .create_target(who, &raw.parse().map_err(invalid(&t.key))?)
+            .await?;
+        targets.0.insert(t.key.clone(), target.id);
+    }
+
+    let mut petitions = Keys(HashMap::new(), "petition");
+    let mut directives = Keys(HashMap::new(), "directive");
+    for s in &demo.sessions {
+        let source_text = s.source.as_deref().map(|name| {
+            SOURCES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| anyhow!("demo: no source file {name}"))
+        });
+        let raw = SessionInput {
+            date: Some(date(&s.date, today)?),
+            place: s.place.clone(),
+            title: Some(s.title.clone()),
+            host_unit_id: Some(units.get(&s.host)?),
+            delegation_name: s.delegation.clone(),
+            lead_person_id: people.opt(&s.lead)?,
+            summary: s.summary.clone(),
+            source_text: source_text.transpose()?,
+            published: Some(s.published),
+            version: None,
+        };
+        let new = raw.parse().map_err(invalid(&s.key))?;
+        let session = store.create_session(who, &new).await?.session;
+        for d in &s.documents {
+            store
+                .link_document(who, session.id, documents.get(d)?)
+                .await?;
+        }
+        for p in &s.participants {
+            store
+                .add_participant(who, session.id, people.get(&p.person)?, &p.role)
+                .await?;
+        }
+        for m in &s.measurements {
+            let raw = MeasurementInput {
+                period_from: Some(m.period_from.clone()),
+                period_to: Some(m.period_to.clone()),
+                value: Some(m.value),
+                qualifier: Some(m.qualifier.clone()),
+                estimated: Some(m.estimated),
+                session_id: Some(session.id),
+                wording: m.wording.clone(),
+            };
+            store
+                .add_measurement(
+                    who,
+                    targets.get(&m.target)?,
+                    &raw.parse().map_err(invalid(&m.target))?,
+                )
+                .await?;
+        }
+        for p in &s.petitions {
+            if let Some(again) = &p.again {
+                let raw = NewRaising {
+                    session_id: Some(session.id),
+                    date: session.date,
+                    raised_by: p.raised_by.clone(),
+                };
+                store.add_raising(who, petitions.get(again)?, &raw).await?;
+                continue;
+            }
+            let raw = PetitionInput {
+                title: p.title.clone(),
+                text: p.text.clone(),
+                category: p.category.clone(),
+                area_unit_id: units.opt(&p.area)?,
+                raised_by: p.raised_by.clone(),
+                session_id: Some(session.id),
+                raised_on: Some(session.date.to_string()),
+                ..Default::default()
+            };
+            let key = p
+                .key
+                .clone()
+                .ok_or_else(|| anyhow!("demo: a new petition needs a key"))?;
+            let petition = store
+                .create_petition(who, &raw.parse(session.date).map_err(invalid(&key))?)
+                .await?;
+            petitions.0.insert(key, petition.petition.id);
+        }
+        for d in &s.directives {
+            let raw = DirectiveInput {
+                session_id: Some(session.id),
+                text: Some(d.text.clone()),
+                issued_by_person_id: session.lead_person_id,
+                lead_unit_id: units.opt(&d.lead)?,
+                coordinating_unit_ids: d
+                    .coordinating
+                    .iter()
+                    .map(|u| units.get(u))
+                    .collect::<Result<_>>()?,
+                deadline: d.deadline.as_deref().map(|x| date(x, today)).transpose()?,
+                deadline_text: d.deadline_text.clone(),
+                version: None,
+            };
+            let directive = store
+                .create_directive(who, &raw.parse().map_err(invalid(&d.key))?, today)
+                .await?;
+            directives.0.insert(d.key.clone(), directive.directive.id);
+        }
+    }
+
+    for e in &demo.events {
+        match e {
+            Event::Transition {
+                petition,
+                action,
+                responsible,
+                due_on,
+                answer,
+            } => {
+                let id = petitions.get(petition)?;
+                let current = store.petition(id).await?.petition;
+                let action = PetitionAction::parse(action)
+                    .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
+                let to = current.status.after(action).ok_or_else(|| {
+                    anyhow!(
+                        "demo: {petition} cannot {action:?} from {:?}",
+                        current.status
+                    )
+                })?;
+                let change = PetitionChange {
+                    responsible_unit_id: units.opt(responsible)?,
+                    due_on: due_on.as_deref().map(|d| d.parse()).transpose()?,
+                    answer: answer.clone(),
+                    reject_reason: None,
+                };
+                store
+                    .transition_petition(who, id, current.version, current.status, to, &change)
+                    .await?;
+            }
+            Event::Directive {
+                directive,
+                action,
+                done_on,
+            } => {
+                let id = directives.get(directive)?;
+                let current = store.directive(id, today).await?.directive;
+                let action = dondoc_domain::directive::DirectiveAction::parse(action)
+                    .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
+                let to: DirectiveStatus = current
+                    .status
+                    .after(action)
+                    .ok_or_else(|| anyhow!("demo: {directive} cannot {action:?}"))?;
+                let done_on = done_on
+                    .as_deref()
+                    .map(|d| date(d, today))
+                    .transpose()?
+                    .map(|d| d.parse())
+                    .transpose()?;
+                store
+                    .transition_directive(
+                        who,
+                        id,
+                        current.version,
+                        DirectiveChange {
+                            from: current.status,
+                            to,
+                            done_on,
+                        },
+                        today,
+                    )
+                    .await?;
+            }
+            Event::Progress {
+                directive,
+                date: d,
+                percent,
+                text,
+            } => {
+                let raw = ProgressInput {
+                    date: Some(date(d, today)?),
+                    percent: Some(*percent),
+                    text: Some(text.clone()),
+                };
+                store
+                    .add_progress(
+                        who,
+                        directives.get(directive)?,
+                        &raw.parse(today).map_err(invalid(directive))?,
+                        today,
+                    )
+                    .await?;
+            }
+            Event::Amend {
+                target,
+                new_value,
+                reason,
+            } => {
+                let id = targets.get(target)?;
+                let version = store.target(id).await?.target.version;
+                let raw = AmendmentInput {
+                    new_value: Some(*new_value),
+                    reason: Some(reason.clone()),
+                    version: Some(version),
+                };
+                store
+                    .amend_target(who, id, &raw.parse().map_err(invalid(target))?)
+                    .await?;
+            }
+            Event::Merge { unit, into, on } => {
+                let id = units.get(unit)?;
+                let version = store.unit(id).await?.version;
+                store
+                    .merge_unit(who, id, version, units.get(into)?, on.parse()?)
+                    .await?;
+            }
+        }
+    }
+
+    let mut logins = Vec::new();
+    for u in &demo.users {
+        let raw = UserInput {
+            login: Some(u.login.clone()),
+            display_name: Some(u.name.clone()),
+            role: Some(u.role.clone()),
+            unit_id: units.opt(&u.unit)?,
+            password: Some(u.password.clone()),
+        };
+        let new = raw.parse().map_err(invalid(&u.login))?;
+        let hash = dondoc_web::auth::hash_password(&new.password)?;
+        store
+            .create_user(
+                who,
+                &new.login,
+                &new.display_name,
+                &hash,
+                new.role,
+                new.unit_id,
+            )
+            .await?;
+        logins.push(Login {
+            role: new.role,
+            login: new.login,
+            password: new.password,
+        });
+    }
+    Ok(logins)
+}

@@ -1,0 +1,463 @@
+//! End-to-end tests of the web app and the API, each run on SQLite and on PostgreSQL with the
+//! demo loaded: what a user sees, what the rules refuse, and how bad input is answered.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+app_test!(
+    seed_session_page_shows_its_figures_petitions_and_directives,
+    |app| async move {
+        let id = app.session_id("Đoàn công tác số 01").await;
+        let page = app.anonymous().get(&format!("/sessions/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for needle in [
+            "trên 8,5 tỷ đồng",
+            "87,2%",
+            "datetime=\"2020-08-31\"",
+            "datetime=\"2020-11-18\"",
+            "xây mới nhà văn hóa khu 6",
+            "xây mới Trụ sở Đảng ủy – HĐND – UBND phường Hà Lầm",
+            "Đã kiến nghị 2 lần",
+            "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+            "Nguyễn Anh Tú",
+            "Hoàn thành trễ hạn",
+        ] {
+            assert!(
+                page.body.contains(needle),
+                "the session page lacks {needle:?}"
+            );
+        }
+        // The same page in English, by the remembered switch.
+        let mut en = app.anonymous();
+        en.lang = Some("en");
+        let page = en.get(&format!("/sessions/{id}")).await;
+        assert!(
+            page.body.contains("over 8.5 billion VND")
+                && page.body.contains("87.2%")
+                && page.body.contains("Raised 2 times")
+        );
+        let switched = app.anonymous().get("/lang/en").await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER);
+        assert!(switched
+            .headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("lang=en"));
+    }
+);
+
+app_test!(
+    dashboard_lists_due_soon_and_overdue_directives,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let page = leader.get("/").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let overdue = page.body.find("Nhiệm vụ quá hạn").unwrap();
+        let due_soon = page.body.find("Nhiệm vụ đến hạn trong 14 ngày").unwrap();
+        let overdue_part = &page.body[overdue..due_soon];
+        assert!(
+            overdue_part.contains("báo cáo kết quả giải quyết các kiến nghị tồn đọng"),
+            "{overdue_part}"
+        );
+        assert!(page.body[due_soon..].contains("hoàn thành rà soát, cấp giấy chứng nhận"));
+        let list = leader.get("/directives?due=overdue").await;
+        assert!(list.body.contains("báo cáo kết quả giải quyết"));
+        assert!(!list.body.contains("lập phương án nạo vét"));
+    }
+);
+
+app_test!(search_works_without_diacritics, |app| async move {
+    let mut c = app.login("vanthu", "vanthu-demo").await;
+    let r = c.get("/petitions?q=nha+van+hoa+khu+6").await;
+    assert!(r.body.contains("Xây mới nhà văn hóa khu 6"), "{}", r.body);
+    assert!(!r.body.contains("Xây mới nhà văn hóa khu 2"));
+    let r = c.get("/sessions?q=DOAN%20CONG%20TAC").await;
+    assert!(r.body.contains("Đoàn công tác số 01 Thành ủy"));
+    let api = app
+        .anonymous()
+        .api(Method::GET, "/api/v1/petitions?q=giay%20chung%20nhan", None)
+        .await;
+    assert_eq!(api.json()["total"], 1);
+});
+
+app_test!(
+    plan_changes_only_by_amendment_which_history_shows,
+    |app| async move {
+        let leader = app.token("lanhdao", "lanhdao-demo").await;
+        let list = leader
+            .api(Method::GET, "/api/v1/targets?q=t%E1%BB%95ng%20thu", None)
+            .await
+            .json();
+        let t = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["period_from"] == "2020-01-01")
+            .unwrap()
+            .clone();
+        let id = t["id"].as_i64().unwrap();
+        let mut body = json!({
+            "unit_id": t["unit_id"], "indicator": t["indicator"], "measure": "VND", "period_from": "2020-01-01",
+            "period_to": "2020-12-31", "plan_value": 9.0e9, "version": t["version"]
+        });
+        let refused = leader
+            .api(
+                Method::PUT,
+                &format!("/api/v1/targets/{id}"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["field"], "plan_value");
+        body["plan_value"] = t["plan_value"].clone();
+        body["indicator"] = json!("Tổng thu ngân sách nhà nước trên địa bàn");
+        let renamed = leader
+            .api(Method::PUT, &format!("/api/v1/targets/{id}"), Some(body))
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        let version = renamed.json()["version"].clone();
+
+        let no_reason = leader
+            .api(
+                Method::POST,
+                &format!("/api/v1/targets/{id}/amendments"),
+                Some(json!({ "new_value": 9.0e9, "version": version })),
+            )
+            .await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(no_reason.json()["field"], "reason");
+        let amended = leader
+        .api(Method::POST, &format!("/api/v1/targets/{id}/amendments"), Some(json!({ "new_value": 9.0e9, "reason": "Theo Nghị quyết HĐND", "version": version })))
+        .await;
+        assert_eq!(amended.status, StatusCode::CREATED, "{}", amended.body);
+        let got = leader
+            .api(Method::GET, &format!("/api/v1/targets/{id}"), None)
+            .await
+            .json();
+        assert_eq!(got["target"]["plan_value"], 9.0e9);
+        assert_eq!(got["amendments"][0]["old_value"], 9.75e9);
+        let history = leader
+            .api(Method::GET, &format!("/api/v1/history/target/{id}"), None)
+            .await
+            .json();
+        let actions: Vec<&str> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions.last(), Some(&"amend"));
+        // The target's page shows the amendment and its reason.
+        let page = app
+            .login("lanhdao", "lanhdao-demo")
+            .await
+            .get(&format!("/targets/{id}"))
+            .await;
+        assert!(page.body.contains("Theo Nghị quyết HĐND") && page.body.contains("9,75 tỷ đồng"));
+    }
+);
+
+app_test!(stale_updates_get_409_on_api_and_forms, |app| async move {
+    let id = app.session_id("Đoàn công tác số 01").await;
+    let leader = app.token("lanhdao", "lanhdao-demo").await;
+    let s = leader
+        .api(Method::GET, &format!("/api/v1/sessions/{id}"), None)
+        .await
+        .json()["session"]
+        .clone();
+    let body = json!({ "date": s["date"], "title": s["title"], "host_unit_id": s["host_unit_id"], "published": true, "version": s["version"], "summary": "Đã cập nhật" });
+    let first = leader
+        .api(
+            Method::PUT,
+            &format!("/api/v1/sessions/{id}"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let second = leader
+        .api(Method::PUT, &format!("/api/v1/sessions/{id}"), Some(body))
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert_eq!(second.json()["error"], "version_conflict");
+
+    let mut clerk = app.login("vanthu", "vanthu-demo").await;
+    let edit = clerk.get(&format!("/sessions/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let version = s["version"].as_i64().unwrap().to_string();
+    let host = s["host_unit_id"].as_i64().unwrap().to_string();
+    let r = clerk
+        .post_form(
+            &format!("/sessions/{id}"),
+            &[
+                ("date", "2020-08-24"),
+                ("title", "X"),
+                ("host_unit_id", &host),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("đã được người khác thay đổi"), "{}", r.body);
+});
+
+app_test!(petition_and_directive_workflows, |app| async move {
+    let id = app
+        .petition_id("xây mới Trụ sở Đảng ủy – HĐND – UBND phường Hà Lầm")
+        .await;
+    let ubnd_phuong = app.unit_id("UBND phường Hà Lầm").await;
+    let admin = app.token("quantri", "quantri-demo").await;
+    let p = admin
+        .api(Method::GET, &format!("/api/v1/petitions/{id}"), None)
+        .await
+        .json();
+    assert_eq!(p["petition"]["raised_count"], 2);
+    let v = p["petition"]["version"].clone();
+    // Reassign to the officer's unit, then the officer answers and the page shows it.
+    let r = admin
+        .api(
+            Method::POST,
+            &format!("/api/v1/petitions/{id}/transitions"),
+            Some(json!({ "action": "assign", "responsible_unit_id": ubnd_phuong, "version": v })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+    let page = officer.get(&format!("/petitions/{id}")).await;
+    let version = app
+        .store
+        .petition(id)
+        .await
+        .unwrap()
+        .petition
+        .version
+        .to_string();
+    let empty = officer
+        .post_form(
+            &format!("/petitions/{id}/transition"),
+            &[("action", "answer"), ("version", &version), ("answer", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("Không được để trống"),
+        "messages beside the field"
+    );
+    assert!(page.body.contains("Trả lời"));
+    let ok = officer
+        .post_form(
+            &format!("/petitions/{id}/transition"),
+            &[
+                ("action", "answer"),
+                ("version", &version),
+                ("answer", "Đã bố trí vốn năm 2027"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    // A transition the state machine forbids is refused with 409.
+    let version = app
+        .store
+        .petition(id)
+        .await
+        .unwrap()
+        .petition
+        .version
+        .to_string();
+    let again = officer
+        .post_form(
+            &format!("/petitions/{id}/transition"),
+            &[("action", "start"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    let d = app
+        .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
+        .await;
+    let r = officer
+        .post_form(
+            &format!("/directives/{d}/progress"),
+            &[
+                ("percent", "90"),
+                ("text", "Đã cấp 55/61 giấy"),
+                ("date", "2026-11-26"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = officer.get(&format!("/directives/{d}")).await;
+    assert!(page.body.contains("Đã cấp 55/61 giấy") && page.body.contains("90%"));
+});
+
+app_test!(security_headers_cookies_and_csrf, |app| async move {
+    let r = app.anonymous().get("/").await;
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(r.headers.get("x-request-id").is_some());
+
+    let mut c = app.anonymous();
+    let login_page = c.get("/login").await;
+    let before = c.cookie.clone().expect("a session for the login form");
+    let cookie_header = login_page
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(cookie_header.contains("httponly") && cookie_header.contains("samesite=lax"));
+    // Without the token, or with a wrong one, the login form is refused.
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "quantri"), ("password", "quantri-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    c.csrf = Some("0".repeat(64));
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "quantri"), ("password", "quantri-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    c.csrf = Some(support::csrf_of(&login_page.body));
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "quantri"), ("password", "quantri-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_ne!(
+        c.cookie.clone().unwrap(),
+        before,
+        "the session id is renewed at login"
+    );
+
+    // A cookie-authenticated API write needs the token header too.
+    let r = c
+        .api(
+            Method::POST,
+            "/api/v1/documents",
+            Some(json!({ "kind": "Kế hoạch" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"], "csrf_failed");
+});
+
+app_test!(login_is_throttled_per_account, |app| async move {
+    let mut c = app.anonymous();
+    let page = c.get("/login").await;
+    c.csrf = Some(support::csrf_of(&page.body));
+    for _ in 0..5 {
+        let r = c
+            .post_form(
+                "/login",
+                &[("login", "vanthu"), ("password", "wrong password")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("không đúng"));
+    }
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "vanthu"), ("password", "vanthu-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let api = app
+        .anonymous()
+        .api(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({ "login": "vanthu", "password": "vanthu-demo" })),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not locked out.
+    app.login("chuyenvien", "chuyenvien-demo").await;
+});
+
+app_test!(
+    openapi_document_is_valid_and_lists_every_api_route,
+    |app| async move {
+        let r = app
+            .anonymous()
+            .api(Method::GET, "/api/v1/openapi.json", None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let doc = oas3::from_json(&r.body).expect("a valid OpenAPI 3.1 document");
+        assert!(doc.openapi.starts_with("3."));
+        let documented: std::collections::BTreeSet<(String, String)> = doc
+            .paths
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(path, item)| {
+                let mut methods = Vec::new();
+                for (m, op) in [
+                    ("get", &item.get),
+                    ("post", &item.post),
+                    ("put", &item.put),
+                    ("delete", &item.delete),
+                    ("patch", &item.patch),
+                ] {
+                    if op.is_some() {
+                        methods.push((m.to_string(), path.clone()));
+                        let op = op.as_ref().unwrap();
+                        assert!(
+                            op.responses.as_ref().is_some_and(|r| !r.is_empty()),
+                            "{m} {path} documents its responses"
+                        );
+                    }
+                }
+                methods
+            })
+            .collect();
+        // Every API route of the route table, read from the table itself.
+        let table = include_str!("../../web/src/routes.rs");
+        let api_part =
+            &table[table.find("fn api_v1()").unwrap()..table.find("async fn style()").unwrap()];
+        let mut routed = std::collections::BTreeSet::new();
+        for line in api_part
+            .lines()
+            .filter(|l| l.trim_start().starts_with(".route(\""))
+        {
+            let path = line.split('"').nth(1).unwrap();
+            for m in ["get", "post", "put", "delete", "patch"] {
+                if line.contains(&format!("{m}(api::")) || line.contains(&format!(".{m}(api::")) {
+                    routed.insert((m.to_string(), format!("/api/v1{path}")));
+                }
+            }
+        }
+        assert!(
+            routed.len() >= 40,
+            "read {} routes from the table",
+            routed.len()
+        );
+        let missing: Vec<_> = routed.difference(&documented).collect();
+        assert!(
+            missing.is_empty(),
+            "routes missing from the OpenAPI document: {missing:?}"
+        );
+        let extra: Vec<_> = documented.difference(&routed).collect();
+        assert!(
+            extra.is_empty(),
+            "documented routes that do not exist: {extra:?}"
+        );
+    }
+);

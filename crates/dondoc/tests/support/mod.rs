@@ -1,0 +1,303 @@
+//! The test application: a fresh database on either backend, the demo loaded at a fixed
+//! "today", and clients that log in like a browser (cookie + CSRF token) or call the API with
+//! a bearer token. Requests go in-process through the router (`oneshot`).
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use dondoc_store::{Backend, Store};
+use dondoc_testing::TestDb;
+use dondoc_web::{AppState, WebConfig};
+use http_body_util::BodyExt;
+use jiff::civil::{date, Date};
+use tower::ServiceExt;
+
+/// The demo's relative dates ("today-16") and the app's "today" both use this day.
+pub const TODAY: Date = date(2026, 11, 26);
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub store: Store,
+    pub app: Router,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let store = db.store().await;
+        dondoc::demo::load_at(&store, TODAY)
+            .await
+            .expect("demo loads");
+        let app = dondoc_web::router(AppState::new(
+            store.clone(),
+            WebConfig {
+                today: Some(TODAY),
+                ..Default::default()
+            },
+        ));
+        Some(TestApp { db, store, app })
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let resp = self.app.clone().oneshot(req).await.expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            app: self,
+            cookie: None,
+            csrf: None,
+            token: None,
+            lang: None,
+        }
+    }
+
+    /// Logs in through the login form, as a browser would.
+    pub async fn login(&self, login: &str, password: &str) -> Client<'_> {
+        let mut c = self.anonymous();
+        let page = c.get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        c.csrf = Some(csrf_of(&page.body));
+        let r = c
+            .post_form(
+                "/login",
+                &[("login", login), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
+        c
+    }
+
+    /// A client holding an API token of this user.
+    pub async fn token(&self, login: &str, password: &str) -> Client<'_> {
+        let c = self.anonymous();
+        let r = c
+            .api(
+                Method::POST,
+                "/api/v1/tokens",
+                Some(serde_json::json!({ "login": login, "password": password })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        Client {
+            token: Some(r.json()["token"].as_str().unwrap().to_string()),
+            ..c
+        }
+    }
+
+    pub async fn unit_id(&self, name: &str) -> i64 {
+        self.store
+            .unit_by_name(name)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no unit {name}"))
+            .id
+    }
+
+    pub async fn session_id(&self, title_starts: &str) -> i64 {
+        let all = self.store.sessions(&Default::default()).await.unwrap();
+        all.items
+            .iter()
+            .find(|s| s.session.title.starts_with(title_starts))
+            .unwrap_or_else(|| panic!("no session {title_starts}"))
+            .session
+            .id
+    }
+
+    pub async fn petition_id(&self, text: &str) -> i64 {
+        let all = self
+            .store
+            .petitions(&dondoc_store::PetitionFilter {
+                limit: Some(500),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        all.items
+            .iter()
+            .find(|p| p.petition.text == text)
+            .unwrap_or_else(|| panic!("no petition {text}"))
+            .petition
+            .id
+    }
+
+    pub async fn directive_id(&self, text_starts: &str) -> i64 {
+        let all = self
+            .store
+            .directives(
+                &dondoc_store::DirectiveFilter {
+                    limit: Some(500),
+                    ..Default::default()
+                },
+                TODAY,
+            )
+            .await
+            .unwrap();
+        all.items
+            .iter()
+            .find(|d| d.directive.text.starts_with(text_starts))
+            .unwrap_or_else(|| panic!("no directive {text_starts}"))
+            .directive
+            .id
+    }
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("dondoc_session="))
+        .map(|v| v.split(';').next().unwrap().to_string())
+}
+
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+    pub lang: Option<&'static str>,
+}
+
+impl Client<'_> {
+    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path);
+        let mut cookies = Vec::new();
+        if let Some(c) = &self.cookie {
+            cookies.push(c.clone());
+        }
+        if let Some(l) = self.lang {
+            cookies.push(format!("lang={l}"));
+        }
+        if !cookies.is_empty() {
+            b = b.header(header::COOKIE, cookies.join("; "));
+        }
+        if let Some(t) = &self.token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b
+    }
+
+    async fn keep_cookie(&mut self, r: &Resp) {
+        if let Some(c) = session_cookie(&r.headers) {
+            self.cookie = Some(c);
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        let r = self
+            .app
+            .send(self.builder(Method::GET, path).body(Body::empty()).unwrap())
+            .await;
+        self.keep_cookie(&r).await;
+        r
+    }
+
+    /// Posts a form with the CSRF token, as the page's form would.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        all.push(("_csrf", &csrf));
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.post_raw(path, "application/x-www-form-urlencoded", body.into_bytes())
+            .await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        let req = self
+            .builder(Method::POST, path)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let r = self.app.send(req).await;
+        self.keep_cookie(&r).await;
+        r
+    }
+
+    /// An API call: JSON in and out, the bearer token if the client has one.
+    pub async fn api(&self, method: Method, path: &str, body: Option<serde_json::Value>) -> Resp {
+        let mut b = self.builder(method, path);
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(&v).unwrap())
+            }
+            None => Body::empty(),
+        };
+        self.app.send(b.body(body).unwrap()).await
+    }
+
+    pub async fn api_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let b = self
+            .builder(method, path)
+            .header(header::CONTENT_TYPE, content_type);
+        self.app.send(b.body(Body::from(body)).unwrap()).await
+    }
+}
+
+/// Runs `$body` with a `TestApp` on SQLite and on PostgreSQL (`<name>::sqlite`, `<name>::postgres`).
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::support::TestApp::new(dondoc_store::Backend::Sqlite)
+                    .await
+                    .expect("sqlite");
+                $body.await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) =
+                    $crate::support::TestApp::new(dondoc_store::Backend::Postgres).await
+                else {
+                    return;
+                };
+                $body.await
+            }
+        }
+    };
+}
