@@ -35,6 +35,8 @@ pub enum AppError {
     Malformed(String),
     #[error("csrf token missing or wrong")]
     Csrf,
+    #[error("request body too large")]
+    TooLarge,
     #[error("too many attempts")]
     TooMany,
     #[error(transparent)]
@@ -79,6 +81,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -102,6 +105,7 @@ impl AppError {
             AppError::Invalid(i) => ("invalid_input", "err.invalid_input", i.0.clone()),
             AppError::Malformed(_) => ("malformed_body", "err.malformed_body", vec![]),
             AppError::TooMany => ("too_many_requests", "err.too_many", vec![]),
+            AppError::TooLarge => ("payload_too_large", "err.too_large", vec![]),
             AppError::Internal(_) => ("internal", "err.internal", vec![]),
         };
         ErrorInfo {
@@ -194,6 +198,10 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     };
     let (mut parts, _) = resp.into_parts();
     parts.extensions.remove::<ErrorInfo>();
+    // axum answers an undecodable form or query with a bare 422; it is a malformed request.
+    if info.code == "malformed_body" && parts.status == StatusCode::UNPROCESSABLE_ENTITY {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
     let body = if api {
         let fields: Vec<FieldBody> = info
             .fields

@@ -15,6 +15,24 @@ use crate::auth::{hash_password, Viewer};
 use crate::error::AppError;
 use crate::AppState;
 
+/// A unit a request names must exist before the rules are asked about it: an unknown unit is
+/// a mistake in the input (422), not a lack of permission.
+async fn known_unit(st: &AppState, id: Option<Id>, field: &'static str) -> Result<(), AppError> {
+    if let Some(id) = id {
+        match st.store.unit(id).await {
+            Ok(_) => {}
+            Err(dondoc_store::StoreError::NotFound) => {
+                return Err(AppError::Invalid(dondoc_domain::Invalid::one(
+                    field,
+                    dondoc_domain::FieldCode::UnknownReference,
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
 fn login_required(v: &Viewer) -> Result<(), AppError> {
     if v.actor.is_none() {
         return Err(AppError::Unauthorized);
@@ -156,6 +174,8 @@ pub async fn create_petition(
 ) -> Result<PetitionView, AppError> {
     login_required(v)?;
     let mut new = raw.parse(st.today())?;
+    known_unit(st, new.area_unit_id, "area_unit_id").await?;
+    known_unit(st, new.responsible_unit_id, "responsible_unit_id").await?;
     if require_session_scope(st, v, new.session_id).await? {
         if raw.raised_on.is_none() {
             new.raised_on = st
@@ -215,6 +235,7 @@ pub async fn transition_petition(
     let to = from.after(t.action).ok_or(AppError::Transition)?;
     // Assigning to a unit outside one's scope would hand work away from oneself: an officer
     // may assign within their scope only.
+    known_unit(st, t.responsible_unit_id, "responsible_unit_id").await?;
     if let Some(unit) = t.responsible_unit_id {
         v.require(Action::UpdatePetition {
             responsible_unit: Some(unit),
@@ -348,6 +369,7 @@ pub async fn create_target(
 ) -> Result<dondoc_domain::Target, AppError> {
     login_required(v)?;
     let new = raw.parse()?;
+    known_unit(st, Some(new.unit_id), "unit_id").await?;
     v.require(Action::EditTarget { unit: new.unit_id })?;
     Ok(st.store.create_target(v.who(), &new).await?)
 }

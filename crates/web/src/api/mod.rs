@@ -24,13 +24,26 @@ pub struct ApiJson<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::Malformed(
-                "expected Content-Type: application/json".into(),
-            )),
-            Err(e) => Err(AppError::Malformed(e.body_text())),
+        // Decode to a value first: every body of this API is a JSON object, and serde would
+        // otherwise take an array as the fields in order.
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(AppError::Malformed(
+                    "expected Content-Type: application/json".into(),
+                ))
+            }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::TooLarge)
+            }
+            Err(e) => return Err(AppError::Malformed(e.body_text())),
+        };
+        if !value.is_object() {
+            return Err(AppError::Malformed("expected a JSON object".into()));
         }
+        serde_json::from_value(value)
+            .map(ApiJson)
+            .map_err(|e| AppError::Malformed(e.to_string()))
     }
 }
 

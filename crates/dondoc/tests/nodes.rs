@@ -1,0 +1,245 @@
+//! Two `dondoc serve` processes on one PostgreSQL database, as a city runs several app nodes:
+//! a login made through one is valid on the other, and a stale update through either is a 409.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dondoc_store::Backend;
+use dondoc_testing::TestDb;
+
+struct Node(Child, u16);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(url: &str) -> Node {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--database-url",
+            url,
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "serve",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start dondoc serve");
+    let node = Node(child, port);
+    let start = Instant::now();
+    while http(&node, "GET", "/healthz", &[], "").0 != 200 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "node on port {port} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    node
+}
+
+/// A minimal HTTP/1.1 exchange over loopback: (status, headers, body).
+fn http(
+    node: &Node,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", node.1)) else {
+        return (0, vec![], String::new());
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n", node.1, body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    if stream.write_all(req.as_bytes()).is_err() {
+        return (0, vec![], String::new());
+    }
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return (0, vec![], text);
+    };
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_lowercase(), v.to_string()))
+        .collect();
+    (status, headers, body.to_string())
+}
+
+fn cookie(headers: &[(String, String)]) -> Option<String> {
+    headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("dondoc_session="))
+        .map(|(_, v)| v.split(';').next().unwrap().to_string())
+}
+
+#[test]
+fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(TestDb::new(Backend::Postgres)) else {
+        return;
+    };
+    let session_id = rt.block_on(async {
+        let store = db.store().await;
+        dondoc::demo::load(&store).await.expect("demo");
+        let all = store.sessions(&Default::default()).await.unwrap();
+        let id = all
+            .items
+            .iter()
+            .find(|s| s.session.title.starts_with("Đoàn công tác số 01"))
+            .unwrap()
+            .session
+            .id;
+        store.close().await;
+        id
+    });
+    let a = start(&db.url);
+    let b = start(&db.url);
+
+    // Log in through node A, as a browser.
+    let (status, headers, page) = http(&a, "GET", "/login", &[], "");
+    assert_eq!(status, 200);
+    let anon_cookie = cookie(&headers).expect("session cookie");
+    let marker = "name=\"_csrf\" value=\"";
+    let at = page.find(marker).unwrap() + marker.len();
+    let csrf = page[at..at + 64].to_string();
+    let form = format!("_csrf={csrf}&login=lanhdao&password=lanhdao-demo&next=%2F");
+    let form_headers = [
+        (
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_string(),
+        ),
+        ("Cookie", anon_cookie),
+    ];
+    let (status, headers, _) = http(&a, "POST", "/login", &form_headers, &form);
+    assert_eq!(status, 303);
+    let cookie = cookie(&headers).expect("renewed session cookie");
+
+    // The same cookie is a valid login on node B.
+    let (status, _, body) = http(&b, "GET", "/api/v1/me", &[("Cookie", cookie.clone())], "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"login\":\"lanhdao\""));
+    let (status, _, _) = http(&b, "GET", "/api/v1/me", &[], "");
+    assert_eq!(status, 401);
+
+    // Both nodes read version v; A writes first, B's write with v is stale.
+    let (_, _, got) = http(
+        &b,
+        "GET",
+        &format!("/api/v1/sessions/{session_id}"),
+        &[("Cookie", cookie.clone())],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(&got).unwrap();
+    let s = &json["session"];
+    let update = serde_json::json!({
+        "title": s["title"], "date": s["date"], "host_unit_id": s["host_unit_id"], "published": true,
+        "summary": "Cập nhật từ một nút", "version": s["version"]
+    })
+    .to_string();
+    let api_headers = [
+        ("Content-Type", "application/json".to_string()),
+        ("Cookie", cookie.clone()),
+        ("X-CSRF-Token", csrf.clone()),
+    ];
+    let (status, _, body) = http(
+        &a,
+        "PUT",
+        &format!("/api/v1/sessions/{session_id}"),
+        &api_headers,
+        &update,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = http(
+        &b,
+        "PUT",
+        &format!("/api/v1/sessions/{session_id}"),
+        &api_headers,
+        &update,
+    );
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("version_conflict"));
+    // And the other way round.
+    let (_, _, got) = http(
+        &a,
+        "GET",
+        &format!("/api/v1/sessions/{session_id}"),
+        &[],
+        "",
+    );
+    let v = serde_json::from_str::<serde_json::Value>(&got).unwrap()["session"]["version"].clone();
+    let update = update.replace(
+        &format!("\"version\":{}", s["version"]),
+        &format!("\"version\":{v}"),
+    );
+    assert_eq!(
+        http(
+            &b,
+            "PUT",
+            &format!("/api/v1/sessions/{session_id}"),
+            &api_headers,
+            &update
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        http(
+            &a,
+            "PUT",
+            &format!("/api/v1/sessions/{session_id}"),
+            &api_headers,
+            &update
+        )
+        .0,
+        409
+    );
+
+    // Logging out on B ends the session on A too.
+    let logout = format!("_csrf={csrf}");
+    let (status, _, _) = http(&b, "POST", "/logout", &form_headers_with(&cookie), &logout);
+    assert_eq!(status, 303);
+    assert_eq!(
+        http(&a, "GET", "/api/v1/me", &[("Cookie", cookie)], "").0,
+        401
+    );
+}
+
+fn form_headers_with(cookie: &str) -> [(&'static str, String); 2] {
+    [
+        (
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_string(),
+        ),
+        ("Cookie", cookie.to_string()),
+    ]
+}
