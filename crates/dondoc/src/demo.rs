@@ -28,7 +28,6 @@ struct Demo {
     documents: Vec<DocumentRec>,
     targets: Vec<TargetRec>,
     sessions: Vec<SessionRec>,
-    events: Vec<Event>,
     users: Vec<UserRec>,
 }
 
@@ -104,6 +103,9 @@ struct SessionRec {
     petitions: Vec<PetitionRec>,
     #[serde(default)]
     directives: Vec<DirectiveRec>,
+    /// What happened next: recorded right after the session.
+    #[serde(default)]
+    after: Vec<Event>,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +245,14 @@ fn date(s: &str, today: Date) -> Result<String> {
 }
 
 struct Keys(HashMap<String, Id>, &'static str);
+
+/// The records made so far, by key.
+struct Refs<'a> {
+    units: &'a Keys,
+    petitions: &'a Keys,
+    directives: &'a Keys,
+    targets: &'a Keys,
+}
 
 impl Keys {
     fn get(&self, key: &str) -> Result<Id> {
@@ -443,113 +453,14 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
                 .await?;
             directives.0.insert(d.key.clone(), directive.directive.id);
         }
-    }
-
-    for e in &demo.events {
-        match e {
-            Event::Transition {
-                petition,
-                action,
-                responsible,
-                due_on,
-                answer,
-            } => {
-                let id = petitions.get(petition)?;
-                let current = store.petition(id).await?.petition;
-                let action = PetitionAction::parse(action)
-                    .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
-                let to = current.status.after(action).ok_or_else(|| {
-                    anyhow!(
-                        "demo: {petition} cannot {action:?} from {:?}",
-                        current.status
-                    )
-                })?;
-                let change = PetitionChange {
-                    responsible_unit_id: units.opt(responsible)?,
-                    due_on: due_on.as_deref().map(|d| d.parse()).transpose()?,
-                    answer: answer.clone(),
-                    reject_reason: None,
-                };
-                store
-                    .transition_petition(who, id, current.version, current.status, to, &change)
-                    .await?;
-            }
-            Event::Directive {
-                directive,
-                action,
-                done_on,
-            } => {
-                let id = directives.get(directive)?;
-                let current = store.directive(id, today).await?.directive;
-                let action = dondoc_domain::directive::DirectiveAction::parse(action)
-                    .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
-                let to: DirectiveStatus = current
-                    .status
-                    .after(action)
-                    .ok_or_else(|| anyhow!("demo: {directive} cannot {action:?}"))?;
-                let done_on = done_on
-                    .as_deref()
-                    .map(|d| date(d, today))
-                    .transpose()?
-                    .map(|d| d.parse())
-                    .transpose()?;
-                store
-                    .transition_directive(
-                        who,
-                        id,
-                        current.version,
-                        DirectiveChange {
-                            from: current.status,
-                            to,
-                            done_on,
-                        },
-                        today,
-                    )
-                    .await?;
-            }
-            Event::Progress {
-                directive,
-                date: d,
-                percent,
-                text,
-            } => {
-                let raw = ProgressInput {
-                    date: Some(date(d, today)?),
-                    percent: Some(*percent),
-                    text: Some(text.clone()),
-                };
-                store
-                    .add_progress(
-                        who,
-                        directives.get(directive)?,
-                        &raw.parse(today).map_err(invalid(directive))?,
-                        today,
-                    )
-                    .await?;
-            }
-            Event::Amend {
-                target,
-                new_value,
-                reason,
-            } => {
-                let id = targets.get(target)?;
-                let version = store.target(id).await?.target.version;
-                let raw = AmendmentInput {
-                    new_value: Some(*new_value),
-                    reason: Some(reason.clone()),
-                    version: Some(version),
-                };
-                store
-                    .amend_target(who, id, &raw.parse().map_err(invalid(target))?)
-                    .await?;
-            }
-            Event::Merge { unit, into, on } => {
-                let id = units.get(unit)?;
-                let version = store.unit(id).await?.version;
-                store
-                    .merge_unit(who, id, version, units.get(into)?, on.parse()?)
-                    .await?;
-            }
+        for e in &s.after {
+            let refs = Refs {
+                units: &units,
+                petitions: &petitions,
+                directives: &directives,
+                targets: &targets,
+            };
+            apply(store, e, today, &refs).await?;
         }
     }
 
@@ -581,4 +492,121 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
         });
     }
     Ok(logins)
+}
+
+/// Records one thing that happened after a session, through the same rules as a user would.
+async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result<()> {
+    let Refs {
+        units,
+        petitions,
+        directives,
+        targets,
+    } = keys;
+    let who = Who::default();
+    match e {
+        Event::Transition {
+            petition,
+            action,
+            responsible,
+            due_on,
+            answer,
+        } => {
+            let id = petitions.get(petition)?;
+            let current = store.petition(id).await?.petition;
+            let action = PetitionAction::parse(action)
+                .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
+            let to = current.status.after(action).ok_or_else(|| {
+                anyhow!(
+                    "demo: {petition} cannot {action:?} from {:?}",
+                    current.status
+                )
+            })?;
+            let change = PetitionChange {
+                responsible_unit_id: units.opt(responsible)?,
+                due_on: due_on.as_deref().map(|d| d.parse()).transpose()?,
+                answer: answer.clone(),
+                reject_reason: None,
+            };
+            store
+                .transition_petition(who, id, current.version, current.status, to, &change)
+                .await?;
+        }
+        Event::Directive {
+            directive,
+            action,
+            done_on,
+        } => {
+            let id = directives.get(directive)?;
+            let current = store.directive(id, today).await?.directive;
+            let action = dondoc_domain::directive::DirectiveAction::parse(action)
+                .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
+            let to: DirectiveStatus = current
+                .status
+                .after(action)
+                .ok_or_else(|| anyhow!("demo: {directive} cannot {action:?}"))?;
+            let done_on = done_on
+                .as_deref()
+                .map(|d| date(d, today))
+                .transpose()?
+                .map(|d| d.parse())
+                .transpose()?;
+            store
+                .transition_directive(
+                    who,
+                    id,
+                    current.version,
+                    DirectiveChange {
+                        from: current.status,
+                        to,
+                        done_on,
+                    },
+                    today,
+                )
+                .await?;
+        }
+        Event::Progress {
+            directive,
+            date: d,
+            percent,
+            text,
+        } => {
+            let raw = ProgressInput {
+                date: Some(date(d, today)?),
+                percent: Some(*percent),
+                text: Some(text.clone()),
+            };
+            store
+                .add_progress(
+                    who,
+                    directives.get(directive)?,
+                    &raw.parse(today).map_err(invalid(directive))?,
+                    today,
+                )
+                .await?;
+        }
+        Event::Amend {
+            target,
+            new_value,
+            reason,
+        } => {
+            let id = targets.get(target)?;
+            let version = store.target(id).await?.target.version;
+            let raw = AmendmentInput {
+                new_value: Some(*new_value),
+                reason: Some(reason.clone()),
+                version: Some(version),
+            };
+            store
+                .amend_target(who, id, &raw.parse().map_err(invalid(target))?)
+                .await?;
+        }
+        Event::Merge { unit, into, on } => {
+            let id = units.get(unit)?;
+            let version = store.unit(id).await?.version;
+            store
+                .merge_unit(who, id, version, units.get(into)?, on.parse()?)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -355,7 +355,7 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(v) = parts.extensions.get::<Viewer>() {
             return Ok(v.clone());
         }
-        let lang = Lang::from_headers(&parts.headers);
+        let lang = Lang::for_request(&parts.headers, parts.uri.path());
         let (user, is_bearer) = if let Some(token) = bearer(parts) {
             match state.store.user_by_token(token).await? {
                 Some(u) => (Some(u), true),

@@ -166,7 +166,7 @@ fn info_for_status(status: StatusCode) -> ErrorInfo {
 
 /// The error layer: gives every error response its body in the user's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
-    let lang = Lang::from_headers(req.headers());
+    let lang = Lang::for_request(req.headers(), req.uri().path());
     let api = req.uri().path().starts_with("/api/");
     let is_get = req.method() == axum::http::Method::GET;
     let path_and_query = req

@@ -29,7 +29,30 @@ impl Lang {
         }
     }
 
-    pub fn from_headers(headers: &HeaderMap) -> Lang {
+    /// The language of a request. Pages speak Vietnamese unless the switch (the `lang` cookie)
+    /// says otherwise; API clients may also ask through Accept-Language.
+    pub fn for_request(headers: &HeaderMap, path: &str) -> Lang {
+        match cookie_lang(headers) {
+            Some(l) => l,
+            None if path.starts_with("/api/") => Self::from_accept_language(headers),
+            None => Lang::Vi,
+        }
+    }
+
+    fn from_accept_language(headers: &HeaderMap) -> Lang {
+        let accept = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.trim_start().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+
+    #[cfg(test)]
+    fn from_headers(headers: &HeaderMap) -> Lang {
         for cookie in headers.get_all(axum::http::header::COOKIE) {
             for part in cookie.to_str().unwrap_or("").split(';') {
                 match part.trim() {
@@ -144,6 +167,19 @@ impl Lang {
     pub fn opt_date(self, d: Option<jiff::civil::Date>) -> String {
         d.map(|d| self.date(d)).unwrap_or_default()
     }
+}
+
+fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
+    for cookie in headers.get_all(axum::http::header::COOKIE) {
+        for part in cookie.to_str().unwrap_or("").split(';') {
+            match part.trim() {
+                "lang=en" => return Some(Lang::En),
+                "lang=vi" => return Some(Lang::Vi),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// (key, Vietnamese, English).
@@ -349,6 +385,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("petition.new", "Thêm kiến nghị", "New petition"),
     ("petition.raised_times", "Số lần kiến nghị", "Times raised"),
     ("petition.raised_n", "Đã kiến nghị {n} lần", "Raised {n} times"),
+    ("petition.raised_1", "Đã kiến nghị 1 lần", "Raised once"),
     ("petition.raisings", "Các lần kiến nghị", "Raisings"),
     ("petition.raise_again", "Ghi nhận kiến nghị lại", "Record it raised again"),
     ("petition.open", "Đang mở", "Open"),
@@ -413,6 +450,16 @@ mod tests {
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len());
+    }
+
+    #[test]
+    fn pages_default_to_vietnamese_whatever_the_browser_says() {
+        let mut h = HeaderMap::new();
+        h.insert("accept-language", "en-US,en;q=0.9".parse().unwrap());
+        assert_eq!(Lang::for_request(&h, "/sessions/1"), Lang::Vi);
+        assert_eq!(Lang::for_request(&h, "/api/v1/sessions"), Lang::En);
+        h.insert("cookie", "lang=en".parse().unwrap());
+        assert_eq!(Lang::for_request(&h, "/sessions/1"), Lang::En);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub async fn submit(
     session: Session,
     req: Request,
 ) -> Result<Response, AppError> {
-    let lang = Lang::from_headers(req.headers());
+    let lang = Lang::for_request(req.headers(), req.uri().path());
     let addr = client_addr(req.extensions(), req.headers(), st.config.trust_proxy);
     let Form(f) = Form::<LoginForm>::from_request(req, &st)
         .await

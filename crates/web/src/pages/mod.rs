@@ -332,6 +332,15 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
+/// "Đã kiến nghị 3 lần" / "Raised 3 times" ("Raised once").
+pub fn raised(lang: Lang, n: i64) -> String {
+    if n == 1 {
+        lang.t("petition.raised_1").to_string()
+    } else {
+        lang.t("petition.raised_n").replace("{n}", &n.to_string())
+    }
+}
+
 /// Paging links for a list.
 pub struct Pager {
     pub prev: Option<String>,

@@ -38,9 +38,7 @@ impl ListPage {
         self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
     }
     fn raised(&self, p: &PetitionView) -> String {
-        self.layout
-            .t("petition.raised_n")
-            .replace("{n}", &p.petition.raised_count.to_string())
+        super::raised(self.layout.lang, p.petition.raised_count)
     }
 }
 
@@ -104,9 +102,7 @@ impl ShowPage {
             .t(&format!("ps.{}", self.p.petition.status.as_str()))
     }
     fn raised(&self) -> String {
-        self.layout
-            .t("petition.raised_n")
-            .replace("{n}", &self.p.petition.raised_count.to_string())
+        super::raised(self.layout.lang, self.p.petition.raised_count)
     }
     fn date(&self, d: &jiff::civil::Date) -> String {
         self.layout.lang.date(*d)

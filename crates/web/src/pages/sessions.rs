@@ -117,9 +117,7 @@ impl ShowPage {
         self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
     }
     fn raised(&self, p: &PetitionView) -> String {
-        self.layout
-            .t("petition.raised_n")
-            .replace("{n}", &p.petition.raised_count.to_string())
+        super::raised(self.layout.lang, p.petition.raised_count)
     }
     fn dstatus(&self, d: &DirectiveView) -> &'static str {
         self.layout
