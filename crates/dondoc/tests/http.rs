@@ -432,14 +432,14 @@ app_test!(
         let table = include_str!("../../web/src/routes.rs");
         let api_part =
             &table[table.find("fn api_v1()").unwrap()..table.find("async fn style()").unwrap()];
+        // Whitespace-insensitive: a `.route(` call may span lines once formatted.
+        let compact: String = api_part.chars().filter(|c| !c.is_whitespace()).collect();
         let mut routed = std::collections::BTreeSet::new();
-        for line in api_part
-            .lines()
-            .filter(|l| l.trim_start().starts_with(".route(\""))
-        {
-            let path = line.split('"').nth(1).unwrap();
+        for call in compact.split(".route(").skip(1) {
+            let path = call.split('"').nth(1).unwrap();
             for m in ["get", "post", "put", "delete", "patch"] {
-                if line.contains(&format!("{m}(api::")) || line.contains(&format!(".{m}(api::")) {
+                let first = call.starts_with(&format!("\"{path}\",{m}(api::"));
+                if first || call.contains(&format!(".{m}(api::")) {
                     routed.insert((m.to_string(), format!("/api/v1{path}")));
                 }
             }
@@ -459,5 +459,84 @@ app_test!(
             extra.is_empty(),
             "documented routes that do not exist: {extra:?}"
         );
+    }
+);
+
+app_test!(
+    edits_change_words_not_status_or_deadline,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let d = app
+            .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
+            .await;
+        let before = app
+            .store
+            .directive(d, support::TODAY)
+            .await
+            .unwrap()
+            .directive;
+        let version = before.version.to_string();
+        let r = leader
+            .post_form(
+                &format!("/directives/{d}"),
+                &[
+                    (
+                        "text",
+                        "hoàn thành rà soát, cấp giấy chứng nhận QSDĐ tồn đọng khu 6",
+                    ),
+                    ("deadline", "2030-01-01"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let after = app
+            .store
+            .directive(d, support::TODAY)
+            .await
+            .unwrap()
+            .directive;
+        assert_eq!(
+            after.text,
+            "hoàn thành rà soát, cấp giấy chứng nhận QSDĐ tồn đọng khu 6"
+        );
+        assert_eq!(
+            after.deadline, before.deadline,
+            "a deadline changes by extension only"
+        );
+        assert_eq!(after.status, before.status);
+        let page = leader.get(&format!("/directives/{d}")).await;
+        assert!(
+            page.body.contains("QSDĐ tồn đọng khu 6") && page.body.contains("Lịch sử thay đổi")
+        );
+
+        let mut clerk = app.login("vanthu", "vanthu-demo").await;
+        let p = app.petition_id("xây mới nhà văn hóa khu 6").await;
+        let before = app.store.petition(p).await.unwrap().petition;
+        let version = before.version.to_string();
+        let r = clerk
+            .post_form(
+                &format!("/petitions/{p}"),
+                &[
+                    ("text", "xây mới nhà văn hóa khu 6 (khu cũ xuống cấp)"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let after = app.store.petition(p).await.unwrap().petition;
+        assert_eq!(
+            (after.status, after.raised_count),
+            (before.status, before.raised_count)
+        );
+        assert_eq!(after.text, "xây mới nhà văn hóa khu 6 (khu cũ xuống cấp)");
+        // The same form again, with the version it read, is stale.
+        let r = clerk
+            .post_form(
+                &format!("/petitions/{p}"),
+                &[("text", "x"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
     }
 );

@@ -72,6 +72,9 @@ async fn resolve(app: &TestApp, v: &str) -> String {
         }
         "target" => app.store.target(id).await.unwrap().target.version,
         "unit" => app.store.unit(id).await.unwrap().version,
+        "person" => app.store.person(id).await.unwrap().version,
+        "document" => app.store.document(id).await.unwrap().version,
+        "user" => app.store.user(id).await.unwrap().version,
         _ => panic!("{entity}"),
     };
     version.to_string()
@@ -132,6 +135,7 @@ struct Ids {
     other_ward: i64,
     person: i64,
     document: i64,
+    officer: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -197,6 +201,14 @@ async fn ids(app: &TestApp) -> Ids {
             .unwrap()
             .id,
         document: app.store.documents(None, None).await.unwrap().items[0].id,
+        officer: app
+            .store
+            .user_by_login("chuyenvien")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id,
     }
 }
 
@@ -239,6 +251,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get(format!("/people/{}", i.person), "DAAAA"),
         get("/people/new", "DDAAA"),
         get("/documents", "DAAAA"),
+        get(format!("/documents/{}", i.document), "DAAAA"),
         get("/users", "DDDDA"),
         form(
             "/sessions",
@@ -304,6 +317,67 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             format!("/sessions/{prov}/petitions"),
             &[("text", "Kiến nghị tại họp tỉnh")],
             "DDDAA",
+        ),
+        form(
+            format!("/sessions/{seed}/documents"),
+            &[("document_id", &s(i.document))],
+            "DDAAA",
+        ),
+        form(
+            format!("/petitions/{p}"),
+            &[
+                ("text", "xây mới nhà văn hóa khu 6"),
+                ("area_unit_id", &s(i.khu6)),
+                ("version", &format!("@version:petition:{p}")),
+            ],
+            "DDAAA",
+        ),
+        form(
+            format!("/directives/{d}"),
+            &[
+                ("text", "lập phương án nạo vét kênh mương, cống thoát nước"),
+                ("lead_unit_id", &s(i.ubnd_phuong)),
+                ("version", &format!("@version:directive:{d}")),
+            ],
+            "DDDAA",
+        ),
+        form(
+            format!("/targets/{t}"),
+            &[
+                ("unit_id", &s(i.ubnd_phuong)),
+                ("indicator", "Tổng thu NSNN trên địa bàn"),
+                ("measure", "VND"),
+                ("period_from", "2020-01-01"),
+                ("period_to", "2020-12-31"),
+                ("plan_value", "9750000000"),
+                ("approved", "on"),
+                ("version", &format!("@version:target:{t}")),
+            ],
+            "DDAAA",
+        ),
+        form(
+            format!("/people/{}", i.person),
+            &[
+                ("name", "Hà Hồng Sơn"),
+                ("version", &format!("@version:person:{}", i.person)),
+            ],
+            "DDAAA",
+        ),
+        form(
+            format!("/documents/{}", i.document),
+            &[
+                ("kind", "Nghị quyết"),
+                ("version", &format!("@version:document:{}", i.document)),
+            ],
+            "DDAAA",
+        ),
+        form(
+            format!("/users/{}/active", i.officer),
+            &[
+                ("active", "on"),
+                ("version", &format!("@version:user:{}", i.officer)),
+            ],
+            "DDDDA",
         ),
         form(
             "/petitions",
@@ -527,6 +601,50 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             format!("/sessions/{seed}/participants"),
             Some(json!({ "person_id": i.person, "role": "Dự họp" })),
             "DDAAA",
+        ),
+        api(
+            Method::POST,
+            format!("/sessions/{seed}/documents"),
+            Some(json!({ "document_id": i.document })),
+            "DDAAA",
+        ),
+        api(
+            Method::PUT,
+            format!("/petitions/{p}"),
+            Some(
+                json!({ "text": "xây mới nhà văn hóa khu 6", "area_unit_id": i.khu6, "version": format!("@version:petition:{p}") }),
+            ),
+            "DDAAA",
+        ),
+        api(
+            Method::PUT,
+            format!("/directives/{d}"),
+            Some(
+                json!({ "text": "lập phương án nạo vét kênh mương", "lead_unit_id": i.ubnd_phuong, "version": format!("@version:directive:{d}") }),
+            ),
+            "DDDAA",
+        ),
+        api(
+            Method::PUT,
+            format!("/people/{}", i.person),
+            Some(
+                json!({ "name": "Hà Hồng Sơn", "version": format!("@version:person:{}", i.person) }),
+            ),
+            "DDAAA",
+        ),
+        api(
+            Method::PUT,
+            format!("/documents/{}", i.document),
+            Some(
+                json!({ "kind": "Nghị quyết", "version": format!("@version:document:{}", i.document) }),
+            ),
+            "DDAAA",
+        ),
+        api(
+            Method::POST,
+            format!("/users/{}/active", i.officer),
+            Some(json!({ "active": true, "version": format!("@version:user:{}", i.officer) })),
+            "DDDDA",
         ),
         api(
             Method::POST,

@@ -47,6 +47,7 @@ struct Row {
 
 impl Store {
     /// Every change of one record, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn history(&self, entity: &str, entity_id: Id) -> Result<Vec<AuditEvent>> {
         let rows: Vec<Row> = sqlx::query_as(
             "select a.id, a.at, a.user_id, u.display_name as user_name, a.entity, a.entity_id, a.action, a.before_json, a.after_json

@@ -68,6 +68,7 @@ pub fn token_digest(token: &str) -> String {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_user(
         &self,
         who: Who,
@@ -98,6 +99,7 @@ impl Store {
         Ok(user)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user(&self, id: Id) -> Result<User> {
         let mut tx = self.pool.begin().await?;
         let u = user_in(&mut tx, id).await?;
@@ -105,6 +107,7 @@ impl Store {
         Ok(u)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_by_login(&self, login: &str) -> Result<Option<UserWithHash>> {
         let r: Option<Row> = sqlx::query_as(&format!("select {COLS} from users where login = $1"))
             .bind(login.trim().to_lowercase())
@@ -113,6 +116,7 @@ impl Store {
         r.map(UserWithHash::try_from).transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows: Vec<Row> = sqlx::query_as(&format!("select {COLS} from users order by login"))
             .fetch_all(&self.pool)
@@ -122,6 +126,7 @@ impl Store {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_password(&self, who: Who, id: Id, password_hash: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let before = user_in(&mut tx, id).await?;
@@ -135,6 +140,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_user_active(
         &self,
         who: Who,
@@ -172,6 +178,7 @@ impl Store {
     }
 
     /// Stores a new API token (its digest) for a user.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_token(&self, who: Who, user_id: Id, name: &str, token: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         user_in(&mut tx, user_id).await?;
@@ -200,6 +207,7 @@ impl Store {
     }
 
     /// The active user a bearer token belongs to.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
         let id: Option<i64> = sqlx::query_scalar(
             "select u.id from api_tokens t join users u on u.id = t.user_id where t.token_hash = $1 and u.active = 1",
@@ -215,6 +223,7 @@ impl Store {
 
     // Web sessions.
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_load(&self, id: &str) -> Result<Option<StoredHttpSession>> {
         let r: Option<(String, String, i64)> = sqlx::query_as(
             "select id, data, expiry_ms from http_sessions where id = $1 and expiry_ms > $2",
@@ -231,6 +240,7 @@ impl Store {
     }
 
     /// Inserts a session; false when the id is taken (the caller draws another).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_create(&self, s: &StoredHttpSession) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let n: i64 = sqlx::query_scalar("select count(*) from http_sessions where id = $1")
@@ -250,6 +260,7 @@ impl Store {
         Ok(true)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_save(&self, s: &StoredHttpSession) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query("update http_sessions set data = $1, expiry_ms = $2 where id = $3")
@@ -271,6 +282,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_delete(&self, id: &str) -> Result<()> {
         sqlx::query("delete from http_sessions where id = $1")
             .bind(id)
@@ -279,6 +291,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_sessions_purge(&self) -> Result<u64> {
         Ok(
             sqlx::query("delete from http_sessions where expiry_ms <= $1")
@@ -291,6 +304,7 @@ impl Store {
 
     // Login throttling: failures per key ("login:<name>", "addr:<ip>") within a window.
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_login_failure(&self, key: &str) -> Result<()> {
         sqlx::query("insert into login_failures (key, at) values ($1, $2)")
             .bind(key)
@@ -300,6 +314,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64> {
         Ok(
             sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
@@ -310,6 +325,7 @@ impl Store {
         )
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         sqlx::query("delete from login_failures where key = $1")
             .bind(key)

@@ -151,6 +151,7 @@ struct ExtensionRow {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directives(
         &self,
         f: &DirectiveFilter,
@@ -218,6 +219,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directive(&self, id: Id, today: Date) -> Result<DirectiveView> {
         let mut tx = self.pool.begin().await?;
         let v = get_in(&mut tx, id, today).await?;
@@ -225,6 +227,7 @@ impl Store {
         Ok(v)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_directive(
         &self,
         who: Who,
@@ -248,8 +251,76 @@ impl Store {
         Ok(v)
     }
 
+    /// Rewords a directive or changes its units. The deadline is not changed here: a new
+    /// deadline is an extension, with its reason.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_directive(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        new: &NewDirective,
+        today: Date,
+    ) -> Result<DirectiveView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id, today).await?;
+        ensure_exists(
+            &mut tx,
+            "people",
+            new.issued_by_person_id,
+            "issued_by_person_id",
+        )
+        .await?;
+        ensure_exists(&mut tx, "units", new.lead_unit_id, "lead_unit_id").await?;
+        for u in &new.coordinating_unit_ids {
+            ensure_exists(&mut tx, "units", Some(*u), "coordinating_unit_ids").await?;
+        }
+        let n = sqlx::query(
+            "update directives set text = $1, text_key = $2, issued_by_person_id = $3, lead_unit_id = $4, deadline_text = $5,
+             version = version + 1 where id = $6 and version = $7",
+        )
+        .bind(&new.text)
+        .bind(key(&new.text))
+        .bind(new.issued_by_person_id)
+        .bind(new.lead_unit_id)
+        .bind(&new.deadline_text)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "directives", id).await);
+        }
+        sqlx::query("delete from directive_units where directive_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for u in &new.coordinating_unit_ids {
+            sqlx::query("insert into directive_units (directive_id, unit_id) values ($1, $2)")
+                .bind(id)
+                .bind(*u)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = get_in(&mut tx, id, today).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            "update",
+            Some(&before.directive),
+            Some(&after.directive),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Moves a directive to `status` (already checked by the domain). `done_on` is set when it
     /// becomes done and cleared when it is reopened.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn transition_directive(
         &self,
         who: Who,
@@ -299,6 +370,7 @@ impl Store {
     }
 
     /// Records progress; an assigned directive becomes in progress.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_progress(
         &self,
         who: Who,
@@ -348,6 +420,7 @@ impl Store {
     }
 
     /// Extends the deadline: the extension keeps the old date, the new one, the reason and who approved it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn extend_directive(
         &self,
         who: Who,
@@ -393,6 +466,7 @@ impl Store {
         Ok(after)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn progress_reports(&self, id: Id) -> Result<Vec<ProgressReport>> {
         let rows: Vec<(i64, i64, String, i64, String, Option<i64>)> = sqlx::query_as(
             "select id, directive_id, date, percent, text, user_id from progress_reports where directive_id = $1 order by date, id",
@@ -414,6 +488,7 @@ impl Store {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn extensions(&self, id: Id) -> Result<Vec<Extension>> {
         let rows: Vec<ExtensionRow> = sqlx::query_as(
             "select id, directive_id, old_deadline, new_deadline, reason, approved_by, at from extensions where directive_id = $1 order by at, id",

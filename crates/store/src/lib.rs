@@ -103,6 +103,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created when missing
     /// and opened in WAL mode with foreign keys on and a busy timeout.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
@@ -136,6 +137,7 @@ impl Store {
     }
 
     /// Runs the migrations of this backend that have not run yet.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -152,11 +154,13 @@ impl Store {
         self.backend
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn close(&self) {
         self.pool.close().await;
     }
 
     /// SQLite only: a consistent copy of the live database in `path` (`vacuum into`).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn backup_to(&self, path: &str) -> anyhow::Result<()> {
         anyhow::ensure!(
             self.backend == Backend::Sqlite,
@@ -176,12 +180,14 @@ impl Store {
 
     /// Runs one administrative statement outside the query modules (`create database …` in
     /// the test harness).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {
         self.pool.execute(sql).await?;
         Ok(())
     }
 
     /// True once any unit exists (used to decide whether to load the demo).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn is_empty(&self) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("select count(*) from units")
             .fetch_one(&self.pool)

@@ -127,6 +127,7 @@ pub struct PetitionChange {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petitions(&self, f: &PetitionFilter) -> Result<Page<PetitionView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
@@ -185,6 +186,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition(&self, id: Id) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
         let p = get_in(&mut tx, id).await?;
@@ -193,6 +195,7 @@ impl Store {
     }
 
     /// Whether anonymous visitors may see this petition.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition_is_published(&self, id: Id) -> Result<bool> {
         let n: i64 = sqlx::query_scalar(&format!(
             "select count(*) from petitions p where p.id = $1 and {PUBLISHED}"
@@ -204,6 +207,7 @@ impl Store {
     }
 
     /// Creates a petition with its first raising, in one transaction.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
         ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
@@ -256,7 +260,54 @@ impl Store {
         Ok(p)
     }
 
+    /// Corrects what a petition says and where it comes from; its status and raisings stay.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_petition(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        new: &NewPetition,
+    ) -> Result<PetitionView> {
+        let mut tx = self.pool.begin().await?;
+        let before = get_in(&mut tx, id).await?;
+        ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
+        let n = sqlx::query(
+            "update petitions set title = $1, text = $2, text_key = $3, category = $4, area_unit_id = $5, raised_by = $6,
+             due_on = $7, version = version + 1 where id = $8 and version = $9",
+        )
+        .bind(&new.title)
+        .bind(&new.text)
+        .bind(key(&new.text))
+        .bind(&new.category)
+        .bind(new.area_unit_id)
+        .bind(&new.raised_by)
+        .bind(od(new.due_on))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "petitions", id).await);
+        }
+        let after = get_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            id,
+            "update",
+            Some(&before.petition),
+            Some(&after.petition),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Records that a petition was raised again; a closed one is reopened.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_raising(
         &self,
         who: Who,
@@ -299,6 +350,7 @@ impl Store {
     }
 
     /// Moves a petition to `status` (already checked by the domain) with the fields it sets.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn transition_petition(
         &self,
         who: Who,
@@ -352,6 +404,7 @@ impl Store {
     }
 
     /// Every raising of a petition with the title of its session, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn raisings(&self, petition_id: Id) -> Result<Vec<(Raising, Option<String>)>> {
         #[derive(sqlx::FromRow)]
         struct RaisingRow {
@@ -386,6 +439,7 @@ impl Store {
     }
 
     /// Open petitions counted by status, for the dashboard.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition_counts(&self) -> Result<Vec<(PetitionStatus, i64)>> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "select status, count(*) from petitions group by status order by status",

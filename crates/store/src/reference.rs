@@ -4,7 +4,8 @@ use dondoc_domain::input::{NewDocument, NewPerson};
 use dondoc_domain::{Document, Id, Person, Position};
 
 use crate::sql::{
-    bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, Page, Tx, Where,
+    bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, stale_or_missing, Page,
+    Tx, Where,
 };
 use crate::{audit, Result, Store, StoreError, Who};
 
@@ -80,6 +81,7 @@ async fn document_in(tx: &mut Tx<'_>, id: Id) -> Result<Document> {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn people(
         &self,
         q: Option<&str>,
@@ -114,6 +116,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person(&self, id: Id) -> Result<Person> {
         let mut tx = self.pool.begin().await?;
         let p = person_in(&mut tx, id).await?;
@@ -121,6 +124,7 @@ impl Store {
         Ok(p)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person_by_name(&self, name: &str) -> Result<Option<Person>> {
         let r: Option<PersonRow> = sqlx::query_as(
             "select id, name, version from people where name_key = $1 order by id limit 1",
@@ -132,6 +136,7 @@ impl Store {
     }
 
     /// Creates a person and, when given, their first position.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_person(&self, who: Who, new: &NewPerson) -> Result<Person> {
         let mut tx = self.pool.begin().await?;
         ensure_exists(&mut tx, "units", new.unit_id, "unit_id").await?;
@@ -157,6 +162,43 @@ impl Store {
         Ok(person)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_person(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        name: &str,
+    ) -> Result<Person> {
+        let mut tx = self.pool.begin().await?;
+        let before = person_in(&mut tx, id).await?;
+        let n = sqlx::query("update people set name = $1, name_key = $2, version = version + 1 where id = $3 and version = $4")
+            .bind(name)
+            .bind(key(name))
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "people", id).await);
+        }
+        let after = person_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "person",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_position(
         &self,
         who: Who,
@@ -197,6 +239,7 @@ impl Store {
         Ok(pos)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn positions(&self, person_id: Id) -> Result<Vec<Position>> {
         let rows: Vec<PositionRow> = sqlx::query_as(
             "select id, person_id, unit_id, title, from_date, to_date from positions where person_id = $1 order by id",
@@ -218,6 +261,7 @@ impl Store {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn documents(
         &self,
         limit: Option<i64>,
@@ -245,6 +289,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn document(&self, id: Id) -> Result<Document> {
         let mut tx = self.pool.begin().await?;
         let doc = document_in(&mut tx, id).await?;
@@ -252,6 +297,49 @@ impl Store {
         Ok(doc)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_document(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        new: &NewDocument,
+    ) -> Result<Document> {
+        let mut tx = self.pool.begin().await?;
+        let before = document_in(&mut tx, id).await?;
+        let n = sqlx::query(
+            "update documents set kind = $1, number = $2, date = $3, issuer = $4, subject = $5, version = version + 1
+             where id = $6 and version = $7",
+        )
+        .bind(&new.kind)
+        .bind(&new.number)
+        .bind(od(new.date))
+        .bind(&new.issuer)
+        .bind(&new.subject)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(stale_or_missing(&mut tx, "documents", id).await);
+        }
+        let after = document_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "document",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_document(&self, who: Who, new: &NewDocument) -> Result<Document> {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(

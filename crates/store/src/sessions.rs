@@ -84,6 +84,7 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sessions(&self, f: &SessionFilter) -> Result<Page<SessionView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
@@ -122,6 +123,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, id: Id) -> Result<SessionView> {
         let mut tx = self.pool.begin().await?;
         let s = get_in(&mut tx, id).await?;
@@ -129,6 +131,7 @@ impl Store {
         Ok(s)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_session(&self, who: Who, new: &NewSession) -> Result<SessionView> {
         let mut tx = self.pool.begin().await?;
         let id = insert_session(&mut tx, new).await?;
@@ -147,6 +150,7 @@ impl Store {
         Ok(s)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_session(
         &self,
         who: Who,
@@ -196,6 +200,7 @@ impl Store {
         Ok(after)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_participant(
         &self,
         who: Who,
@@ -231,6 +236,7 @@ impl Store {
     }
 
     /// The people of a session with the role the report gives them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn participants(&self, session_id: Id) -> Result<Vec<(Person, String)>> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
             "select p.id, p.name, p.version, sp.role from session_participants sp join people p on p.id = sp.person_id
@@ -245,6 +251,7 @@ impl Store {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn link_document(&self, who: Who, session_id: Id, document_id: Id) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         get_in(&mut tx, session_id).await?;
@@ -278,6 +285,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_documents(&self, session_id: Id) -> Result<Vec<Document>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "select document_id from session_documents where session_id = $1 order by document_id",

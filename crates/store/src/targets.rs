@@ -135,6 +135,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn targets(&self, f: &TargetFilter) -> Result<Page<TargetView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
@@ -177,6 +178,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn target(&self, id: Id) -> Result<TargetView> {
         let mut tx = self.pool.begin().await?;
         let (t, name) = get_in(&mut tx, id).await?;
@@ -184,6 +186,7 @@ impl Store {
         self.view(t, name).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_target(&self, who: Who, new: &NewTarget) -> Result<Target> {
         let mut tx = self.pool.begin().await?;
         ensure_exists(&mut tx, "units", Some(new.unit_id), "unit_id").await?;
@@ -211,6 +214,7 @@ impl Store {
 
     /// Edits a target's description. An approved target's plan value is refused here: the
     /// caller must amend it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_target(
         &self,
         who: Who,
@@ -262,6 +266,7 @@ impl Store {
 
     /// Changes a plan value with a reason; the amendment and the audit event are written in
     /// the same transaction as the new value.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn amend_target(&self, who: Who, id: Id, a: &NewAmendment) -> Result<Amendment> {
         let mut tx = self.pool.begin().await?;
         let (before, _) = get_in(&mut tx, id).await?;
@@ -311,6 +316,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn amendments(&self, target_id: Id) -> Result<Vec<Amendment>> {
         #[derive(sqlx::FromRow)]
         struct AmendmentRow {
@@ -342,6 +348,7 @@ impl Store {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_measurement(
         &self,
         who: Who,
@@ -392,6 +399,7 @@ impl Store {
     }
 
     /// A target's measurements, oldest period first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn measurements(&self, target_id: Id) -> Result<Vec<Measurement>> {
         let rows: Vec<MeasurementRow> = sqlx::query_as(&format!(
             "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 order by m.period_to, m.id"
@@ -403,6 +411,7 @@ impl Store {
     }
 
     /// The figures reported at a session, each against its target's plan.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_measurements(&self, session_id: Id) -> Result<Vec<MeasurementView>> {
         #[derive(sqlx::FromRow)]
         struct MRow {

@@ -71,6 +71,7 @@ async fn ancestors_in(tx: &mut Tx<'_>, id: Id) -> Result<Vec<Id>> {
 }
 
 impl Store {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn units(&self) -> Result<Vec<Unit>> {
         let rows: Vec<Row> =
             sqlx::query_as(&format!("select {COLS} from units order by name_key, id"))
@@ -80,6 +81,7 @@ impl Store {
     }
 
     /// All units in tree order (parents before children, siblings by name) with their depth.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_tree(&self) -> Result<Vec<UnitNode>> {
         let units = self.units().await?;
         let mut children: HashMap<Option<Id>, Vec<Unit>> = HashMap::new();
@@ -103,6 +105,7 @@ impl Store {
         Ok(out)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit(&self, id: Id) -> Result<Unit> {
         let mut tx = self.pool.begin().await?;
         let u = get_in(&mut tx, id).await?;
@@ -111,6 +114,7 @@ impl Store {
     }
 
     /// The unit and every unit below it: what a user of that unit may act on.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_scope(&self, id: Id) -> Result<Vec<Id>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "with recursive down (id, depth) as (
@@ -125,6 +129,7 @@ impl Store {
     }
 
     /// The unit and its ancestors, nearest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_ancestors(&self, id: Id) -> Result<Vec<Id>> {
         let mut tx = self.pool.begin().await?;
         let ids = ancestors_in(&mut tx, id).await?;
@@ -133,6 +138,7 @@ impl Store {
     }
 
     /// Finds a unit by its folded name ("phuong ha lam" finds "Phường Hà Lầm").
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_by_name(&self, name: &str) -> Result<Option<Unit>> {
         let row: Option<Row> = sqlx::query_as(&format!(
             "select {COLS} from units where name_key = $1 order by id limit 1"
@@ -143,6 +149,7 @@ impl Store {
         row.map(Unit::try_from).transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_unit(&self, who: Who, new: &NewUnit) -> Result<Unit> {
         let mut tx = self.pool.begin().await?;
         ensure_exists(&mut tx, "units", new.parent_id, "parent_id").await?;
@@ -164,6 +171,7 @@ impl Store {
     }
 
     /// Renames, re-kinds or moves a unit; refuses a move under itself or a descendant.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_unit(&self, who: Who, id: Id, version: i64, new: &NewUnit) -> Result<Unit> {
         let mut tx = self.pool.begin().await?;
         let before = get_in(&mut tx, id).await?;
@@ -206,6 +214,7 @@ impl Store {
     /// Merges `id` into `into` (as the 2025 reform merged wards): the unit is marked dissolved,
     /// its children move under `into`, and its open petitions and directives follow, in one
     /// transaction.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn merge_unit(
         &self,
         who: Who,

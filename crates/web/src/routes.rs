@@ -25,6 +25,8 @@ use crate::{api, AppState};
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+// One line per route: the table reads as a table.
+#[rustfmt::skip]
 fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
@@ -37,31 +39,23 @@ fn pages() -> Router<AppState> {
         .route("/sessions/{id}/edit", get(sessions::edit))
         .route("/sessions/{id}/petitions", post(sessions::add_petition))
         .route("/sessions/{id}/directives", post(sessions::add_directive))
-        .route(
-            "/sessions/{id}/measurements",
-            post(sessions::add_measurement),
-        )
-        .route(
-            "/sessions/{id}/participants",
-            post(sessions::add_participant),
-        )
+        .route("/sessions/{id}/measurements", post(sessions::add_measurement))
+        .route("/sessions/{id}/participants", post(sessions::add_participant))
+        .route("/sessions/{id}/documents", post(sessions::link_document))
         .route("/petitions", get(petitions::list).post(petitions::create))
         .route("/petitions/new", get(petitions::new))
-        .route("/petitions/{id}", get(petitions::show))
+        .route("/petitions/{id}", get(petitions::show).post(petitions::update))
         .route("/petitions/{id}/transition", post(petitions::transition))
         .route("/petitions/{id}/raisings", post(petitions::raise))
-        .route(
-            "/directives",
-            get(directives::list).post(directives::create),
-        )
+        .route("/directives", get(directives::list).post(directives::create))
         .route("/directives/new", get(directives::new))
-        .route("/directives/{id}", get(directives::show))
+        .route("/directives/{id}", get(directives::show).post(directives::update))
         .route("/directives/{id}/transition", post(directives::transition))
         .route("/directives/{id}/progress", post(directives::progress))
         .route("/directives/{id}/extensions", post(directives::extend))
         .route("/targets", get(targets::list).post(targets::create))
         .route("/targets/new", get(targets::new))
-        .route("/targets/{id}", get(targets::show))
+        .route("/targets/{id}", get(targets::show).post(targets::update))
         .route("/targets/{id}/measurements", post(targets::measure))
         .route("/targets/{id}/amendments", post(targets::amend))
         .route("/units", get(units::tree).post(units::create))
@@ -70,70 +64,48 @@ fn pages() -> Router<AppState> {
         .route("/units/{id}/merge", post(units::merge))
         .route("/people", get(people::list).post(people::create))
         .route("/people/new", get(people::new))
-        .route("/people/{id}", get(people::show))
+        .route("/people/{id}", get(people::show).post(people::update))
         .route("/people/{id}/positions", post(people::add_position))
-        .route(
-            "/documents",
-            get(people::documents).post(people::create_document),
-        )
+        .route("/documents", get(people::documents).post(people::create_document))
+        .route("/documents/{id}", get(people::document).post(people::update_document))
         .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}/active", post(users::set_active))
         .route("/assets/style.css", get(style))
         .route("/healthz", get(|| async { "ok" }))
 }
 
+#[rustfmt::skip]
 fn api_v1() -> Router<AppState> {
     Router::new()
         .route("/units", get(api::list_units).post(api::create_unit))
         .route("/units/{id}", get(api::get_unit).put(api::update_unit))
         .route("/units/{id}/merge", post(api::merge_unit))
         .route("/people", get(api::list_people).post(api::create_person))
-        .route("/people/{id}", get(api::get_person))
+        .route("/people/{id}", get(api::get_person).put(api::update_person))
         .route("/people/{id}/positions", post(api::add_position))
-        .route(
-            "/documents",
-            get(api::list_documents).post(api::create_document),
-        )
-        .route("/documents/{id}", get(api::get_document))
-        .route(
-            "/sessions",
-            get(api::list_sessions).post(api::create_session),
-        )
-        .route(
-            "/sessions/{id}",
-            get(api::get_session).put(api::update_session),
-        )
+        .route("/documents", get(api::list_documents).post(api::create_document))
+        .route("/documents/{id}", get(api::get_document).put(api::update_document))
+        .route("/sessions", get(api::list_sessions).post(api::create_session))
+        .route("/sessions/{id}", get(api::get_session).put(api::update_session))
         .route("/sessions/{id}/participants", post(api::add_participant))
+        .route("/sessions/{id}/documents", post(api::link_document))
         .route("/targets", get(api::list_targets).post(api::create_target))
-        .route(
-            "/targets/{id}",
-            get(api::get_target).put(api::update_target),
-        )
+        .route("/targets/{id}", get(api::get_target).put(api::update_target))
         .route("/targets/{id}/amendments", post(api::amend_target))
         .route("/targets/{id}/measurements", post(api::add_measurement))
-        .route(
-            "/petitions",
-            get(api::list_petitions).post(api::create_petition),
-        )
-        .route("/petitions/{id}", get(api::get_petition))
-        .route(
-            "/petitions/{id}/transitions",
-            post(api::transition_petition),
-        )
+        .route("/petitions", get(api::list_petitions).post(api::create_petition))
+        .route("/petitions/{id}", get(api::get_petition).put(api::update_petition))
+        .route("/petitions/{id}/transitions", post(api::transition_petition))
         .route("/petitions/{id}/raisings", post(api::raise_petition))
-        .route(
-            "/directives",
-            get(api::list_directives).post(api::create_directive),
-        )
-        .route("/directives/{id}", get(api::get_directive))
-        .route(
-            "/directives/{id}/transitions",
-            post(api::transition_directive),
-        )
+        .route("/directives", get(api::list_directives).post(api::create_directive))
+        .route("/directives/{id}", get(api::get_directive).put(api::update_directive))
+        .route("/directives/{id}/transitions", post(api::transition_directive))
         .route("/directives/{id}/progress", post(api::report_progress))
         .route("/directives/{id}/extensions", post(api::extend_directive))
         .route("/history/{entity}/{id}", get(api::history))
         .route("/me", get(api::me))
         .route("/users", get(api::list_users).post(api::create_user))
+        .route("/users/{id}/active", post(api::set_user_active))
         .route("/tokens", post(api::create_token))
         .route("/openapi.json", get(api::openapi_json))
 }

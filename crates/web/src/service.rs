@@ -33,6 +33,16 @@ async fn known_unit(st: &AppState, id: Option<Id>, field: &'static str) -> Resul
     Ok(())
 }
 
+/// An update names the version it read; without one it cannot be checked for staleness.
+fn version(v: Option<i64>) -> Result<i64, AppError> {
+    v.ok_or_else(|| {
+        AppError::Invalid(dondoc_domain::Invalid::one(
+            "version",
+            dondoc_domain::FieldCode::Required,
+        ))
+    })
+}
+
 fn login_required(v: &Viewer) -> Result<(), AppError> {
     if v.actor.is_none() {
         return Err(AppError::Unauthorized);
@@ -123,6 +133,26 @@ pub async fn add_participant(
         .await?)
 }
 
+pub async fn link_document(
+    st: &AppState,
+    v: &Viewer,
+    session_id: Id,
+    document_id: Option<Id>,
+) -> Result<(), AppError> {
+    login_required(v)?;
+    let s = st.store.session(session_id).await?;
+    v.require(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    })?;
+    let mut c = dondoc_domain::validate::Checker::new();
+    let document = c.required("document_id", document_id);
+    c.finish(())?;
+    Ok(st
+        .store
+        .link_document(v.who(), session_id, document.unwrap_or_default())
+        .await?)
+}
+
 /// What may be recorded inside a session must be allowed for the session's host unit.
 async fn require_session_scope(
     st: &AppState,
@@ -191,6 +221,27 @@ pub async fn create_petition(
         })?;
     }
     Ok(st.store.create_petition(v.who(), &new).await?)
+}
+
+/// Corrects a petition's wording or origin: for those who may record petitions of its area.
+pub async fn update_petition(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &PetitionInput,
+) -> Result<PetitionView, AppError> {
+    login_required(v)?;
+    let current = st.store.petition(id).await?;
+    v.require(Action::CreatePetition {
+        area_unit: current.petition.area_unit_id,
+    })?;
+    let new = raw.parse(st.today())?;
+    let version = version(raw.version)?;
+    known_unit(st, new.area_unit_id, "area_unit_id").await?;
+    v.require(Action::CreatePetition {
+        area_unit: new.area_unit_id,
+    })?;
+    Ok(st.store.update_petition(v.who(), id, version, &new).await?)
 }
 
 pub async fn raise_petition(
@@ -289,6 +340,24 @@ pub async fn create_directive(
         v.require(Action::EditDirective)?;
     }
     Ok(st.store.create_directive(v.who(), &new, st.today()).await?)
+}
+
+/// Rewords a directive or changes its units (its deadline changes by extension only).
+pub async fn update_directive(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &DirectiveInput,
+) -> Result<DirectiveView, AppError> {
+    login_required(v)?;
+    st.store.directive(id, st.today()).await?;
+    v.require(Action::EditDirective)?;
+    let new = raw.parse()?;
+    let version = version(raw.version)?;
+    Ok(st
+        .store
+        .update_directive(v.who(), id, version, &new, st.today())
+        .await?)
 }
 
 pub async fn transition_directive(
@@ -491,6 +560,35 @@ pub async fn create_person(
     Ok(st.store.create_person(v.who(), &new).await?)
 }
 
+pub async fn update_person(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &PersonInput,
+) -> Result<dondoc_domain::Person, AppError> {
+    login_required(v)?;
+    v.require(Action::EditReference)?;
+    let new = raw.parse()?;
+    let version = version(raw.version)?;
+    Ok(st
+        .store
+        .update_person(v.who(), id, version, &new.name)
+        .await?)
+}
+
+pub async fn update_document(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    raw: &DocumentInput,
+) -> Result<dondoc_domain::Document, AppError> {
+    login_required(v)?;
+    v.require(Action::EditReference)?;
+    let new = raw.parse()?;
+    let version = version(raw.version)?;
+    Ok(st.store.update_document(v.who(), id, version, &new).await?)
+}
+
 pub async fn add_position(
     st: &AppState,
     v: &Viewer,
@@ -542,6 +640,37 @@ pub async fn create_user(st: &AppState, v: &Viewer, raw: &UserInput) -> Result<U
             &hash,
             new.role,
             new.unit_id,
+        )
+        .await?)
+}
+
+pub async fn set_user_active(
+    st: &AppState,
+    v: &Viewer,
+    id: Id,
+    active: Option<bool>,
+    version: Option<i64>,
+) -> Result<User, AppError> {
+    login_required(v)?;
+    v.require(Action::ManageUsers)?;
+    let mut c = dondoc_domain::validate::Checker::new();
+    let active = c.required("active", active);
+    let version = c.required("version", version);
+    c.finish(())?;
+    if Some(id) == v.user.as_ref().map(|u| u.id) && active == Some(false) {
+        // An administrator cannot lock themselves out.
+        return Err(AppError::Invalid(dondoc_domain::Invalid::one(
+            "active",
+            dondoc_domain::FieldCode::Forbidden,
+        )));
+    }
+    Ok(st
+        .store
+        .set_user_active(
+            v.who(),
+            id,
+            version.unwrap_or_default(),
+            active.unwrap_or_default(),
         )
         .await?)
 }

@@ -144,6 +144,16 @@ pub async fn create_person(
     Ok(created(service::create_person(&st, &v, &raw).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_person(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PersonInput>,
+) -> ApiResult {
+    ok(service::update_person(&st, &v, id, &raw).await?)
+}
+
 #[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
 pub async fn add_position(
     State(st): State<AppState>,
@@ -168,6 +178,16 @@ pub async fn list_documents(
 pub async fn get_document(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     v.require(Action::ReadInternal)?;
     ok(st.store.document(id).await?)
+}
+
+#[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<DocumentInput>,
+) -> ApiResult {
+    ok(service::update_document(&st, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -243,6 +263,25 @@ pub async fn add_participant(
     service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await?;
     Ok(created(
         serde_json::json!({ "session_id": id, "person_id": raw.person_id }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentLinkBody {
+    pub document_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/documents", tag = "sessions", params(("id" = i64, Path)), request_body = DocumentLinkBody, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+pub async fn link_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<DocumentLinkBody>,
+) -> ApiResult {
+    service::link_document(&st, &v, id, raw.document_id).await?;
+    Ok(created(
+        serde_json::json!({ "session_id": id, "document_id": raw.document_id }),
     ))
 }
 
@@ -337,6 +376,16 @@ pub async fn create_petition(
     Ok(created(service::create_petition(&st, &v, &raw).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PetitionInput>,
+) -> ApiResult {
+    ok(service::update_petition(&st, &v, id, &raw).await?)
+}
+
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
 pub async fn transition_petition(
     State(st): State<AppState>,
@@ -387,6 +436,16 @@ pub async fn create_directive(
     ApiJson(raw): ApiJson<DirectiveInput>,
 ) -> ApiResult {
     Ok(created(service::create_directive(&st, &v, &raw).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, description = "The deadline is not changed here: extend it", body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_directive(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<DirectiveInput>,
+) -> ApiResult {
+    ok(service::update_directive(&st, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
@@ -472,6 +531,23 @@ pub async fn create_user(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ActiveBody {
+    pub active: Option<bool>,
+    pub version: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = ActiveBody, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+pub async fn set_user_active(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<ActiveBody>,
+) -> ApiResult {
+    ok(service::set_user_active(&st, &v, id, raw.active, raw.version).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     pub login: String,
     pub password: String,
@@ -536,15 +612,18 @@ pub struct ApiFieldError {
         list_people,
         get_person,
         create_person,
+        update_person,
         add_position,
         list_documents,
         get_document,
         create_document,
+        update_document,
         list_sessions,
         get_session,
         create_session,
         update_session,
         add_participant,
+        link_document,
         list_targets,
         get_target,
         create_target,
@@ -554,11 +633,13 @@ pub struct ApiFieldError {
         list_petitions,
         get_petition,
         create_petition,
+        update_petition,
         transition_petition,
         raise_petition,
         list_directives,
         get_directive,
         create_directive,
+        update_directive,
         transition_directive,
         report_progress,
         extend_directive,
@@ -566,6 +647,7 @@ pub struct ApiFieldError {
         me,
         list_users,
         create_user,
+        set_user_active,
         create_token,
         openapi_json,
     ),
@@ -575,7 +657,9 @@ pub struct ApiFieldError {
         TokenRequest,
         TokenResponse,
         MergeBody,
-        ParticipantBody
+        ParticipantBody,
+        DocumentLinkBody,
+        ActiveBody
     ))
 )]
 pub struct ApiDoc;

@@ -139,6 +139,7 @@ fn forms(
     csrf: &str,
     d: &DirectiveView,
     today: jiff::civil::Date,
+    units: &[dondoc_store::UnitNode],
 ) -> Vec<(&'static str, FormView)> {
     let l = v.lang;
     let id = d.directive.id;
@@ -187,6 +188,21 @@ fn forms(
             ));
         }
     }
+    if v.can(Action::EditDirective) {
+        let raw = DirectiveInput {
+            text: Some(d.directive.text.clone()),
+            lead_unit_id: d.directive.lead_unit_id,
+            coordinating_unit_ids: d.directive.coordinating_unit_ids.clone(),
+            deadline_text: d.directive.deadline_text.clone(),
+            issued_by_person_id: d.directive.issued_by_person_id,
+            version: Some(d.directive.version),
+            ..Default::default()
+        };
+        out.push((
+            "common.edit",
+            directive_form(l, csrf, &format!("/directives/{id}"), &raw, units),
+        ));
+    }
     if v.can(Action::EditDirective) && d.directive.status.is_open() {
         out.push((
             "directive.extend",
@@ -221,7 +237,8 @@ async fn show_page(
     };
     let title: String = d.directive.text.chars().take(80).collect();
     let layout = layout(v, session, "directives", title).await?;
-    let forms = forms(v, &layout.csrf, &d, st.today());
+    let units = st.store.unit_tree().await?;
+    let forms = forms(v, &layout.csrf, &d, st.today(), &units);
     Ok(ShowPage {
         layout,
         d,
@@ -348,13 +365,15 @@ pub async fn extend(
     }
 }
 
-async fn directive_form(
-    st: &AppState,
+/// The form of a directive. The deadline is asked only when it is created; later it changes
+/// by extension, with a reason.
+fn directive_form(
     l: Lang,
     csrf: &str,
+    action: &str,
     raw: &DirectiveInput,
-) -> Result<FormView, AppError> {
-    let units = st.store.unit_tree().await?;
+    units: &[dondoc_store::UnitNode],
+) -> FormView {
     let coordinating = raw
         .coordinating_unit_ids
         .iter()
@@ -365,60 +384,43 @@ async fn directive_form(
         l,
         "coordinating_unit_ids",
         coordinating,
-        unit_options(&units),
+        unit_options(units),
         false,
     );
     multi.kind = "multiselect";
-    Ok(FormView::new(
-        "/directives",
-        csrf,
-        "common.save",
-        vec![
-            Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
-            Field::select(
-                l,
-                "lead_unit_id",
-                opt_id(raw.lead_unit_id),
-                unit_options(&units),
-                true,
-            ),
-            multi,
-            Field::new(
-                l,
-                "deadline",
-                "date",
-                raw.deadline.clone().unwrap_or_default(),
-            ),
-            Field::new(
-                l,
-                "deadline_text",
-                "text",
-                raw.deadline_text.clone().unwrap_or_default(),
-            ),
-        ],
-    ))
+    let mut fields = vec![
+        Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
+        Field::select(
+            l,
+            "lead_unit_id",
+            opt_id(raw.lead_unit_id),
+            unit_options(units),
+            true,
+        ),
+        multi,
+    ];
+    match raw.version {
+        None => fields.push(Field::new(
+            l,
+            "deadline",
+            "date",
+            raw.deadline.clone().unwrap_or_default(),
+        )),
+        Some(v) => fields.push(Field::new(l, "version", "hidden", v.to_string())),
+    }
+    fields.push(Field::new(
+        l,
+        "deadline_text",
+        "text",
+        raw.deadline_text.clone().unwrap_or_default(),
+    ));
+    FormView::new(action, csrf, "common.save", fields)
 }
 
-pub async fn new(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-) -> Result<Html<String>, AppError> {
-    v.require(Action::EditDirective)?;
-    let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
-    let form = directive_form(&st, v.lang, &layout.csrf, &DirectiveInput::default()).await?;
-    render(&FormPage { layout, form })
-}
-
-pub async fn create(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    body: String,
-) -> Result<Response, AppError> {
-    // A multiple select sends the field once per choice; gather them before decoding.
+/// A multiple select sends its field once per choice; gather them before decoding.
+fn directive_input(body: &str) -> Result<DirectiveInput, AppError> {
     let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
+        serde_urlencoded::from_str(body).map_err(|e| AppError::Malformed(e.to_string()))?;
     let coordinating: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "coordinating_unit_ids")
@@ -431,15 +433,70 @@ pub async fn create(
     if !coordinating.is_empty() {
         rest.push(("coordinating_unit_ids".into(), coordinating.join(",")));
     }
-    let raw: DirectiveInput =
-        serde_urlencoded::from_str(&serde_urlencoded::to_string(&rest).unwrap_or_default())
-            .map_err(|e| AppError::Malformed(e.to_string()))?;
+    serde_urlencoded::from_str(&serde_urlencoded::to_string(&rest).unwrap_or_default())
+        .map_err(|e| AppError::Malformed(e.to_string()))
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    body: String,
+) -> Result<Response, AppError> {
+    let raw = directive_input(&body)?;
+    match service::update_directive(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = show_page(&st, &v, &session, id).await?;
+            let units = st.store.unit_tree().await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 = directive_form(
+                    v.lang,
+                    &page.layout.csrf,
+                    &format!("/directives/{id}"),
+                    &raw,
+                    &units,
+                )
+                .with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn new(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    v.require(Action::EditDirective)?;
+    let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
+    let units = st.store.unit_tree().await?;
+    let form = directive_form(
+        v.lang,
+        &layout.csrf,
+        "/directives",
+        &DirectiveInput::default(),
+        &units,
+    );
+    render(&FormPage { layout, form })
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    body: String,
+) -> Result<Response, AppError> {
+    let raw = directive_input(&body)?;
     match service::create_directive(&st, &v, &raw).await {
         Ok(d) => Ok(see_other(&format!("/directives/{}", d.directive.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
-            let form = directive_form(&st, v.lang, &layout.csrf, &raw)
-                .await?
+            let units = st.store.unit_tree().await?;
+            let form = directive_form(v.lang, &layout.csrf, "/directives", &raw, &units)
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
         }

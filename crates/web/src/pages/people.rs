@@ -93,6 +93,15 @@ async fn show_page(
     let mut forms = Vec::new();
     if v.can(Action::EditReference) {
         let units = st.store.unit_tree().await?;
+        let raw = PersonInput {
+            name: Some(person.name.clone()),
+            version: Some(person.version),
+            ..Default::default()
+        };
+        forms.push((
+            "common.edit",
+            person_edit_form(v.lang, &layout.csrf, id, &raw),
+        ));
         forms.push((
             "person.add_position",
             FormView::new(
@@ -127,6 +136,39 @@ pub async fn show(
     render(&page)
 }
 
+fn person_edit_form(l: Lang, csrf: &str, id: i64, raw: &PersonInput) -> FormView {
+    FormView::new(
+        format!("/people/{id}"),
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
+            Field::new(l, "version", "hidden", opt_id(raw.version)),
+        ],
+    )
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<PersonInput>,
+) -> Result<Response, AppError> {
+    match service::update_person(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/people/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = show_page(&st, &v, &session, id).await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 =
+                    person_edit_form(v.lang, &page.layout.csrf, id, &raw).with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn add_position(
     State(st): State<AppState>,
     v: Viewer,
@@ -138,7 +180,11 @@ pub async fn add_position(
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.first_mut() {
+            if let Some(slot) = page
+                .forms
+                .iter_mut()
+                .find(|(k, _)| *k == "person.add_position")
+            {
                 let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
                 slot.1 = form.with_errors(v.lang, &inv);
             }
@@ -213,9 +259,10 @@ struct DocumentsPage {
     form: Option<FormView>,
 }
 
-fn document_form(l: Lang, csrf: &str, raw: &DocumentInput) -> FormView {
-    FormView::new(
-        "/documents",
+/// The form of a document: a new one (`/documents`) or an edit (`/documents/{id}`, with its version).
+fn document_form(l: Lang, csrf: &str, action: &str, raw: &DocumentInput) -> FormView {
+    let mut form = FormView::new(
+        action,
         csrf,
         "common.save",
         vec![
@@ -232,7 +279,12 @@ fn document_form(l: Lang, csrf: &str, raw: &DocumentInput) -> FormView {
                 raw.subject.clone().unwrap_or_default(),
             ),
         ],
-    )
+    );
+    if let Some(v) = raw.version {
+        form.fields
+            .push(Field::new(l, "version", "hidden", v.to_string()));
+    }
+    form
 }
 
 async fn documents_page(
@@ -245,9 +297,14 @@ async fn documents_page(
     let page = st.store.documents(f.limit, f.offset).await?;
     let pager = pager("/documents", &[], page.total, page.limit, page.offset);
     let layout = layout(v, session, "documents", v.lang.t("nav.documents")).await?;
-    let form = v
-        .can(Action::EditReference)
-        .then(|| document_form(v.lang, &layout.csrf, &DocumentInput::default()));
+    let form = v.can(Action::EditReference).then(|| {
+        document_form(
+            v.lang,
+            &layout.csrf,
+            "/documents",
+            &DocumentInput::default(),
+        )
+    });
     Ok(DocumentsPage {
         layout,
         documents: page.items,
@@ -278,8 +335,87 @@ pub async fn create_document(
         Ok(_) => Ok(see_other("/documents")),
         Err(AppError::Invalid(inv)) => {
             let mut page = documents_page(&st, &v, &session, &ListQuery::default()).await?;
-            page.form =
-                Some(document_form(v.lang, &page.layout.csrf, &raw).with_errors(v.lang, &inv));
+            page.form = Some(
+                document_form(v.lang, &page.layout.csrf, "/documents", &raw)
+                    .with_errors(v.lang, &inv),
+            );
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    layout: Layout,
+    doc: Document,
+    history: Vec<HistoryRow>,
+    forms: Vec<(&'static str, FormView)>,
+}
+
+async fn document_page(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+) -> Result<DocumentPage, AppError> {
+    v.require(Action::ReadInternal)?;
+    let doc = st.store.document(id).await?;
+    let history = history_rows(v.lang, &st.store.history("document", id).await?);
+    let title = format!("{} {}", doc.kind, doc.number.clone().unwrap_or_default());
+    let layout = layout(v, session, "documents", title.trim().to_string()).await?;
+    let mut forms = Vec::new();
+    if v.can(Action::EditReference) {
+        let raw = DocumentInput {
+            kind: Some(doc.kind.clone()),
+            number: doc.number.clone(),
+            date: doc.date.map(|d| d.to_string()),
+            issuer: doc.issuer.clone(),
+            subject: doc.subject.clone(),
+            version: Some(doc.version),
+        };
+        forms.push((
+            "common.edit",
+            document_form(v.lang, &layout.csrf, &format!("/documents/{id}"), &raw),
+        ));
+    }
+    Ok(DocumentPage {
+        layout,
+        doc,
+        history,
+        forms,
+    })
+}
+
+pub async fn document(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Html<String>, AppError> {
+    let mut page = document_page(&st, &v, &session, id).await?;
+    page.layout.notice = notice(&saved.saved);
+    render(&page)
+}
+
+pub async fn update_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<DocumentInput>,
+) -> Result<Response, AppError> {
+    match service::update_document(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = document_page(&st, &v, &session, id).await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 =
+                    document_form(v.lang, &page.layout.csrf, &format!("/documents/{id}"), &raw)
+                        .with_errors(v.lang, &inv);
+            }
             invalid_page(&page)
         }
         Err(e) => Err(e),

@@ -169,6 +169,18 @@ async fn action_forms(
     if v.can(Action::CreatePetition {
         area_unit: p.petition.area_unit_id,
     }) {
+        let units = st.store.unit_tree().await?;
+        let raw = PetitionInput {
+            title: Some(p.petition.title.clone()),
+            text: Some(p.petition.text.clone()),
+            category: p.petition.category.clone(),
+            area_unit_id: p.petition.area_unit_id,
+            raised_by: p.petition.raised_by.clone(),
+            due_on: p.petition.due_on.map(|d| d.to_string()),
+            version: Some(p.petition.version),
+            ..Default::default()
+        };
+        forms.push(("common.edit", edit_form(l, csrf, id, &raw, &units)));
         let sessions = st.store.sessions(&Default::default()).await?.items;
         let opts = sessions
             .iter()
@@ -194,6 +206,67 @@ async fn action_forms(
         ));
     }
     Ok(forms)
+}
+
+fn edit_form(
+    l: Lang,
+    csrf: &str,
+    id: i64,
+    raw: &PetitionInput,
+    units: &[dondoc_store::UnitNode],
+) -> FormView {
+    FormView::new(
+        format!("/petitions/{id}"),
+        csrf,
+        "common.save",
+        vec![
+            Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
+            Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
+            Field::new(
+                l,
+                "category",
+                "text",
+                raw.category.clone().unwrap_or_default(),
+            ),
+            Field::select(
+                l,
+                "area_unit_id",
+                opt_id(raw.area_unit_id),
+                unit_options(units),
+                true,
+            ),
+            Field::new(
+                l,
+                "raised_by",
+                "text",
+                raw.raised_by.clone().unwrap_or_default(),
+            ),
+            Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
+            Field::new(l, "version", "hidden", opt_id(raw.version)),
+        ],
+    )
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<PetitionInput>,
+) -> Result<Response, AppError> {
+    match service::update_petition(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = show_page(&st, &v, &session, id).await?;
+            let units = st.store.unit_tree().await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 = edit_form(v.lang, &page.layout.csrf, id, &raw, &units)
+                    .with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn action_key(a: PetitionAction) -> &'static str {

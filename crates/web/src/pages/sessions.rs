@@ -166,6 +166,22 @@ async fn record_forms(
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
+    let documents = st.store.documents(Some(500), None).await?.items;
+    let document_opts: Vec<(String, String)> = documents
+        .iter()
+        .map(|d| {
+            let label = format!(
+                "{} {} {}",
+                d.kind,
+                d.number.clone().unwrap_or_default(),
+                d.subject.clone().unwrap_or_default()
+            );
+            (
+                d.id.to_string(),
+                label.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
+        .collect();
     let target_opts: Vec<(String, String)> = targets
         .iter()
         .map(|t| {
@@ -224,6 +240,15 @@ async fn record_forms(
                     Field::new(l, "period_to", "date", "").required(),
                     Field::new(l, "wording", "text", ""),
                 ],
+            ),
+        ),
+        (
+            "session.link_document",
+            FormView::new(
+                format!("/sessions/{id}/documents"),
+                csrf,
+                "common.save",
+                vec![Field::select(l, "document_id", "", document_opts, true).required()],
             ),
         ),
         (
@@ -688,6 +713,34 @@ pub async fn add_measurement(
                 &inv,
             )
             .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DocumentLinkForm {
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    document_id: Option<i64>,
+}
+
+pub async fn link_document(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(raw): Form<DocumentLinkForm>,
+) -> Result<Response, AppError> {
+    match service::link_document(&st, &v, id, raw.document_id).await {
+        Ok(()) => Ok(see_other(&format!("/sessions/{id}#documents"))),
+        Err(AppError::Invalid(inv)) => {
+            let fields = vec![Field::new(
+                v.lang,
+                "document_id",
+                "select",
+                opt_id(raw.document_id),
+            )];
+            refused(&st, &v, &session, id, "session.link_document", fields, &inv).await
         }
         Err(e) => Err(e),
     }

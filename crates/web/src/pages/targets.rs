@@ -116,7 +116,121 @@ impl ShowPage {
     }
 }
 
-fn forms(v: &Viewer, csrf: &str, t: &TargetView) -> Vec<(&'static str, FormView)> {
+fn edit_form(
+    l: Lang,
+    csrf: &str,
+    id: i64,
+    raw: &TargetInput,
+    units: &[dondoc_store::UnitNode],
+    approved: bool,
+) -> FormView {
+    let mut plan = Field::new(
+        l,
+        "plan_value",
+        "number",
+        raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
+    )
+    .required();
+    if approved {
+        plan.hint = Some("target.plan_hint");
+    }
+    FormView::new(
+        format!("/targets/{id}"),
+        csrf,
+        "common.save",
+        vec![
+            Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(units), true).required(),
+            Field::new(
+                l,
+                "indicator",
+                "text",
+                raw.indicator.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "measure",
+                "text",
+                raw.measure.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "period_from",
+                "date",
+                raw.period_from.clone().unwrap_or_default(),
+            )
+            .required(),
+            Field::new(
+                l,
+                "period_to",
+                "date",
+                raw.period_to.clone().unwrap_or_default(),
+            )
+            .required(),
+            plan,
+            Field::new(
+                l,
+                "approved",
+                "checkbox",
+                if raw.approved == Some(true) { "on" } else { "" },
+            ),
+            Field::new(l, "version", "hidden", opt_id(raw.version)),
+        ],
+    )
+}
+
+fn raw_of(t: &TargetView) -> TargetInput {
+    TargetInput {
+        unit_id: Some(t.target.unit_id),
+        indicator: Some(t.target.indicator.clone()),
+        measure: Some(t.target.measure.clone()),
+        period_from: Some(t.target.period_from.to_string()),
+        period_to: Some(t.target.period_to.to_string()),
+        plan_value: Some(t.target.plan_value),
+        document_id: t.target.document_id,
+        approved: Some(t.target.approved),
+        version: Some(t.target.version),
+    }
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(mut raw): Form<TargetInput>,
+) -> Result<Response, AppError> {
+    // An unchecked box is absent from the form: absent means "not approved".
+    raw.approved = Some(raw.approved.unwrap_or(false));
+    match service::update_target(&st, &v, id, &raw).await {
+        Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
+        Err(AppError::Invalid(inv)) => {
+            let mut page = show_page(&st, &v, &session, id).await?;
+            let units = st.store.unit_tree().await?;
+            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
+                slot.1 = edit_form(
+                    v.lang,
+                    &page.layout.csrf,
+                    id,
+                    &raw,
+                    &units,
+                    page.t.target.approved,
+                )
+                .with_errors(v.lang, &inv);
+            }
+            invalid_page(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn forms(
+    v: &Viewer,
+    csrf: &str,
+    t: &TargetView,
+    units: &[dondoc_store::UnitNode],
+) -> Vec<(&'static str, FormView)> {
     let l = v.lang;
     let id = t.target.id;
     if !v.can(Action::EditTarget {
@@ -155,6 +269,10 @@ fn forms(v: &Viewer, csrf: &str, t: &TargetView) -> Vec<(&'static str, FormView)
                 ],
             ),
         ),
+        (
+            "common.edit",
+            edit_form(l, csrf, id, &raw_of(t), units, t.target.approved),
+        ),
     ]
 }
 
@@ -182,7 +300,8 @@ async fn show_page(
         vec![]
     };
     let layout = layout(v, session, "targets", t.target.indicator.clone()).await?;
-    let forms = forms(v, &layout.csrf, &t);
+    let units = st.store.unit_tree().await?;
+    let forms = forms(v, &layout.csrf, &t, &units);
     Ok(ShowPage {
         layout,
         t,

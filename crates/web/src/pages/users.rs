@@ -102,3 +102,21 @@ pub async fn create(
         form,
     })
 }
+
+#[derive(serde::Deserialize)]
+pub struct ActiveForm {
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_bool")]
+    active: Option<bool>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    version: Option<i64>,
+}
+
+pub async fn set_active(
+    State(st): State<AppState>,
+    v: Viewer,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(raw): Form<ActiveForm>,
+) -> Result<Response, AppError> {
+    service::set_user_active(&st, &v, id, raw.active, raw.version).await?;
+    Ok(see_other("/users"))
+}
