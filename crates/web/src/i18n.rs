@@ -267,7 +267,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("f.period_from", "Từ ngày", "From"),
     ("f.period_to", "Đến ngày", "To"),
     ("f.plan_value", "Kế hoạch", "Plan"),
-    ("f.document_id", "Văn bản giao", "Source document"),
+    ("f.document_id", "Văn bản", "Document"),
     ("f.approved", "Đã phê duyệt", "Approved"),
     ("f.value", "Giá trị", "Value"),
     ("f.qualifier", "Mức độ", "Qualifier"),
@@ -424,7 +424,6 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("user.deactivate", "Khóa tài khoản", "Deactivate"),
     ("f.active", "Trạng thái tài khoản", "Account state"),
     ("session.link_document", "Gắn văn bản liên quan", "Link a document"),
-    ("f.document_id", "Văn bản", "Document"),
     ("f.target_id", "Chỉ tiêu", "Target"),
     ("target.plan_hint", "Kế hoạch đã phê duyệt chỉ thay đổi bằng “Điều chỉnh kế hoạch” kèm lý do.", "An approved plan changes only by “Amend the plan”, with a reason."),
     ("doc.new", "Thêm văn bản", "New document"),
@@ -448,6 +447,80 @@ mod tests {
         assert_eq!(Lang::Vi.amount(87.2, "percent"), "87,2%");
         assert_eq!(Lang::Vi.number(2239.0, 0), "2.239");
         assert_eq!(Lang::En.number(-1234567.5, 1), "-1,234,567.5");
+    }
+
+    /// Every literal key the templates and pages ask for is in the catalogue.
+    #[test]
+    fn every_key_used_is_translated() {
+        let keys: std::collections::HashSet<&str> = CATALOG.iter().map(|(k, _, _)| *k).collect();
+        let sources = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/dashboard.html"),
+            include_str!("../templates/session.html"),
+            include_str!("../templates/sessions.html"),
+            include_str!("../templates/petition.html"),
+            include_str!("../templates/petitions.html"),
+            include_str!("../templates/directive.html"),
+            include_str!("../templates/directives.html"),
+            include_str!("../templates/target.html"),
+            include_str!("../templates/targets.html"),
+            include_str!("../templates/units.html"),
+            include_str!("../templates/unit.html"),
+            include_str!("../templates/people.html"),
+            include_str!("../templates/person.html"),
+            include_str!("../templates/documents.html"),
+            include_str!("../templates/document.html"),
+            include_str!("../templates/users.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/history.html"),
+            include_str!("../templates/forms.html"),
+            include_str!("../templates/error.html"),
+            include_str!("pages/mod.rs"),
+            include_str!("pages/sessions.rs"),
+            include_str!("pages/petitions.rs"),
+            include_str!("pages/directives.rs"),
+            include_str!("pages/targets.rs"),
+            include_str!("pages/units.rs"),
+            include_str!("pages/people.rs"),
+            include_str!("pages/users.rs"),
+            include_str!("pages/login.rs"),
+            include_str!("pages/dashboard.rs"),
+            include_str!("error.rs"),
+        ];
+        let mut missing = Vec::new();
+        for src in sources {
+            for part in src.split('"').skip(1).step_by(2) {
+                let looks_like_key = !part.ends_with(".html")
+                    && part.contains('.')
+                    && part.split('.').count() == 2
+                    && part.chars().all(|c| {
+                        c.is_ascii_lowercase() || c == '.' || c == '_' || c.is_ascii_digit()
+                    })
+                    && [
+                        "nav",
+                        "login",
+                        "dash",
+                        "common",
+                        "err",
+                        "session",
+                        "petition",
+                        "directive",
+                        "target",
+                        "unit",
+                        "person",
+                        "user",
+                        "doc",
+                        "lang",
+                        "app",
+                        "history",
+                    ]
+                    .contains(&part.split('.').next().unwrap_or(""));
+                if looks_like_key && !keys.contains(part) {
+                    missing.push(part.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated keys: {missing:?}");
     }
 
     #[test]
