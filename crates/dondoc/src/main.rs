@@ -43,6 +43,14 @@ enum Command {
     User(UserCommand),
     /// Write a consistent copy of the SQLite database to FILE while dondoc runs.
     Backup { file: String },
+    /// Read a session report (FILE, or - for standard input) and print the draft it yields as JSON.
+    Extract {
+        /// The report: a UTF-8 text file, or - for standard input.
+        file: String,
+        /// Indent the JSON for people.
+        #[arg(long)]
+        pretty: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +94,9 @@ async fn open(settings: &Settings) -> Result<Store> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
+    if let Command::Extract { file, pretty } = &cli.command {
+        return extract(file, *pretty);
+    }
     let settings = Settings::load(cli.settings)?;
     config::init_tracing(settings.log_json);
     match cli.command {
@@ -152,6 +163,7 @@ async fn main() -> Result<()> {
             println!("password changed for {login}");
             Ok(())
         }
+        Command::Extract { .. } => unreachable!("handled before the settings load"),
         Command::Backup { file } => {
             let store = open(&settings).await?;
             match store.backend() {
@@ -166,6 +178,29 @@ async fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// Reads a report and prints its extraction. Needs no database and no settings.
+fn extract(file: &str, pretty: bool) -> Result<()> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+    } else {
+        bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{file} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    println!(
+        "{}",
+        dondoc_extract::to_json(&dondoc_extract::extract(&text), pretty)
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings, demo: bool) -> Result<()> {

@@ -1,7 +1,13 @@
 //! Vietnamese text handling shared by every layer: NFC normalisation at the boundary and the
 //! folded search key (lower case, no diacritics, `đ` → `d`) that both databases index.
 //!
-//! The report reader (another issue) adds sentence splitting and tone-mark folding here.
+//! Also the Vietnamese-aware splitting the report reader stands on ([`segment`]) and the
+//! tone-mark placement folding that makes "hòa" and "hoà" one key ([`tone`]).
+
+pub mod segment;
+pub mod tone;
+
+pub use tone::fold_tone_placement;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

@@ -1,0 +1,363 @@
+//! Directives: "yêu cầu X …", "giao X …", "đề nghị X …" (from the leader), "chỉ đạo X …",
+//! "X cần …"; with the assignee, the action in the text's words and the deadline resolved to
+//! a date. A sentence that starts with an action right after an instruction continues it.
+
+use std::ops::Range;
+
+use crate::lexicon::{starts_with_any, starts_with_word, ACTION_VERBS, EXHORTATIONS};
+use crate::time::{self, Kind, When};
+use crate::words::words;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub range: Range<usize>,
+    pub assignee: Option<String>,
+    pub deadline: Option<jiff::civil::Date>,
+    pub deadline_text: Option<String>,
+}
+
+/// Nouns "yêu cầu" is in phrases that instruct nobody.
+const NOT_INSTRUCTION_BEFORE: &[&str] = &[
+    "theo",
+    "đáp ứng",
+    "đáp ứng được",
+    "những",
+    "các",
+    "đúng",
+    "với",
+    "là",
+    "mọi",
+    "về",
+];
+
+/// Words that announce who speaks: their "đề nghị" or "chỉ đạo" is an instruction.
+const SPEAKERS: &[&str] = &[
+    "đồng chí",
+    "đoàn",
+    "lãnh đạo",
+    "bí thư",
+    "chủ tịch",
+    "trưởng đoàn",
+    "thường trực",
+    "ban thường vụ",
+];
+
+/// Finds instructions in a sentence. `org_end` gives, for a byte where an organisation's name
+/// starts, where it ends (so an assignee's name is not cut at a verb inside it).
+pub fn find(
+    text: &str,
+    sentence: Range<usize>,
+    year: Option<i16>,
+    org_end: &dyn Fn(usize) -> Option<usize>,
+) -> Vec<Found> {
+    let s = &text[sentence.clone()];
+    let lower = crate::lexicon::lower(s);
+    let mut out = Vec::new();
+    for (trigger, at) in triggers(&lower) {
+        let after = sentence.start + at + trigger.len();
+        let rest_start = skip_ws(text, after, sentence.end);
+        let rest_start = if text[rest_start..].starts_with("cho ") {
+            skip_ws(text, rest_start + 4, sentence.end)
+        } else {
+            rest_start
+        };
+        if let Some(f) = instruction(text, rest_start, sentence.end, year, org_end) {
+            out.push(f);
+            break;
+        }
+    }
+    if out.is_empty() {
+        if let Some(f) = need(text, &sentence, &lower, year) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// A sentence that begins with an action ("Rà soát lại toàn bộ các chỉ tiêu …") continues the
+/// instruction before it.
+pub fn continuation(text: &str, sentence: Range<usize>, year: Option<i16>) -> Option<Found> {
+    let s = &text[sentence.clone()];
+    let first = s.chars().next()?;
+    if !first.is_uppercase() || starts_with_any(s, EXHORTATIONS).is_some() {
+        return None;
+    }
+    starts_with_any(s, ACTION_VERBS)?;
+    Some(with_deadline(
+        text,
+        sentence.start..trim_end(text, sentence.clone()),
+        None,
+        year,
+    ))
+}
+
+fn triggers(lower: &str) -> Vec<(&'static str, usize)> {
+    let mut out = Vec::new();
+    for t in ["yêu cầu", "giao", "đề nghị", "chỉ đạo"] {
+        let mut from = 0;
+        while let Some(k) = lower[from..].find(t) {
+            let at = from + k;
+            from = at + t.len();
+            let before = lower[..at].trim_end();
+            let word_start = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let word_end = lower[at + t.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if !word_start || !word_end {
+                continue;
+            }
+            if NOT_INSTRUCTION_BEFORE.iter().any(|n| before.ends_with(n)) {
+                continue;
+            }
+            // "lãnh đạo, chỉ đạo, thực hiện": the word in a list of verbs instructs nobody.
+            if lower[at + t.len()..].trim_start().starts_with(',') {
+                continue;
+            }
+            let clause = &before[before.rfind([',', ';', '.']).map(|k| k + 1).unwrap_or(0)..];
+            let at_clause_start = clause.trim().is_empty();
+            let spoken = SPEAKERS.iter().any(|sp| clause.contains(sp));
+            let ok = match t {
+                "yêu cầu" => !before.ends_with("được"),
+                "giao" => at_clause_start || spoken || before.ends_with("được"),
+                // Reported past work ("Đảng ủy đã …; chỉ đạo tổ chức thành công …") instructs nobody.
+                _ => {
+                    (spoken || before.is_empty())
+                        && !before.split_whitespace().any(|w| w == "đã" || w == "được")
+                }
+            };
+            if ok {
+                out.push((t, at));
+            }
+        }
+    }
+    out.sort_by_key(|(_, at)| *at);
+    out
+}
+
+fn skip_ws(text: &str, mut at: usize, end: usize) -> usize {
+    while at < end {
+        let c = text[at..].chars().next().unwrap_or(' ');
+        if !(c.is_whitespace() || c == ':') {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
+fn trim_end(text: &str, r: Range<usize>) -> usize {
+    let s = &text[r.clone()];
+    let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '…' | ';' | ','));
+    r.start + t.len()
+}
+
+/// After a trigger: the assignee up to the first action, then the action to the end.
+fn instruction(
+    text: &str,
+    start: usize,
+    end: usize,
+    year: Option<i16>,
+    org_end: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Found> {
+    let ws = words(text, start..end);
+    let first = ws.first()?;
+    if starts_with_any(&text[first.start..end], ACTION_VERBS).is_some() {
+        return Some(with_deadline(
+            text,
+            first.start..trim_end(text, first.start..end),
+            None,
+            year,
+        ));
+    }
+    // An organisation's full name, then look for the action after it.
+    let scan_from = org_end(first.start).unwrap_or(first.start);
+    for (n, w) in ws.iter().enumerate() {
+        if n > 16 {
+            return None;
+        }
+        if w.start < scan_from || w.start == first.start {
+            continue;
+        }
+        if starts_with_any(&text[w.start..end], ACTION_VERBS).is_some() {
+            let assignee = text[first.start..w.start]
+                .trim_end_matches(|c: char| c.is_whitespace() || c == ',')
+                .to_string();
+            if assignee.is_empty() || assignee.contains(['.', ';', '“', '"']) {
+                return None;
+            }
+            return Some(with_deadline(
+                text,
+                w.start..trim_end(text, w.start..end),
+                Some(assignee),
+                year,
+            ));
+        }
+    }
+    None
+}
+
+/// "X cần …": the assignee is what stands between the clause start and "cần".
+fn need(text: &str, sentence: &Range<usize>, lower: &str, year: Option<i16>) -> Option<Found> {
+    const NEEDLE: &str = " cần ";
+    let mut from = 0;
+    while let Some(k) = lower[from..].find(NEEDLE) {
+        let at = from + k;
+        from = at + NEEDLE.len();
+        let after = &lower[at + NEEDLE.len()..];
+        if starts_with_word(after, "thiết") || starts_with_word(after, "thiết phải") {
+            continue;
+        }
+        let before = &text[sentence.start..sentence.start + at];
+        let clause_start = before.rfind([',', ';', ':']).map(|k| k + 1).unwrap_or(0);
+        let assignee = before[clause_start..].trim();
+        let n = assignee.split_whitespace().count();
+        if n == 0 || n > 8 || assignee.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let action = sentence.start + at + NEEDLE.len();
+        return Some(with_deadline(
+            text,
+            action..trim_end(text, action..sentence.end),
+            Some(assignee.to_string()),
+            year,
+        ));
+    }
+    None
+}
+
+/// Markers that may stand before a deadline and belong to its wording.
+const DEADLINE_MARKERS: &[&str] = &[
+    "trước",
+    "vào",
+    "trong",
+    "chậm nhất",
+    "xong trước",
+    "hoàn thành trước",
+    "đến",
+    "trước ngày",
+];
+
+fn with_deadline(
+    text: &str,
+    range: Range<usize>,
+    assignee: Option<String>,
+    year: Option<i16>,
+) -> Found {
+    let times = time::find(text, range.clone(), year);
+    let chosen = times.iter().rev().find(|t| {
+        t.when.is_some() && !matches!(t.kind, Kind::NotDate | Kind::Months { bare: true })
+    });
+    let (deadline, deadline_text) = match chosen {
+        Some(t) => {
+            let end = match t.when.as_ref() {
+                Some(When::Day(d)) => *d,
+                Some(w) => w.end(),
+                None => unreachable!("filtered"),
+            };
+            let before = text[range.start..t.range.start].trim_end();
+            let marker = DEADLINE_MARKERS
+                .iter()
+                .filter(|m| before.to_lowercase().ends_with(**m))
+                .max_by_key(|m| m.len());
+            let start = match marker {
+                Some(m) => range.start + before.len() - m.len(),
+                None => t.range.start,
+            };
+            (Some(end), Some(text[start..t.range.end].to_string()))
+        }
+        None => (None, None),
+    };
+    Found {
+        range,
+        assignee,
+        deadline,
+        deadline_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (action, assignee, deadline, deadline as worded)
+    type Got = (String, Option<String>, Option<String>, Option<String>);
+
+    fn one(text: &str) -> Option<Got> {
+        find(text, 0..text.len(), Some(2020), &|_| None)
+            .into_iter()
+            .next()
+            .map(|f| {
+                (
+                    text[f.range].to_string(),
+                    f.assignee,
+                    f.deadline.map(|d| d.to_string()),
+                    f.deadline_text,
+                )
+            })
+    }
+
+    #[test]
+    fn instructions_table() {
+        type Want<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let cases: &[(&str, Want)] = &[
+            (
+                "Về thực hiện NQ 21, đồng chí yêu cầu Đảng ủy phường tiếp thu các ý kiến đóng góp, bổ sung vào việc triển khai thực hiện nhiệm vụ trong 4 tháng cuối năm 2020.",
+                ("tiếp thu các ý kiến đóng góp, bổ sung vào việc triển khai thực hiện nhiệm vụ trong 4 tháng cuối năm 2020", Some("Đảng ủy phường"), Some("2020-12-31"), Some("trong 4 tháng cuối năm 2020")),
+            ),
+            (
+                "Yêu cầu các phòng, ban, đơn vị phối hợp chặt chẽ với cấp ủy, chính quyền địa phương.",
+                ("phối hợp chặt chẽ với cấp ủy, chính quyền địa phương", Some("các phòng, ban, đơn vị"), None, None),
+            ),
+            (
+                "Đối với các nôi dung kiến nghị, yêu cầu Đảng ủy phường tập hợp theo nhóm kiến nghị, Ban thường vụ Thành ủy sẽ nghe tổng thể vào cuối tháng 8/2020.",
+                ("tập hợp theo nhóm kiến nghị, Ban thường vụ Thành ủy sẽ nghe tổng thể vào cuối tháng 8/2020", Some("Đảng ủy phường"), Some("2020-08-31"), Some("vào cuối tháng 8/2020")),
+            ),
+            (
+                "Liên quan tới việc đầu tư, trước mắt, cấp ủy phường cần chủ động từ nguồn ngân sách của địa phương.",
+                ("chủ động từ nguồn ngân sách của địa phương", Some("cấp ủy phường"), None, None),
+            ),
+            (
+                "Đồng chí đề nghị UBND huyện khẩn trương hoàn thành việc cấp giấy chứng nhận trước ngày 30/6/2021.",
+                ("khẩn trương hoàn thành việc cấp giấy chứng nhận trước ngày 30/6/2021", Some("UBND huyện"), Some("2021-06-30"), Some("trước ngày 30/6/2021")),
+            ),
+            ("Chỉ đạo Sở Y tế chuẩn bị phương án trong quý III/2021.", ("chuẩn bị phương án trong quý III/2021", Some("Sở Y tế"), Some("2021-09-30"), Some("trong quý III/2021"))),
+        ];
+        for (text, want) in cases {
+            let got = one(text).unwrap_or_else(|| panic!("{text}"));
+            let want = (
+                want.0.to_string(),
+                want.1.map(String::from),
+                want.2.map(String::from),
+                want.3.map(String::from),
+            );
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn not_instructions_table() {
+        for text in [
+            "Đảng ủy phường đã chỉ đạo tổ chức thành công bầu cử.",
+            "đáp ứng yêu cầu nhiệm vụ trong tình hình mới.",
+            "Cử tri đề nghị sửa đường.",
+            "Công tác phòng chống dịch được chỉ đạo thường xuyên.",
+            "Đây là việc cần thiết.",
+        ] {
+            assert!(one(text).is_none(), "{text}: {:?}", one(text));
+        }
+    }
+
+    #[test]
+    fn continuations() {
+        let t = "Rà soát lại toàn bộ các chỉ tiêu theo đúng tinh thần nghị quyết.";
+        assert!(continuation(t, 0..t.len(), Some(2020)).is_some());
+        let t = "Nêu cao tinh thần chủ động, sáng tạo.";
+        assert!(continuation(t, 0..t.len(), Some(2020)).is_none());
+        let t = "Tình hình an ninh được đảm bảo.";
+        assert!(continuation(t, 0..t.len(), Some(2020)).is_none());
+    }
+}

@@ -1,0 +1,524 @@
+//! The report reader: a pure, deterministic function from the text of a working-session report
+//! to a draft of what it records — the session, its people and organisations, the documents it
+//! refers to, its figures, petitions and directives — as `../shared/extract/SCHEMA.md` defines.
+//!
+//! Architecture invariant: no I/O, no clock, no randomness; any input, however broken, gives an
+//! extraction and never a panic. Spans are byte ranges of the NFC-normalised input, always on
+//! character boundaries.
+
+mod abbrev;
+pub mod amount;
+mod directives;
+mod documents;
+mod figures;
+mod layout;
+mod lexicon;
+pub mod model;
+mod orgs;
+mod people;
+mod petitions;
+pub mod time;
+mod words;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use dondoc_text::{fold, segment};
+
+pub use model::*;
+
+use crate::layout::Kind as ParaKind;
+
+/// Reads a report. The input is NFC-normalised first; every span refers to that text.
+pub fn extract(input: &str) -> Extraction {
+    let text = dondoc_text::nfc(input);
+    extract_normalized(&text)
+}
+
+/// The NFC form of `input`: the text an extraction's spans refer to.
+pub fn normalize(input: &str) -> String {
+    dondoc_text::nfc(input)
+}
+
+struct Context<'a> {
+    text: &'a str,
+    year: Option<i16>,
+    city: bool,
+}
+
+/// The nearest character boundary at or before `at`.
+fn boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn span(r: &Range<usize>) -> Span {
+    [r.start, r.end]
+}
+
+fn extract_normalized(text: &str) -> Extraction {
+    let paras = layout::layout(text);
+    let article: Vec<&layout::Para> = paras
+        .iter()
+        .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
+        .collect();
+    let article_text_ranges: Vec<Range<usize>> = article.iter().map(|p| p.range.clone()).collect();
+    let year = article_text_ranges
+        .iter()
+        .map(|r| &text[r.clone()])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let year = time::context_year(&year);
+    let lower = text.to_lowercase();
+    let city = lower.matches("thành ủy").count() + lower.matches("thành uỷ").count()
+        > lower.matches("tỉnh ủy").count() + lower.matches("tỉnh uỷ").count();
+    let cx = Context { text, year, city };
+
+    let title = paras
+        .iter()
+        .find(|p| p.kind == ParaKind::Title)
+        .map(|p| text[p.range.clone()].to_string());
+    let author = paras
+        .iter()
+        .find(|p| p.kind == ParaKind::Byline)
+        .map(|p| layout::byline_name(&text[p.range.clone()]).to_string());
+    let captions: Vec<String> = paras
+        .iter()
+        .filter(|p| p.kind == ParaKind::Caption)
+        .map(|p| text[p.range.clone()].to_string())
+        .collect();
+
+    // Sentences of every part of the article, with the paragraph they belong to.
+    let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::new();
+    for (i, p) in paras.iter().enumerate() {
+        if matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title) {
+            for s in segment::sentences(text, p.range.clone()) {
+                sentences.push((i, s, p.kind));
+            }
+        }
+    }
+
+    let people = collect_people(&cx, &sentences);
+    let organizations = collect_orgs(&cx, &sentences, title.as_deref());
+    let (documents, document_ranges) = collect_documents(&cx, &sentences);
+    let figures = collect_figures(&cx, &paras, &document_ranges);
+    let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
+    let directives = collect_directives(&cx, &paras);
+    let session = session_header(&cx, &paras, title.as_deref(), &people, &document_ranges);
+    let abbreviations = collect_abbreviations(&cx, &article_text_ranges);
+
+    Extraction {
+        schema: SCHEMA,
+        title,
+        author,
+        session,
+        people: people.into_iter().map(|(p, _)| p).collect(),
+        organizations,
+        documents,
+        figures,
+        petitions_declared,
+        petitions,
+        directives,
+        captions,
+        abbreviations,
+    }
+}
+
+/// People, merged by folded name; a later mention adds the positions an earlier one lacked.
+/// The flag says whether the mention reads as the session's lead (with the delegation, chairing,
+/// concluding).
+fn collect_people(
+    cx: &Context,
+    sentences: &[(usize, Range<usize>, ParaKind)],
+) -> Vec<(Person, bool)> {
+    let mut out: Vec<(Person, bool)> = Vec::new();
+    for (_, s, _) in sentences {
+        for m in people::find(cx.text, s.clone()) {
+            let after = cx.text[m.name_range.end..s.end].to_lowercase();
+            let near: String = after.chars().take(120).collect();
+            let lead = [
+                "cùng đoàn",
+                "dẫn đầu",
+                "làm trưởng đoàn",
+                "trưởng đoàn",
+                "chủ trì",
+                "kết luận",
+            ]
+            .iter()
+            .any(|w| near.contains(w));
+            let key = fold(&m.name);
+            match out.iter_mut().find(|(p, _)| fold(&p.name) == key) {
+                Some((p, l)) => {
+                    for pos in m.positions {
+                        let k = fold(&abbrev::expand(&pos, cx.city));
+                        if !p.positions_expanded.iter().any(|e| fold(e) == k) {
+                            p.positions_expanded.push(abbrev::expand(&pos, cx.city));
+                            p.positions.push(pos);
+                        }
+                    }
+                    *l |= lead;
+                }
+                None => {
+                    let expanded = m
+                        .positions
+                        .iter()
+                        .map(|p| abbrev::expand(p, cx.city))
+                        .collect();
+                    out.push((
+                        Person {
+                            name: m.name,
+                            positions: m.positions,
+                            positions_expanded: expanded,
+                            span: span(&m.name_range),
+                        },
+                        lead,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A key under which two spellings of one organisation meet: folded, abbreviations spelled
+/// out, tone marks and leading zeros ignored, "của" dropped.
+fn org_key(name: &str, city: bool) -> String {
+    let expanded = abbrev::expand(name, city);
+    let folded = fold(&dondoc_text::fold_tone_placement(&expanded));
+    folded
+        .split(' ')
+        .filter(|w| *w != "cua")
+        .map(|w| {
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                w.trim_start_matches('0').to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn collect_orgs(
+    cx: &Context,
+    sentences: &[(usize, Range<usize>, ParaKind)],
+    title: Option<&str>,
+) -> Vec<Organization> {
+    let mut full: Vec<Organization> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut bare: Vec<(String, String, &'static str, Range<usize>)> = Vec::new();
+    let _ = title;
+    for (_, s, _) in sentences {
+        let found = orgs::find(cx.text, s.clone());
+        for (i, m) in found.iter().enumerate() {
+            let name = orgs::name_of(cx.text, &found, i);
+            if m.bare && name.trim() == cx.text[m.range.clone()].trim() {
+                bare.push((name, m.head.to_string(), m.kind, m.range.clone()));
+                continue;
+            }
+            let key = org_key(&name, cx.city);
+            // The same body, or a shorter reference to one already named ("đoàn công tác số 1"
+            // after "Đoàn công tác số 01 Thành ủy").
+            if keys
+                .iter()
+                .any(|k| *k == key || k.starts_with(&format!("{key} ")))
+            {
+                continue;
+            }
+            keys.push(key);
+            full.push(Organization {
+                name_expanded: abbrev::expand(&name, cx.city),
+                name,
+                kind: m.kind,
+                span: span(&m.range),
+            });
+        }
+    }
+    // A bare mention ("Đảng ủy", "Đảng ủy phường") is the body named in full elsewhere with the
+    // same head; kept only when nothing names it in full.
+    for (name, head, kind, range) in bare {
+        let head_key = org_key(&head, cx.city);
+        let name_key = org_key(&name, cx.city);
+        let resolved = keys.iter().any(|k| {
+            k.starts_with(&name_key) || (k.starts_with(&head_key) && name_key == head_key)
+        });
+        if resolved {
+            continue;
+        }
+        keys.push(name_key);
+        full.push(Organization {
+            name_expanded: abbrev::expand(&name, cx.city),
+            name,
+            kind,
+            span: span(&range),
+        });
+    }
+    full.sort_by_key(|o| o.span[0]);
+    full
+}
+
+fn collect_documents(
+    cx: &Context,
+    sentences: &[(usize, Range<usize>, ParaKind)],
+) -> (Vec<Document>, Vec<Range<usize>>) {
+    let mut out: Vec<(documents::Mention, Document)> = Vec::new();
+    let mut ranges = Vec::new();
+    for (_, s, kind) in sentences {
+        if *kind != ParaKind::Body {
+            continue;
+        }
+        let issuer_of = |end: usize| -> Option<String> {
+            let rest = &cx.text[end..s.end];
+            let rest = rest.trim_start();
+            let rest = rest.strip_prefix("của ")?;
+            let start = s.end - rest.len();
+            let found = orgs::find(cx.text, start..s.end);
+            found
+                .first()
+                .filter(|o| o.range.start == start)
+                .map(|o| abbrev::expand(&cx.text[o.range.clone()], cx.city))
+        };
+        for m in documents::find(cx.text, s.clone(), issuer_of) {
+            ranges.push(m.range.clone());
+            if out.iter().any(|(seen, _)| documents::same(seen, &m)) {
+                continue;
+            }
+            let date = m.date_range.clone().and_then(|r| {
+                time::find(cx.text, r, cx.year)
+                    .into_iter()
+                    .find_map(|t| match t.when {
+                        Some(time::When::Day(d)) => Some(d.to_string()),
+                        _ => None,
+                    })
+            });
+            let doc = Document {
+                text: cx.text[m.range.clone()].to_string(),
+                kind: m.kind.to_string(),
+                number: m.number.clone(),
+                date,
+                issuer: m.issuer.clone(),
+                span: span(&m.range),
+            };
+            out.push((m, doc));
+        }
+    }
+    (out.into_iter().map(|(_, d)| d).collect(), ranges)
+}
+
+fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>]) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+        // A paragraph that opens with a period ("8 tháng năm 2020, …") gives it to its figures.
+        let opening = time::find(
+            cx.text,
+            p.range.start..boundary(cx.text, (p.range.start + 80).min(p.range.end)),
+            cx.year,
+        )
+        .into_iter()
+        .find(|t| {
+            t.range.start - p.range.start < 10
+                && matches!(t.kind, time::Kind::Months { .. } | time::Kind::Span)
+        })
+        .and_then(|t| t.when)
+        .map(|w| (w.start(), w.end()));
+        for s in segment::sentences(cx.text, p.range.clone()) {
+            for f in figures::find(cx.text, s.clone(), cx.year, opening, exclude) {
+                out.push(Figure {
+                    text: cx.text[f.range.clone()].trim().to_string(),
+                    indicator: f.indicator,
+                    value: f.amount.value,
+                    unit: f.amount.unit,
+                    qualifier: f.amount.qualifier,
+                    estimated: f.estimated,
+                    percent_of_plan: f.percent_of_plan,
+                    period: f.period.map(|(a, b)| Period {
+                        from: a.to_string(),
+                        to: b.to_string(),
+                    }),
+                    span: span(&f.range),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Option<u32>) {
+    let mut out: Vec<Petition> = Vec::new();
+    let mut declared = None;
+    let body: Vec<Range<usize>> = paras
+        .iter()
+        .filter(|p| p.kind == ParaKind::Body)
+        .map(|p| p.range.clone())
+        .collect();
+    for (i, p) in body.iter().enumerate() {
+        for s in segment::sentences(cx.text, p.clone()) {
+            let (items, count) = petitions::find(cx.text, s, &body[i + 1..]);
+            if declared.is_none() {
+                declared = count;
+            }
+            for it in items {
+                let text = cx.text[it.range.clone()].to_string();
+                if out.iter().any(|o| fold(&o.text) == fold(&text)) {
+                    continue;
+                }
+                out.push(Petition {
+                    text,
+                    repeated: it.repeated,
+                    span: span(&it.range),
+                });
+            }
+        }
+    }
+    (out, declared)
+}
+
+fn collect_directives(cx: &Context, paras: &[layout::Para]) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+        let mut previous_was_instruction = false;
+        for s in segment::sentences(cx.text, p.range.clone()) {
+            let found_orgs = orgs::find(cx.text, s.clone());
+            let org_end = |at: usize| {
+                found_orgs
+                    .iter()
+                    .find(|o| o.range.start == at)
+                    .map(|o| o.range.end)
+            };
+            let mut found = directives::find(cx.text, s.clone(), cx.year, &org_end);
+            if found.is_empty() && previous_was_instruction {
+                found.extend(directives::continuation(cx.text, s.clone(), cx.year));
+            }
+            previous_was_instruction = !found.is_empty();
+            for d in found {
+                out.push(Directive {
+                    text: cx.text[d.range.clone()].to_string(),
+                    assignee: d.assignee,
+                    deadline: d.deadline.map(|x| x.to_string()),
+                    deadline_text: d.deadline_text,
+                    span: span(&d.range),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Verbs that join a delegation to the unit it visits in a headline.
+const VISITS: &[&str] = &[
+    " làm việc với ",
+    " làm việc tại ",
+    " thăm và làm việc với ",
+    " thăm và làm việc tại ",
+    " kiểm tra ",
+    " giám sát ",
+    " tiếp xúc cử tri ",
+];
+
+fn session_header(
+    cx: &Context,
+    paras: &[layout::Para],
+    title: Option<&str>,
+    people: &[(Person, bool)],
+    documents: &[Range<usize>],
+) -> SessionHeader {
+    let mut header = SessionHeader::default();
+    if let Some(t) = title {
+        if let Some((left, right)) = VISITS.iter().find_map(|v| t.split_once(v)) {
+            header.delegation = Some(left.trim().to_string()).filter(|s| !s.is_empty());
+            header.host = Some(right.trim().trim_end_matches(['.', ':']).to_string())
+                .filter(|s| !s.is_empty());
+        }
+    }
+    let body: Vec<&layout::Para> = paras.iter().filter(|p| p.kind == ParaKind::Body).collect();
+    if header.host.is_none() {
+        for p in body.iter().take(3) {
+            let s = &cx.text[p.range.clone()];
+            if let Some(k) = s.find("làm việc với ") {
+                let start = p.range.start + k + "làm việc với ".len();
+                if let Some(o) = orgs::find(cx.text, start..p.range.end)
+                    .into_iter()
+                    .find(|o| o.range.start == start)
+                {
+                    header.host = Some(cx.text[o.range].to_string());
+                    break;
+                }
+            }
+        }
+    }
+    // The session's day: the first day named in the opening paragraphs, outside document references.
+    for p in body.iter().take(3) {
+        let day = time::find(cx.text, p.range.clone(), cx.year)
+            .into_iter()
+            .find(|t| {
+                matches!(t.kind, time::Kind::Day { .. })
+                    && !documents
+                        .iter()
+                        .any(|d| d.start <= t.range.start && t.range.end <= d.end)
+            });
+        if let Some(t) = day {
+            header.date = t.when.map(|w| w.start().to_string());
+            break;
+        }
+    }
+    header.lead = people
+        .iter()
+        .find(|(_, lead)| *lead)
+        .or(people.first())
+        .map(|(p, _)| p.name.clone());
+    header
+}
+
+fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviation> {
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut out = Vec::new();
+    for r in ranges {
+        let ws = words::words(cx.text, r.clone());
+        let mut i = 0;
+        while i < ws.len() {
+            let w = ws[i];
+            // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH").
+            let joined = if i + 1 < ws.len() && &cx.text[w.end..ws[i + 1].start] == "-" {
+                Some(format!("{}-{}", w.text, ws[i + 1].text))
+            } else {
+                None
+            };
+            let (token, next) = match joined.filter(|j| abbrev::dictionary().contains_key(j)) {
+                Some(j) => (j, i + 2),
+                None => (w.text.to_string(), i + 1),
+            };
+            if abbrev::is_abbreviation_token(&token) && !seen.contains_key(&token) {
+                let before = cx.text[..w.start].trim_end();
+                let place = if before.ends_with('/')
+                    || (before.ends_with('-')
+                        && before[..before.len() - 1]
+                            .trim_end()
+                            .ends_with(|c: char| c.is_ascii_digit() || c.is_uppercase()))
+                {
+                    abbrev::Place::Symbol
+                } else {
+                    abbrev::Place::Prose
+                };
+                if let Some(long) = abbrev::meaning(&token, place, cx.city) {
+                    seen.insert(token.clone(), ());
+                    out.push(Abbreviation { short: token, long });
+                }
+            }
+            i = next;
+        }
+    }
+    out
+}
+
+/// The extraction as JSON, as `dondoc extract` prints it.
+pub fn to_json(e: &Extraction, pretty: bool) -> String {
+    let r = if pretty {
+        serde_json::to_string_pretty(e)
+    } else {
+        serde_json::to_string(e)
+    };
+    r.unwrap_or_else(|_| "{}".into())
+}

@@ -1,0 +1,543 @@
+//! Organisations, found by their heads (Tỉnh ủy, Đảng ủy, HĐND, UBND, MTTQ, Sở, Phòng, Ban,
+//! Công ty, Trường, Trạm y tế, khu, thôn, …) with their kind and the extent of their names:
+//! "Đảng ủy phường Hà Lầm", "Phòng Tài nguyên và Môi trường", "Ban quản lý dự án đầu tư xây
+//! dựng các dự án thành phố", "Thường trực HĐND Thành phố".
+
+use std::ops::Range;
+
+use crate::lexicon::{starts_with_word, LEVELS, STOP_WORDS};
+use crate::words::{joined_by_space, words, Word};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A body of a level of government: head, then a level word and/or a proper name.
+    Admin,
+    /// A committee named after its place: head, then at most a proper name ("Thành ủy Hạ Long").
+    Committee,
+    /// A department, company or school: a capitalised name follows the head.
+    Named,
+    /// A project board: a lower-case description follows, up to its place.
+    Descriptive,
+    /// A part of the body that follows: "Ban Thường vụ Thành ủy", "Thường trực HĐND".
+    Prefix,
+    /// A delegation: "Đoàn công tác số 01 Thành ủy".
+    Delegation,
+    /// A residential area: "khu 6", "tổ dân phố 3", "thôn Đông".
+    Area,
+}
+
+struct Head {
+    text: &'static str,
+    kind: &'static str,
+    mode: Mode,
+}
+
+const fn h(text: &'static str, kind: &'static str, mode: Mode) -> Head {
+    Head { text, kind, mode }
+}
+
+const HEADS: &[Head] = &[
+    h("Tỉnh ủy", "party_committee", Mode::Committee),
+    h("Tỉnh uỷ", "party_committee", Mode::Committee),
+    h("Thành ủy", "party_committee", Mode::Committee),
+    h("Thành uỷ", "party_committee", Mode::Committee),
+    h("Huyện ủy", "party_committee", Mode::Committee),
+    h("Huyện uỷ", "party_committee", Mode::Committee),
+    h("Quận ủy", "party_committee", Mode::Committee),
+    h("Thị ủy", "party_committee", Mode::Committee),
+    h("Đảng ủy", "party_committee", Mode::Admin),
+    h("Đảng uỷ", "party_committee", Mode::Admin),
+    h("Đảng bộ", "party_committee", Mode::Admin),
+    h("Chi bộ", "party_committee", Mode::Area),
+    h("HĐND", "peoples_council", Mode::Admin),
+    h("Hội đồng nhân dân", "peoples_council", Mode::Admin),
+    h("UBND", "peoples_committee", Mode::Admin),
+    h("Ủy ban nhân dân", "peoples_committee", Mode::Admin),
+    h("Uỷ ban nhân dân", "peoples_committee", Mode::Admin),
+    h("Ủy ban MTTQ", "front", Mode::Admin),
+    h("Ủy ban Mặt trận Tổ quốc", "front", Mode::Admin),
+    h("UBMTTQ", "front", Mode::Admin),
+    h("MTTQ", "front", Mode::Admin),
+    h("Mặt trận Tổ quốc", "front", Mode::Admin),
+    h("Hội Nông dân", "front", Mode::Admin),
+    h("Hội Liên hiệp Phụ nữ", "front", Mode::Admin),
+    h("Hội Cựu chiến binh", "front", Mode::Admin),
+    h("Đoàn Thanh niên", "front", Mode::Admin),
+    h("Liên đoàn Lao động", "front", Mode::Admin),
+    h("Trạm y tế", "health", Mode::Admin),
+    h("Trạm Y tế", "health", Mode::Admin),
+    h("Trung tâm Y tế", "health", Mode::Admin),
+    h("Trung tâm y tế", "health", Mode::Admin),
+    h("Bệnh viện", "health", Mode::Named),
+    h("Công an", "department", Mode::Admin),
+    h("Ban Chấp hành", "party_committee", Mode::Prefix),
+    h("BCH", "party_committee", Mode::Prefix),
+    h("Ban Thường vụ", "party_committee", Mode::Prefix),
+    h("Ban thường vụ", "party_committee", Mode::Prefix),
+    h("BTV", "party_committee", Mode::Prefix),
+    h("Thường trực", "", Mode::Prefix),
+    h("TT", "", Mode::Prefix),
+    h("Ban quản lý dự án", "project_board", Mode::Descriptive),
+    h("Ban Quản lý dự án", "project_board", Mode::Descriptive),
+    h("Ban QLDA", "project_board", Mode::Descriptive),
+    h("BQLDA", "project_board", Mode::Descriptive),
+    h("Ban quản lý", "project_board", Mode::Descriptive),
+    h("Ban Quản lý", "project_board", Mode::Descriptive),
+    h("Sở", "department", Mode::Named),
+    h("Phòng", "department", Mode::Named),
+    h("Ban", "department", Mode::Named),
+    h("Văn phòng", "department", Mode::Named),
+    h("Chi cục", "department", Mode::Named),
+    h("Cục", "department", Mode::Named),
+    h("Thanh tra", "department", Mode::Named),
+    h("Trung tâm", "other", Mode::Named),
+    h("Công ty", "enterprise", Mode::Named),
+    h("Tổng công ty", "enterprise", Mode::Named),
+    h("Tập đoàn", "enterprise", Mode::Named),
+    h("Ngân hàng", "enterprise", Mode::Named),
+    h("Hợp tác xã", "enterprise", Mode::Named),
+    h("Trường", "school", Mode::Named),
+    h("Đoàn công tác", "delegation", Mode::Delegation),
+    h("Đoàn giám sát", "delegation", Mode::Delegation),
+    h("Đoàn kiểm tra", "delegation", Mode::Delegation),
+    h("Đoàn đại biểu", "delegation", Mode::Delegation),
+    h("khu", "residential_area", Mode::Area),
+    h("Khu", "residential_area", Mode::Area),
+    h("tổ dân phố", "residential_area", Mode::Area),
+    h("Tổ dân phố", "residential_area", Mode::Area),
+    h("thôn", "residential_area", Mode::Area),
+    h("Thôn", "residential_area", Mode::Area),
+    h("bản", "residential_area", Mode::Area),
+    h("Bản", "residential_area", Mode::Area),
+    h("ấp", "residential_area", Mode::Area),
+    h("xóm", "residential_area", Mode::Area),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub range: Range<usize>,
+    pub kind: &'static str,
+    /// The head alone, or the head and a level word: a reference to a body named in full elsewhere.
+    pub bare: bool,
+    /// The head as written ("Đảng ủy"), for resolving bare mentions.
+    pub head: &'static str,
+}
+
+fn head_at(s: &str, case_sensitive_only: bool) -> Option<&'static Head> {
+    HEADS
+        .iter()
+        .filter(|h| {
+            if case_sensitive_only {
+                s.starts_with(h.text)
+            } else {
+                starts_with_word(s, h.text)
+            }
+        })
+        .filter(|h| {
+            s[h.text.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .max_by_key(|h| h.text.len())
+}
+
+/// The index of the first word at or after byte `at`.
+fn word_index(ws: &[Word], at: usize) -> usize {
+    ws.iter().position(|w| w.start >= at).unwrap_or(ws.len())
+}
+
+fn is_stop(text: &str, w: &Word, end: usize) -> bool {
+    !w.capitalized()
+        && STOP_WORDS
+            .iter()
+            .any(|s| starts_with_word(&text[w.start..end], s))
+}
+
+/// A level word at word `j` ("phường", "thành phố"), as the index past it.
+fn level_at(text: &str, ws: &[Word], j: usize, end: usize) -> Option<usize> {
+    let w = ws.get(j)?;
+    let l = LEVELS
+        .iter()
+        .filter(|l| text[w.start..end].starts_with(**l))
+        .max_by_key(|l| l.len())?;
+    let past = w.start + l.len();
+    Some(word_index(ws, past))
+}
+
+/// A run of capitalised words from `j` joined by spaces: a proper name.
+fn proper_at(text: &str, ws: &[Word], j: usize) -> usize {
+    let mut k = j;
+    while k < ws.len()
+        && ws[k].capitalized()
+        && (k == j || joined_by_space(text, &ws[k - 1], &ws[k]))
+    {
+        if head_at(&text[ws[k].start..], true).is_some_and(|h| h.mode != Mode::Area) && k > j {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// Organisations mentioned in one sentence (or caption).
+pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
+    let ws = words(text, range.clone());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let at = ws[i].start;
+        let rest = &text[at..range.end];
+        let Some(head) = head_at(
+            rest,
+            matches!(ws[i].text, "khu" | "thôn" | "bản" | "ấp" | "xóm"),
+        ) else {
+            i += 1;
+            continue;
+        };
+        // Lower-case heads of the Named kind are common nouns ("các phòng, ban").
+        if head.mode == Mode::Named && !ws[i].capitalized() {
+            i += 1;
+            continue;
+        }
+        let after_head = word_index(&ws, at + head.text.len());
+        // "Tỉnh ủy viên" is a title, not the committee.
+        if ws
+            .get(after_head)
+            .is_some_and(|w| w.text == "viên" && joined_by_space(text, &ws[after_head - 1], w))
+        {
+            i = after_head + 1;
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| ws[p].text);
+        if prev == Some("các") || prev == Some("những") {
+            i = after_head;
+            continue;
+        }
+        match scan(text, &ws, i, after_head, head, range.end) {
+            Some(m) => {
+                let next = word_index(&ws, m.range.end);
+                out.push(m);
+                i = next.max(i + 1);
+            }
+            None => i = after_head.max(i + 1),
+        }
+    }
+    out
+}
+
+fn scan(
+    text: &str,
+    ws: &[Word],
+    i: usize,
+    after_head: usize,
+    head: &'static Head,
+    end: usize,
+) -> Option<Mention> {
+    let start = ws[i].start;
+    let head_end = start + head.text.len();
+    let mention = |last: usize, bare: bool, kind: &'static str| Mention {
+        range: start..ws[last - 1].end.max(head_end),
+        kind,
+        bare,
+        head: head.text,
+    };
+    let adjacent = |j: usize| j < ws.len() && j > 0 && joined_by_space(text, &ws[j - 1], &ws[j]);
+    match head.mode {
+        Mode::Committee => {
+            let k = if adjacent(after_head) {
+                proper_at(text, ws, after_head)
+            } else {
+                after_head
+            };
+            Some(Mention {
+                range: start..if k > after_head {
+                    ws[k - 1].end
+                } else {
+                    head_end
+                },
+                kind: head.kind,
+                bare: false,
+                head: head.text,
+            })
+        }
+        Mode::Admin => {
+            let mut k = after_head;
+            let mut leveled = false;
+            if adjacent(k) {
+                if let Some(past) = level_at(text, ws, k, end) {
+                    k = past;
+                    leveled = true;
+                }
+            }
+            let named_end = if adjacent(k) {
+                proper_at(text, ws, k)
+            } else {
+                k
+            };
+            let named = named_end > k;
+            let last = named_end.max(k);
+            if last == after_head {
+                return Some(Mention {
+                    range: start..head_end,
+                    kind: head.kind,
+                    bare: true,
+                    head: head.text,
+                });
+            }
+            // "HĐND Thành phố", "Đảng bộ Thành phố": a capitalised level is the body's own name.
+            let capital_level = leveled && ws[k - 1].capitalized();
+            Some(mention(last, !named && !capital_level, head.kind))
+        }
+        Mode::Named => {
+            if !adjacent(after_head) || !ws[after_head].capitalized() {
+                return None;
+            }
+            let mut k = after_head;
+            let mut last = after_head;
+            while k < ws.len() && adjacent(k) && k - after_head < 14 {
+                let w = &ws[k];
+                if is_stop(text, w, end) {
+                    break;
+                }
+                if w.capitalized() || matches!(w.text, "và" | "-") {
+                    last = k + 1;
+                } else if level_at(text, ws, k, end).is_some() {
+                    let past = level_at(text, ws, k, end).unwrap_or(k + 1);
+                    let named = proper_at(text, ws, past);
+                    last = named.max(past);
+                    k = last;
+                    continue;
+                } else {
+                    // A lower-case word stays in the name only if a capital follows soon.
+                    let soon = (k + 1..(k + 3).min(ws.len()))
+                        .any(|n| adjacent(n) && ws[n].capitalized() && !is_stop(text, &ws[n], end));
+                    if soon || (k == last && k > after_head && ws[k - 1].capitalized()) {
+                        if !soon && !compound_tail(ws[k].text) {
+                            break;
+                        }
+                        last = k + 1;
+                    } else {
+                        break;
+                    }
+                }
+                k += 1;
+            }
+            Some(mention(last, false, head.kind))
+        }
+        Mode::Descriptive => {
+            let mut k = after_head;
+            let mut last = after_head;
+            while k < ws.len() && adjacent(k) && k - after_head < 16 {
+                if is_stop(text, &ws[k], end) && !matches!(ws[k].text, "xây" | "quản") {
+                    break;
+                }
+                if let Some(past) = level_at(text, ws, k, end) {
+                    last = proper_at(text, ws, past).max(past);
+                    k = last;
+                    continue;
+                }
+                if ws[k].capitalized() {
+                    last = k + 1;
+                }
+                k += 1;
+            }
+            if last == after_head {
+                // Nothing placed it: keep the description up to where it stopped.
+                last = k;
+            }
+            Some(mention(last.max(after_head), false, head.kind))
+        }
+        Mode::Prefix => {
+            // The body this is a part of must follow directly.
+            if !adjacent(after_head) {
+                return None;
+            }
+            let inner_head = head_at(&text[ws[after_head].start..end], true)
+                .filter(|h| !matches!(h.mode, Mode::Prefix | Mode::Area | Mode::Named))?;
+            let inner_after = word_index(ws, ws[after_head].start + inner_head.text.len());
+            let inner = scan(text, ws, after_head, inner_after, inner_head, end)?;
+            let kind = if head.kind.is_empty() {
+                inner.kind
+            } else {
+                head.kind
+            };
+            // "Phó Bí thư Thường trực Thành ủy" is a title; the part alone is no organisation.
+            let before = text[..start].trim_end();
+            if head.kind.is_empty()
+                && (before.ends_with("Bí thư")
+                    || before.ends_with("Chủ tịch")
+                    || before.ends_with("viên"))
+            {
+                return None;
+            }
+            Some(Mention {
+                range: start..inner.range.end,
+                kind,
+                bare: false,
+                head: head.text,
+            })
+        }
+        Mode::Delegation => {
+            let mut k = after_head;
+            if ws.get(k).is_some_and(|w| w.text == "số")
+                && ws
+                    .get(k + 1)
+                    .is_some_and(|w| w.text.chars().all(|c| c.is_ascii_digit()))
+            {
+                k += 2;
+            } else if !ws[i].capitalized() {
+                return None;
+            }
+            let mut last = k;
+            let mut j = k;
+            if ws.get(j).is_some_and(|w| w.text == "của") {
+                j += 1;
+            }
+            if let Some(inner_head) = ws
+                .get(j)
+                .and_then(|w| head_at(&text[w.start..end], true))
+                .filter(|h| matches!(h.mode, Mode::Committee | Mode::Admin))
+            {
+                let inner_after = word_index(ws, ws[j].start + inner_head.text.len());
+                if let Some(inner) = scan(text, ws, j, inner_after, inner_head, end) {
+                    last = word_index(ws, inner.range.end);
+                }
+            }
+            Some(mention(last, false, head.kind))
+        }
+        Mode::Area => {
+            let w = ws.get(after_head)?;
+            if !adjacent(after_head) {
+                return None;
+            }
+            let numbered = w.text.chars().all(|c| c.is_ascii_digit());
+            if numbered {
+                return Some(mention(after_head + 1, false, head.kind));
+            }
+            if head.text == "Chi bộ" || head.text == "chi bộ" {
+                let k = proper_at(text, ws, after_head);
+                return (k > after_head).then(|| mention(k, false, head.kind));
+            }
+            if w.capitalized() && !ws[i].text.eq_ignore_ascii_case("khu") {
+                let k = proper_at(text, ws, after_head);
+                return Some(mention(k, false, head.kind));
+            }
+            None
+        }
+    }
+}
+
+/// Lower-case second syllables of the capitalised words of names ("Tài nguyên", "Môi trường").
+fn compound_tail(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
+/// The name of a mention as a reader would write it, with a distributed suffix when there is one.
+pub fn name_of(text: &str, all: &[Mention], i: usize) -> String {
+    let m = &all[i];
+    let own = text[m.range.clone()].to_string();
+    if own.trim() != m.head {
+        return own;
+    }
+    // Borrow the place from the next body of a "A – B – C phường X" chain.
+    let mut j = i + 1;
+    while j < all.len() {
+        let between = &text[all[j - 1].range.end..all[j].range.start];
+        if !matches!(between.trim(), "–" | "-" | "," | "và") {
+            break;
+        }
+        let next = &all[j];
+        let next_head_end = next.range.start + next.head.len();
+        let suffix = &text[next_head_end..next.range.end];
+        if !suffix.trim().is_empty() {
+            return format!("{own}{suffix}");
+        }
+        j += 1;
+    }
+    own
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn orgs(text: &str) -> Vec<(String, &'static str)> {
+        let all = find(text, 0..text.len());
+        (0..all.len())
+            .map(|i| (name_of(text, &all, i), all[i].kind))
+            .collect()
+    }
+
+    #[test]
+    fn organisations_table() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            (
+                "đã làm việc với Đảng ủy phường Hà Lầm. Cùng đi",
+                &[("Đảng ủy phường Hà Lầm", "party_committee")],
+            ),
+            (
+                "Lãnh đạo Phòng Tài nguyên và Môi trường phát biểu",
+                &[("Phòng Tài nguyên và Môi trường", "department")],
+            ),
+            (
+                "Giao Ban quản lý dự án đầu tư xây dựng các dự án thành phố đẩy nhanh tiến độ",
+                &[(
+                    "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+                    "project_board",
+                )],
+            ),
+            (
+                "hiện đang do Công ty Cổ phần than Hà Lầm quản lý.",
+                &[("Công ty Cổ phần than Hà Lầm", "enterprise")],
+            ),
+            (
+                "còn có TT HĐND Thành phố, lãnh đạo",
+                &[("TT HĐND Thành phố", "peoples_council")],
+            ),
+            (
+                "các đồng chí Ủy viên BTV Thành ủy",
+                &[("BTV Thành ủy", "party_committee")],
+            ),
+            (
+                "NQ của BCH Đảng bộ Thành phố về",
+                &[("BCH Đảng bộ Thành phố", "party_committee")],
+            ),
+            (
+                "xây mới Trụ sở Đảng ủy – HĐND – UBND phường Hà Lầm;",
+                &[
+                    ("Đảng ủy phường Hà Lầm", "party_committee"),
+                    ("HĐND phường Hà Lầm", "peoples_council"),
+                    ("UBND phường Hà Lầm", "peoples_committee"),
+                ],
+            ),
+            (
+                "xây mới nhà văn hóa khu 6",
+                &[("khu 6", "residential_area")],
+            ),
+            (
+                "Đoàn công tác số 01 Thành ủy làm việc",
+                &[("Đoàn công tác số 01 Thành ủy", "delegation")],
+            ),
+            (
+                "tại Trạm y tế phường Hà Lầm",
+                &[("Trạm y tế phường Hà Lầm", "health")],
+            ),
+            ("Tỉnh ủy viên, Phó Bí thư", &[]),
+            ("yêu cầu các phòng, ban, đơn vị phối hợp", &[]),
+            (
+                "Sở Kế hoạch và Đầu tư tỉnh kiểm tra",
+                &[("Sở Kế hoạch và Đầu tư tỉnh", "department")],
+            ),
+            (
+                "Trường THCS Hồng Hải tổ chức",
+                &[("Trường THCS Hồng Hải", "school")],
+            ),
+        ];
+        for (text, want) in cases {
+            let got = orgs(text);
+            let want: Vec<(String, &str)> = want.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+}
