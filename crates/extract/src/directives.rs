@@ -40,6 +40,19 @@ const SPEAKERS: &[&str] = &[
     "trưởng đoàn",
     "thường trực",
     "ban thường vụ",
+    "ông ",
+    "bà ",
+];
+
+/// Words that open a clause without a subject of their own: the speaker goes on.
+const CONNECTORS: &[&str] = &[
+    "đồng thời",
+    "bên cạnh đó",
+    "ngoài ra",
+    "mặt khác",
+    "cùng với đó",
+    "đồng chí cũng",
+    "cũng",
 ];
 
 /// Finds instructions in a sentence. `org_end` gives, for a byte where an organisation's name
@@ -49,11 +62,12 @@ pub fn find(
     sentence: Range<usize>,
     year: Option<i16>,
     org_end: &dyn Fn(usize) -> Option<usize>,
+    speaking: bool,
 ) -> Vec<Found> {
     let s = &text[sentence.clone()];
     let lower = crate::lexicon::lower(s);
     let mut out = Vec::new();
-    for (trigger, at) in triggers(&lower) {
+    for (trigger, at) in triggers(&lower, speaking) {
         let after = sentence.start + at + trigger.len();
         let rest_start = skip_ws(text, after, sentence.end);
         let rest_start = if text[rest_start..].starts_with("cho ") {
@@ -91,7 +105,9 @@ pub fn continuation(text: &str, sentence: Range<usize>, year: Option<i16>) -> Op
     ))
 }
 
-fn triggers(lower: &str) -> Vec<(&'static str, usize)> {
+/// Where instructions start. `speaking` says the sentence before was the leader's instruction,
+/// so a bare "Đề nghị …" or "Đồng thời đề nghị …" is the same speaker going on.
+fn triggers(lower: &str, speaking: bool) -> Vec<(&'static str, usize)> {
     let mut out = Vec::new();
     for t in ["yêu cầu", "giao", "đề nghị", "chỉ đạo"] {
         let mut from = 0;
@@ -103,6 +119,20 @@ fn triggers(lower: &str) -> Vec<(&'static str, usize)> {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !c.is_alphanumeric());
+            // "giao thông", "bàn giao", "giao lưu" are other words.
+            if t == "giao"
+                && (before.ends_with("bàn")
+                    || [
+                        "thông", "dịch", "lưu", "tiếp", "thương", "nhận", "hữu", "hàng", "ca",
+                        "khoán",
+                    ]
+                    .iter()
+                    .any(|w| {
+                        crate::lexicon::starts_with_word(lower[at + t.len()..].trim_start(), w)
+                    }))
+            {
+                continue;
+            }
             let word_end = lower[at + t.len()..]
                 .chars()
                 .next()
@@ -119,7 +149,11 @@ fn triggers(lower: &str) -> Vec<(&'static str, usize)> {
             }
             let clause = &before[before.rfind([',', ';', '.']).map(|k| k + 1).unwrap_or(0)..];
             let at_clause_start = clause.trim().is_empty();
-            let spoken = SPEAKERS.iter().any(|sp| clause.contains(sp));
+            let continued = CONNECTORS.iter().any(|c| clause.trim() == *c)
+                || (speaking
+                    && (clause.trim().is_empty()
+                        || CONNECTORS.iter().any(|c| clause.trim().starts_with(c))));
+            let spoken = SPEAKERS.iter().any(|sp| clause.contains(sp)) || continued;
             let ok = match t {
                 "yêu cầu" => !before.ends_with("được"),
                 "giao" => at_clause_start || spoken || before.ends_with("được"),
@@ -287,7 +321,7 @@ mod tests {
     type Got = (String, Option<String>, Option<String>, Option<String>);
 
     fn one(text: &str) -> Option<Got> {
-        find(text, 0..text.len(), Some(2020), &|_| None)
+        find(text, 0..text.len(), Some(2020), &|_| None, false)
             .into_iter()
             .next()
             .map(|f| {

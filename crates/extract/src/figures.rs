@@ -108,7 +108,7 @@ pub fn find(
             lower.contains("ước") || lower.contains("dự kiến") || (continues && last_estimated);
         let period = times
             .iter()
-            .filter(|t| t.range.start >= clause_start && t.range.end <= a.range.start)
+            .filter(|t| t.range.end <= a.range.start)
             .filter_map(period_of)
             .next_back()
             .or(last_period);

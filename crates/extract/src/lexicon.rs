@@ -173,6 +173,14 @@ pub const PERSON_CUES: &[&str] = &[
 
 /// Verbs and function words that end a name or a title: what comes after them is not part of it.
 pub const STOP_WORDS: &[&str] = &[
+    "hoàn thiện",
+    "bàn giao",
+    "tiếp nhận",
+    "thẩm định",
+    "phê duyệt",
+    "gửi",
+    "tham gia",
+    "thông báo",
     "đã",
     "đang",
     "sẽ",
@@ -204,7 +212,6 @@ pub const STOP_WORDS: &[&str] = &[
     "kiểm tra",
     "đề nghị",
     "yêu cầu",
-    "giao",
     "chỉ đạo",
     "đẩy nhanh",
     "hoàn thành",

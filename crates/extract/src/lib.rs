@@ -214,6 +214,10 @@ fn collect_orgs(
     for (_, s, _) in sentences {
         let found = orgs::find(cx.text, s.clone());
         for (i, m) in found.iter().enumerate() {
+            // "QĐ-UBND" in a document symbol names no body.
+            if cx.text[..m.range.start].ends_with(['-', '/']) {
+                continue;
+            }
             let name = orgs::name_of(cx.text, &found, i);
             if m.bare && name.trim() == cx.text[m.range.clone()].trim() {
                 bare.push((name, m.head.to_string(), m.kind, m.range.clone()));
@@ -242,8 +246,13 @@ fn collect_orgs(
     for (name, head, kind, range) in bare {
         let head_key = org_key(&head, cx.city);
         let name_key = org_key(&name, cx.city);
+        // Named in full elsewhere: a name that goes on after this one, here or inside a longer
+        // one ("Thành ủy" in "Ban Thường vụ Thành ủy Hải Phòng").
         let resolved = keys.iter().any(|k| {
-            k.starts_with(&name_key) || (k.starts_with(&head_key) && name_key == head_key)
+            *k == name_key
+                || k.starts_with(&format!("{name_key} "))
+                || k.contains(&format!(" {name_key} "))
+                || (k.starts_with(&head_key) && name_key == head_key)
         });
         if resolved {
             continue;
@@ -324,8 +333,19 @@ fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>
         })
         .and_then(|t| t.when)
         .map(|w| (w.start(), w.end()));
+        // A period a sentence names holds for the figures of the sentences after it.
+        let mut carried = opening;
         for s in segment::sentences(cx.text, p.range.clone()) {
-            for f in figures::find(cx.text, s.clone(), cx.year, opening, exclude) {
+            let found = figures::find(cx.text, s.clone(), cx.year, carried, exclude);
+            if let Some(last) = time::find(cx.text, s.clone(), cx.year)
+                .into_iter()
+                .filter(|t| matches!(t.kind, time::Kind::Months { .. } | time::Kind::Span))
+                .filter_map(|t| t.when)
+                .next_back()
+            {
+                carried = Some((last.start(), last.end()));
+            }
+            for f in found {
                 out.push(Figure {
                     text: cx.text[f.range.clone()].trim().to_string(),
                     indicator: f.indicator,
@@ -388,7 +408,13 @@ fn collect_directives(cx: &Context, paras: &[layout::Para]) -> Vec<Directive> {
                     .find(|o| o.range.start == at)
                     .map(|o| o.range.end)
             };
-            let mut found = directives::find(cx.text, s.clone(), cx.year, &org_end);
+            let mut found = directives::find(
+                cx.text,
+                s.clone(),
+                cx.year,
+                &org_end,
+                previous_was_instruction,
+            );
             if found.is_empty() && previous_was_instruction {
                 found.extend(directives::continuation(cx.text, s.clone(), cx.year));
             }
@@ -405,6 +431,29 @@ fn collect_directives(cx: &Context, paras: &[layout::Para]) -> Vec<Directive> {
         }
     }
     out
+}
+
+/// The unit a headline says was visited: what follows the visit verb, from "tại" on if the
+/// visit was to a place, up to the subject matter ("về …", "trước kỳ họp …").
+fn host_of(right: &str) -> String {
+    let mut h = right.trim().trim_end_matches(['.', ':']);
+    if let Some((_, place)) = h.split_once(" tại ") {
+        h = place;
+    }
+    for cut in [
+        " về ",
+        " trước ",
+        " nhằm ",
+        " để ",
+        " năm ",
+        " trong ",
+        " sau ",
+    ] {
+        if let Some((head, _)) = h.split_once(cut) {
+            h = head;
+        }
+    }
+    h.trim().to_string()
 }
 
 /// Verbs that join a delegation to the unit it visits in a headline.
@@ -429,11 +478,38 @@ fn session_header(
     if let Some(t) = title {
         if let Some((left, right)) = VISITS.iter().find_map(|v| t.split_once(v)) {
             header.delegation = Some(left.trim().to_string()).filter(|s| !s.is_empty());
-            header.host = Some(right.trim().trim_end_matches(['.', ':']).to_string())
-                .filter(|s| !s.is_empty());
+            header.host = Some(host_of(right)).filter(|s| !s.is_empty());
         }
     }
     let body: Vec<&layout::Para> = paras.iter().filter(|p| p.kind == ParaKind::Body).collect();
+    // The body may name the host in full ("làm việc với UBND phường Phú Hội" where the title
+    // says "tại phường Phú Hội").
+    for p in body.iter().take(2) {
+        let s = &cx.text[p.range.clone()];
+        // Only a place is completed this way; a host the title names as a body stays as written.
+        let host_is_body = header.host.as_deref().is_some_and(|h| {
+            orgs::find(h, 0..h.len())
+                .first()
+                .is_some_and(|o| o.range.start == 0)
+        });
+        if let (Some(k), Some(h), false) = (
+            s.find("làm việc với "),
+            header.host.as_deref(),
+            host_is_body,
+        ) {
+            let start = p.range.start + k + "làm việc với ".len();
+            if let Some(o) = orgs::find(cx.text, start..p.range.end)
+                .into_iter()
+                .find(|o| o.range.start == start)
+            {
+                let named = &cx.text[o.range];
+                if fold(named).contains(&fold(h)) && named.len() > h.len() {
+                    header.host = Some(named.to_string());
+                }
+            }
+            break;
+        }
+    }
     if header.host.is_none() {
         for p in body.iter().take(3) {
             let s = &cx.text[p.range.clone()];
@@ -454,7 +530,7 @@ fn session_header(
         let day = time::find(cx.text, p.range.clone(), cx.year)
             .into_iter()
             .find(|t| {
-                matches!(t.kind, time::Kind::Day { .. })
+                matches!(t.kind, time::Kind::Day { .. } | time::Kind::Range)
                     && !documents
                         .iter()
                         .any(|d| d.start <= t.range.start && t.range.end <= d.end)

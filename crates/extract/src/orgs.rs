@@ -113,6 +113,28 @@ const HEADS: &[Head] = &[
     h("xóm", "residential_area", Mode::Area),
 ];
 
+/// What a school's name starts with after "Trường".
+const SCHOOL_TYPES: &[&str] = &[
+    "Mầm non",
+    "Mẫu giáo",
+    "Tiểu học",
+    "THCS",
+    "THPT",
+    "Trung học",
+    "Phổ thông",
+    "Đại học",
+    "Cao đẳng",
+    "Trung cấp",
+    "Chính trị",
+    "Dân tộc",
+    "Quân sự",
+    "TH",
+    "MN",
+    "Liên cấp",
+    "Nghiệp vụ",
+    "Bồi dưỡng",
+];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     pub range: Range<usize>,
@@ -168,11 +190,11 @@ fn level_at(text: &str, ws: &[Word], j: usize, end: usize) -> Option<usize> {
 /// A run of capitalised words from `j` joined by spaces: a proper name.
 fn proper_at(text: &str, ws: &[Word], j: usize) -> usize {
     let mut k = j;
-    while k < ws.len()
-        && ws[k].capitalized()
-        && (k == j || joined_by_space(text, &ws[k - 1], &ws[k]))
-    {
-        if head_at(&text[ws[k].start..], true).is_some_and(|h| h.mode != Mode::Area) && k > j {
+    while k < ws.len() && ws[k].capitalized() && (k == j || linked(text, ws, k)) {
+        if head_at(&text[ws[k].start..], true)
+            .is_some_and(|h| matches!(h.mode, Mode::Admin | Mode::Committee | Mode::Prefix))
+            && k > j
+        {
             break;
         }
         k += 1;
@@ -201,6 +223,17 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             continue;
         }
         let after_head = word_index(&ws, at + head.text.len());
+        // "Trường" names a school only with its type ("Trường THCS …"); "xã Trường Sơn" is a place.
+        if head.text == "Trường"
+            && !ws.get(after_head).is_some_and(|w| {
+                SCHOOL_TYPES
+                    .iter()
+                    .any(|t| starts_with_word(&text[w.start..range.end], t))
+            })
+        {
+            i += 1;
+            continue;
+        }
         // "Tỉnh ủy viên" is a title, not the committee.
         if ws
             .get(after_head)
@@ -216,7 +249,12 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         }
         match scan(text, &ws, i, after_head, head, range.end) {
             Some(m) => {
-                let next = word_index(&ws, m.range.end);
+                // A delegation "của" a body also names that body: look inside it.
+                let next = if m.kind == "delegation" {
+                    after_head
+                } else {
+                    word_index(&ws, m.range.end)
+                };
                 out.push(m);
                 i = next.max(i + 1);
             }
@@ -257,7 +295,8 @@ fn scan(
                     head_end
                 },
                 kind: head.kind,
-                bare: false,
+                // Without its place it may be one named in full elsewhere ("Thành ủy Hải Phòng").
+                bare: k == after_head,
                 head: head.text,
             })
         }
@@ -293,37 +332,11 @@ fn scan(
             if !adjacent(after_head) || !ws[after_head].capitalized() {
                 return None;
             }
-            let mut k = after_head;
-            let mut last = after_head;
-            while k < ws.len() && adjacent(k) && k - after_head < 14 {
-                let w = &ws[k];
-                if is_stop(text, w, end) {
-                    break;
-                }
-                if w.capitalized() || matches!(w.text, "và" | "-") {
-                    last = k + 1;
-                } else if level_at(text, ws, k, end).is_some() {
-                    let past = level_at(text, ws, k, end).unwrap_or(k + 1);
-                    let named = proper_at(text, ws, past);
-                    last = named.max(past);
-                    k = last;
-                    continue;
-                } else {
-                    // A lower-case word stays in the name only if a capital follows soon.
-                    let soon = (k + 1..(k + 3).min(ws.len()))
-                        .any(|n| adjacent(n) && ws[n].capitalized() && !is_stop(text, &ws[n], end));
-                    if soon || (k == last && k > after_head && ws[k - 1].capitalized()) {
-                        if !soon && !compound_tail(ws[k].text) {
-                            break;
-                        }
-                        last = k + 1;
-                    } else {
-                        break;
-                    }
-                }
-                k += 1;
-            }
-            Some(mention(last, false, head.kind))
+            Some(mention(
+                name_tail(text, ws, after_head, end),
+                false,
+                head.kind,
+            ))
         }
         Mode::Descriptive => {
             let mut k = after_head;
@@ -380,13 +393,17 @@ fn scan(
         }
         Mode::Delegation => {
             let mut k = after_head;
-            if ws.get(k).is_some_and(|w| w.text == "số")
+            let numbered = ws.get(k).is_some_and(|w| w.text == "số")
                 && ws
                     .get(k + 1)
-                    .is_some_and(|w| w.text.chars().all(|c| c.is_ascii_digit()))
-            {
+                    .is_some_and(|w| w.text.chars().all(|c| c.is_ascii_digit()));
+            if numbered {
                 k += 2;
             } else if !ws[i].capitalized() {
+                return None;
+            }
+            // "Trưởng đoàn công tác số 3" is a title.
+            if i > 0 && matches!(ws[i - 1].text, "Trưởng" | "trưởng" | "Phó" | "phó") {
                 return None;
             }
             let mut last = k;
@@ -394,14 +411,16 @@ fn scan(
             if ws.get(j).is_some_and(|w| w.text == "của") {
                 j += 1;
             }
-            if let Some(inner_head) = ws
-                .get(j)
-                .and_then(|w| head_at(&text[w.start..end], true))
-                .filter(|h| matches!(h.mode, Mode::Committee | Mode::Admin))
-            {
-                let inner_after = word_index(ws, ws[j].start + inner_head.text.len());
-                if let Some(inner) = scan(text, ws, j, inner_after, inner_head, end) {
-                    last = word_index(ws, inner.range.end);
+            if j < ws.len() && ws[j].capitalized() && (j == k || adjacent(j)) {
+                let inner = match head_at(&text[ws[j].start..end], true) {
+                    Some(h) if matches!(h.mode, Mode::Committee | Mode::Admin | Mode::Prefix) => {
+                        let inner_after = word_index(ws, ws[j].start + h.text.len());
+                        scan(text, ws, j, inner_after, h, end).map(|m| word_index(ws, m.range.end))
+                    }
+                    _ => Some(name_tail(text, ws, j, end)),
+                };
+                if let Some(past) = inner {
+                    last = past;
                 }
             }
             Some(mention(last, false, head.kind))
@@ -426,6 +445,66 @@ fn scan(
             None
         }
     }
+}
+
+/// Whether word `j` continues the name word `j - 1` is in: joined by a space, or by a dash
+/// between capitalised parts ("Sở Quy hoạch - Kiến trúc", "Năm Căn - Ngọc Hiển").
+fn linked(text: &str, ws: &[Word], j: usize) -> bool {
+    if j == 0 || j >= ws.len() {
+        return false;
+    }
+    if joined_by_space(text, &ws[j - 1], &ws[j]) {
+        return true;
+    }
+    matches!(&text[ws[j - 1].end..ws[j].start], " - " | " – " | "-" | ".") && ws[j].capitalized()
+}
+
+/// The end (a word index) of a descriptive name that starts at word `from` with a capital:
+/// capitalised words, the lower-case syllables of their compounds ("Tài nguyên"), "và",
+/// dashes between parts, levels with their place ("tỉnh Cà Mau"), up to a verb or punctuation.
+fn name_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
+    let mut k = from;
+    let mut last = from;
+    let mut after_conjunction = false;
+    let mut lower_run = 0;
+    while k < ws.len() && (k == from || linked(text, ws, k)) && k - from < 16 {
+        let w = &ws[k];
+        if k > from && is_stop(text, w, end) {
+            break;
+        }
+        if w.capitalized() {
+            last = k + 1;
+            lower_run = 0;
+            if k > from && ws[k - 1].text == "và" {
+                after_conjunction = true;
+            }
+        } else if w.text == "và" {
+            // kept only if a capital follows
+        } else if let Some(past) = level_at(text, ws, k, end) {
+            let named = if past < ws.len() && linked(text, ws, past) {
+                proper_at(text, ws, past)
+            } else {
+                past
+            };
+            last = named.max(past);
+            k = last;
+            continue;
+        } else {
+            // A lower-case word stays in the name when it ends a compound ("Môi trường"), when a
+            // capital follows soon, or in the last part after "và" ("Phát triển nông thôn").
+            let soon = (k + 1..(k + 3).min(ws.len()))
+                .any(|n| linked(text, ws, n) && ws[n].capitalized() && !is_stop(text, &ws[n], end));
+            let compound = k == last && ws[k - 1].capitalized() && compound_tail(w.text);
+            lower_run += 1;
+            if soon || compound || (after_conjunction && k == last && lower_run <= 3) {
+                last = k + 1;
+            } else {
+                break;
+            }
+        }
+        k += 1;
+    }
+    last.max(from + 1)
 }
 
 /// Lower-case second syllables of the capitalised words of names ("Tài nguyên", "Môi trường").
@@ -517,7 +596,10 @@ mod tests {
             ),
             (
                 "Đoàn công tác số 01 Thành ủy làm việc",
-                &[("Đoàn công tác số 01 Thành ủy", "delegation")],
+                &[
+                    ("Đoàn công tác số 01 Thành ủy", "delegation"),
+                    ("Thành ủy", "party_committee"),
+                ],
             ),
             (
                 "tại Trạm y tế phường Hà Lầm",

@@ -50,10 +50,17 @@ const PLACE_WORDS: &[&str] = &[
     "vịnh",
 ];
 
-/// The name starting at word `i`, as the index past its last word.
-fn name_at(text: &str, ws: &[Word], i: usize) -> Option<usize> {
+/// The name starting at word `i`, as the index past its last word. After a cue ("đồng chí",
+/// "ông") any capitalised words will do ("Sần Sín Lở", "Y Biêr Niê"); without one, the name
+/// must start with a family name.
+fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
     let first = ws.get(i)?;
-    if !SURNAMES.contains(&first.text) {
+    if !(SURNAMES.contains(&first.text)
+        || cued && first.capitalized() && !first.text.chars().all(char::is_uppercase))
+    {
+        return None;
+    }
+    if starts_with_any(&text[first.start..], TITLE_HEADS).is_some() {
         return None;
     }
     let mut j = i + 1;
@@ -107,11 +114,6 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut i = 0;
     while i < ws.len() {
-        let Some(end) = name_at(text, &ws, i) else {
-            i += 1;
-            continue;
-        };
-        let name_range = ws[i].start..ws[end - 1].end;
         let before = &text[range.start..ws[i].start];
         let cue = PERSON_CUES.iter().any(|c| {
             let b = before.trim_end();
@@ -121,6 +123,11 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
                     .next_back()
                     .is_none_or(|ch| !ch.is_alphanumeric())
         });
+        let Some(end) = name_at(text, &ws, i, cue) else {
+            i += 1;
+            continue;
+        };
+        let name_range = ws[i].start..ws[end - 1].end;
         let prev = i.checked_sub(1).map(|p| ws[p].text.to_lowercase());
         let after_place = prev.as_deref().is_some_and(|p| {
             PLACE_WORDS.contains(&p) || LEVELS.iter().any(|l| l.to_lowercase().ends_with(p))
@@ -131,10 +138,12 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             .map(|k| k + 1)
             .unwrap_or(0);
         let clause = before[clause_start..].trim_start();
-        let lead_title = !cue
-            && !after_place
-            && starts_with_any(clause, TITLE_HEADS).is_some()
-            && !clause.is_empty();
+        // Without a cue, only a full name (three syllables or more) right after a whole title:
+        // "Bí thư Quận ủy Hoàng Mai" names a place, "… đã làm việc với Huyện ủy Yên Thành" too.
+        let clause_at = ws[i].start - clause.len();
+        let whole_title = title_at(text, clause_at, ws[i].start)
+            .is_some_and(|r| r.end == clause_at + clause.trim_end().len());
+        let lead_title = !cue && !after_place && end - i >= 3 && whole_title && !clause.is_empty();
         if !(cue || lead_title) {
             i = end;
             continue;

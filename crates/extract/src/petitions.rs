@@ -21,7 +21,6 @@ const REPEATED: &[&str] = &[
     "kéo dài",
     "chưa được giải quyết",
     "chưa được xử lý",
-    "đã kiến nghị",
     "tái kiến nghị",
     "tiếp tục kiến nghị",
     "nhiều năm",
@@ -88,8 +87,9 @@ pub fn find(
         return (vec![], None);
     };
     let repeated = REPEATED.iter().any(|r| lower.contains(r));
+    // The count may stand before the trigger ("đã nêu 12 ý kiến, kiến nghị") or after it.
     let declared = count_pattern()
-        .captures(&s[trigger_at..])
+        .captures(s)
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse().ok());
     // The list starts after a colon; without one, after "về" or "việc" following the trigger.
@@ -98,7 +98,9 @@ pub fn find(
         None => {
             let after = &lower[trigger_at..];
             let direct = after.trim_start();
-            if starts_with_any(direct, ACTION_VERBS).is_some() {
+            if starts_with_any(direct, ACTION_VERBS).is_some()
+                || starts_with_any(direct, &["tình trạng", "việc", "vấn đề"]).is_some()
+            {
                 // "Cử tri đề nghị sửa chữa …": the matter follows the trigger directly.
                 trigger_at + (after.len() - direct.len())
             } else {
@@ -130,14 +132,20 @@ pub fn find(
     (items, declared)
 }
 
+/// The end of the first petition trigger in the sentence.
 fn trigger(lower: &str) -> Option<usize> {
+    let mut first: Option<usize> = None;
     for (t, needs_residents) in TRIGGERS {
         let mut from = 0;
         while let Some(k) = lower[from..].find(t) {
             let at = from + k;
             from = at + t.len();
             let before = lower[..at].trim_end();
-            if NOT_AFTER.iter().any(|n| before.ends_with(n)) {
+            let before_noun = before
+                .trim_end_matches("các")
+                .trim_end_matches("những")
+                .trim_end();
+            if NOT_AFTER.iter().any(|n| before_noun.ends_with(n)) {
                 continue;
             }
             if *needs_residents && !RESIDENTS.iter().any(|r| before.contains(r)) {
@@ -148,10 +156,13 @@ fn trigger(lower: &str) -> Option<usize> {
             {
                 continue;
             }
-            return Some(at + t.len());
+            if first.is_none_or(|f| at + t.len() < f) {
+                first = Some(at + t.len());
+            }
+            break;
         }
     }
-    None
+    first
 }
 
 fn list_mark(line: &str) -> Option<usize> {
