@@ -39,5 +39,21 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, throughput);
+/// Ten megabytes without a single full stop: one sentence the size of the input.
+fn no_punctuation(c: &mut Criterion) {
+    let mut group = c.benchmark_group("no_punctuation");
+    group.sample_size(10);
+    for size in [1_000_000usize, 10_000_000] {
+        let unit =
+            "xây mới nhà văn hóa khu sáu đường giao thông nông thôn Đảng ủy phường Hà Lầm 2020 ";
+        let text = unit.repeat(size / unit.len() + 1);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(size), &text, |b, t| {
+            b.iter(|| dondoc_extract::extract(t))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, throughput, no_punctuation);
 criterion_main!(benches);

@@ -23,7 +23,7 @@ fn pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)\b(?P<frac>\d+/)?(?P<num>{NUMBER})(?P<scales>(?:\s*(?:{SCALE})(?:\s+(?:{NUMBER})\s*(?:{SCALE}))*)?)\s*(?P<unit>{UNIT})?"
+            r"(?i)(?-u:\b)(?P<frac>\d+/)?(?P<num>{NUMBER})(?P<scales>(?:\s*(?:{SCALE})(?:\s+(?:{NUMBER})\s*(?:{SCALE}))*)?)\s*(?P<unit>{UNIT})?"
         ))
         .expect("amount pattern compiles (tested)")
     })
@@ -141,7 +141,7 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Amount> {
             range: range.start + start..range.start + end,
             value,
             unit,
-            qualifier: qualifier(&s[..start]),
+            qualifier: qualifier(crate::lexicon::tail(&s[..start], 40)),
         });
     }
     out

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{starts_with_any, starts_with_word, ACTION_VERBS, EXHORTATIONS};
+use crate::lexicon::{action_verbs, exhortations, starts_with_word};
 use crate::time::{self, Kind, When};
 use crate::words::words;
 
@@ -65,8 +65,26 @@ pub fn find(
     speaking: bool,
 ) -> Vec<Found> {
     let s = &text[sentence.clone()];
-    let lower = crate::lexicon::lower(s);
     let mut out = Vec::new();
+    // Most sentences instruct nobody: look for the words first, lower-case only when one is there.
+    if ![
+        "êu cầu",
+        "iao",
+        "ề nghị",
+        "hỉ đạo",
+        " cần ",
+        "ÊU CẦU",
+        "IAO",
+        "Ề NGHỊ",
+        "HỈ ĐẠO",
+        " CẦN ",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+    {
+        return out;
+    }
+    let lower = crate::lexicon::lower(s);
     for (trigger, at) in triggers(&lower, speaking) {
         let after = sentence.start + at + trigger.len();
         let rest_start = skip_ws(text, after, sentence.end);
@@ -93,10 +111,10 @@ pub fn find(
 pub fn continuation(text: &str, sentence: Range<usize>, year: Option<i16>) -> Option<Found> {
     let s = &text[sentence.clone()];
     let first = s.chars().next()?;
-    if !first.is_uppercase() || starts_with_any(s, EXHORTATIONS).is_some() {
+    if !first.is_uppercase() || exhortations().at(s).is_some() {
         return None;
     }
-    starts_with_any(s, ACTION_VERBS)?;
+    action_verbs().at(s)?;
     Some(with_deadline(
         text,
         sentence.start..trim_end(text, sentence.clone()),
@@ -114,7 +132,7 @@ fn triggers(lower: &str, speaking: bool) -> Vec<(&'static str, usize)> {
         while let Some(k) = lower[from..].find(t) {
             let at = from + k;
             from = at + t.len();
-            let before = lower[..at].trim_end();
+            let before = crate::lexicon::tail(&lower[..at], 300).trim_end();
             let word_start = lower[..at]
                 .chars()
                 .next_back()
@@ -199,7 +217,7 @@ fn instruction(
 ) -> Option<Found> {
     let ws = words(text, start..end);
     let first = ws.first()?;
-    if starts_with_any(&text[first.start..end], ACTION_VERBS).is_some() {
+    if action_verbs().at(&text[first.start..end]).is_some() {
         return Some(with_deadline(
             text,
             first.start..trim_end(text, first.start..end),
@@ -216,7 +234,7 @@ fn instruction(
         if w.start < scan_from || w.start == first.start {
             continue;
         }
-        if starts_with_any(&text[w.start..end], ACTION_VERBS).is_some() {
+        if action_verbs().at(&text[w.start..end]).is_some() {
             let assignee = text[first.start..w.start]
                 .trim_end_matches(|c: char| c.is_whitespace() || c == ',')
                 .to_string();
@@ -245,7 +263,7 @@ fn need(text: &str, sentence: &Range<usize>, lower: &str, year: Option<i16>) -> 
         if starts_with_word(after, "thiết") || starts_with_word(after, "thiết phải") {
             continue;
         }
-        let before = &text[sentence.start..sentence.start + at];
+        let before = crate::lexicon::tail(&text[sentence.start..sentence.start + at], 300);
         let clause_start = before.rfind([',', ';', ':']).map(|k| k + 1).unwrap_or(0);
         let assignee = before[clause_start..].trim();
         let n = assignee.split_whitespace().count();

@@ -51,10 +51,10 @@ fn patterns() -> &'static (Regex, Regex) {
         let kinds = KINDS.iter().map(|(k, _)| regex::escape(k)).collect::<Vec<_>>().join("|");
         // kind [số] symbol-or-number
         let symbol = r"\d+\s*[-–]\s*[A-ZĐ]+(?:\s*/\s*[A-ZĐ]+)+|\d+\s*/\s*(?:19|20)\d{2}\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)*|\d+\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)+|\d+";
-        let numbered = Regex::new(&format!(r"\b(?P<kind>{kinds})(?:\s+(?:số|Số))?\s+(?P<sym>{symbol})\b(?P<date>\s*(?:ngày|,\s*ngày)\s*\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*(?:19|20)\d{{2}})?"))
+        let numbered = Regex::new(&format!(r"(?P<kind>{kinds})(?:\s+(?:số|Số))?\s+(?P<sym>{symbol})(?-u:\b)(?P<date>\s*(?:ngày|,\s*ngày)\s*\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*(?:19|20)\d{{2}})?"))
             .expect("document pattern compiles (tested)");
         let congress = Regex::new(&format!(
-            r"\b(?P<kind>{kinds})\s+(?P<body>Đại\s+hội(?:\s+\p{{L}}+){{0,6}}?\s+(?:lần\s+thứ|khóa|khoá)\s+(?P<ord>[IVXLC]+|\d+))(?P<term>,?\s*nhiệm\s*kỳ\s*\d{{4}}\s*[-–]\s*\d{{4}})?"
+            r"(?P<kind>{kinds})\s+(?P<body>Đại\s+hội(?:\s+\p{{L}}+){{0,6}}?\s+(?:lần\s+thứ|khóa|khoá)\s+(?P<ord>[IVXLC]+|\d+))(?P<term>,?\s*nhiệm\s*kỳ\s*\d{{4}}\s*[-–]\s*\d{{4}})?"
         ))
         .expect("congress pattern compiles (tested)");
         (numbered, congress)
@@ -81,9 +81,25 @@ pub fn find(
     issuer_of: impl Fn(usize) -> Option<String>,
 ) -> Vec<Mention> {
     let s = &text[range.clone()];
+    // A document is cited with a number or as a congress's resolution.
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.contains("Đại hội") && !s.contains("đại hội")
+    {
+        return Vec::new();
+    }
     let (numbered, congress) = patterns();
     let mut out: Vec<Mention> = Vec::new();
+    // A kind must start a word ("Đề án", not the "NQ" of "UBNQ"); checked here because the
+    // regex's fast engines know only ASCII word boundaries.
+    let word_start = |at: usize| {
+        s[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|ch| !ch.is_alphanumeric())
+    };
     for c in congress.captures_iter(s) {
+        if !word_start(c.get(0).map(|m| m.start()).unwrap_or(0)) {
+            continue;
+        }
         let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
         let kind = kind_of(c.name("kind").map(|m| m.as_str()).unwrap_or(""));
         let body = c.name("body").map(|m| m.as_str().to_string());
@@ -97,6 +113,9 @@ pub fn find(
         });
     }
     for c in numbered.captures_iter(s) {
+        if !word_start(c.get(0).map(|m| m.start()).unwrap_or(0)) {
+            continue;
+        }
         let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
         let r = range.start + whole.start..range.start + whole.end;
         if out
@@ -131,18 +150,41 @@ pub fn find(
     out
 }
 
-/// Whether two mentions are the same document: the same symbol, a bare number that starts the
-/// other's symbol ("NQ 21" and "21-NQ/TU"), or the same congress.
-pub fn same(a: &Mention, b: &Mention) -> bool {
-    if a.kind != b.kind {
-        return false;
-    }
-    match (&a.number, &b.number, &a.congress, &b.congress) {
-        (Some(x), Some(y), _, _) => {
-            x == y || leading_number(x) == leading_number(y) && (is_bare(x) || is_bare(y))
+/// What makes a document recognisable again, kept so that looking one up costs no more than a
+/// hash lookup however many documents a text cites. The same document is: the same symbol, a
+/// bare number that starts the other's symbol ("NQ 21" and "21-NQ/TU"), or the same congress.
+#[derive(Default)]
+pub struct Seen(std::collections::HashSet<String>);
+
+impl Seen {
+    pub fn contains(&self, m: &Mention) -> bool {
+        match (&m.number, &m.congress) {
+            (Some(n), _) => {
+                let lead = leading_number(n);
+                self.0.contains(&format!("n|{}|{n}", m.kind))
+                    || (is_bare(n) && self.0.contains(&format!("L|{}|{lead}", m.kind)))
+                    || (!is_bare(n) && self.0.contains(&format!("l|{}|{lead}", m.kind)))
+            }
+            (None, Some(c)) => self.0.contains(&format!("c|{}|{c}", m.kind)),
+            (None, None) => false,
         }
-        (None, None, Some(x), Some(y)) => x == y,
-        _ => false,
+    }
+
+    pub fn insert(&mut self, m: &Mention) {
+        match (&m.number, &m.congress) {
+            (Some(n), _) => {
+                let lead = leading_number(n);
+                self.0.insert(format!("n|{}|{n}", m.kind));
+                self.0.insert(format!("L|{}|{lead}", m.kind));
+                if is_bare(n) {
+                    self.0.insert(format!("l|{}|{lead}", m.kind));
+                }
+            }
+            (None, Some(c)) => {
+                self.0.insert(format!("c|{}|{c}", m.kind));
+            }
+            (None, None) => {}
+        }
     }
 }
 
@@ -210,21 +252,42 @@ mod tests {
             issuer: None,
             congress: congress.map(String::from),
         };
-        assert!(same(
-            &m("Nghị quyết", Some("21-NQ/TU"), None),
-            &m("Nghị quyết", Some("21"), None)
-        ));
-        assert!(!same(
-            &m("Nghị quyết", Some("21-NQ/TU"), None),
-            &m("Nghị quyết", Some("22"), None)
-        ));
-        assert!(same(
-            &m("Nghị quyết", None, Some("XXV")),
-            &m("Nghị quyết", None, Some("XXV"))
-        ));
-        assert!(!same(
-            &m("Nghị quyết", Some("21"), None),
-            &m("Quyết định", Some("21"), None)
-        ));
+        let cases = [
+            (
+                m("Nghị quyết", Some("21-NQ/TU"), None),
+                m("Nghị quyết", Some("21"), None),
+                true,
+            ),
+            (
+                m("Nghị quyết", Some("21"), None),
+                m("Nghị quyết", Some("21-NQ/TU"), None),
+                true,
+            ),
+            (
+                m("Nghị quyết", Some("21-NQ/TU"), None),
+                m("Nghị quyết", Some("22"), None),
+                false,
+            ),
+            (
+                m("Nghị quyết", Some("21-NQ/TU"), None),
+                m("Nghị quyết", Some("21-NQ/HU"), None),
+                false,
+            ),
+            (
+                m("Nghị quyết", None, Some("XXV")),
+                m("Nghị quyết", None, Some("XXV")),
+                true,
+            ),
+            (
+                m("Nghị quyết", Some("21"), None),
+                m("Quyết định", Some("21"), None),
+                false,
+            ),
+        ];
+        for (a, b, want) in cases {
+            let mut seen = Seen::default();
+            seen.insert(&a);
+            assert_eq!(seen.contains(&b), want, "{:?} / {:?}", a.number, b.number);
+        }
     }
 }

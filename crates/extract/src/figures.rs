@@ -55,34 +55,55 @@ const VERBS: &[&str] = &[
     "vượt",
 ];
 
-/// Figures of one sentence. `inherited` is the period the paragraph opened with, if any.
+/// Figures of one sentence, and the last period the sentence names (which holds for the
+/// sentences after it). `inherited` is the period in force when the sentence starts.
 pub fn find(
     text: &str,
     sentence: Range<usize>,
     year: Option<i16>,
     inherited: Option<(jiff::civil::Date, jiff::civil::Date)>,
     exclude: &[Range<usize>],
-) -> Vec<Found> {
+) -> (Vec<Found>, Option<(jiff::civil::Date, jiff::civil::Date)>) {
+    // Every amount and every period has a digit (but "quý II").
+    let s = &text[sentence.clone()];
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.contains("quý") && !s.contains("Quý") {
+        return (Vec::new(), None);
+    }
     let times = time::find(text, sentence.clone(), year);
+    let time_ranges: Vec<Range<usize>> = times.iter().map(|t| t.range.clone()).collect();
+    // Amounts come in order: cursors over the sorted ranges answer "does it overlap?" in
+    // constant time each.
+    let mut in_exclude =
+        Cursor::new(&exclude[exclude.partition_point(|x| x.end <= sentence.start)..]);
+    let mut in_times = Cursor::new(&time_ranges);
     let amounts: Vec<Amount> = amount::find(text, sentence.clone())
         .into_iter()
-        .filter(|a| {
-            !exclude
-                .iter()
-                .any(|r| r.start < a.range.end && a.range.start < r.end)
-        })
-        .filter(|a| {
-            !times
-                .iter()
-                .any(|t| t.range.start < a.range.end && a.range.start < t.range.end)
-        })
+        .filter(|a| !in_exclude.overlaps(&a.range) && !in_times.overlaps(&a.range))
         .collect();
+    let mut first_time = 0;
+    let by_start: std::collections::HashMap<usize, usize> = amounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.range.start, i))
+        .collect();
+    let mut attached: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    // Periods named before each amount, in order: a moving index over the sorted expressions.
+    let mut periods = times
+        .iter()
+        .filter_map(|t| period_of(t).map(|p| (t.range.end, p)))
+        .collect::<Vec<_>>();
+    periods.sort_by_key(|(end, _)| *end);
+    let mut next_period = 0;
+    let mut sentence_period = None;
     let mut out: Vec<Found> = Vec::new();
-    let mut attached: Vec<Range<usize>> = Vec::new();
     let mut last_period = inherited;
     let mut last_estimated = false;
     for a in &amounts {
-        if attached.contains(&a.range) {
+        while next_period < periods.len() && periods[next_period].0 <= a.range.start {
+            sentence_period = Some(periods[next_period].1);
+            next_period += 1;
+        }
+        if attached.contains(&a.range.start) {
             continue;
         }
         // A percent right after an amount, "of the plan", belongs to it.
@@ -91,8 +112,8 @@ pub fn find(
         if let Some(c) = plan_pattern().captures(after) {
             percent_of_plan = c.get(1).and_then(|m| parse_number(m.as_str()));
             let pr = a.range.end + c.get(1).map(|m| m.start()).unwrap_or(0);
-            if let Some(p) = amounts.iter().find(|b| b.range.start == pr) {
-                attached.push(p.range.clone());
+            if by_start.contains_key(&pr) {
+                attached.insert(pr);
             }
         }
         if a.unit == "percent" && is_plan_percent(text, a, sentence.end) {
@@ -101,18 +122,16 @@ pub fn find(
         // The clause the amount stands in: from the last ";" or "," that opens a new subject.
         let clause_start = clause_start(text, sentence.start, a.range.start);
         let head = &text[clause_start..a.range.start];
-        let lower = head.to_lowercase();
+        let lower = crate::lexicon::lower(head);
         let continues =
             lower.trim_start().starts_with("trong đó") || lower.trim_start().starts_with("riêng");
         let estimated =
             lower.contains("ước") || lower.contains("dự kiến") || (continues && last_estimated);
-        let period = times
-            .iter()
-            .filter(|t| t.range.end <= a.range.start)
-            .filter_map(period_of)
-            .next_back()
-            .or(last_period);
-        let indicator = indicator(text, clause_start, a.range.start, &times);
+        let period = sentence_period.or(last_period);
+        while first_time < time_ranges.len() && time_ranges[first_time].start < clause_start {
+            first_time += 1;
+        }
+        let indicator = indicator(text, clause_start, a.range.start, &times[first_time..]);
         let end = percent_of_plan
             .map(|_| a.range.end + plan_pattern().find(after).map(|m| m.end()).unwrap_or(0))
             .unwrap_or(a.range.end);
@@ -127,16 +146,42 @@ pub fn find(
         last_period = period;
         last_estimated = estimated;
     }
-    out
+    let named = times
+        .iter()
+        .filter(|t| matches!(t.kind, Kind::Months { .. } | Kind::Span))
+        .filter_map(|t| t.when.as_ref())
+        .next_back()
+        .map(|w| (w.start(), w.end()));
+    (out, named)
+}
+
+/// A walk along sorted, non-overlapping ranges, asked about ranges that come in order.
+struct Cursor<'a> {
+    ranges: &'a [Range<usize>],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(ranges: &'a [Range<usize>]) -> Self {
+        Cursor { ranges, at: 0 }
+    }
+
+    fn overlaps(&mut self, r: &Range<usize>) -> bool {
+        while self.at < self.ranges.len() && self.ranges[self.at].end <= r.start {
+            self.at += 1;
+        }
+        self.ranges.get(self.at).is_some_and(|x| x.start < r.end)
+    }
 }
 
 fn is_plan_percent(text: &str, a: &Amount, end: usize) -> bool {
-    let after = text[a.range.end..end].trim_start().to_lowercase();
+    let after = crate::lexicon::lower(text[a.range.end..end].trim_start());
     ["kế hoạch", "kh ", "dự toán", "chỉ tiêu"]
         .iter()
         .any(|w| after.starts_with(w))
         && {
-            let before = text[..a.range.start].trim_end().to_lowercase();
+            let before =
+                crate::lexicon::lower(crate::lexicon::tail(&text[..a.range.start], 24).trim_end());
             before.ends_with("đạt") || before.ends_with("bằng") || before.ends_with("vượt")
         }
 }
@@ -150,18 +195,20 @@ fn period_of(t: &TimeExpr) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
     }
 }
 
+/// Where the clause of byte `at` starts; a clause longer than the window starts at the window.
 fn clause_start(text: &str, sentence_start: usize, at: usize) -> usize {
-    let head = &text[sentence_start..at];
+    let head = crate::lexicon::tail(&text[sentence_start..at], 400);
+    let base = at - head.len();
     match head.rfind([';', ',']) {
-        Some(k) => sentence_start + k + 1,
-        None => sentence_start,
+        Some(k) => base + k + 1,
+        None => base,
     }
 }
 
 /// What is measured: the clause before the amount, without its period, verbs and connectors.
 fn indicator(text: &str, start: usize, end: usize, times: &[TimeExpr]) -> Option<String> {
     let mut cut = end;
-    for t in times {
+    for t in times.iter().take_while(|t| t.range.start < end) {
         if t.range.start >= start && t.range.start < cut {
             cut = t.range.start;
         }
@@ -198,7 +245,7 @@ mod tests {
     #[test]
     fn the_seed_figures() {
         let text = "Tổng thu NSNN trên địa bàn 8 tháng ước đạt trên 8,5 tỷ đồng, đạt 87,2% kế hoạch Thành phố giao, trong đó thu ngân sách xã đạt trên 3,6 tỷ đồng.";
-        let found = find(text, 0..text.len(), Some(2020), None, &[]);
+        let (found, _) = find(text, 0..text.len(), Some(2020), None, &[]);
         assert_eq!(found.len(), 2, "{found:?}");
         let (a, b) = (&found[0], &found[1]);
         assert_eq!(a.indicator.as_deref(), Some("Tổng thu NSNN trên địa bàn"));
@@ -252,7 +299,7 @@ mod tests {
             ),
         ];
         for (text, ind, v, unit, pct) in cases {
-            let f = find(text, 0..text.len(), Some(2022), None, &[]);
+            let (f, _) = find(text, 0..text.len(), Some(2022), None, &[]);
             assert_eq!(f.len(), 1, "{text}: {f:?}");
             assert_eq!(f[0].indicator.as_deref(), Some(*ind), "{text}");
             assert_eq!(

@@ -71,7 +71,12 @@ const FURNITURE: &[&str] = &[
 ];
 
 pub fn is_furniture(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
+    // Furniture is told by how a line starts: look at its start only.
+    let head: String = line.trim().chars().take(40).collect();
+    let lower = head.to_lowercase();
+    if line.trim().chars().count() > 60 {
+        return FURNITURE.iter().any(|f| lower.starts_with(f)) && line.trim().chars().count() <= 80;
+    }
     FURNITURE.iter().any(|f| lower.starts_with(f)) || lower.parse::<f64>().is_ok()
 }
 

@@ -374,22 +374,108 @@ pub const LEVELS: &[&str] = &[
     "Huyện",
 ];
 
-/// Whether `s` starts with `word` as whole words, ignoring case.
+/// Whether `s` starts with `word` as whole words, ignoring case (without allocating: this runs
+/// for every word of every report).
 pub fn starts_with_word(s: &str, word: &str) -> bool {
-    let n = word.len();
-    s.len() >= n
-        && s.is_char_boundary(n)
-        && s[..n].to_lowercase() == word.to_lowercase()
-        && s[n..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    let mut sc = s.chars();
+    for wc in word.chars() {
+        match sc.next() {
+            Some(c) if c == wc || lower_char(c) == lower_char(wc) => {}
+            _ => return false,
+        }
+    }
+    sc.next().is_none_or(|c| !c.is_alphanumeric())
 }
 
-/// The first entry of `words` that `s` starts with (longest first).
-pub fn starts_with_any<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
+pub fn lower_char(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// `at` moved back to a character boundary of `text` (and into it).
+pub fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The last `n` bytes of `s` or fewer, cut on a character boundary: the window a recogniser
+/// looks back through, so that no look-back costs more than a few words.
+pub fn tail(s: &str, n: usize) -> &str {
+    let mut start = s.len().saturating_sub(n);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// The first entry of `words` that `s` starts with (longest first). For short, one-off lists;
+/// the big ones go through a [`WordList`].
+pub fn starts_with_one_of<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
     words
         .iter()
         .filter(|w| starts_with_word(s, w))
         .max_by_key(|w| w.len())
         .copied()
+}
+
+/// A word list indexed by its entries' first letter (lower case), so that asking which entry a
+/// text starts with compares a handful of entries, not all of them.
+pub struct WordList {
+    by_first: std::collections::HashMap<char, Vec<&'static str>>,
+}
+
+impl WordList {
+    fn new(words: &'static [&'static str]) -> WordList {
+        let mut by_first: std::collections::HashMap<char, Vec<&'static str>> =
+            std::collections::HashMap::new();
+        for w in words {
+            if let Some(c) = w.chars().next() {
+                by_first.entry(lower_char(c)).or_default().push(w);
+            }
+        }
+        for v in by_first.values_mut() {
+            v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        }
+        WordList { by_first }
+    }
+
+    /// The longest entry `s` starts with, as whole words, ignoring case.
+    pub fn at(&self, s: &str) -> Option<&'static str> {
+        let first = lower_char(s.chars().next()?);
+        self.by_first
+            .get(&first)?
+            .iter()
+            .find(|w| starts_with_word(s, w))
+            .copied()
+    }
+}
+
+macro_rules! indexed {
+    ($fn_name:ident, $list:ident) => {
+        pub fn $fn_name() -> &'static WordList {
+            static L: std::sync::OnceLock<WordList> = std::sync::OnceLock::new();
+            L.get_or_init(|| WordList::new($list))
+        }
+    };
+}
+
+indexed!(action_verbs, ACTION_VERBS);
+indexed!(title_heads, TITLE_HEADS);
+indexed!(stop_words, STOP_WORDS);
+indexed!(exhortations, EXHORTATIONS);
+
+/// Whether a word is a Vietnamese family name.
+pub fn is_surname(w: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| SURNAMES.iter().copied().collect())
+        .contains(w)
 }
 
 /// Lower case that keeps every character's byte length, so offsets found in the lowered text

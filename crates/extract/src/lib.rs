@@ -44,6 +44,22 @@ struct Context<'a> {
     text: &'a str,
     year: Option<i16>,
     city: bool,
+    /// The sentences of each paragraph of the article, by the paragraph's start.
+    split: HashMap<usize, Vec<Range<usize>>>,
+}
+
+impl Context<'_> {
+    fn sentences_of(&self, paragraph: &Range<usize>) -> &[Range<usize>] {
+        self.split
+            .get(&paragraph.start)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// The opening of a paragraph, where a report says when and with whom the session was held.
+fn opening(text: &str, paragraph: &Range<usize>) -> Range<usize> {
+    paragraph.start..boundary(text, paragraph.end.min(paragraph.start + 2000)).max(paragraph.start)
 }
 
 /// The nearest character boundary at or before `at`.
@@ -66,16 +82,36 @@ fn extract_normalized(text: &str) -> Extraction {
         .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
         .collect();
     let article_text_ranges: Vec<Range<usize>> = article.iter().map(|p| p.range.clone()).collect();
-    let year = article_text_ranges
+    let year = time::context_year_of(text, &article_text_ranges);
+    // A city's text names its Thành ủy more than the province's Tỉnh ủy.
+    let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum::<usize>();
+    let city = count(&[
+        "Thành ủy",
+        "thành ủy",
+        "Thành uỷ",
+        "thành uỷ",
+        "THÀNH ỦY",
+        "THÀNH UỶ",
+    ]) > count(&[
+        "Tỉnh ủy",
+        "tỉnh ủy",
+        "Tỉnh uỷ",
+        "tỉnh uỷ",
+        "TỈNH ỦY",
+        "TỈNH UỶ",
+    ]);
+    // Each paragraph is split into sentences once; every recogniser walks the same split.
+    let split: HashMap<usize, Vec<Range<usize>>> = paras
         .iter()
-        .map(|r| &text[r.clone()])
-        .collect::<Vec<_>>()
-        .join("\n");
-    let year = time::context_year(&year);
-    let lower = text.to_lowercase();
-    let city = lower.matches("thành ủy").count() + lower.matches("thành uỷ").count()
-        > lower.matches("tỉnh ủy").count() + lower.matches("tỉnh uỷ").count();
-    let cx = Context { text, year, city };
+        .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
+        .map(|p| (p.range.start, segment::sentences(text, p.range.clone())))
+        .collect();
+    let cx = Context {
+        text,
+        year,
+        city,
+        split,
+    };
 
     let title = paras
         .iter()
@@ -94,21 +130,29 @@ fn extract_normalized(text: &str) -> Extraction {
     // Sentences of every part of the article, with the paragraph they belong to.
     let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
-        if matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title) {
-            for s in segment::sentences(text, p.range.clone()) {
-                sentences.push((i, s, p.kind));
-            }
+        for s in cx.sentences_of(&p.range) {
+            sentences.push((i, s.clone(), p.kind));
         }
     }
 
-    let people = collect_people(&cx, &sentences);
-    let organizations = collect_orgs(&cx, &sentences, title.as_deref());
+    // People and organisations are found once per sentence, on one split into words; the
+    // directives reuse the organisations for their assignees.
+    let mut org_mentions: HashMap<usize, Vec<orgs::Mention>> = HashMap::new();
+    let mut people_mentions: HashMap<usize, Vec<people::Mention>> = HashMap::new();
+    for (_, s, _) in &sentences {
+        let ws = words::words(text, s.clone());
+        org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
+        people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
+    }
+    let people = collect_people(&cx, &sentences, &mut people_mentions);
+    let organizations = collect_orgs(&cx, &sentences, &org_mentions);
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
     let figures = collect_figures(&cx, &paras, &document_ranges);
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
-    let directives = collect_directives(&cx, &paras);
+    let directives = collect_directives(&cx, &paras, &org_mentions);
     let session = session_header(&cx, &paras, title.as_deref(), &people, &document_ranges);
-    let abbreviations = collect_abbreviations(&cx, &article_text_ranges);
+    let sentence_ranges: Vec<Range<usize>> = sentences.iter().map(|(_, s, _)| s.clone()).collect();
+    let abbreviations = collect_abbreviations(&cx, &sentence_ranges);
 
     Extraction {
         schema: SCHEMA,
@@ -133,11 +177,15 @@ fn extract_normalized(text: &str) -> Extraction {
 fn collect_people(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
+    mentions: &mut HashMap<usize, Vec<people::Mention>>,
 ) -> Vec<(Person, bool)> {
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(Person, bool)> = Vec::new();
     for (_, s, _) in sentences {
-        for m in people::find(cx.text, s.clone()) {
-            let after = cx.text[m.name_range.end..s.end].to_lowercase();
+        for m in mentions.remove(&s.start).unwrap_or_default() {
+            let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 400));
+            let after =
+                crate::lexicon::lower(&cx.text[m.name_range.end..window_end.max(m.name_range.end)]);
             let near: String = after.chars().take(120).collect();
             let lead = [
                 "cùng đoàn",
@@ -150,7 +198,7 @@ fn collect_people(
             .iter()
             .any(|w| near.contains(w));
             let key = fold(&m.name);
-            match out.iter_mut().find(|(p, _)| fold(&p.name) == key) {
+            match index.get(&key).map(|i| &mut out[*i]) {
                 Some((p, l)) => {
                     for pos in m.positions {
                         let k = fold(&abbrev::expand(&pos, cx.city));
@@ -162,6 +210,7 @@ fn collect_people(
                     *l |= lead;
                 }
                 None => {
+                    index.insert(key, out.len());
                     let expanded = m
                         .positions
                         .iter()
@@ -202,37 +251,81 @@ fn org_key(name: &str, city: bool) -> String {
         .join(" ")
 }
 
+/// The keys of the organisations found so far, with every run of their words indexed, so that
+/// "is this a shorter reference to one of them?" costs a lookup, however many there are.
+#[derive(Default)]
+struct KeySet {
+    exact: std::collections::HashSet<String>,
+    /// Word runs a key starts with (shorter than the key).
+    prefixes: std::collections::HashSet<String>,
+    /// Word runs inside a key, with words before and after them.
+    infixes: std::collections::HashSet<String>,
+}
+
+impl KeySet {
+    fn insert(&mut self, key: &str) {
+        let words: Vec<&str> = key.split(' ').collect();
+        let n = words.len();
+        for a in 0..n {
+            for b in a + 1..=n.min(a + 12) {
+                let run = words[a..b].join(" ");
+                if a == 0 && b < n {
+                    self.prefixes.insert(run);
+                } else if a > 0 && b < n {
+                    self.infixes.insert(run);
+                }
+            }
+        }
+        self.exact.insert(key.to_string());
+    }
+    fn names(&self, key: &str) -> bool {
+        self.exact.contains(key)
+    }
+    fn begins(&self, key: &str) -> bool {
+        self.prefixes.contains(key)
+    }
+    fn inside(&self, key: &str) -> bool {
+        self.infixes.contains(key)
+    }
+}
+
 fn collect_orgs(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    title: Option<&str>,
+    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
 ) -> Vec<Organization> {
     let mut full: Vec<Organization> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
+    let mut keys = KeySet::default();
     let mut bare: Vec<(String, String, &'static str, Range<usize>)> = Vec::new();
-    let _ = title;
+    let mut key_cache: HashMap<String, String> = HashMap::new();
+    let mut key_of = |name: &str| -> String {
+        if let Some(k) = key_cache.get(name) {
+            return k.clone();
+        }
+        let k = org_key(name, cx.city);
+        key_cache.insert(name.to_string(), k.clone());
+        k
+    };
+    let no_orgs = Vec::new();
     for (_, s, _) in sentences {
-        let found = orgs::find(cx.text, s.clone());
+        let found = org_mentions.get(&s.start).unwrap_or(&no_orgs);
         for (i, m) in found.iter().enumerate() {
             // "QĐ-UBND" in a document symbol names no body.
             if cx.text[..m.range.start].ends_with(['-', '/']) {
                 continue;
             }
-            let name = orgs::name_of(cx.text, &found, i);
+            let name = orgs::name_of(cx.text, found, i);
             if m.bare && name.trim() == cx.text[m.range.clone()].trim() {
                 bare.push((name, m.head.to_string(), m.kind, m.range.clone()));
                 continue;
             }
-            let key = org_key(&name, cx.city);
+            let key = key_of(&name);
             // The same body, or a shorter reference to one already named ("đoàn công tác số 1"
             // after "Đoàn công tác số 01 Thành ủy").
-            if keys
-                .iter()
-                .any(|k| *k == key || k.starts_with(&format!("{key} ")))
-            {
+            if keys.names(&key) || keys.begins(&key) {
                 continue;
             }
-            keys.push(key);
+            keys.insert(&key);
             full.push(Organization {
                 name_expanded: abbrev::expand(&name, cx.city),
                 name,
@@ -244,20 +337,18 @@ fn collect_orgs(
     // A bare mention ("Đảng ủy", "Đảng ủy phường") is the body named in full elsewhere with the
     // same head; kept only when nothing names it in full.
     for (name, head, kind, range) in bare {
-        let head_key = org_key(&head, cx.city);
-        let name_key = org_key(&name, cx.city);
+        let head_key = key_of(&head);
+        let name_key = key_of(&name);
         // Named in full elsewhere: a name that goes on after this one, here or inside a longer
         // one ("Thành ủy" in "Ban Thường vụ Thành ủy Hải Phòng").
-        let resolved = keys.iter().any(|k| {
-            *k == name_key
-                || k.starts_with(&format!("{name_key} "))
-                || k.contains(&format!(" {name_key} "))
-                || (k.starts_with(&head_key) && name_key == head_key)
-        });
+        let resolved = keys.names(&name_key)
+            || keys.begins(&name_key)
+            || keys.inside(&name_key)
+            || (name_key == head_key && (keys.names(&head_key) || keys.begins(&head_key)));
         if resolved {
             continue;
         }
-        keys.push(name_key);
+        keys.insert(&name_key);
         full.push(Organization {
             name_expanded: abbrev::expand(&name, cx.city),
             name,
@@ -274,17 +365,19 @@ fn collect_documents(
     sentences: &[(usize, Range<usize>, ParaKind)],
 ) -> (Vec<Document>, Vec<Range<usize>>) {
     let mut out: Vec<(documents::Mention, Document)> = Vec::new();
+    let mut seen = documents::Seen::default();
     let mut ranges = Vec::new();
     for (_, s, kind) in sentences {
         if *kind != ParaKind::Body {
             continue;
         }
         let issuer_of = |end: usize| -> Option<String> {
-            let rest = &cx.text[end..s.end];
-            let rest = rest.trim_start();
+            // The issuer's name follows within a few words.
+            let window_end = crate::lexicon::floor(cx.text, s.end.min(end + 400)).max(end);
+            let rest = cx.text[end..window_end].trim_start();
             let rest = rest.strip_prefix("của ")?;
-            let start = s.end - rest.len();
-            let found = orgs::find(cx.text, start..s.end);
+            let start = window_end - rest.len();
+            let found = orgs::find(cx.text, start..window_end);
             found
                 .first()
                 .filter(|o| o.range.start == start)
@@ -292,9 +385,10 @@ fn collect_documents(
         };
         for m in documents::find(cx.text, s.clone(), issuer_of) {
             ranges.push(m.range.clone());
-            if out.iter().any(|(seen, _)| documents::same(seen, &m)) {
+            if seen.contains(&m) {
                 continue;
             }
+            seen.insert(&m);
             let date = m.date_range.clone().and_then(|r| {
                 time::find(cx.text, r, cx.year)
                     .into_iter()
@@ -335,15 +429,10 @@ fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>
         .map(|w| (w.start(), w.end()));
         // A period a sentence names holds for the figures of the sentences after it.
         let mut carried = opening;
-        for s in segment::sentences(cx.text, p.range.clone()) {
-            let found = figures::find(cx.text, s.clone(), cx.year, carried, exclude);
-            if let Some(last) = time::find(cx.text, s.clone(), cx.year)
-                .into_iter()
-                .filter(|t| matches!(t.kind, time::Kind::Months { .. } | time::Kind::Span))
-                .filter_map(|t| t.when)
-                .next_back()
-            {
-                carried = Some((last.start(), last.end()));
+        for s in cx.sentences_of(&p.range) {
+            let (found, named) = figures::find(cx.text, s.clone(), cx.year, carried, exclude);
+            if named.is_some() {
+                carried = named;
             }
             for f in found {
                 out.push(Figure {
@@ -368,6 +457,7 @@ fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>
 
 fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Option<u32>) {
     let mut out: Vec<Petition> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut declared = None;
     let body: Vec<Range<usize>> = paras
         .iter()
@@ -375,14 +465,14 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
         .map(|p| p.range.clone())
         .collect();
     for (i, p) in body.iter().enumerate() {
-        for s in segment::sentences(cx.text, p.clone()) {
+        for s in cx.sentences_of(p).iter().cloned() {
             let (items, count) = petitions::find(cx.text, s, &body[i + 1..]);
             if declared.is_none() {
                 declared = count;
             }
             for it in items {
                 let text = cx.text[it.range.clone()].to_string();
-                if out.iter().any(|o| fold(&o.text) == fold(&text)) {
+                if !seen.insert(fold(&text)) {
                     continue;
                 }
                 out.push(Petition {
@@ -396,12 +486,17 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
     (out, declared)
 }
 
-fn collect_directives(cx: &Context, paras: &[layout::Para]) -> Vec<Directive> {
+fn collect_directives(
+    cx: &Context,
+    paras: &[layout::Para],
+    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+) -> Vec<Directive> {
     let mut out = Vec::new();
     for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
         let mut previous_was_instruction = false;
-        for s in segment::sentences(cx.text, p.range.clone()) {
-            let found_orgs = orgs::find(cx.text, s.clone());
+        for s in cx.sentences_of(&p.range).iter().cloned() {
+            let no_orgs = Vec::new();
+            let found_orgs = org_mentions.get(&s.start).unwrap_or(&no_orgs);
             let org_end = |at: usize| {
                 found_orgs
                     .iter()
@@ -485,7 +580,8 @@ fn session_header(
     // The body may name the host in full ("làm việc với UBND phường Phú Hội" where the title
     // says "tại phường Phú Hội").
     for p in body.iter().take(2) {
-        let s = &cx.text[p.range.clone()];
+        let p_range = opening(cx.text, &p.range);
+        let s = &cx.text[p_range.clone()];
         // Only a place is completed this way; a host the title names as a body stays as written.
         let host_is_body = header.host.as_deref().is_some_and(|h| {
             orgs::find(h, 0..h.len())
@@ -497,8 +593,8 @@ fn session_header(
             header.host.as_deref(),
             host_is_body,
         ) {
-            let start = p.range.start + k + "làm việc với ".len();
-            if let Some(o) = orgs::find(cx.text, start..p.range.end)
+            let start = p_range.start + k + "làm việc với ".len();
+            if let Some(o) = orgs::find(cx.text, start..p_range.end)
                 .into_iter()
                 .find(|o| o.range.start == start)
             {
@@ -512,10 +608,11 @@ fn session_header(
     }
     if header.host.is_none() {
         for p in body.iter().take(3) {
-            let s = &cx.text[p.range.clone()];
+            let r = opening(cx.text, &p.range);
+            let s = &cx.text[r.clone()];
             if let Some(k) = s.find("làm việc với ") {
-                let start = p.range.start + k + "làm việc với ".len();
-                if let Some(o) = orgs::find(cx.text, start..p.range.end)
+                let start = r.start + k + "làm việc với ".len();
+                if let Some(o) = orgs::find(cx.text, start..r.end)
                     .into_iter()
                     .find(|o| o.range.start == start)
                 {
@@ -527,7 +624,7 @@ fn session_header(
     }
     // The session's day: the first day named in the opening paragraphs, outside document references.
     for p in body.iter().take(3) {
-        let day = time::find(cx.text, p.range.clone(), cx.year)
+        let day = time::find(cx.text, opening(cx.text, &p.range), cx.year)
             .into_iter()
             .find(|t| {
                 matches!(t.kind, time::Kind::Day { .. } | time::Kind::Range)

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{starts_with_word, LEVELS, STOP_WORDS};
+use crate::lexicon::{starts_with_word, LEVELS};
 use crate::words::{joined_by_space, words, Word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,35 +145,112 @@ pub struct Mention {
     pub head: &'static str,
 }
 
+/// The head `s` starts with (longest first). The match is of the head's exact byte length, so
+/// that the head's end is a character boundary of `s` whatever the case of what is written.
 fn head_at(s: &str, case_sensitive_only: bool) -> Option<&'static Head> {
-    HEADS
-        .iter()
-        .filter(|h| {
-            if case_sensitive_only {
-                s.starts_with(h.text)
-            } else {
-                starts_with_word(s, h.text)
+    // Heads by the first letter they may be written with (a table for ASCII letters, a map for
+    // the rest), each with its text in lower case.
+    type Entry = (&'static Head, String);
+    struct Index {
+        ascii: Vec<Vec<Entry>>,
+        other: std::collections::HashMap<char, Vec<Entry>>,
+    }
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut ix = Index {
+            ascii: vec![Vec::new(); 128],
+            other: std::collections::HashMap::new(),
+        };
+        for h in HEADS {
+            let first = h.text.chars().next().unwrap_or(' ');
+            for c in first.to_lowercase().chain(first.to_uppercase()) {
+                let slot = if c.is_ascii() {
+                    &mut ix.ascii[c as usize]
+                } else {
+                    ix.other.entry(c).or_default()
+                };
+                if !slot.iter().any(|(x, _)| x.text == h.text) {
+                    slot.push((h, crate::lexicon::lower(h.text)));
+                }
             }
+        }
+        for v in ix.ascii.iter_mut().chain(ix.other.values_mut()) {
+            v.sort_by_key(|(h, _)| std::cmp::Reverse(h.text.len()));
+        }
+        ix
+    });
+    let first = s.chars().next()?;
+    let candidates = if first.is_ascii() {
+        &index.ascii[first as usize]
+    } else {
+        index.other.get(&first)?
+    };
+    if candidates.is_empty() {
+        return None;
+    }
+    let ends_word = |n: usize| s[n..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    let first_len = first.len_utf8();
+    let next_byte = s.as_bytes().get(first_len).copied();
+    // Written as the head is written: a byte comparison, after a look at the byte that tells
+    // most candidates apart.
+    if let Some((h, _)) = candidates.iter().find(|(h, _)| {
+        h.text.as_bytes().get(first_len).copied() == next_byte
+            && s.starts_with(h.text)
+            && ends_word(h.text.len())
+    }) {
+        return Some(h);
+    }
+    // In another case ("đảng ủy", "ĐẢNG ỦY"); a capitalised word written otherwise is no head.
+    let mut chars = s.chars();
+    let titlecase = chars.next().is_some_and(char::is_uppercase)
+        && chars.next().is_some_and(char::is_lowercase);
+    if case_sensitive_only || titlecase {
+        return None;
+    }
+    candidates
+        .iter()
+        .find(|(h, lower)| {
+            let n = h.text.len();
+            // A cheap look at the second letter first: most candidates differ there.
+            let second_ok = match (s.as_bytes().get(first_len), lower.as_bytes().get(first_len)) {
+                (Some(a), Some(b)) if a.is_ascii() && b.is_ascii() => a.eq_ignore_ascii_case(b),
+                (Some(_), Some(_)) => true,
+                _ => false,
+            };
+            second_ok
+                && s.len() >= n
+                && s.is_char_boundary(n)
+                && same_ignoring_case(&s[..n], h.text)
+                && ends_word(n)
         })
-        .filter(|h| {
-            s[h.text.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
-        .max_by_key(|h| h.text.len())
+        .map(|(h, _)| *h)
 }
 
-/// The index of the first word at or after byte `at`.
-fn word_index(ws: &[Word], at: usize) -> usize {
-    ws.iter().position(|w| w.start >= at).unwrap_or(ws.len())
+/// Whether two strings of equal byte length read the same ignoring case (no allocation: this
+/// runs for many words of every report).
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(x, y)| x == y || crate::lexicon::lower_char(x) == crate::lexicon::lower_char(y))
+}
+
+/// The index of the first word at or after byte `at`, looking forward from word `from` (the
+/// answer is always a few words on: a search over the whole sentence would make long sentences
+/// cost more than their length).
+fn word_index(ws: &[Word], from: usize, at: usize) -> usize {
+    let mut k = from.min(ws.len());
+    while k < ws.len() && ws[k].start < at {
+        k += 1;
+    }
+    k
 }
 
 fn is_stop(text: &str, w: &Word, end: usize) -> bool {
     !w.capitalized()
-        && STOP_WORDS
-            .iter()
-            .any(|s| starts_with_word(&text[w.start..end], s))
+        && crate::lexicon::stop_words()
+            .at(&text[w.start..end])
+            .is_some()
 }
 
 /// A level word at word `j` ("phường", "thành phố"), as the index past it.
@@ -184,7 +261,7 @@ fn level_at(text: &str, ws: &[Word], j: usize, end: usize) -> Option<usize> {
         .filter(|l| text[w.start..end].starts_with(**l))
         .max_by_key(|l| l.len())?;
     let past = w.start + l.len();
-    Some(word_index(ws, past))
+    Some(word_index(ws, j, past))
 }
 
 /// A run of capitalised words from `j` joined by spaces: a proper name.
@@ -205,9 +282,42 @@ fn proper_at(text: &str, ws: &[Word], j: usize) -> usize {
 /// Organisations mentioned in one sentence (or caption).
 pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
     let ws = words(text, range.clone());
+    find_in(text, range, &ws)
+}
+
+/// Organisations of one sentence whose words the caller has already split.
+pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < ws.len() {
+        // Lower-case words start a body only as "khu", "thôn", "tổ dân phố", "đảng ủy", "ban
+        // thường vụ", "mặt trận …", "hội đồng …", "đoàn công tác", "ủy ban …": skip the rest fast.
+        let lower_start = ws[i].text.chars().next().is_some_and(char::is_lowercase);
+        if lower_start
+            && !matches!(
+                ws[i].text,
+                "khu"
+                    | "thôn"
+                    | "tổ"
+                    | "bản"
+                    | "ấp"
+                    | "xóm"
+                    | "đảng"
+                    | "đoàn"
+                    | "mặt"
+                    | "ban"
+                    | "hội"
+                    | "ủy"
+                    | "uỷ"
+                    | "chi"
+                    | "trạm"
+                    | "trung"
+                    | "thường"
+            )
+        {
+            i += 1;
+            continue;
+        }
         let at = ws[i].start;
         let rest = &text[at..range.end];
         let Some(head) = head_at(
@@ -222,7 +332,7 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        let after_head = word_index(&ws, at + head.text.len());
+        let after_head = word_index(ws, i, at + head.text.len());
         // "Trường" names a school only with its type ("Trường THCS …"); "xã Trường Sơn" is a place.
         if head.text == "Trường"
             && !ws.get(after_head).is_some_and(|w| {
@@ -247,13 +357,13 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             i = after_head;
             continue;
         }
-        match scan(text, &ws, i, after_head, head, range.end) {
+        match scan(text, ws, i, after_head, head, range.end) {
             Some(m) => {
                 // A delegation "của" a body also names that body: look inside it.
                 let next = if m.kind == "delegation" {
                     after_head
                 } else {
-                    word_index(&ws, m.range.end)
+                    word_index(ws, i, m.range.end)
                 };
                 out.push(m);
                 i = next.max(i + 1);
@@ -368,7 +478,8 @@ fn scan(
             }
             let inner_head = head_at(&text[ws[after_head].start..end], true)
                 .filter(|h| !matches!(h.mode, Mode::Prefix | Mode::Area | Mode::Named))?;
-            let inner_after = word_index(ws, ws[after_head].start + inner_head.text.len());
+            let inner_after =
+                word_index(ws, after_head, ws[after_head].start + inner_head.text.len());
             let inner = scan(text, ws, after_head, inner_after, inner_head, end)?;
             let kind = if head.kind.is_empty() {
                 inner.kind
@@ -414,8 +525,9 @@ fn scan(
             if j < ws.len() && ws[j].capitalized() && (j == k || adjacent(j)) {
                 let inner = match head_at(&text[ws[j].start..end], true) {
                     Some(h) if matches!(h.mode, Mode::Committee | Mode::Admin | Mode::Prefix) => {
-                        let inner_after = word_index(ws, ws[j].start + h.text.len());
-                        scan(text, ws, j, inner_after, h, end).map(|m| word_index(ws, m.range.end))
+                        let inner_after = word_index(ws, j, ws[j].start + h.text.len());
+                        scan(text, ws, j, inner_after, h, end)
+                            .map(|m| word_index(ws, j, m.range.end))
                     }
                     _ => Some(name_tail(text, ws, j, end)),
                 };

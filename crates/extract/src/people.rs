@@ -3,9 +3,7 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{
-    starts_with_any, starts_with_word, LEVELS, PERSON_CUES, STOP_WORDS, SURNAMES, TITLE_HEADS,
-};
+use crate::lexicon::{is_surname, stop_words, title_heads, LEVELS, PERSON_CUES};
 use crate::words::{joined_by_space, words, Word};
 
 #[derive(Debug, Clone)]
@@ -55,12 +53,12 @@ const PLACE_WORDS: &[&str] = &[
 /// must start with a family name.
 fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
     let first = ws.get(i)?;
-    if !(SURNAMES.contains(&first.text)
+    if !(is_surname(first.text)
         || cued && first.capitalized() && !first.text.chars().all(char::is_uppercase))
     {
         return None;
     }
-    if starts_with_any(&text[first.start..], TITLE_HEADS).is_some() {
+    if title_heads().at(&text[first.start..]).is_some() {
         return None;
     }
     let mut j = i + 1;
@@ -71,7 +69,7 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
         && !ws[j].text.chars().all(char::is_uppercase)
     {
         // A title or an organisation starts here, not more of the name.
-        if starts_with_any(&text[ws[j].start..], TITLE_HEADS).is_some() && j - i >= 2 {
+        if title_heads().at(&text[ws[j].start..]).is_some() && j - i >= 2 {
             break;
         }
         j += 1;
@@ -84,7 +82,7 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
         Some(next) => &text[ws[i].start..next.end],
         None => &text[ws[i].start..ws[j - 1].end],
     };
-    if starts_with_any(through_next, TITLE_HEADS).is_some() {
+    if title_heads().at(through_next).is_some() {
         return None;
     }
     Some(j)
@@ -92,14 +90,16 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
 
 /// A title of office starting at byte `at`: up to the next comma, bracket or stop word.
 pub fn title_at(text: &str, at: usize, end: usize) -> Option<Range<usize>> {
+    // A title is a few words long: look no further than that.
+    let end = crate::lexicon::floor(text, end.min(at + 240)).max(at);
     let rest = &text[at..end];
-    starts_with_any(rest, TITLE_HEADS)?;
+    title_heads().at(rest)?;
     let mut stop = rest
         .find([',', ';', '(', ')', '.', ':', '“', '"'])
         .unwrap_or(rest.len());
     for w in words(text, at..at + stop).iter().skip(1) {
         let tail = &text[w.start..at + stop];
-        if !w.capitalized() && STOP_WORDS.iter().any(|s| starts_with_word(tail, s)) {
+        if !w.capitalized() && stop_words().at(tail).is_some() {
             stop = w.start - at;
             break;
         }
@@ -109,12 +109,23 @@ pub fn title_at(text: &str, at: usize, end: usize) -> Option<Range<usize>> {
 }
 
 /// People mentioned in one sentence.
+#[cfg(test)]
 pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
     let ws = words(text, range.clone());
+    find_in(text, range, &ws)
+}
+
+/// People mentioned in one sentence whose words the caller has already split.
+pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut i = 0;
     while i < ws.len() {
-        let before = &text[range.start..ws[i].start];
+        if !ws[i].capitalized() {
+            i += 1;
+            continue;
+        }
+        // Look back a few words only: what stands before a name decides what it is.
+        let before = crate::lexicon::tail(&text[range.start..ws[i].start], 160);
         let cue = PERSON_CUES.iter().any(|c| {
             let b = before.trim_end();
             b.ends_with(c)
@@ -123,14 +134,17 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
                     .next_back()
                     .is_none_or(|ch| !ch.is_alphanumeric())
         });
-        let Some(end) = name_at(text, &ws, i, cue) else {
+        let Some(end) = name_at(text, ws, i, cue) else {
             i += 1;
             continue;
         };
         let name_range = ws[i].start..ws[end - 1].end;
-        let prev = i.checked_sub(1).map(|p| ws[p].text.to_lowercase());
+        let prev = i.checked_sub(1).map(|p| crate::lexicon::lower(ws[p].text));
         let after_place = prev.as_deref().is_some_and(|p| {
-            PLACE_WORDS.contains(&p) || LEVELS.iter().any(|l| l.to_lowercase().ends_with(p))
+            PLACE_WORDS.contains(&p)
+                || LEVELS
+                    .iter()
+                    .any(|l| l.ends_with(p) || crate::lexicon::lower(l).ends_with(p))
         });
         // "Bí thư Tỉnh ủy Nguyễn Văn A": a title right before the name, in the same clause.
         let clause_start = before

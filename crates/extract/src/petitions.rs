@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::lexicon::{starts_with_any, ACTION_VERBS};
+use crate::lexicon::{action_verbs, starts_with_one_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -69,7 +69,7 @@ const NOT_AFTER: &[&str] = &[
 fn count_pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:trên|hơn|gần|khoảng)?\s*\b(\d{1,4})\s+(?:vấn\s+đề|ý\s+kiến|kiến\s+nghị|nội\s+dung|lượt\s+ý\s+kiến|nhóm\s+vấn\s+đề)")
+        Regex::new(r"(?i)(?:trên|hơn|gần|khoảng)?\s*(?-u:\b)(\d{1,4})\s+(?:vấn\s+đề|ý\s+kiến|kiến\s+nghị|nội\s+dung|lượt\s+ý\s+kiến|nhóm\s+vấn\s+đề)")
             .expect("count pattern compiles (tested)")
     })
 }
@@ -82,6 +82,25 @@ pub fn find(
     following: &[Range<usize>],
 ) -> (Vec<Item>, Option<u32>) {
     let s = &text[sentence.clone()];
+    if ![
+        "iến nghị",
+        "hản ánh",
+        "ề xuất",
+        "ề nghị",
+        "ập trung vào",
+        "ề cập",
+        "IẾN NGHỊ",
+        "HẢN ÁNH",
+        "Ề XUẤT",
+        "Ề NGHỊ",
+        "ẬP TRUNG VÀO",
+        "Ề CẬP",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+    {
+        return (vec![], None);
+    }
     let lower = crate::lexicon::lower(s);
     let Some(trigger_at) = trigger(&lower) else {
         return (vec![], None);
@@ -98,8 +117,8 @@ pub fn find(
         None => {
             let after = &lower[trigger_at..];
             let direct = after.trim_start();
-            if starts_with_any(direct, ACTION_VERBS).is_some()
-                || starts_with_any(direct, &["tình trạng", "việc", "vấn đề"]).is_some()
+            if action_verbs().at(direct).is_some()
+                || starts_with_one_of(direct, &["tình trạng", "việc", "vấn đề"]).is_some()
             {
                 // "Cử tri đề nghị sửa chữa …": the matter follows the trigger directly.
                 trigger_at + (after.len() - direct.len())
@@ -140,7 +159,7 @@ fn trigger(lower: &str) -> Option<usize> {
         while let Some(k) = lower[from..].find(t) {
             let at = from + k;
             from = at + t.len();
-            let before = lower[..at].trim_end();
+            let before = crate::lexicon::tail(&lower[..at], 300).trim_end();
             let before_noun = before
                 .trim_end_matches("các")
                 .trim_end_matches("những")
@@ -226,7 +245,7 @@ fn split_repeated_action(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let s = &text[range.clone()];
     let trimmed = s.trim_start();
     let lead = s.len() - trimmed.len();
-    let Some(verb) = starts_with_any(trimmed, ACTION_VERBS) else {
+    let Some(verb) = action_verbs().at(trimmed) else {
         return vec![range];
     };
     let needle = format!(", {verb} ");

@@ -72,20 +72,29 @@ fn patterns() -> &'static Patterns {
         let r = |s: &str| Regex::new(s).expect("time pattern compiles (tested)");
         Patterns {
             term: r(r"(?i)nhiệm\s*kỳ\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})"),
-            ordinal: r(r"(?i)\b(?:khóa|khoá|lần\s+thứ|kỳ\s+họp\s+thứ|kỳ\s+thứ)\s+(?:[IVXLC]+|\d+)\b"),
-            clock: r(r"(?i)\b(\d{1,2})\s*(?:giờ|h)\s*(\d{1,2})?\s*(?:phút)?\b"),
-            range: r(r"(?i)(?:từ\s+)?(?:ngày\s+)?\b(\d{1,2})(?:\s*/\s*(\d{1,2}))?\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})\b"),
-            full: r(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})\b"),
-            verbal: r(r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d{2}))?"),
-            short: r(r"(?i)\b(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})\b"),
-            month_year: r(r"(?i)\b(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*((?:19|20)\d{2})\b"),
-            month: r(r"(?i)\b(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})\b"),
-            quarter: r(r"(?i)\bquý\s+(IV|III|II|I|[1-4])\b(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
-            months_of_year: r(r"(?i)\b(\d{1,2})\s+tháng\s*(?:(đầu|cuối)\s+)?(?:(năm)\s*((?:19|20)\d{2})?)?"),
-            week: r(r"(?i)\btuần\s+(?:thứ\s+)?(\d{1,2})\b(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
-            year: r(r"(?i)\bnăm\s+((?:19|20)\d{2})\b"),
+            ordinal: r(r"(?i)(?-u:\b)(?:khóa|khoá|lần\s+thứ|kỳ\s+họp\s+thứ|kỳ\s+thứ)\s+(?:[IVXLC]+|\d+)(?-u:\b)"),
+            clock: r(r"(?i)(?-u:\b)(\d{1,2})\s*(?:giờ|h)(?:\s*(\d{1,2})\s*(?:phút)?)?"),
+            range: r(r"(?i)(?:từ\s+)?(?:ngày\s+)?(?-u:\b)(\d{1,2})(?:\s*/\s*(\d{1,2}))?\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})(?-u:\b)"),
+            full: r(r"(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)"),
+            verbal: r(r"(?i)(?-u:\b)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d{2}))?"),
+            short: r(r"(?i)(?-u:\b)(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?-u:\b)"),
+            month_year: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*((?:19|20)\d{2})(?-u:\b)"),
+            month: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})(?-u:\b)"),
+            quarter: r(r"(?i)(?-u:\b)quý\s+(IV|III|II|I|[1-4])(?-u:\b)(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
+            months_of_year: r(r"(?i)(?-u:\b)(\d{1,2})\s+tháng\s*(?:(đầu|cuối)\s+)?(?:(năm)\s*((?:19|20)\d{2})?)?"),
+            week: r(r"(?i)(?-u:\b)tuần\s+(?:thứ\s+)?(\d{1,2})(?-u:\b)(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
+            year: r(r"(?i)(?-u:\b)năm\s+((?:19|20)\d{2})(?-u:\b)"),
         }
     })
+}
+
+/// The text to search when a pattern can match it, nothing when it cannot.
+fn only(can: bool, s: &str) -> &str {
+    if can {
+        s
+    } else {
+        ""
+    }
 }
 
 fn num(m: Option<regex::Match>) -> Option<i16> {
@@ -113,14 +122,28 @@ fn roman(s: &str) -> Option<i16> {
 /// Every time expression in `text[range]`, with the context year for those that name none.
 pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr> {
     let s = &text[range.clone()];
-    let p = patterns();
     let mut out: Vec<TimeExpr> = Vec::new();
-    let push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
+    // Every pattern needs a digit, but ordinals and quarters in Roman numerals: most sentences
+    // are done with here. Each pattern below runs only if the word it needs is in the text.
+    let has = |needle: &str| s.contains(needle);
+    let digits = s.bytes().any(|b| b.is_ascii_digit());
+    let roman_words =
+        has("quý") || has("Quý") || has("khóa") || has("khoá") || has("Khóa") || has("thứ");
+    if !digits && !roman_words {
+        return out;
+    }
+    let p = patterns();
+    // Taken spans, start → end; they never overlap, so the one that could overlap a new span
+    // is the last starting before its end.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
         let r = range.start + r.start..range.start + r.end;
-        if !out
-            .iter()
-            .any(|e| e.range.start < r.end && r.start < e.range.end)
-        {
+        let clash = taken
+            .range(..r.end)
+            .next_back()
+            .is_some_and(|(_, end)| *end > r.start);
+        if !clash && r.start < r.end {
+            taken.insert(r.start, r.end);
             out.push(TimeExpr {
                 range: r,
                 kind,
@@ -128,7 +151,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             });
         }
     };
-    for c in p.term.captures_iter(s) {
+    for c in p.term.captures_iter(only(has("hiệm"), s)) {
         push(
             &mut out,
             c.get(0).map(|m| m.range()).unwrap_or_default(),
@@ -136,10 +159,10 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             None,
         );
     }
-    for m in p.ordinal.find_iter(s) {
+    for m in p.ordinal.find_iter(only(roman_words || has("hứ"), s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
-    for c in p.range.captures_iter(s) {
+    for c in p.range.captures_iter(only(has("-") || has("–"), s)) {
         let (d1, m1, d2, m2, y) = (
             num(c.get(1)),
             num(c.get(2)),
@@ -160,7 +183,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.full.captures_iter(s) {
+    for c in p.full.captures_iter(only(digits, s)) {
         if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             if let Some(day) = date(y, m, d) {
                 push(
@@ -174,7 +197,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.verbal.captures_iter(s) {
+    for c in p.verbal.captures_iter(only(has("háng"), s)) {
         let explicit = c.get(3).is_some();
         if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)).or(year))
         {
@@ -190,7 +213,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.short.captures_iter(s) {
+    for c in p.short.captures_iter(only(digits, s)) {
         let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
         // "ngày 24/8/2020" was taken above; here only dates without a year.
         if s[whole.end..].trim_start().starts_with(['/', '-']) {
@@ -210,7 +233,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
         }
     }
     for (re, explicit) in [(&p.month_year, true), (&p.month, false)] {
-        for c in re.captures_iter(s) {
+        for c in re.captures_iter(only(has("háng"), s)) {
             let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
             let edge = c.get(1).map(|m| m.as_str().to_lowercase());
             let y = if explicit { num(c.get(3)) } else { year };
@@ -226,7 +249,10 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.quarter.captures_iter(s) {
+    for c in p
+        .quarter
+        .captures_iter(only(has("quý") || has("Quý") || has("QUÝ"), s))
+    {
         if let (Some(q), Some(y)) = (
             c.get(1).and_then(|m| roman(m.as_str())),
             num(c.get(2)).or(year),
@@ -241,7 +267,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.months_of_year.captures_iter(s) {
+    for c in p.months_of_year.captures_iter(only(has("háng"), s)) {
         let Some(n) = num(c.get(1)).filter(|n| (1..=12).contains(n)) else {
             continue;
         };
@@ -273,7 +299,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             );
         }
     }
-    for c in p.week.captures_iter(s) {
+    for c in p.week.captures_iter(only(has("uần"), s)) {
         if let (Some(w), Some(y)) = (num(c.get(1)), num(c.get(2)).or(year)) {
             let w = i8::try_from(w).ok();
             if let Some(w) = w {
@@ -291,7 +317,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.year.captures_iter(s) {
+    for c in p.year.captures_iter(only(has("ăm"), s)) {
         if let Some(y) = num(c.get(1)) {
             if let (Some(a), Some(b)) = (date(y, 1, 1), date(y, 12, 31)) {
                 push(
@@ -303,34 +329,63 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for m in p.clock.find_iter(s) {
+    for m in p.clock.find_iter(only(has("giờ") || has("h"), s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
     out.sort_by_key(|e| e.range.start);
     out
 }
 
-/// The year a text is about: the one its explicit dates and "năm YYYY" name most (terms of
-/// office excluded); ties go to the latest.
+/// The year a text is about: the one its dates ("11/1/2020", "8/2020") and "năm YYYY" name most,
+/// terms of office ("nhiệm kỳ 2020- 2025") aside; ties go to the latest. A plain scan, since it
+/// reads the whole article.
 pub fn context_year(text: &str) -> Option<i16> {
+    context_year_of(text, std::slice::from_ref(&(0..text.len())))
+}
+
+/// [`context_year`] over the parts of `text` that belong to the article.
+pub fn context_year_of(text: &str, parts: &[Range<usize>]) -> Option<i16> {
     let mut counts: std::collections::BTreeMap<i16, usize> = std::collections::BTreeMap::new();
-    for e in find(text, 0..text.len(), None) {
-        let explicit = matches!(
-            e.kind,
-            Kind::Day {
-                explicit_year: true
-            } | Kind::Range
-                | Kind::Span
-                | Kind::Months { .. }
-        );
-        if let (true, Some(w)) = (explicit, &e.when) {
-            *counts.entry(w.start().year()).or_default() += 1;
-        }
+    for r in parts {
+        count_years(text, r.clone(), &mut counts);
     }
     counts
         .into_iter()
         .max_by_key(|(y, n)| (*n, *y))
         .map(|(y, _)| y)
+}
+
+fn count_years(
+    text: &str,
+    range: Range<usize>,
+    counts: &mut std::collections::BTreeMap<i16, usize>,
+) {
+    let b = &text.as_bytes()[..range.end];
+    let mut i = range.start;
+    while i + 4 <= b.len() {
+        let four = &b[i..i + 4];
+        let is_year = four.iter().all(u8::is_ascii_digit)
+            && (four.starts_with(b"19") || four.starts_with(b"20"));
+        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if !(is_year && bounded) {
+            i += 1;
+            continue;
+        }
+        let before = &text[range.start..i];
+        let trimmed = before.trim_end();
+        let dated = trimmed.ends_with('/')
+            || trimmed.ends_with('-')
+            || trimmed.ends_with('.')
+            || trimmed.ends_with("năm")
+            || trimmed.ends_with("Năm");
+        let term = crate::lexicon::tail(before, 24).contains("kỳ");
+        if dated && !term {
+            let year: i16 = text[i..i + 4].parse().unwrap_or(0);
+            *counts.entry(year).or_default() += 1;
+        }
+        i += 4;
+    }
 }
 
 #[cfg(test)]

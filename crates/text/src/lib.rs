@@ -14,6 +14,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFC-normalises `s`, the form every inbound string is stored in.
 pub fn nfc(s: &str) -> String {
+    // Most text arrives composed already; the quick check settles that without rebuilding it.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 

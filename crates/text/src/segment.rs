@@ -35,8 +35,38 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// No sentence of a report is this long; text without full stops is read in pieces of at most
+/// this many bytes, cut at a space, so that what is done per sentence stays small.
+pub const MAX_SENTENCE: usize = 2048;
+
 /// Sentences of `range` (a paragraph), trimmed.
 pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for s in raw_sentences(text, range) {
+        split_long(text, s, &mut out);
+    }
+    out
+}
+
+fn split_long(text: &str, mut r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    while r.end - r.start > MAX_SENTENCE {
+        let mut cut = r.start + MAX_SENTENCE;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let piece = &text[r.start..cut];
+        let at = piece
+            .rfind(char::is_whitespace)
+            .filter(|k| *k > 0)
+            .map(|k| r.start + k)
+            .unwrap_or(cut);
+        push_trimmed(text, r.start..at, out);
+        r.start = at;
+    }
+    push_trimmed(text, r, out);
+}
+
+fn raw_sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let s = &text[range.clone()];
     let mut out = Vec::new();
     let mut start = 0;
@@ -180,6 +210,19 @@ mod tests {
             let got = sentences(input, 0..input.len());
             assert_eq!(texts(input, &got), *want, "{input}");
         }
+    }
+
+    #[test]
+    fn long_runs_without_stops_are_cut_at_spaces() {
+        let t = "chữ ".repeat(5000);
+        let got = sentences(&t, 0..t.len());
+        assert!(got.len() >= 5, "{}", got.len());
+        assert!(got.iter().all(|r| r.end - r.start <= MAX_SENTENCE
+            && t.is_char_boundary(r.start)
+            && t.is_char_boundary(r.end)));
+        assert!(got
+            .iter()
+            .all(|r| !t[r.clone()].starts_with(' ') && t[r.clone()].starts_with("chữ")));
     }
 
     #[test]

@@ -1,0 +1,495 @@
+//! The reader against hand-made answers: the seed and sixteen reports of the genre written for
+//! these tests (other provinces and years, list and date styles, the new tone-mark style, NFD
+//! input, CRLF line ends, a truncated text). Scored as `../shared/extract/score.py` scores: the
+//! same folding, abbreviation spelling-out and matching rules, ported here so that the suite
+//! needs nothing but cargo.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+
+const SCORER_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("NQ", "nghị quyết"),
+    ("TU", "thành ủy"),
+    ("BCH", "ban chấp hành"),
+    ("BTV", "ban thường vụ"),
+    ("TT", "thường trực"),
+    ("HĐND", "hội đồng nhân dân"),
+    ("UBND", "ủy ban nhân dân"),
+    ("MTTQ", "mặt trận tổ quốc"),
+    ("NSNN", "ngân sách nhà nước"),
+    ("KH", "kế hoạch"),
+    ("GPMB", "giải phóng mặt bằng"),
+    ("BGH", "ban giám hiệu"),
+    ("TP", "thành phố"),
+    ("TX", "thị xã"),
+    ("BQL", "ban quản lý"),
+    ("QLDA", "quản lý dự án"),
+    ("TN&MT", "tài nguyên và môi trường"),
+    ("TNMT", "tài nguyên và môi trường"),
+    ("KT-XH", "kinh tế xã hội"),
+    ("KTXH", "kinh tế xã hội"),
+    ("CP", "cổ phần"),
+    ("TNHH", "trách nhiệm hữu hạn"),
+    ("CT", "chủ tịch"),
+    ("PCT", "phó chủ tịch"),
+    ("BT", "bí thư"),
+    ("PBT", "phó bí thư"),
+    ("TW", "trung ương"),
+    ("CCHC", "cải cách hành chính"),
+    ("ANTT", "an ninh trật tự"),
+    ("TTATXH", "trật tự an toàn xã hội"),
+    ("QĐ", "quyết định"),
+    ("CV", "công văn"),
+    ("TB", "thông báo"),
+    ("ĐU", "đảng ủy"),
+    ("HU", "huyện ủy"),
+    ("TWĐ", "trung ương đoàn"),
+    ("VH-TT", "văn hóa thông tin"),
+    ("GD&ĐT", "giáo dục và đào tạo"),
+    ("GDĐT", "giáo dục và đào tạo"),
+    ("LĐ-TB&XH", "lao động thương binh và xã hội"),
+    ("NN&PTNT", "nông nghiệp và phát triển nông thôn"),
+    ("KH&ĐT", "kế hoạch và đầu tư"),
+    ("GTVT", "giao thông vận tải"),
+    ("XD", "xây dựng"),
+    ("ĐBQH", "đại biểu quốc hội"),
+    ("QH", "quốc hội"),
+    ("HCM", "hồ chí minh"),
+    ("TPHCM", "thành phố hồ chí minh"),
+    ("UBMTTQ", "ủy ban mặt trận tổ quốc"),
+    ("UBMTTQVN", "ủy ban mặt trận tổ quốc việt nam"),
+    ("UVTT", "ủy viên thường trực"),
+    ("UVBTV", "ủy viên ban thường vụ"),
+    ("VN", "việt nam"),
+];
+
+fn fold(s: &str) -> String {
+    let s: String = s
+        .nfc()
+        .collect::<String>()
+        .replace('đ', "d")
+        .replace('Đ', "D")
+        .to_lowercase();
+    let stripped: String = s
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    let mut out = String::new();
+    let mut space = false;
+    for c in stripped.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+fn expand(s: &str) -> String {
+    let dict: HashMap<&str, &str> = SCORER_ABBREVIATIONS.iter().copied().collect();
+    let s: String = s.nfc().collect();
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let chars: Vec<char> = run.chars().collect();
+        let upper = |c: char| c.is_uppercase() && (c.is_ascii() || c == 'Đ');
+        let token = chars.len() >= 2
+            && upper(chars[0])
+            && upper(chars[chars.len() - 1])
+            && chars.iter().all(|c| upper(*c) || *c == '&' || *c == '-');
+        match dict.get(run.as_str()) {
+            Some(long) if token => out.push_str(long),
+            _ => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '&' || c == '-' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    fold(&out)
+}
+
+fn dice(a: &str, b: &str) -> f64 {
+    let count = |s: &str| {
+        let mut m: HashMap<String, usize> = HashMap::new();
+        for w in expand(s).split(' ').filter(|w| !w.is_empty()) {
+            *m.entry(w.to_string()).or_default() += 1;
+        }
+        m
+    };
+    let (a, b) = (count(a), count(b));
+    let n: usize = a.values().sum::<usize>() + b.values().sum::<usize>();
+    if n == 0 {
+        return 0.0;
+    }
+    let common: usize = a
+        .iter()
+        .map(|(k, v)| (*v).min(*b.get(k).unwrap_or(&0)))
+        .sum();
+    2.0 * common as f64 / n as f64
+}
+
+fn str_of(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Tally {
+    fn f1(&self) -> f64 {
+        let p = if self.tp + self.fp > 0 {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        } else if self.fn_ == 0 {
+            1.0
+        } else {
+            0.0
+        };
+        let r = if self.tp + self.fn_ > 0 {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        } else {
+            1.0
+        };
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+/// Greedy one-to-one matching by descending score, as the scorer does.
+fn tally(
+    gold: &[Value],
+    out: &[Value],
+    score: impl Fn(&Value, &Value) -> f64,
+    threshold: f64,
+) -> Tally {
+    let mut cands = Vec::new();
+    for (i, g) in gold.iter().enumerate() {
+        for (j, o) in out.iter().enumerate() {
+            let s = score(g, o);
+            if s >= threshold {
+                cands.push((s, i, j));
+            }
+        }
+    }
+    cands.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    let (mut gi, mut oj) = (vec![false; gold.len()], vec![false; out.len()]);
+    let mut t = Tally::default();
+    for (_, i, j) in cands {
+        if gi[i] || oj[j] {
+            continue;
+        }
+        gi[i] = true;
+        oj[j] = true;
+        t.tp += 1;
+    }
+    t.fn_ = gold
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| !gi[*i] && !g["optional"].as_bool().unwrap_or(false))
+        .count();
+    t.fp = oj.iter().filter(|m| !**m).count();
+    t
+}
+
+fn arr(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// Macro F1 over the sections, and the header fields right out of all.
+fn score(gold: &Value, out: &Value) -> (f64, usize, usize, Vec<(&'static str, f64)>) {
+    let mut header_right = 0;
+    let mut header_total = 0;
+    let mut check = |ok: bool| {
+        header_total += 1;
+        header_right += usize::from(ok);
+    };
+    check(fold(str_of(&gold["title"])) == fold(str_of(&out["title"])));
+    check(fold(str_of(&gold["author"])) == fold(str_of(&out["author"])));
+    check(gold["session"]["date"] == out["session"]["date"]);
+    for k in ["delegation", "lead", "host"] {
+        check(expand(str_of(&gold["session"][k])) == expand(str_of(&out["session"][k])));
+    }
+    check(gold["petitions_declared"] == out["petitions_declared"]);
+
+    let same_number = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => (x - y).abs() <= 0.005 * x.abs().max(y.abs()).max(1e-9),
+        (None, None) => a.is_null() && b.is_null(),
+        _ => false,
+    };
+    let sections: Vec<(&'static str, Tally)> = vec![
+        (
+            "people",
+            tally(
+                &arr(&gold["people"]),
+                &arr(&out["people"]),
+                |g, o| {
+                    f64::from(u8::from(
+                        fold(str_of(&g["name"])) == fold(str_of(&o["name"])),
+                    ))
+                },
+                1.0,
+            ),
+        ),
+        (
+            "organizations",
+            tally(
+                &arr(&gold["organizations"]),
+                &arr(&out["organizations"]),
+                |g, o| {
+                    let g = expand(str_of(&g["name"]));
+                    f64::from(u8::from(
+                        !g.is_empty()
+                            && (g == expand(str_of(&o["name"]))
+                                || g == expand(str_of(&o["name_expanded"]))),
+                    ))
+                },
+                1.0,
+            ),
+        ),
+        (
+            "documents",
+            tally(
+                &arr(&gold["documents"]),
+                &arr(&out["documents"]),
+                |g, o| {
+                    if g["number"].is_string() {
+                        let n = |v: &Value| {
+                            str_of(v)
+                                .split_whitespace()
+                                .collect::<String>()
+                                .to_uppercase()
+                        };
+                        f64::from(u8::from(n(&g["number"]) == n(&o["number"])))
+                    } else if fold(str_of(&g["kind"])) == fold(str_of(&o["kind"])) {
+                        dice(str_of(&g["text"]), str_of(&o["text"]))
+                    } else {
+                        0.0
+                    }
+                },
+                0.5,
+            ),
+        ),
+        (
+            "figures",
+            tally(
+                &arr(&gold["figures"]),
+                &arr(&out["figures"]),
+                |g, o| {
+                    f64::from(u8::from(
+                        g["unit"] == o["unit"] && same_number(&g["value"], &o["value"]),
+                    ))
+                },
+                1.0,
+            ),
+        ),
+        (
+            "petitions",
+            tally(
+                &arr(&gold["petitions"]),
+                &arr(&out["petitions"]),
+                |g, o| dice(str_of(&g["text"]), str_of(&o["text"])),
+                0.5,
+            ),
+        ),
+        (
+            "directives",
+            tally(
+                &arr(&gold["directives"]),
+                &arr(&out["directives"]),
+                |g, o| dice(str_of(&g["text"]), str_of(&o["text"])),
+                0.5,
+            ),
+        ),
+        (
+            "captions",
+            tally(
+                &arr(&gold["captions"])
+                    .into_iter()
+                    .map(|c| serde_json::json!({ "text": c }))
+                    .collect::<Vec<_>>(),
+                &arr(&out["captions"])
+                    .into_iter()
+                    .map(|c| serde_json::json!({ "text": c }))
+                    .collect::<Vec<_>>(),
+                |g, o| dice(str_of(&g["text"]), str_of(&o["text"])),
+                0.8,
+            ),
+        ),
+        (
+            "abbreviations",
+            tally(
+                &arr(&gold["abbreviations"]),
+                &arr(&out["abbreviations"]),
+                |g, o| {
+                    f64::from(u8::from(
+                        g["short"] == o["short"]
+                            && fold(str_of(&g["long"])) == fold(str_of(&o["long"])),
+                    ))
+                },
+                1.0,
+            ),
+        ),
+    ];
+    let per: Vec<(&'static str, f64)> = sections.iter().map(|(n, t)| (*n, t.f1())).collect();
+    let macro_f1 = per.iter().map(|(_, f)| f).sum::<f64>() / per.len() as f64;
+    (macro_f1, header_right, header_total, per)
+}
+
+fn reports() -> Vec<(String, String, Value)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut out = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("golden"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    for g in names {
+        let name = g.file_stem().unwrap().to_string_lossy().to_string();
+        let text =
+            std::fs::read_to_string(dir.join("reports").join(format!("{name}.txt"))).unwrap();
+        let gold: Value = serde_json::from_str(&std::fs::read_to_string(&g).unwrap()).unwrap();
+        out.push((name, text, gold));
+    }
+    out
+}
+
+#[test]
+fn at_least_fifteen_reports_besides_the_seed() {
+    assert!(reports().len() >= 16, "{}", reports().len());
+}
+
+#[test]
+fn the_reader_scores_well_on_every_report() {
+    let mut macro_sum = 0.0;
+    let (mut right, mut total) = (0, 0);
+    let mut lines = Vec::new();
+    let all = reports();
+    for (name, text, gold) in &all {
+        let out = serde_json::to_value(dondoc_extract::extract(text)).unwrap();
+        let (m, r, t, per) = score(gold, &out);
+        macro_sum += m;
+        right += r;
+        total += t;
+        let weak: Vec<String> = per
+            .iter()
+            .filter(|(_, f)| *f < 0.999)
+            .map(|(n, f)| format!("{n} {f:.2}"))
+            .collect();
+        lines.push(format!(
+            "{name}: macro F1 {m:.3}, header {r}/{t} {}",
+            weak.join(", ")
+        ));
+        assert!(m >= 0.85, "{name} scores {m:.3}:\n{}", lines.join("\n"));
+    }
+    let avg = macro_sum / all.len() as f64;
+    println!(
+        "{}\naverage macro F1 {avg:.3}, header {right}/{total}",
+        lines.join("\n")
+    );
+    assert!(
+        avg >= 0.95,
+        "average macro F1 {avg:.3}\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        right as f64 / total as f64 >= 0.95,
+        "header accuracy {right}/{total}"
+    );
+}
+
+#[test]
+fn the_seed_meets_the_acceptance_bar() {
+    let (_, text, gold) = reports()
+        .into_iter()
+        .find(|(n, _, _)| n == "seed")
+        .expect("seed report");
+    let out = serde_json::to_value(dondoc_extract::extract(&text)).unwrap();
+    let (m, r, t, _) = score(&gold, &out);
+    assert!(m >= 0.90, "macro F1 {m:.3}");
+    assert_eq!(r, t, "header accuracy");
+}
+
+#[test]
+fn spans_point_at_what_they_name() {
+    for (name, text, _) in reports() {
+        let e = dondoc_extract::extract(&text);
+        let norm = dondoc_extract::normalize(&text);
+        let check = |span: [usize; 2], want: &str, what: &str| {
+            let [a, b] = span;
+            assert!(
+                a <= b && b <= norm.len() && norm.is_char_boundary(a) && norm.is_char_boundary(b),
+                "{name}: {what} span {span:?}"
+            );
+            assert_eq!(&norm[a..b], want, "{name}: {what}");
+        };
+        for p in &e.petitions {
+            check(p.span, &p.text, "petition");
+        }
+        for d in &e.directives {
+            check(d.span, &d.text, "directive");
+        }
+        for d in &e.documents {
+            check(d.span, &d.text, "document");
+        }
+        for p in &e.people {
+            check(p.span, &p.name, "person");
+        }
+        for f in &e.figures {
+            let [a, b] = f.span;
+            assert!(
+                norm.is_char_boundary(a) && norm.is_char_boundary(b) && b <= norm.len(),
+                "{name}: figure span"
+            );
+        }
+    }
+}
+
+#[test]
+fn nfd_and_crlf_read_like_nfc_and_lf() {
+    let nfc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/07_dak_lak_abc.txt"),
+    )
+    .unwrap();
+    assert_ne!(nfc, nfc.nfc().collect::<String>(), "the fixture is NFD");
+    let a = dondoc_extract::extract(&nfc);
+    let b = dondoc_extract::extract(&nfc.nfc().collect::<String>());
+    assert_eq!(a, b);
+    let crlf = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/08_ca_mau_crlf.txt"),
+    )
+    .unwrap();
+    assert!(crlf.contains("\r\n"), "the fixture has CRLF line ends");
+    let lf = dondoc_extract::extract(&crlf.replace("\r\n", "\n"));
+    let with_cr = dondoc_extract::extract(&crlf);
+    assert_eq!(
+        lf.directives.iter().map(|d| &d.text).collect::<Vec<_>>(),
+        with_cr
+            .directives
+            .iter()
+            .map(|d| &d.text)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(lf.session, with_cr.session);
+}
