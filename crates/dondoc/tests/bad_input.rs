@@ -101,7 +101,7 @@ app_test!(
             ("text/plain", b"{\"text\": \"x\"}".to_vec(), 400),
             (
                 "application/json",
-                format!("{{\"text\": \"{}\"}}", "x".repeat(3 * 1024 * 1024)).into_bytes(),
+                format!("{{\"text\": \"{}\"}}", "x".repeat(5 * 1024 * 1024)).into_bytes(),
                 413,
             ),
         ];
@@ -252,7 +252,7 @@ app_test!(
             .post_raw("/petitions", "application/x-www-form-urlencoded", body)
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-        let big = format!("_csrf={csrf}&text={}", "a".repeat(3 * 1024 * 1024));
+        let big = format!("_csrf={csrf}&text={}", "a".repeat(5 * 1024 * 1024));
         let r = clerk
             .post_raw(
                 "/petitions",

@@ -233,6 +233,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get(format!("/sessions/{seed}"), "AAAAA"),
         get(format!("/sessions/{hidden}"), "DAAAA"),
         get("/sessions/new", "DDAAA"),
+        get("/sessions/import", "DDAAA"),
         get(format!("/sessions/{seed}/edit"), "DDAAA"),
         get(format!("/sessions/{prov}/edit"), "DDDAA"),
         get("/petitions", "AAAAA"),
@@ -268,6 +269,39 @@ fn page_rows(i: &Ids) -> Vec<Row> {
                 ("title", "Buổi làm việc của tỉnh"),
                 ("date", "2026-11-20"),
                 ("host_unit_id", &s(i.ubnd_tinh)),
+            ],
+            "DDDAA",
+        ),
+        form(
+            "/sessions/import",
+            &[(
+                "report",
+                "Cử tri khu 6 kiến nghị sửa chữa đường điện chiếu sáng.",
+            )],
+            "DDAAA",
+        ),
+        form(
+            "/sessions/import/confirm",
+            &[
+                (
+                    "source",
+                    "Cử tri khu 6 kiến nghị sửa chữa đường điện chiếu sáng.",
+                ),
+                ("session_title", "Tiếp xúc cử tri khu 6"),
+                ("session_date", "2026-11-20"),
+                ("session_host_unit_id", &s(i.dang_uy)),
+                ("petition_keep_0", "on"),
+                ("petition_text_0", "sửa chữa đường điện chiếu sáng khu 6"),
+            ],
+            "DDAAA",
+        ),
+        form(
+            "/sessions/import/confirm",
+            &[
+                ("source", "x"),
+                ("session_title", "Buổi làm việc của tỉnh"),
+                ("session_date", "2026-11-20"),
+                ("session_host_unit_id", &s(i.ubnd_tinh)),
             ],
             "DDDAA",
         ),

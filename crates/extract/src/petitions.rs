@@ -66,6 +66,21 @@ const NOT_AFTER: &[&str] = &[
     "giải quyết",
 ];
 
+/// Words before a number that make it a place's number ("khu 4", "tổ 3"), not a count.
+const PLACE_WORDS: &[&str] = &[
+    "khu",
+    "tổ",
+    "thôn",
+    "xóm",
+    "ấp",
+    "bản",
+    "số",
+    "phường",
+    "quận",
+    "đường",
+    "lô",
+];
+
 fn count_pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -107,9 +122,15 @@ pub fn find(
     };
     let repeated = REPEATED.iter().any(|r| lower.contains(r));
     // The count may stand before the trigger ("đã nêu 12 ý kiến, kiến nghị") or after it.
+    // "cử tri khu 4 kiến nghị" names a place, not a count.
     let declared = count_pattern()
-        .captures(s)
-        .and_then(|c| c.get(1))
+        .captures_iter(s)
+        .filter_map(|c| c.get(1))
+        .find(|m| {
+            let before = crate::lexicon::lower(crate::lexicon::tail(&s[..m.start()], 12));
+            let word = before.split_whitespace().last().unwrap_or("");
+            !PLACE_WORDS.contains(&word)
+        })
         .and_then(|m| m.as_str().parse().ok());
     // The list starts after a colon; without one, after "về" or "việc" following the trigger.
     let list_start = match s[trigger_at..].find(':') {

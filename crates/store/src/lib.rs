@@ -8,6 +8,7 @@
 mod audit;
 mod auth;
 mod directives;
+mod import;
 mod petitions;
 mod reference;
 mod sessions;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 pub use auth::token_digest;
 pub use auth::{StoredHttpSession, UserWithHash};
 pub use directives::{DirectiveChange, DirectiveFilter, DirectiveView};
+pub use import::{ImportPerson, ImportPetition, ImportPlan};
 pub use petitions::PetitionChange;
 pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};

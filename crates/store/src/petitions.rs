@@ -102,7 +102,7 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
     r.ok_or(StoreError::NotFound)?.try_into()
 }
 
-async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Result<Id> {
+pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Result<Id> {
     ensure_exists(tx, "sessions", r.session_id, "session_id").await?;
     let id: i64 = sqlx::query_scalar(
         "insert into raisings (petition_id, session_id, date, raised_by, created_at) values ($1, $2, $3, $4, $5) returning id",
@@ -115,6 +115,76 @@ async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Res
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// Inserts a petition (without its raisings) in the caller's transaction.
+pub(crate) async fn insert_petition(tx: &mut Tx<'_>, new: &NewPetition) -> Result<Id> {
+    ensure_exists(tx, "units", new.area_unit_id, "area_unit_id").await?;
+    ensure_exists(tx, "units", new.responsible_unit_id, "responsible_unit_id").await?;
+    let status = if new.responsible_unit_id.is_some() {
+        PetitionStatus::Assigned
+    } else {
+        PetitionStatus::Received
+    };
+    let id: i64 = sqlx::query_scalar(
+        "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
+    )
+    .bind(&new.title)
+    .bind(&new.text)
+    .bind(key(&new.text))
+    .bind(&new.category)
+    .bind(new.area_unit_id)
+    .bind(&new.raised_by)
+    .bind(new.responsible_unit_id)
+    .bind(od(new.due_on))
+    .bind(status.as_str())
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Records a raising in the caller's transaction; a closed (or answered) petition is reopened.
+pub(crate) async fn raise_in(
+    tx: &mut Tx<'_>,
+    who: Who,
+    petition_id: Id,
+    r: &NewRaising,
+) -> Result<PetitionView> {
+    let before = get_in(tx, petition_id).await?;
+    insert_raising(tx, petition_id, r).await?;
+    let status = before.petition.status;
+    match status
+        .after(PetitionAction::Reopen)
+        .filter(|_| !status.is_open() || status == PetitionStatus::Answered)
+    {
+        Some(next) => {
+            sqlx::query("update petitions set status = $1, version = version + 1 where id = $2")
+                .bind(next.as_str())
+                .bind(petition_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        None => {
+            sqlx::query("update petitions set version = version + 1 where id = $1")
+                .bind(petition_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    let after = get_in(tx, petition_id).await?;
+    audit::record(
+        tx,
+        who,
+        "petition",
+        petition_id,
+        "raise",
+        Some(&before.petition),
+        Some(&after.petition),
+    )
+    .await?;
+    Ok(after)
 }
 
 /// The fields a transition may set besides the status.
@@ -210,35 +280,7 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
-        ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
-        ensure_exists(
-            &mut tx,
-            "units",
-            new.responsible_unit_id,
-            "responsible_unit_id",
-        )
-        .await?;
-        let status = if new.responsible_unit_id.is_some() {
-            PetitionStatus::Assigned
-        } else {
-            PetitionStatus::Received
-        };
-        let id: i64 = sqlx::query_scalar(
-            "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
-        )
-        .bind(&new.title)
-        .bind(&new.text)
-        .bind(key(&new.text))
-        .bind(&new.category)
-        .bind(new.area_unit_id)
-        .bind(&new.raised_by)
-        .bind(new.responsible_unit_id)
-        .bind(od(new.due_on))
-        .bind(status.as_str())
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_petition(&mut tx, new).await?;
         let raising = NewRaising {
             session_id: new.session_id,
             date: new.raised_on,
@@ -315,36 +357,7 @@ impl Store {
         r: &NewRaising,
     ) -> Result<PetitionView> {
         let mut tx = self.pool.begin().await?;
-        let before = get_in(&mut tx, petition_id).await?;
-        insert_raising(&mut tx, petition_id, r).await?;
-        let status = before.petition.status;
-        if !status.is_open() || status == PetitionStatus::Answered {
-            if let Some(next) = status.after(PetitionAction::Reopen) {
-                sqlx::query(
-                    "update petitions set status = $1, version = version + 1 where id = $2",
-                )
-                .bind(next.as_str())
-                .bind(petition_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-        } else {
-            sqlx::query("update petitions set version = version + 1 where id = $1")
-                .bind(petition_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let after = get_in(&mut tx, petition_id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "petition",
-            petition_id,
-            "raise",
-            Some(&before.petition),
-            Some(&after.petition),
-        )
-        .await?;
+        let after = raise_in(&mut tx, who, petition_id, r).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -62,6 +62,31 @@ impl TryFrom<DocumentRow> for Document {
     }
 }
 
+/// Creates a person and, when given, their first position, in the caller's transaction.
+pub(crate) async fn insert_person(tx: &mut Tx<'_>, who: Who, new: &NewPerson) -> Result<Person> {
+    ensure_exists(tx, "units", new.unit_id, "unit_id").await?;
+    let id: i64 = sqlx::query_scalar("insert into people (name, name_key, version, created_at) values ($1, $2, 1, $3) returning id")
+        .bind(&new.name)
+        .bind(key(&new.name))
+        .bind(now_ms())
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(title) = &new.title {
+        sqlx::query(
+            "insert into positions (person_id, unit_id, title, from_date) values ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(new.unit_id)
+        .bind(title)
+        .bind(od(new.from))
+        .execute(&mut **tx)
+        .await?;
+    }
+    let person = person_in(tx, id).await?;
+    audit::record(tx, who, "person", id, "create", None, Some(&person)).await?;
+    Ok(person)
+}
+
 async fn person_in(tx: &mut Tx<'_>, id: Id) -> Result<Person> {
     let r: Option<PersonRow> = sqlx::query_as("select id, name, version from people where id = $1")
         .bind(id)
@@ -139,25 +164,7 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_person(&self, who: Who, new: &NewPerson) -> Result<Person> {
         let mut tx = self.pool.begin().await?;
-        ensure_exists(&mut tx, "units", new.unit_id, "unit_id").await?;
-        let id: i64 =
-            sqlx::query_scalar("insert into people (name, name_key, version, created_at) values ($1, $2, 1, $3) returning id")
-                .bind(&new.name)
-                .bind(key(&new.name))
-                .bind(now_ms())
-                .fetch_one(&mut *tx)
-                .await?;
-        if let Some(title) = &new.title {
-            sqlx::query("insert into positions (person_id, unit_id, title, from_date) values ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(new.unit_id)
-                .bind(title)
-                .bind(od(new.from))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let person = person_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "person", id, "create", None, Some(&person)).await?;
+        let person = insert_person(&mut tx, who, new).await?;
         tx.commit().await?;
         Ok(person)
     }

@@ -75,6 +75,10 @@ impl TryFrom<Row> for SessionView {
     }
 }
 
+pub(crate) async fn get_session_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
+    get_in(tx, id).await
+}
+
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
     let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where s.id = $1"))
         .bind(id)
@@ -210,27 +214,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         get_in(&mut tx, session_id).await?;
-        ensure_exists(&mut tx, "people", Some(person_id), "person_id").await?;
-        sqlx::query(
-            "insert into session_participants (session_id, person_id, role) values ($1, $2, $3)",
-        )
-        .bind(session_id)
-        .bind(person_id)
-        .bind(role)
-        .execute(&mut *tx)
-        .await
-        .map_err(on_constraint)?;
-        let after = serde_json::json!({ "person_id": person_id, "role": role });
-        audit::record(
-            &mut tx,
-            who,
-            "session",
-            session_id,
-            "add_participant",
-            None,
-            Some(&after),
-        )
-        .await?;
+        insert_participant(&mut tx, who, session_id, person_id, role).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -299,6 +283,37 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Adds a participant in the caller's transaction.
+pub(crate) async fn insert_participant(
+    tx: &mut Tx<'_>,
+    who: Who,
+    session_id: Id,
+    person_id: Id,
+    role: &str,
+) -> Result<()> {
+    ensure_exists(tx, "people", Some(person_id), "person_id").await?;
+    sqlx::query(
+        "insert into session_participants (session_id, person_id, role) values ($1, $2, $3)",
+    )
+    .bind(session_id)
+    .bind(person_id)
+    .bind(role)
+    .execute(&mut **tx)
+    .await
+    .map_err(on_constraint)?;
+    let after = serde_json::json!({ "person_id": person_id, "role": role });
+    audit::record(
+        tx,
+        who,
+        "session",
+        session_id,
+        "add_participant",
+        None,
+        Some(&after),
+    )
+    .await
 }
 
 pub(crate) async fn insert_session(tx: &mut Tx<'_>, new: &NewSession) -> Result<Id> {

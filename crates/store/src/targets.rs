@@ -113,6 +113,54 @@ impl TryFrom<MeasurementRow> for Measurement {
     }
 }
 
+/// Records a measurement of a target in the caller's transaction.
+pub(crate) async fn insert_measurement(
+    tx: &mut Tx<'_>,
+    who: Who,
+    target_id: Id,
+    m: &NewMeasurement,
+) -> Result<Measurement> {
+    get_in(tx, target_id).await?;
+    ensure_exists(tx, "sessions", m.session_id, "session_id").await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into measurements (target_id, period_from, period_to, value, qualifier, estimated, session_id, wording, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+    )
+    .bind(target_id)
+    .bind(d(m.period_from))
+    .bind(d(m.period_to))
+    .bind(m.value)
+    .bind(m.qualifier.as_str())
+    .bind(flag(m.estimated))
+    .bind(m.session_id)
+    .bind(&m.wording)
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?;
+    let measurement = Measurement {
+        id,
+        target_id,
+        period_from: m.period_from,
+        period_to: m.period_to,
+        value: m.value,
+        qualifier: m.qualifier,
+        estimated: m.estimated,
+        session_id: m.session_id,
+        wording: m.wording.clone(),
+    };
+    audit::record(
+        tx,
+        who,
+        "target",
+        target_id,
+        "measure",
+        None,
+        Some(&measurement),
+    )
+    .await?;
+    Ok(measurement)
+}
+
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<(Target, String)> {
     let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where t.id = $1"))
         .bind(id)
@@ -356,44 +404,7 @@ impl Store {
         m: &NewMeasurement,
     ) -> Result<Measurement> {
         let mut tx = self.pool.begin().await?;
-        get_in(&mut tx, target_id).await?;
-        ensure_exists(&mut tx, "sessions", m.session_id, "session_id").await?;
-        let id: i64 = sqlx::query_scalar(
-            "insert into measurements (target_id, period_from, period_to, value, qualifier, estimated, session_id, wording, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
-        )
-        .bind(target_id)
-        .bind(d(m.period_from))
-        .bind(d(m.period_to))
-        .bind(m.value)
-        .bind(m.qualifier.as_str())
-        .bind(flag(m.estimated))
-        .bind(m.session_id)
-        .bind(&m.wording)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
-        let measurement = Measurement {
-            id,
-            target_id,
-            period_from: m.period_from,
-            period_to: m.period_to,
-            value: m.value,
-            qualifier: m.qualifier,
-            estimated: m.estimated,
-            session_id: m.session_id,
-            wording: m.wording.clone(),
-        };
-        audit::record(
-            &mut tx,
-            who,
-            "target",
-            target_id,
-            "measure",
-            None,
-            Some(&measurement),
-        )
-        .await?;
+        let measurement = insert_measurement(&mut tx, who, target_id, m).await?;
         tx.commit().await?;
         Ok(measurement)
     }

@@ -61,6 +61,38 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// How alike two texts are, 0 to 1: the Dice coefficient of their folded words. "Xây mới nhà
+/// văn hóa khu 6" and "xây mới nhà văn hoá khu 6" score 1. Texts that name different numbers
+/// and none in common ("khu 2", "khu 6") are about different things and score 0.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    use std::collections::HashMap;
+    let count = |s: &str| {
+        let mut m: HashMap<String, usize> = HashMap::new();
+        for w in fold(s).split(' ').filter(|w| !w.is_empty()) {
+            *m.entry(w.to_string()).or_default() += 1;
+        }
+        m
+    };
+    let (x, y) = (count(a), count(b));
+    let numbered = |w: &&String| w.chars().any(|c| c.is_ascii_digit());
+    let (nx, ny) = (
+        x.keys().filter(numbered).count(),
+        y.keys().filter(numbered).count(),
+    );
+    if nx > 0 && ny > 0 && !x.keys().filter(numbered).any(|w| y.contains_key(w)) {
+        return 0.0;
+    }
+    let total: usize = x.values().sum::<usize>() + y.values().sum::<usize>();
+    if total == 0 {
+        return 0.0;
+    }
+    let common: usize = x
+        .iter()
+        .map(|(k, n)| (*n).min(*y.get(k).unwrap_or(&0)))
+        .sum();
+    2.0 * common as f64 / total as f64
+}
+
 /// True when every word of `query`'s key occurs, as a word prefix, in `haystack`'s key.
 pub fn folded_matches(haystack: &str, query: &str) -> bool {
     let hay = fold(haystack);
@@ -102,6 +134,32 @@ mod tests {
     #[test]
     fn clean_line_collapses_whitespace() {
         assert_eq!(clean_line("  khu \t 6\n"), "khu 6");
+    }
+
+    #[test]
+    fn similarity_table() {
+        assert_eq!(
+            similarity("Xây mới nhà văn hóa khu 6", "xây mới nhà văn hoá khu 6"),
+            1.0
+        );
+        assert_eq!(
+            similarity("xây mới nhà văn hóa khu 6", "xây mới nhà văn hóa khu 2"),
+            0.0
+        );
+        assert!(
+            similarity(
+                "đường điện chiếu sáng khu 4 và khu 5",
+                "đường điện chiếu sáng khu 4"
+            ) > 0.75
+        );
+        assert!(similarity("xây mới nhà văn hóa khu 6", "xây mới nhà văn hóa") > 0.8);
+        assert!(
+            similarity(
+                "xây mới nhà văn hóa khu 6",
+                "cấp giấy chứng nhận quyền sử dụng đất"
+            ) < 0.2
+        );
+        assert_eq!(similarity("", ""), 0.0);
     }
 
     #[test]

@@ -425,8 +425,8 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Largest form body accepted (a pasted report included).
-pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Largest form body accepted: a pasted 1 MB report, percent-encoded, with its review rows.
+pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
 /// Refuses a state-changing request that comes with the session cookie but without the
 /// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer-token requests
@@ -450,6 +450,28 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
             return next.run(req).await;
         }
         return AppError::Csrf.into_response();
+    }
+    // A file upload carries the token in its address (the form's action), not in its body.
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let given = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            });
+        return match given {
+            Some(t) if same(&t, &expected) => next.run(req).await,
+            _ => AppError::Csrf.into_response(),
+        };
     }
     let is_form = req
         .headers()

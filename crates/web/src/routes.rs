@@ -17,7 +17,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::auth::{csrf_guard, Backend, DbSessionStore, MAX_FORM_BYTES, SESSION_COOKIE};
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, login, people, petitions, sessions, targets, units, users,
+    dashboard, directives, import, login, people, petitions, sessions, targets, units, users,
 };
 use crate::{api, AppState};
 
@@ -35,6 +35,8 @@ fn pages() -> Router<AppState> {
         .route("/lang/{code}", get(login::switch_lang))
         .route("/sessions", get(sessions::list).post(sessions::create))
         .route("/sessions/new", get(sessions::new))
+        .route("/sessions/import", get(import::show).post(import::read))
+        .route("/sessions/import/confirm", post(import::confirm))
         .route("/sessions/{id}", get(sessions::show).post(sessions::update))
         .route("/sessions/{id}/edit", get(sessions::edit))
         .route("/sessions/{id}/petitions", post(sessions::add_petition))

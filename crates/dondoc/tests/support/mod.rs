@@ -301,3 +301,63 @@ macro_rules! app_test {
         }
     };
 }
+
+/// The fields a browser would send for the first form whose action is `action`: inputs with
+/// their values (checkboxes only when checked), textareas, and the selected option of selects.
+/// Written for the app's own markup: attributes double-quoted, values HTML-escaped.
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let form = &html[start..start + html[start..].find("</form>").expect("form ends")];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let marker = format!(" {name}=\"");
+        let at = tag.find(&marker)? + marker.len();
+        Some(unescape(&tag[at..at + tag[at..].find('"')?]))
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        let end = rest.find('>').expect("tag ends");
+        let tag = &rest[..end];
+        if tag.starts_with("<input ") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if let Some(name) = attr(tag, "name") {
+                if kind == "checkbox" {
+                    if tag.contains(" checked") {
+                        out.push((name, "on".into()));
+                    }
+                } else if kind != "file" && kind != "submit" {
+                    out.push((name, attr(tag, "value").unwrap_or_default()));
+                }
+            }
+        } else if tag.starts_with("<textarea ") {
+            let close = rest.find("</textarea>").expect("textarea ends");
+            out.push((attr(tag, "name").unwrap(), unescape(&rest[end + 1..close])));
+        } else if tag.starts_with("<select ") {
+            let close = rest.find("</select>").expect("select ends");
+            let options = &rest[end..close];
+            let chosen = options
+                .split("<option ")
+                .skip(1)
+                .find(|o| o.contains(" selected"))
+                .or_else(|| options.split("<option ").nth(1))
+                .and_then(|o| attr(&format!(" {o}"), "value"))
+                .unwrap_or_default();
+            out.push((attr(tag, "name").unwrap(), chosen));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}

@@ -4,6 +4,7 @@
 
 pub mod dashboard;
 pub mod directives;
+pub mod import;
 pub mod login;
 pub mod people;
 pub mod petitions;

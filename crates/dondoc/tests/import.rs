@@ -1,0 +1,370 @@
+//! "New session from a report": a clerk pastes or uploads a report, reviews the reader's draft
+//! and confirms it; on SQLite and on PostgreSQL with the demo loaded (which holds the seed's
+//! session, so the same report's petitions are already on record).
+
+mod support;
+
+use axum::http::StatusCode;
+use support::{csrf_of, form_fields, Client, TestApp};
+
+const SEED: &str = include_str!("../demo/ha-lam-2020-08-24.txt");
+
+/// How many sessions, petitions and directives are on record.
+async fn totals(app: &TestApp) -> (i64, i64, i64) {
+    let s = app.store.sessions(&Default::default()).await.unwrap().total;
+    let p = app
+        .store
+        .petitions(&Default::default())
+        .await
+        .unwrap()
+        .total;
+    let d = app
+        .store
+        .directives(&Default::default(), support::TODAY)
+        .await
+        .unwrap()
+        .total;
+    (s, p, d)
+}
+
+async fn clerk(app: &TestApp) -> Client<'_> {
+    let mut c = app.login("vanthu", "vanthu-demo").await;
+    let page = c.get("/sessions/import").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"report\"") && page.body.contains("type=\"file\""));
+    c.csrf = Some(csrf_of(&page.body));
+    c
+}
+
+fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.into(), value.into()));
+}
+
+fn multipart(name: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "dondoc-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+app_test!(
+    a_pasted_report_becomes_a_session_after_review,
+    |app| async move {
+        let mut clerk = clerk(&app).await;
+        let before = totals(&app).await;
+        let review = clerk
+            .post_form("/sessions/import", &[("report", SEED)])
+            .await;
+        assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+        // The text comes back with what was found highlighted.
+        for mark in ["m-petition", "m-directive", "m-figure", "m-person", "m-org"] {
+            assert!(
+                review.body.contains(&format!("<mark class=\"{mark}\">")),
+                "no {mark}"
+            );
+        }
+        assert!(review.body.contains(
+            "<mark class=\"m-figure\">Tổng thu NSNN trên địa bàn 8 tháng ước đạt trên 8,5"
+        ));
+        assert_eq!(totals(&app).await, before, "reading writes nothing");
+
+        let mut fields = form_fields(&review.body, "/sessions/import/confirm");
+        // The draft is matched to what is on record.
+        assert_eq!(get(&fields, "session_date"), "2020-08-24");
+        let host = app.unit_id("Đảng ủy phường Hà Lầm").await.to_string();
+        assert_eq!(get(&fields, "session_host_unit_id"), host);
+        let khu6 = app
+            .petition_id("xây mới nhà văn hóa khu 6")
+            .await
+            .to_string();
+        assert_eq!(get(&fields, "petition_text_1"), "xây mới nhà văn hóa khu 6");
+        assert_eq!(
+            get(&fields, "petition_again_1"),
+            khu6,
+            "an open petition is raised again"
+        );
+        // Khu 2's culture house was built: that petition is closed, so this is a new one.
+        assert_eq!(get(&fields, "petition_text_3"), "xây mới nhà văn hóa khu 2");
+        assert_eq!(get(&fields, "petition_again_3"), "");
+        let bqlda = app
+            .unit_id("Ban quản lý dự án đầu tư xây dựng các dự án thành phố")
+            .await
+            .to_string();
+        assert_eq!(get(&fields, "directive_lead_unit_id_3"), bqlda);
+        assert_eq!(get(&fields, "directive_deadline_3"), "2020-11-18");
+        assert_eq!(get(&fields, "figure_value_0"), "8500000000");
+        assert_ne!(get(&fields, "figure_target_id_0"), "");
+
+        // The clerk edits, unticks a directive, and mistypes the date: the page comes back
+        // with the message beside the field and every edit kept; nothing is written.
+        set(
+            &mut fields,
+            "session_title",
+            "Làm việc với Đảng ủy phường Hà Lầm (nhập từ bài)",
+        );
+        set(&mut fields, "session_date", "2020-02-30");
+        fields.retain(|(k, _)| k != "directive_keep_6");
+        set(&mut fields, "directive_deadline_1", "31/12");
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let again = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            again.body
+        );
+        assert!(again.body.contains("Ngày không hợp lệ"), "{}", again.body);
+        assert!(
+            again.body.contains("Thời hạn: "),
+            "the row's message names its field"
+        );
+        assert!(again.body.contains("(nhập từ bài)"));
+        assert!(!form_fields(&again.body, "/sessions/import/confirm")
+            .iter()
+            .any(|(k, _)| k == "directive_keep_6"));
+        assert_eq!(totals(&app).await, before, "nothing is half-written");
+
+        set(&mut fields, "session_date", "2020-08-24");
+        set(&mut fields, "directive_deadline_1", "");
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let (s, p, d) = totals(&app).await;
+        assert_eq!(s, before.0 + 1);
+        assert_eq!(
+            p,
+            before.1 + 1,
+            "only khu 2's petition is new; four were raised again"
+        );
+        assert_eq!(d, before.2 + 10, "eleven directives found, one unticked");
+
+        let page = clerk.get(&saved.location()).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for needle in [
+            "(nhập từ bài)",
+            "trên 8,5 tỷ đồng",
+            "datetime=\"2020-11-18\"",
+            "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+            "Đã kiến nghị 3 lần",
+            "Nguyễn Anh Tú",
+        ] {
+            assert!(
+                page.body.contains(needle),
+                "the new session lacks {needle:?}"
+            );
+        }
+        let raisings = app.store.raisings(khu6.parse().unwrap()).await.unwrap();
+        assert_eq!(raisings.len(), 3);
+    }
+);
+
+app_test!(
+    a_report_read_twice_offers_its_petitions_as_raised_again,
+    |app| async move {
+        let mut clerk = clerk(&app).await;
+        // A report of new petitions, confirmed as is.
+        let report = "Phường Hà Lầm, ngày 05/3/2021\n\nTại buổi tiếp xúc cử tri, cử tri khu 4 kiến nghị lắp đặt đèn chiếu sáng tuyến đường tổ 3 khu 4; nạo vét mương thoát nước khu 4.\n";
+        let review = clerk
+            .post_form("/sessions/import", &[("report", report)])
+            .await;
+        assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+        let mut fields = form_fields(&review.body, "/sessions/import/confirm");
+        set(&mut fields, "session_title", "Tiếp xúc cử tri khu 4");
+        set(&mut fields, "session_date", "2021-03-05");
+        let host = app.unit_id("UBND phường Hà Lầm").await.to_string();
+        set(&mut fields, "session_host_unit_id", &host);
+        let petitions = fields
+            .iter()
+            .filter(|(k, _)| k.starts_with("petition_text_"))
+            .count();
+        assert!(petitions >= 1, "{fields:?}");
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let before = totals(&app).await;
+
+        // The same petitions in a later report are offered as raised again, not as new ones.
+        let later = report.replace("05/3/2021", "10/9/2021");
+        let review = clerk
+            .post_form("/sessions/import", &[("report", &later)])
+            .await;
+        let mut fields = form_fields(&review.body, "/sessions/import/confirm");
+        for i in 0..petitions {
+            assert_ne!(
+                get(&fields, &format!("petition_again_{i}")),
+                "",
+                "petition {i}"
+            );
+        }
+        assert!(review.body.contains("Kiến nghị lại #"));
+        set(&mut fields, "session_title", "Tiếp xúc cử tri khu 4, lần 2");
+        set(&mut fields, "session_date", "2021-09-10");
+        set(&mut fields, "session_host_unit_id", &host);
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let after = totals(&app).await;
+        assert_eq!(
+            (after.0, after.1),
+            (before.0 + 1, before.1),
+            "no duplicate petitions"
+        );
+        let page = clerk.get(&saved.location()).await;
+        assert!(page.body.contains("Đã kiến nghị 2 lần"), "{}", page.body);
+    }
+);
+
+app_test!(
+    an_uploaded_word_or_text_file_is_read_like_a_pasted_one,
+    |app| async move {
+        let mut clerk = clerk(&app).await;
+        let csrf = clerk.csrf.clone().unwrap();
+        let path = format!("/sessions/import?_csrf={csrf}");
+        let (ct, body) = multipart("file", "bao-cao.txt", SEED.as_bytes());
+        let txt = clerk.post_raw(&path, &ct, body).await;
+        assert_eq!(txt.status, StatusCode::OK, "{}", txt.body);
+
+        let mut doc = docx_rs::Docx::new();
+        for line in SEED.lines() {
+            doc = doc.add_paragraph(
+                docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(line)),
+            );
+        }
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        doc.build().pack(&mut bytes).unwrap();
+        let (ct, body) = multipart("file", "Bao cao.DOCX", &bytes.into_inner());
+        let docx = clerk.post_raw(&path, &ct, body).await;
+        assert_eq!(docx.status, StatusCode::OK, "{}", docx.body);
+        let (a, b) = (
+            form_fields(&txt.body, "/sessions/import/confirm"),
+            form_fields(&docx.body, "/sessions/import/confirm"),
+        );
+        let rows = |f: &[(String, String)]| {
+            f.iter()
+                .filter(|(k, _)| {
+                    k.starts_with("petition_text_") || k.starts_with("directive_text_")
+                })
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&a), rows(&b));
+        assert_eq!(rows(&a).len(), 16);
+    }
+);
+
+app_test!(
+    unreadable_reports_are_refused_with_a_message,
+    |app| async move {
+        let mut clerk = clerk(&app).await;
+        let before = totals(&app).await;
+        let empty = clerk
+            .post_form("/sessions/import", &[("report", "  \n ")])
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Chưa có nội dung."));
+
+        let csrf = clerk.csrf.clone().unwrap();
+        let path = format!("/sessions/import?_csrf={csrf}");
+        let (ct, body) = multipart(
+            "file",
+            "anh.txt",
+            &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F'],
+        );
+        let binary = clerk.post_raw(&path, &ct, body).await;
+        assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(binary.body.contains("Tệp không phải văn bản UTF-8."));
+
+        let (ct, body) = multipart("file", "bao-cao.docx", b"PK\x03\x04 not really a zip");
+        let docx = clerk.post_raw(&path, &ct, body).await;
+        assert_eq!(docx.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(docx.body.contains("Không đọc được tệp Word (.docx)."));
+
+        let huge = "Cử tri kiến nghị sửa đường. ".repeat(40_000);
+        let big = clerk
+            .post_form("/sessions/import", &[("report", &huge)])
+            .await;
+        assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(big.body.contains("Bài quá dài (tối đa 1 MB)."));
+
+        let mut en = clerk;
+        en.lang = Some("en");
+        let empty = en.post_form("/sessions/import", &[("report", "")]).await;
+        assert!(empty.body.contains("There is nothing to read."));
+
+        // A confirm form with a row index out of bounds or a forged reference is a clear 4xx.
+        let forged = en
+            .post_form(
+                "/sessions/import/confirm",
+                &[
+                    ("source", "x"),
+                    ("session_title", "T"),
+                    ("session_date", "2021-01-01"),
+                    ("session_host_unit_id", "999999"),
+                ],
+            )
+            .await;
+        assert!(forged.status.is_client_error(), "{}", forged.status);
+        let rows = en
+            .post_form("/sessions/import/confirm", &[("petition_text_100000", "x")])
+            .await;
+        assert!(rows.status.is_client_error(), "{}", rows.status);
+        assert_eq!(totals(&app).await, before);
+    }
+);
+
+app_test!(
+    only_recorders_may_import_and_only_for_their_units,
+    |app| async move {
+        let mut anon = app.anonymous();
+        let page = anon.get("/sessions/import").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+        assert_eq!(
+            officer.get("/sessions/import").await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // A ward clerk may not record a session hosted by the city.
+        let mut clerk = clerk(&app).await;
+        let city = app.unit_id("Thành ủy Hạ Long").await.to_string();
+        let before = totals(&app).await;
+        let r = clerk
+            .post_form(
+                "/sessions/import/confirm",
+                &[
+                    ("source", SEED),
+                    ("session_title", "T"),
+                    ("session_date", "2021-01-01"),
+                    ("session_host_unit_id", &city),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(totals(&app).await, before);
+    }
+);
