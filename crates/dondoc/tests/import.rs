@@ -368,3 +368,82 @@ app_test!(
         assert_eq!(totals(&app).await, before);
     }
 );
+
+/// The seed pasted into a database that has never seen it, confirmed as drafted; pasted again,
+/// its petitions are offered as raised again and, accepted, show "raised 2 times".
+async fn seed_pasted_twice(app: TestApp) {
+    let mut clerk = app.login("thuky", "thuky-mat-khau").await;
+    let page = clerk.get("/sessions/import").await;
+    clerk.csrf = Some(csrf_of(&page.body));
+    let review = clerk
+        .post_form("/sessions/import", &[("report", SEED)])
+        .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let fields = form_fields(&review.body, "/sessions/import/confirm");
+    assert!(fields
+        .iter()
+        .filter(|(k, _)| k.starts_with("petition_again_"))
+        .all(|(_, v)| v.is_empty()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let first = clerk.post_form("/sessions/import/confirm", &refs).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(totals(&app).await, (1, 5, 11));
+    let page = clerk.get(&first.location()).await;
+    for needle in [
+        "Đoàn công tác số 01 Thành ủy làm việc với Đảng ủy phường Hà Lầm",
+        "xây mới nhà văn hóa khu 6",
+        "datetime=\"2020-11-18\"",
+        "datetime=\"2020-08-31\"",
+        "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+        "Nguyễn Anh Tú",
+    ] {
+        assert!(page.body.contains(needle), "the session lacks {needle:?}");
+    }
+    assert!(!page.body.contains("Đã kiến nghị 2 lần"));
+
+    let review = clerk
+        .post_form("/sessions/import", &[("report", SEED)])
+        .await;
+    let mut fields = form_fields(&review.body, "/sessions/import/confirm");
+    for i in 0..5 {
+        assert_ne!(
+            get(&fields, &format!("petition_again_{i}")),
+            "",
+            "petition {i} is offered as raised again"
+        );
+    }
+    // Known people are matched, not created twice.
+    assert_ne!(get(&fields, "person_person_id_0"), "");
+    set(&mut fields, "session_title", "Buổi làm việc lần hai");
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let second = clerk.post_form("/sessions/import/confirm", &refs).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(totals(&app).await, (2, 5, 22), "no duplicate petitions");
+    let page = clerk.get(&second.location()).await;
+    assert_eq!(
+        page.body.matches("Đã kiến nghị 2 lần").count(),
+        5,
+        "{}",
+        page.body
+    );
+}
+
+mod seed_pasted_twice_raises_its_petitions_again {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        seed_pasted_twice(TestApp::empty(dondoc_store::Backend::Sqlite).await.unwrap()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = TestApp::empty(dondoc_store::Backend::Postgres).await {
+            seed_pasted_twice(app).await
+        }
+    }
+}

@@ -58,6 +58,83 @@ impl TestApp {
         Some(TestApp { db, store, app })
     }
 
+    /// A database with no demo: a ward and its units, the city's project board, and one clerk
+    /// of the ward ("thuky" / "thuky-mat-khau").
+    pub async fn empty(backend: Backend) -> Option<TestApp> {
+        use dondoc_domain::input::NewUnit;
+        use dondoc_domain::{Role, UnitKind};
+        let db = TestDb::new(backend).await?;
+        let store = db.store().await;
+        let who = dondoc_store::Who::default();
+        let unit = |parent_id, kind, name: &str, short: Option<&str>| NewUnit {
+            parent_id,
+            kind,
+            name: name.into(),
+            short_name: short.map(Into::into),
+        };
+        let city = store
+            .create_unit(who, &unit(None, UnitKind::Other, "Thành phố Hạ Long", None))
+            .await
+            .unwrap();
+        let ward = store
+            .create_unit(
+                who,
+                &unit(Some(city.id), UnitKind::Other, "Phường Hà Lầm", None),
+            )
+            .await
+            .unwrap();
+        for (kind, name, short) in [
+            (UnitKind::PartyCommittee, "Đảng ủy phường Hà Lầm", None),
+            (
+                UnitKind::ResidentialArea,
+                "Khu 2, phường Hà Lầm",
+                Some("khu 2"),
+            ),
+            (
+                UnitKind::ResidentialArea,
+                "Khu 6, phường Hà Lầm",
+                Some("khu 6"),
+            ),
+        ] {
+            store
+                .create_unit(who, &unit(Some(ward.id), kind, name, short))
+                .await
+                .unwrap();
+        }
+        store
+            .create_unit(
+                who,
+                &unit(
+                    Some(city.id),
+                    UnitKind::ProjectBoard,
+                    "Ban quản lý dự án đầu tư xây dựng các dự án thành phố",
+                    None,
+                ),
+            )
+            .await
+            .unwrap();
+        let hash = dondoc_web::auth::hash_password("thuky-mat-khau").unwrap();
+        store
+            .create_user(
+                who,
+                "thuky",
+                "Thư ký phường",
+                &hash,
+                Role::Clerk,
+                Some(ward.id),
+            )
+            .await
+            .unwrap();
+        let app = dondoc_web::router(AppState::new(
+            store.clone(),
+            WebConfig {
+                today: Some(TODAY),
+                ..Default::default()
+            },
+        ));
+        Some(TestApp { db, store, app })
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.app.clone().oneshot(req).await.expect("router answers");
         let status = resp.status();
