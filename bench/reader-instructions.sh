@@ -24,8 +24,13 @@ for mb in (1, 10):
     open(f"{d}/unpunctuated-{mb}mb.txt", "w", encoding="utf-8").write(phrase * (size // len(phrase.encode()) + 1))
 PY
 for f in reports-1mb reports-10mb unpunctuated-1mb unpunctuated-10mb; do
+  rss=$(/usr/bin/time -f %M target/release/dondoc extract "$dir/$f.txt" 2>&1 >/dev/null | tail -1)
+  if [ "${1:-}" = --memory-only ]; then
+    echo "$f bytes=$(stat -c %s "$dir/$f.txt") max_rss_kb=$rss"
+    continue
+  fi
   valgrind --tool=callgrind --callgrind-out-file="$dir/$f.cg" target/release/dondoc extract "$dir/$f.txt" >/dev/null 2>"$dir/$f.log"
   bytes=$(stat -c %s "$dir/$f.txt")
   instr=$(grep -E '^(summary|totals):' "$dir/$f.cg" | head -1 | awk '{print $2}')
-  echo "$f bytes=$bytes instructions=$instr"
+  echo "$f bytes=$bytes max_rss_kb=$rss instructions=$instr"
 done
