@@ -170,8 +170,9 @@ pub async fn read(
     };
     let text = dondoc_extract::normalize(&text);
     let extraction = dondoc_extract::extract(&text);
-    let review = Review::from_extraction(&st, &text, &extraction).await?;
-    review_page(&st, &v, &session, review, HashMap::new()).await
+    let known = OnRecord::load(&st).await?;
+    let review = Review::from_extraction(&st, &known, &text, &extraction).await?;
+    review_page(known, &v, &session, review, HashMap::new()).await
 }
 
 /// One editable row of the review page: its fields by name, as the form sends them back.
@@ -226,12 +227,15 @@ fn row(keep: bool, pairs: &[(&'static str, String)]) -> Row {
     }
 }
 
-impl Review {
-    async fn from_extraction(
-        st: &AppState,
-        text: &str,
-        e: &Extraction,
-    ) -> Result<Review, AppError> {
+/// What a draft is matched against: the unit tree, the open petitions, the targets.
+struct OnRecord {
+    units: Vec<UnitNode>,
+    open: Vec<PetitionView>,
+    targets: Vec<TargetView>,
+}
+
+impl OnRecord {
+    async fn load(st: &AppState) -> Result<OnRecord, AppError> {
         let units = st.store.unit_tree().await?;
         let open = st
             .store
@@ -250,11 +254,27 @@ impl Review {
             })
             .await?
             .items;
-        let host = e
-            .session
-            .host
-            .as_deref()
-            .and_then(|h| match_unit(&units, h));
+        Ok(OnRecord {
+            units,
+            open,
+            targets,
+        })
+    }
+}
+
+impl Review {
+    async fn from_extraction(
+        st: &AppState,
+        known: &OnRecord,
+        text: &str,
+        e: &Extraction,
+    ) -> Result<Review, AppError> {
+        let OnRecord {
+            units,
+            open,
+            targets,
+        } = known;
+        let host = e.session.host.as_deref().and_then(|h| match_unit(units, h));
         let session = row(
             true,
             &[
@@ -290,7 +310,7 @@ impl Review {
             .petitions
             .iter()
             .map(|p| {
-                let again = best_open(&open, &p.text)
+                let again = best_open(open, &p.text)
                     .map(|o| o.petition.id.to_string())
                     .unwrap_or_default();
                 let area = units
@@ -321,7 +341,7 @@ impl Review {
                 let lead = d
                     .assignee
                     .as_deref()
-                    .and_then(|a| match_unit(&units, a))
+                    .and_then(|a| match_unit(units, a))
                     .map(|u| u.to_string())
                     .unwrap_or_default();
                 row(
@@ -340,7 +360,7 @@ impl Review {
             .figures
             .iter()
             .map(|f| {
-                let target = best_target(&targets, f.indicator.as_deref().unwrap_or(""), f.unit);
+                let target = best_target(targets, f.indicator.as_deref().unwrap_or(""), f.unit);
                 let (from, to) = f
                     .period
                     .as_ref()
@@ -527,30 +547,17 @@ impl ReviewPage {
 }
 
 async fn review_page(
-    st: &AppState,
+    known: OnRecord,
     v: &Viewer,
     session: &Session,
     review: Review,
     errors: HashMap<String, &'static str>,
 ) -> Result<Response, AppError> {
-    let units = st.store.unit_tree().await?;
-    let open = st
-        .store
-        .petitions(&PetitionFilter {
-            open: Some(true),
-            limit: Some(500),
-            ..Default::default()
-        })
-        .await?
-        .items;
-    let targets = st
-        .store
-        .targets(&TargetFilter {
-            limit: Some(500),
-            ..Default::default()
-        })
-        .await?
-        .items;
+    let OnRecord {
+        units,
+        open,
+        targets,
+    } = known;
     let l = v.lang;
     let mut unit_opts = vec![Opt {
         value: String::new(),
@@ -869,7 +876,9 @@ pub async fn confirm(
     let review = parse_review(&body)?;
     let plan = match plan_of(&review, v.lang) {
         Ok(plan) => plan,
-        Err(errors) => return review_page(&st, &v, &session, review, errors).await,
+        Err(errors) => {
+            return review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
+        }
     };
     v.require(Action::RecordSession {
         host_unit: plan.session.host_unit_id,
@@ -887,7 +896,7 @@ pub async fn confirm(
                 errors.insert(format!("session_{}", e.field), v.lang.field_message(e.code));
             }
             errors.insert("form".into(), v.lang.t("err.unknown_reference"));
-            review_page(&st, &v, &session, review, errors).await
+            review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
         }
         Err(e) => Err(e.into()),
     }
