@@ -118,6 +118,7 @@ app_test!(
         set(&mut fields, "session_date", "2020-02-30");
         fields.retain(|(k, _)| k != "directive_keep_6");
         set(&mut fields, "directive_deadline_1", "31/12");
+        set(&mut fields, "session_lead", "Người không dự họp");
         let refs: Vec<(&str, &str)> = fields
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -135,6 +136,11 @@ app_test!(
             "the row's message names its field"
         );
         assert!(again.body.contains("(nhập từ bài)"));
+        assert!(again.body.contains("value=\"Người không dự họp\""));
+        assert!(
+            again.body.contains("Giá trị không hợp lệ."),
+            "a lead not among the participants"
+        );
         assert!(!form_fields(&again.body, "/sessions/import/confirm")
             .iter()
             .any(|(k, _)| k == "directive_keep_6"));
@@ -142,6 +148,7 @@ app_test!(
 
         set(&mut fields, "session_date", "2020-08-24");
         set(&mut fields, "directive_deadline_1", "");
+        set(&mut fields, "session_lead", "Nguyễn Anh Tú");
         let refs: Vec<(&str, &str)> = fields
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -391,6 +398,31 @@ async fn seed_pasted_twice(app: TestApp) {
     let first = clerk.post_form("/sessions/import/confirm", &refs).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(totals(&app).await, (1, 5, 11));
+    // The delegation's lead is the session's lead and the issuer of its directives.
+    let id: i64 = first.location()["/sessions/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let created = app.store.session(id).await.unwrap();
+    assert_eq!(created.lead_name.as_deref(), Some("Nguyễn Anh Tú"));
+    let issued = app
+        .store
+        .directives(
+            &dondoc_store::DirectiveFilter {
+                session_id: Some(id),
+                ..Default::default()
+            },
+            support::TODAY,
+        )
+        .await
+        .unwrap();
+    assert_eq!(issued.items.len(), 11);
+    assert!(issued
+        .items
+        .iter()
+        .all(|d| d.directive.issued_by_person_id == created.session.lead_person_id));
     let page = clerk.get(&first.location()).await;
     for needle in [
         "Đoàn công tác số 01 Thành ủy làm việc với Đảng ủy phường Hà Lầm",

@@ -31,6 +31,9 @@ pub enum ImportPetition {
 pub struct ImportPlan {
     pub session: NewSession,
     pub people: Vec<ImportPerson>,
+    /// Which of `people` led the delegation: the session's lead and the issuer of its
+    /// directives that name none.
+    pub lead: Option<usize>,
     pub petitions: Vec<ImportPetition>,
     pub directives: Vec<NewDirective>,
     pub measurements: Vec<(Id, NewMeasurement)>,
@@ -42,6 +45,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let session_id = sessions::insert_session(&mut tx, &plan.session).await?;
         let date = plan.session.date;
+        let mut person_ids = Vec::with_capacity(plan.people.len());
         for p in &plan.people {
             let (person_id, role) = match p {
                 ImportPerson::Known { person_id, role } => (*person_id, role),
@@ -51,6 +55,15 @@ impl Store {
                 ),
             };
             sessions::insert_participant(&mut tx, who, session_id, person_id, role).await?;
+            person_ids.push(person_id);
+        }
+        let lead = plan.lead.and_then(|i| person_ids.get(i).copied());
+        if lead.is_some() && plan.session.lead_person_id.is_none() {
+            sqlx::query("update sessions set lead_person_id = $1 where id = $2")
+                .bind(lead)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
         }
         for p in &plan.petitions {
             match p {
@@ -87,6 +100,7 @@ impl Store {
         for d in &plan.directives {
             let d = NewDirective {
                 session_id: Some(session_id),
+                issued_by_person_id: d.issued_by_person_id.or(lead),
                 ..d.clone()
             };
             let id = directives::insert_directive(&mut tx, &d).await?;

@@ -447,6 +447,8 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("import.empty", "Chưa có nội dung.", "There is nothing to read."),
     ("import.bad_docx", "Không đọc được tệp Word (.docx).", "The Word (.docx) file could not be read."),
     ("f.again", "Kiến nghị lại", "Raised again"),
+    ("f.lead", "Trưởng đoàn / chủ trì", "Led by"),
+    ("import.lead_hint", "Tên một người trong thành phần tham dự được giữ bên dưới; người này cũng là người chỉ đạo các nhiệm vụ.", "The name of one of the participants kept below; they are also recorded as issuing the directives."),
     ("import.start", "Từ bài tường thuật", "From a report"),
     ("history.create", "Tạo mới", "Created"),
     ("history.update", "Cập nhật", "Updated"),

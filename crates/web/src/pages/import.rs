@@ -288,6 +288,7 @@ impl Review {
                     "delegation_name",
                     e.session.delegation.clone().unwrap_or_default(),
                 ),
+                ("lead", e.session.lead.clone().unwrap_or_default()),
                 ("summary", String::new()),
             ],
         );
@@ -648,6 +649,7 @@ fn parse_review(body: &[u8]) -> Result<Review, AppError> {
         "date",
         "host_unit_id",
         "delegation_name",
+        "lead",
         "summary",
         "published",
     ];
@@ -771,7 +773,12 @@ fn plan_of(review: &Review, lang: Lang) -> Result<ImportPlan, HashMap<String, &'
         }
     };
     let mut people = Vec::new();
+    let lead_name = fold(s.get("lead"));
+    let mut lead = None;
     for (i, p) in review.people.iter().enumerate().filter(|(_, p)| p.keep) {
+        if !lead_name.is_empty() && fold(p.get("name")) == lead_name {
+            lead = Some(people.len());
+        }
         let role = opt(p.get("title")).unwrap_or_else(|| "—".into());
         match id_of(p.get("person_id")) {
             Ok(Some(person_id)) => people.push(ImportPerson::Known { person_id, role }),
@@ -788,6 +795,10 @@ fn plan_of(review: &Review, lang: Lang) -> Result<ImportPlan, HashMap<String, &'
             }
             Err(code) => note(&format!("person_{i}_"), &Invalid::one("person_id", code)),
         }
+    }
+    if !lead_name.is_empty() && lead.is_none() {
+        // The lead must be one of the people kept, so that the session can point to them.
+        note("session_", &Invalid::one("lead", FieldCode::InvalidChoice));
     }
     let mut petitions = Vec::new();
     for (i, p) in review.petitions.iter().enumerate().filter(|(_, p)| p.keep) {
@@ -858,6 +869,7 @@ fn plan_of(review: &Review, lang: Lang) -> Result<ImportPlan, HashMap<String, &'
         (Some(session), true) => Ok(ImportPlan {
             session,
             people,
+            lead,
             petitions,
             directives,
             measurements,
