@@ -78,7 +78,7 @@ impl Store {
         role: Role,
         unit_id: Option<Id>,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         crate::sql::ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
         let id: i64 = sqlx::query_scalar(
             "insert into users (login, display_name, password_hash, role, unit_id, active, version, created_at)
@@ -101,7 +101,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user(&self, id: Id) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let u = user_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u)
@@ -128,7 +128,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_password(&self, who: Who, id: Id, password_hash: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = user_in(&mut tx, id).await?;
         sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
             .bind(password_hash)
@@ -148,7 +148,7 @@ impl Store {
         version: i64,
         active: bool,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = user_in(&mut tx, id).await?;
         let n = sqlx::query(
             "update users set active = $1, version = version + 1 where id = $2 and version = $3",
@@ -180,7 +180,7 @@ impl Store {
     /// Stores a new API token (its digest) for a user.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_token(&self, who: Who, user_id: Id, name: &str, token: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         user_in(&mut tx, user_id).await?;
         let id: i64 = sqlx::query_scalar(
             "insert into api_tokens (user_id, name, token_hash, created_at) values ($1, $2, $3, $4) returning id",
@@ -242,7 +242,7 @@ impl Store {
     /// Inserts a session; false when the id is taken (the caller draws another).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_create(&self, s: &StoredHttpSession) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n: i64 = sqlx::query_scalar("select count(*) from http_sessions where id = $1")
             .bind(&s.id)
             .fetch_one(&mut *tx)
@@ -262,7 +262,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_session_save(&self, s: &StoredHttpSession) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("update http_sessions set data = $1, expiry_ms = $2 where id = $3")
             .bind(&s.data)
             .bind(s.expiry_ms)

@@ -205,7 +205,7 @@ impl Store {
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(view(&mut tx, r, today).await?);
@@ -221,7 +221,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directive(&self, id: Id, today: Date) -> Result<DirectiveView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let v = get_in(&mut tx, id, today).await?;
         tx.commit().await?;
         Ok(v)
@@ -234,7 +234,7 @@ impl Store {
         new: &NewDirective,
         today: Date,
     ) -> Result<DirectiveView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_directive(&mut tx, new).await?;
         let v = get_in(&mut tx, id, today).await?;
         audit::record(
@@ -262,7 +262,7 @@ impl Store {
         new: &NewDirective,
         today: Date,
     ) -> Result<DirectiveView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         ensure_exists(
             &mut tx,
@@ -334,7 +334,7 @@ impl Store {
             to: status,
             done_on,
         } = change;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         let done_on = (status == DirectiveStatus::Done).then(|| done_on.unwrap_or(today));
         let n = sqlx::query(
@@ -378,7 +378,7 @@ impl Store {
         p: &NewProgress,
         today: Date,
     ) -> Result<DirectiveView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         if !before.directive.status.is_open() {
             return Err(StoreError::Invalid(dondoc_domain::Invalid::one(
@@ -428,7 +428,7 @@ impl Store {
         e: &NewExtension,
         today: Date,
     ) -> Result<DirectiveView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id, today).await?;
         let n = sqlx::query("update directives set deadline = $1, version = version + 1 where id = $2 and version = $3")
             .bind(d(e.new_deadline))

@@ -42,7 +42,7 @@ pub struct ImportPlan {
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_session(&self, who: Who, plan: &ImportPlan) -> Result<SessionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let session_id = sessions::insert_session(&mut tx, &plan.session).await?;
         let date = plan.session.date;
         let mut person_ids = Vec::with_capacity(plan.people.len());

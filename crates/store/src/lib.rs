@@ -103,6 +103,17 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
+    /// A transaction that may write. On SQLite it takes the write lock at once (`begin
+    /// immediate`): a second writer then waits out the busy timeout for the first, where a
+    /// deferred transaction that read before writing would fail at once with "database is
+    /// locked" (SQLite cannot let it wait without risking a deadlock).
+    pub(crate) async fn begin(&self) -> Result<sql::Tx<'static>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created when missing
     /// and opened in WAL mode with foreign keys on and a busy timeout.
     #[tracing::instrument(level = "debug", skip_all)]

@@ -258,7 +258,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition(&self, id: Id) -> Result<PetitionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let p = get_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(p)
@@ -279,7 +279,7 @@ impl Store {
     /// Creates a petition with its first raising, in one transaction.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_petition(&mut tx, new).await?;
         let raising = NewRaising {
             session_id: new.session_id,
@@ -311,7 +311,7 @@ impl Store {
         version: i64,
         new: &NewPetition,
     ) -> Result<PetitionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
         let n = sqlx::query(
@@ -356,7 +356,7 @@ impl Store {
         petition_id: Id,
         r: &NewRaising,
     ) -> Result<PetitionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let after = raise_in(&mut tx, who, petition_id, r).await?;
         tx.commit().await?;
         Ok(after)
@@ -373,7 +373,7 @@ impl Store {
         status: PetitionStatus,
         change: &PetitionChange,
     ) -> Result<PetitionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(
             &mut tx,

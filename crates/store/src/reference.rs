@@ -143,7 +143,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person(&self, id: Id) -> Result<Person> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let p = person_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(p)
@@ -163,7 +163,7 @@ impl Store {
     /// Creates a person and, when given, their first position.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_person(&self, who: Who, new: &NewPerson) -> Result<Person> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let person = insert_person(&mut tx, who, new).await?;
         tx.commit().await?;
         Ok(person)
@@ -177,7 +177,7 @@ impl Store {
         version: i64,
         name: &str,
     ) -> Result<Person> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = person_in(&mut tx, id).await?;
         let n = sqlx::query("update people set name = $1, name_key = $2, version = version + 1 where id = $3 and version = $4")
             .bind(name)
@@ -213,7 +213,7 @@ impl Store {
         title: &str,
         unit_id: Option<Id>,
     ) -> Result<Position> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         person_in(&mut tx, person_id).await?;
         ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
         let id: i64 = sqlx::query_scalar(
@@ -298,7 +298,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn document(&self, id: Id) -> Result<Document> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let doc = document_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(doc)
@@ -312,7 +312,7 @@ impl Store {
         version: i64,
         new: &NewDocument,
     ) -> Result<Document> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = document_in(&mut tx, id).await?;
         let n = sqlx::query(
             "update documents set kind = $1, number = $2, date = $3, issuer = $4, subject = $5, version = version + 1
@@ -348,7 +348,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_document(&self, who: Who, new: &NewDocument) -> Result<Document> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "insert into documents (kind, number, date, issuer, subject, version, created_at) values ($1, $2, $3, $4, $5, 1, $6) returning id",
         )

@@ -129,7 +129,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, id: Id) -> Result<SessionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let s = get_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(s)
@@ -137,7 +137,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_session(&self, who: Who, new: &NewSession) -> Result<SessionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_session(&mut tx, new).await?;
         let s = get_in(&mut tx, id).await?;
         audit::record(
@@ -162,7 +162,7 @@ impl Store {
         version: i64,
         new: &NewSession,
     ) -> Result<SessionView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", Some(new.host_unit_id), "host_unit_id").await?;
         ensure_exists(&mut tx, "people", new.lead_person_id, "lead_person_id").await?;
@@ -212,7 +212,7 @@ impl Store {
         person_id: Id,
         role: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         get_in(&mut tx, session_id).await?;
         insert_participant(&mut tx, who, session_id, person_id, role).await?;
         tx.commit().await?;
@@ -237,7 +237,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn link_document(&self, who: Who, session_id: Id, document_id: Id) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         get_in(&mut tx, session_id).await?;
         ensure_exists(&mut tx, "documents", Some(document_id), "document_id").await?;
         let n: i64 = sqlx::query_scalar(

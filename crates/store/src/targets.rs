@@ -228,7 +228,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn target(&self, id: Id) -> Result<TargetView> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (t, name) = get_in(&mut tx, id).await?;
         tx.commit().await?;
         self.view(t, name).await
@@ -236,7 +236,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_target(&self, who: Who, new: &NewTarget) -> Result<Target> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         ensure_exists(&mut tx, "units", Some(new.unit_id), "unit_id").await?;
         ensure_exists(&mut tx, "documents", new.document_id, "document_id").await?;
         let id: i64 = sqlx::query_scalar(
@@ -270,7 +270,7 @@ impl Store {
         version: i64,
         new: &NewTarget,
     ) -> Result<Target> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (before, _) = get_in(&mut tx, id).await?;
         check_plan_edit(&before, new.plan_value)?;
         ensure_exists(&mut tx, "units", Some(new.unit_id), "unit_id").await?;
@@ -316,7 +316,7 @@ impl Store {
     /// the same transaction as the new value.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn amend_target(&self, who: Who, id: Id, a: &NewAmendment) -> Result<Amendment> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (before, _) = get_in(&mut tx, id).await?;
         check_amendment(&before, a.new_value, &a.reason)?;
         let n = sqlx::query("update targets set plan_value = $1, version = version + 1 where id = $2 and version = $3")
@@ -403,7 +403,7 @@ impl Store {
         target_id: Id,
         m: &NewMeasurement,
     ) -> Result<Measurement> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let measurement = insert_measurement(&mut tx, who, target_id, m).await?;
         tx.commit().await?;
         Ok(measurement)

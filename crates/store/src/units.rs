@@ -107,7 +107,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit(&self, id: Id) -> Result<Unit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let u = get_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u)
@@ -131,7 +131,7 @@ impl Store {
     /// The unit and its ancestors, nearest first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_ancestors(&self, id: Id) -> Result<Vec<Id>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let ids = ancestors_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(ids)
@@ -151,7 +151,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_unit(&self, who: Who, new: &NewUnit) -> Result<Unit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         ensure_exists(&mut tx, "units", new.parent_id, "parent_id").await?;
         let id: i64 = sqlx::query_scalar(
             "insert into units (parent_id, kind, name, short_name, name_key, version, created_at) values ($1, $2, $3, $4, $5, 1, $6) returning id",
@@ -173,7 +173,7 @@ impl Store {
     /// Renames, re-kinds or moves a unit; refuses a move under itself or a descendant.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_unit(&self, who: Who, id: Id, version: i64, new: &NewUnit) -> Result<Unit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id).await?;
         if let Some(p) = new.parent_id {
             ensure_exists(&mut tx, "units", Some(p), "parent_id").await?;
@@ -223,7 +223,7 @@ impl Store {
         into: Id,
         on: Date,
     ) -> Result<Unit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", Some(into), "merged_into").await?;
         check_reparent(id, Some(into), &ancestors_in(&mut tx, into).await?).map_err(|_| {
