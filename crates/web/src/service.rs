@@ -76,6 +76,24 @@ pub async fn create_session(
 ) -> Result<SessionView, AppError> {
     login_required(v)?;
     let new = raw.parse()?;
+    may_record(v, &new)?;
+    Ok(st.store.create_session(v.who(), &new).await?)
+}
+
+/// Records a session with everything a report's review kept, in one transaction.
+pub async fn import_session(
+    st: &AppState,
+    v: &Viewer,
+    plan: &dondoc_store::ImportPlan,
+) -> Result<SessionView, AppError> {
+    login_required(v)?;
+    may_record(v, &plan.session)?;
+    Ok(st.store.import_session(v.who(), plan).await?)
+}
+
+/// Whether `v` may record this session: for its host unit, and publish it only if they may
+/// also edit it.
+fn may_record(v: &Viewer, new: &dondoc_domain::input::NewSession) -> Result<(), AppError> {
     v.require(Action::RecordSession {
         host_unit: new.host_unit_id,
     })?;
@@ -84,7 +102,7 @@ pub async fn create_session(
             host_unit: new.host_unit_id,
         })?;
     }
-    Ok(st.store.create_session(v.who(), &new).await?)
+    Ok(())
 }
 
 pub async fn update_session(

@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dondoc_domain::input::{DirectiveInput, MeasurementInput, PetitionInput, SessionInput};
-use dondoc_domain::{Action, FieldCode, Invalid};
+use dondoc_domain::{FieldCode, Invalid};
 use dondoc_extract::Extraction;
 use dondoc_store::{
     ImportPerson, ImportPetition, ImportPlan, PetitionFilter, PetitionView, TargetFilter,
@@ -892,17 +892,9 @@ pub async fn confirm(
             return review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
         }
     };
-    v.require(Action::RecordSession {
-        host_unit: plan.session.host_unit_id,
-    })?;
-    if plan.session.published {
-        v.require(Action::EditSession {
-            host_unit: plan.session.host_unit_id,
-        })?;
-    }
-    match st.store.import_session(v.who(), &plan).await {
+    match crate::service::import_session(&st, &v, &plan).await {
         Ok(s) => Ok(Redirect::to(&format!("/sessions/{}?saved=1", s.session.id)).into_response()),
-        Err(dondoc_store::StoreError::Invalid(inv)) => {
+        Err(AppError::Invalid(inv)) => {
             let mut errors = HashMap::new();
             for e in &inv.0 {
                 errors.insert(format!("session_{}", e.field), v.lang.field_message(e.code));
@@ -910,6 +902,6 @@ pub async fn confirm(
             errors.insert("form".into(), v.lang.t("err.unknown_reference"));
             review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
