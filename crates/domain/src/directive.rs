@@ -108,6 +108,59 @@ impl DirectiveAction {
     }
 }
 
+/// A directive that is no longer open (done or cancelled) takes no progress report and no
+/// move but reopening: the one refusal for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the directive's status does not allow this")]
+pub struct NotAllowed;
+
+/// What a change of a directive writes: its new status, progress and day of completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectiveUpdate {
+    pub status: DirectiveStatus,
+    pub progress_percent: i64,
+    pub done_on: Option<Date>,
+}
+
+impl DirectiveStatus {
+    /// A move of status: done means 100 % and a day of completion (the day given, or today);
+    /// reopening clears that day and keeps the progress reported.
+    pub fn transition(
+        self,
+        action: DirectiveAction,
+        progress_percent: i64,
+        done_on: Option<Date>,
+        today: Date,
+    ) -> Result<DirectiveUpdate, NotAllowed> {
+        let status = self.after(action).ok_or(NotAllowed)?;
+        Ok(match status {
+            DirectiveStatus::Done => DirectiveUpdate {
+                status,
+                progress_percent: 100,
+                done_on: Some(done_on.unwrap_or(today)),
+            },
+            _ => DirectiveUpdate {
+                status,
+                progress_percent,
+                done_on: None,
+            },
+        })
+    }
+
+    /// A progress report: only while the directive is open; an assigned one is then in
+    /// progress. Reporting 100 % does not close it: completion is its own step.
+    pub fn progress(self, percent: i64) -> Result<DirectiveUpdate, NotAllowed> {
+        if !self.is_open() {
+            return Err(NotAllowed);
+        }
+        Ok(DirectiveUpdate {
+            status: DirectiveStatus::InProgress,
+            progress_percent: percent,
+            done_on: None,
+        })
+    }
+}
+
 pub fn timeliness(
     status: DirectiveStatus,
     deadline: Option<Date>,
@@ -146,6 +199,33 @@ mod tests {
             S::Assigned.actions(),
             vec![A::Start, A::Complete, A::Cancel]
         );
+    }
+
+    #[test]
+    fn changes_written() {
+        use DirectiveAction as A;
+        use DirectiveStatus as S;
+        let today = date(2020, 9, 1);
+        let done = S::InProgress
+            .transition(A::Complete, 40, None, today)
+            .unwrap();
+        assert_eq!(
+            (done.status, done.progress_percent, done.done_on),
+            (S::Done, 100, Some(today))
+        );
+        let on = S::Assigned
+            .transition(A::Complete, 0, Some(date(2020, 8, 30)), today)
+            .unwrap();
+        assert_eq!(on.done_on, Some(date(2020, 8, 30)));
+        let reopened = S::Done.transition(A::Reopen, 100, None, today).unwrap();
+        assert_eq!((reopened.status, reopened.done_on), (S::InProgress, None));
+        assert_eq!(
+            S::Cancelled.transition(A::Cancel, 0, None, today),
+            Err(NotAllowed)
+        );
+        assert_eq!(S::Assigned.progress(30).unwrap().status, S::InProgress);
+        assert_eq!(S::Done.progress(30), Err(NotAllowed));
+        assert_eq!(S::Cancelled.progress(30), Err(NotAllowed));
     }
 
     #[test]

@@ -48,22 +48,22 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
         Some(NumOrText::Int(i)) => Ok(Some(i as f64)),
         Some(NumOrText::Float(f)) => Ok(Some(f)),
         Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrText::Text(s)) => {
-            // "8.500.000,5" (Vietnamese) or "8500000.5"; dots group thousands when a comma or
-            // several dots show it.
-            let s = s.trim().replace(' ', "");
-            let t = if s.contains(',') || s.matches('.').count() > 1 {
-                s.replace('.', "").replace(',', ".")
-            } else {
-                s
-            };
-            t.parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .map(Some)
-                .ok_or_else(|| D::Error::custom("expected a number"))
-        }
+        Some(NumOrText::Text(s)) => parse_decimal(&s)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected a number")),
     }
+}
+
+/// A number as people type it: "8.500.000,5" (Vietnamese) or "8500000.5"; dots group
+/// thousands when a comma or several dots show it. `None` for anything else.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let s = s.trim().replace(' ', "");
+    let t = if s.contains(',') || s.matches('.').count() > 1 {
+        s.replace('.', "").replace(',', ".")
+    } else {
+        s
+    };
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// A checkbox ("on"), a JSON boolean, or 0/1.
@@ -247,6 +247,7 @@ raw!(ProgressInput {
     date: Option<String> = "opt_string",
     percent: Option<i64> = "opt_i64",
     text: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
 });
 
 raw!(ExtensionInput {
@@ -660,6 +661,8 @@ pub struct NewProgress {
     pub date: Date,
     pub percent: i64,
     pub text: String,
+    /// The version of the directive the report was written against.
+    pub version: i64,
 }
 
 impl ProgressInput {
@@ -668,11 +671,13 @@ impl ProgressInput {
         let date = c.opt_date("date", self.date.as_deref());
         let percent = c.number("percent", self.percent.map(|p| p as f64), 0.0, 100.0);
         let text = c.text("text", self.text.as_deref(), LONG);
+        let version = c.required("version", self.version);
         c.finish(())?;
         Ok(NewProgress {
             date: date.unwrap_or(today),
             percent: percent.expect("checked") as i64,
             text,
+            version: version.expect("checked"),
         })
     }
 }

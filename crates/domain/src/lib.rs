@@ -11,7 +11,9 @@ pub mod petition;
 pub mod target;
 pub mod unit;
 pub mod validate;
+pub mod visibility;
 
 pub use model::*;
 pub use permission::{Action, Actor, Role};
 pub use validate::{FieldCode, FieldError, Invalid};
+pub use visibility::Visibility;

@@ -1,15 +1,15 @@
 //! Loads the demo (demo/demo.toml): units, people, documents, targets, sessions with their
 //! figures, petitions and directives, what happened next, and one login per role. Everything
-//! goes through the same domain validation as the pages and the API.
+//! goes through the use cases of `dondoc_app`, as the system's own caller: the same validation
+//! and state machines as the pages and the API.
 
 use std::collections::HashMap;
 
 use anyhow::{anyhow, bail, Context, Result};
-use dondoc_domain::directive::DirectiveStatus;
+use dondoc_app::{self as app, App, Caller};
 use dondoc_domain::input::*;
-use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{Id, Role};
-use dondoc_store::{DirectiveChange, PetitionChange, Store, Who};
+use dondoc_store::Store;
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Deserialize;
@@ -266,10 +266,6 @@ impl Keys {
     }
 }
 
-fn invalid(what: &str) -> impl Fn(dondoc_domain::Invalid) -> anyhow::Error + '_ {
-    move |e| anyhow!("demo {what}: {e}")
-}
-
 /// Loads the demo into an empty database and returns the logins it created.
 pub async fn load(store: &Store) -> Result<Vec<Login>> {
     load_at(store, vietnam_today()).await
@@ -280,7 +276,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
         bail!("the database has data already; the demo loads into an empty database only");
     }
     let demo: Demo = toml::from_str(DEMO).context("parsing demo/demo.toml")?;
-    let who = Who::default();
+    let app = App::new(store.clone(), Some(today));
+    let c = app.system();
+    let (app, c) = (&app, &c);
 
     let mut units = Keys(HashMap::new(), "unit");
     for u in &demo.units {
@@ -291,9 +289,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             short_name: u.short_name.clone(),
             version: None,
         };
-        let unit = store
-            .create_unit(who, &raw.parse().map_err(invalid(&u.key))?)
-            .await?;
+        let unit = app::reference::create_unit(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: unit {}", u.key))?;
         units.0.insert(u.key.clone(), unit.id);
     }
 
@@ -306,13 +304,16 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             unit_id: first.map(|f| units.opt(&f.unit)).transpose()?.flatten(),
             ..Default::default()
         };
-        let person = store
-            .create_person(who, &raw.parse().map_err(invalid(&p.key))?)
-            .await?;
+        let person = app::reference::create_person(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: person {}", p.key))?;
         for pos in p.positions.iter().skip(1) {
-            store
-                .add_position(who, person.id, &pos.title, units.opt(&pos.unit)?)
-                .await?;
+            let raw = PersonInput {
+                title: Some(pos.title.clone()),
+                unit_id: units.opt(&pos.unit)?,
+                ..Default::default()
+            };
+            app::reference::add_position(app, c, person.id, &raw).await?;
         }
         people.0.insert(p.key.clone(), person.id);
     }
@@ -327,9 +328,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             subject: d.subject.clone(),
             version: None,
         };
-        let doc = store
-            .create_document(who, &raw.parse().map_err(invalid(&d.key))?)
-            .await?;
+        let doc = app::reference::create_document(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: document {}", d.key))?;
         documents.0.insert(d.key.clone(), doc.id);
     }
 
@@ -346,9 +347,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             approved: Some(true),
             version: None,
         };
-        let target = store
-            .create_target(who, &raw.parse().map_err(invalid(&t.key))?)
-            .await?;
+        let target = app::targets::create(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: target {}", t.key))?;
         targets.0.insert(t.key.clone(), target.id);
     }
 
@@ -374,17 +375,22 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             published: Some(s.published),
             version: None,
         };
-        let new = raw.parse().map_err(invalid(&s.key))?;
-        let session = store.create_session(who, &new).await?.session;
+        let session = app::sessions::create(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: session {}", s.key))?
+            .session;
         for d in &s.documents {
-            store
-                .link_document(who, session.id, documents.get(d)?)
-                .await?;
+            app::sessions::link_document(app, c, session.id, Some(documents.get(d)?)).await?;
         }
         for p in &s.participants {
-            store
-                .add_participant(who, session.id, people.get(&p.person)?, &p.role)
-                .await?;
+            app::sessions::add_participant(
+                app,
+                c,
+                session.id,
+                Some(people.get(&p.person)?),
+                Some(&p.role),
+            )
+            .await?;
         }
         for m in &s.measurements {
             let raw = MeasurementInput {
@@ -396,22 +402,18 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
                 session_id: Some(session.id),
                 wording: m.wording.clone(),
             };
-            store
-                .add_measurement(
-                    who,
-                    targets.get(&m.target)?,
-                    &raw.parse().map_err(invalid(&m.target))?,
-                )
-                .await?;
+            app::targets::add_measurement(app, c, targets.get(&m.target)?, &raw)
+                .await
+                .with_context(|| format!("demo: measurement of {}", m.target))?;
         }
         for p in &s.petitions {
             if let Some(again) = &p.again {
-                let raw = NewRaising {
+                let raw = RaisingInput {
                     session_id: Some(session.id),
-                    date: session.date,
+                    date: Some(session.date.to_string()),
                     raised_by: p.raised_by.clone(),
                 };
-                store.add_raising(who, petitions.get(again)?, &raw).await?;
+                app::petitions::raise(app, c, petitions.get(again)?, &raw).await?;
                 continue;
             }
             let raw = PetitionInput {
@@ -428,9 +430,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
                 .key
                 .clone()
                 .ok_or_else(|| anyhow!("demo: a new petition needs a key"))?;
-            let petition = store
-                .create_petition(who, &raw.parse(session.date).map_err(invalid(&key))?)
-                .await?;
+            let petition = app::petitions::create(app, c, &raw)
+                .await
+                .with_context(|| format!("demo: petition {key}"))?;
             petitions.0.insert(key, petition.petition.id);
         }
         for d in &s.directives {
@@ -448,9 +450,9 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
                 deadline_text: d.deadline_text.clone(),
                 version: None,
             };
-            let directive = store
-                .create_directive(who, &raw.parse().map_err(invalid(&d.key))?, today)
-                .await?;
+            let directive = app::directives::create(app, c, &raw)
+                .await
+                .with_context(|| format!("demo: directive {}", d.key))?;
             directives.0.insert(d.key.clone(), directive.directive.id);
         }
         for e in &s.after {
@@ -460,7 +462,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
                 directives: &directives,
                 targets: &targets,
             };
-            apply(store, e, today, &refs).await?;
+            apply(app, c, e, today, &refs).await?;
         }
     }
 
@@ -473,36 +475,26 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             unit_id: units.opt(&u.unit)?,
             password: Some(u.password.clone()),
         };
-        let new = raw.parse().map_err(invalid(&u.login))?;
-        let hash = dondoc_web::auth::hash_password(&new.password)?;
-        store
-            .create_user(
-                who,
-                &new.login,
-                &new.display_name,
-                &hash,
-                new.role,
-                new.unit_id,
-            )
-            .await?;
+        let user = app::users::create(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: user {}", u.login))?;
         logins.push(Login {
-            role: new.role,
-            login: new.login,
-            password: new.password,
+            role: user.role,
+            login: user.login,
+            password: u.password.clone(),
         });
     }
     Ok(logins)
 }
 
-/// Records one thing that happened after a session, through the same rules as a user would.
-async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result<()> {
+/// Records one thing that happened after a session, through the same use cases as a user.
+async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -> Result<()> {
     let Refs {
         units,
         petitions,
         directives,
         targets,
     } = keys;
-    let who = Who::default();
     match e {
         Event::Transition {
             petition,
@@ -512,24 +504,18 @@ async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result
             answer,
         } => {
             let id = petitions.get(petition)?;
-            let current = store.petition(id).await?.petition;
-            let action = PetitionAction::parse(action)
-                .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
-            let to = current.status.after(action).ok_or_else(|| {
-                anyhow!(
-                    "demo: {petition} cannot {action:?} from {:?}",
-                    current.status
-                )
-            })?;
-            let change = PetitionChange {
+            let current = app::petitions::get(app, c, id).await?.petition;
+            let raw = PetitionTransitionInput {
+                action: Some(action.clone()),
                 responsible_unit_id: units.opt(responsible)?,
-                due_on: due_on.as_deref().map(|d| d.parse()).transpose()?,
+                due_on: due_on.clone(),
                 answer: answer.clone(),
-                reject_reason: None,
+                reason: None,
+                version: Some(current.version),
             };
-            store
-                .transition_petition(who, id, current.version, current.status, to, &change)
-                .await?;
+            app::petitions::transition(app, c, id, &raw)
+                .await
+                .with_context(|| format!("demo: {petition} {action}"))?;
         }
         Event::Directive {
             directive,
@@ -537,32 +523,15 @@ async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result
             done_on,
         } => {
             let id = directives.get(directive)?;
-            let current = store.directive(id, today).await?.directive;
-            let action = dondoc_domain::directive::DirectiveAction::parse(action)
-                .ok_or_else(|| anyhow!("demo: unknown action {action}"))?;
-            let to: DirectiveStatus = current
-                .status
-                .after(action)
-                .ok_or_else(|| anyhow!("demo: {directive} cannot {action:?}"))?;
-            let done_on = done_on
-                .as_deref()
-                .map(|d| date(d, today))
-                .transpose()?
-                .map(|d| d.parse())
-                .transpose()?;
-            store
-                .transition_directive(
-                    who,
-                    id,
-                    current.version,
-                    DirectiveChange {
-                        from: current.status,
-                        to,
-                        done_on,
-                    },
-                    today,
-                )
-                .await?;
+            let current = app::directives::get(app, c, id).await?.directive;
+            let raw = DirectiveTransitionInput {
+                action: Some(action.clone()),
+                done_on: done_on.as_deref().map(|d| date(d, today)).transpose()?,
+                version: Some(current.version),
+            };
+            app::directives::transition(app, c, id, &raw)
+                .await
+                .with_context(|| format!("demo: {directive} {action}"))?;
         }
         Event::Progress {
             directive,
@@ -570,19 +539,17 @@ async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result
             percent,
             text,
         } => {
+            let id = directives.get(directive)?;
+            let current = app::directives::get(app, c, id).await?.directive;
             let raw = ProgressInput {
                 date: Some(date(d, today)?),
                 percent: Some(*percent),
                 text: Some(text.clone()),
+                version: Some(current.version),
             };
-            store
-                .add_progress(
-                    who,
-                    directives.get(directive)?,
-                    &raw.parse(today).map_err(invalid(directive))?,
-                    today,
-                )
-                .await?;
+            app::directives::report_progress(app, c, id, &raw)
+                .await
+                .with_context(|| format!("demo: progress of {directive}"))?;
         }
         Event::Amend {
             target,
@@ -590,22 +557,25 @@ async fn apply(store: &Store, e: &Event, today: Date, keys: &Refs<'_>) -> Result
             reason,
         } => {
             let id = targets.get(target)?;
-            let version = store.target(id).await?.target.version;
+            let version = app::targets::get(app, c, id).await?.target.version;
             let raw = AmendmentInput {
                 new_value: Some(*new_value),
                 reason: Some(reason.clone()),
                 version: Some(version),
             };
-            store
-                .amend_target(who, id, &raw.parse().map_err(invalid(target))?)
-                .await?;
+            app::targets::amend(app, c, id, &raw)
+                .await
+                .with_context(|| format!("demo: amendment of {target}"))?;
         }
         Event::Merge { unit, into, on } => {
             let id = units.get(unit)?;
-            let version = store.unit(id).await?.version;
-            store
-                .merge_unit(who, id, version, units.get(into)?, on.parse()?)
-                .await?;
+            let version = app::reference::unit(app, c, id).await?.version;
+            // The merge takes effect on its own day, not the day the demo is loaded.
+            let mut on_day = c.clone();
+            on_day.today = on.parse()?;
+            app::reference::merge_unit(app, &on_day, id, Some(units.get(into)?), Some(version))
+                .await
+                .with_context(|| format!("demo: merge of {unit}"))?;
         }
     }
     Ok(())

@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use dondoc_app::App;
 use dondoc_domain::input::UserInput;
-use dondoc_store::{Store, Who};
+use dondoc_store::Store;
 use dondoc_web::{AppState, WebConfig};
 
 use dondoc::config::{self, redact_url, Settings};
@@ -118,7 +119,7 @@ async fn main() -> Result<()> {
             role,
             unit_id,
         }) => {
-            let store = open(&settings).await?;
+            let app = App::new(open(&settings).await?, None);
             let raw = UserInput {
                 login: Some(login),
                 display_name: Some(name),
@@ -126,40 +127,21 @@ async fn main() -> Result<()> {
                 unit_id,
                 password: Some(read_password()?),
             };
-            let new = raw.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let hash = dondoc_web::auth::hash_password(&new.password)?;
-            let user = store
-                .create_user(
-                    Who::default(),
-                    &new.login,
-                    &new.display_name,
-                    &hash,
-                    new.role,
-                    new.unit_id,
-                )
-                .await?;
+            let user = dondoc_app::users::create(&app, &app.system(), &raw)
+                .await
+                .map_err(cli_error)?;
             println!("added user {} ({})", user.login, user.role.as_str());
             Ok(())
         }
         Command::User(UserCommand::Passwd { login }) => {
-            let store = open(&settings).await?;
-            let Some(user) = store.user_by_login(&login).await? else {
-                bail!("no user {login}")
-            };
+            let app = App::new(open(&settings).await?, None);
             let password = read_password()?;
-            if password.chars().count() < dondoc_domain::input::MIN_PASSWORD {
-                bail!(
-                    "the password must have at least {} characters",
-                    dondoc_domain::input::MIN_PASSWORD
-                );
-            }
-            store
-                .set_password(
-                    Who::default(),
-                    user.user.id,
-                    &dondoc_web::auth::hash_password(&password)?,
-                )
-                .await?;
+            dondoc_app::users::set_password(&app, &app.system(), &login, &password)
+                .await
+                .map_err(|e| match e {
+                    dondoc_app::Error::NotFound => anyhow::anyhow!("no user {login}"),
+                    e => cli_error(e),
+                })?;
             println!("password changed for {login}");
             Ok(())
         }
@@ -177,6 +159,15 @@ async fn main() -> Result<()> {
                 ),
             }
         }
+    }
+}
+
+/// A refusal of a use case, worded for the command line (field codes in English).
+fn cli_error(e: dondoc_app::Error) -> anyhow::Error {
+    match e {
+        dondoc_app::Error::Invalid(inv) => anyhow::anyhow!("{inv}"),
+        dondoc_app::Error::Duplicate(field) => anyhow::anyhow!("that {field} is taken"),
+        e => anyhow::Error::new(e),
     }
 }
 

@@ -4,19 +4,25 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
+use dondoc_domain::Visibility;
 use serde_json::json;
 
 async fn counts(app: &support::TestApp) -> (i64, i64, i64) {
-    let s = app.store.sessions(&Default::default()).await.unwrap().total;
+    let s = app
+        .store
+        .sessions(&Default::default(), &Visibility::All)
+        .await
+        .unwrap()
+        .total;
     let p = app
         .store
-        .petitions(&Default::default())
+        .petitions(&Default::default(), &Visibility::All)
         .await
         .unwrap()
         .total;
     let d = app
         .store
-        .directives(&Default::default(), support::TODAY)
+        .directives(&Default::default(), &Visibility::All, support::TODAY)
         .await
         .unwrap()
         .total;
@@ -133,7 +139,13 @@ app_test!(
         // A forbidden transition: a resolved petition cannot be answered.
         let admin = app.token("quantri", "quantri-demo").await;
         let p = app.petition_id("xây mới nhà văn hóa khu 2").await;
-        let version = app.store.petition(p).await.unwrap().petition.version;
+        let version = app
+            .store
+            .petition(p, &Visibility::All)
+            .await
+            .unwrap()
+            .petition
+            .version;
         let r = admin
             .api(
                 Method::POST,

@@ -4,6 +4,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
+use dondoc_domain::Visibility;
 use serde_json::json;
 
 app_test!(
@@ -229,7 +230,7 @@ app_test!(petition_and_directive_workflows, |app| async move {
     let page = officer.get(&format!("/petitions/{id}")).await;
     let version = app
         .store
-        .petition(id)
+        .petition(id, &Visibility::All)
         .await
         .unwrap()
         .petition
@@ -261,7 +262,7 @@ app_test!(petition_and_directive_workflows, |app| async move {
     // A transition the state machine forbids is refused with 409.
     let version = app
         .store
-        .petition(id)
+        .petition(id, &Visibility::All)
         .await
         .unwrap()
         .petition
@@ -278,20 +279,115 @@ app_test!(petition_and_directive_workflows, |app| async move {
     let d = app
         .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
         .await;
+    let page = officer.get(&format!("/directives/{d}")).await;
+    let fields = support::form_fields(&page.body, &format!("/directives/{d}/progress"));
+    let version = fields
+        .iter()
+        .find(|(k, _)| k == "version")
+        .map(|(_, v)| v.clone())
+        .expect("the progress form carries the version it was drawn from");
+    let report = |percent: &'static str, text: &'static str, version: String| {
+        vec![
+            ("percent", percent.to_string()),
+            ("text", text.to_string()),
+            ("date", "2026-11-26".to_string()),
+            ("version", version),
+        ]
+    };
+    let first = report("90", "Đã cấp 55/61 giấy", version);
+    let refs: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = officer
-        .post_form(
-            &format!("/directives/{d}/progress"),
-            &[
-                ("percent", "90"),
-                ("text", "Đã cấp 55/61 giấy"),
-                ("date", "2026-11-26"),
-            ],
-        )
+        .post_form(&format!("/directives/{d}/progress"), &refs)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = officer.get(&format!("/directives/{d}")).await;
     assert!(page.body.contains("Đã cấp 55/61 giấy") && page.body.contains("90%"));
+    // The same form sent again was drawn from a version that moved on: refused, not added.
+    let r = officer
+        .post_form(&format!("/directives/{d}/progress"), &refs)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let page = officer.get(&format!("/directives/{d}")).await;
+    assert_eq!(page.body.matches("Đã cấp 55/61 giấy").count(), 1);
 });
+
+app_test!(
+    progress_needs_a_fresh_version_and_an_open_directive,
+    |app| async move {
+        let officer = app.token("chuyenvien", "chuyenvien-demo").await;
+        let d = app
+            .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
+            .await;
+        let path = format!("/api/v1/directives/{d}/progress");
+        let version = |r: &support::Resp| r.json()["directive"]["version"].as_i64().unwrap();
+        let r = officer
+            .api(Method::GET, &format!("/api/v1/directives/{d}"), None)
+            .await;
+        let v0 = version(&r);
+        // Without the version it read, a report cannot be checked for staleness.
+        let r = officer
+            .api(
+                Method::POST,
+                &path,
+                Some(json!({"percent": 50, "text": "Một nửa"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["field"], "version");
+        let r = officer
+            .api(
+                Method::POST,
+                &path,
+                Some(json!({"percent": 50, "text": "Một nửa", "version": v0})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["status"], "in_progress");
+        let v1 = r.json()["version"].as_i64().unwrap();
+        // A stale report: 409 version_conflict.
+        let r = officer
+            .api(
+                Method::POST,
+                &path,
+                Some(json!({"percent": 60, "text": "Cũ", "version": v0})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.json()["error"], "version_conflict");
+        // Done: 100 % and the day it was done, decided by the domain.
+        let r = officer
+            .api(
+                Method::POST,
+                &format!("/api/v1/directives/{d}/transitions"),
+                Some(json!({"action": "complete", "version": v1, "done_on": "2026-11-25"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let done = r.json();
+        assert_eq!(done["progress_percent"], 100);
+        assert_eq!(done["done_on"], "2026-11-25");
+        // A report on a closed directive, with its current version: the one refusal.
+        let r = officer
+            .api(
+                Method::POST,
+                &path,
+                Some(json!({"percent": 70, "text": "Sau khi xong", "version": done["version"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.json()["error"], "transition_not_allowed");
+        // And so is a move the state machine refuses.
+        let r = officer
+            .api(
+                Method::POST,
+                &format!("/api/v1/directives/{d}/transitions"),
+                Some(json!({"action": "start", "version": done["version"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.json()["error"], "transition_not_allowed");
+    }
+);
 
 app_test!(security_headers_cookies_and_csrf, |app| async move {
     let r = app.anonymous().get("/").await;
@@ -471,7 +567,7 @@ app_test!(
             .await;
         let before = app
             .store
-            .directive(d, support::TODAY)
+            .directive(d, &Visibility::All, support::TODAY)
             .await
             .unwrap()
             .directive;
@@ -492,7 +588,7 @@ app_test!(
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let after = app
             .store
-            .directive(d, support::TODAY)
+            .directive(d, &Visibility::All, support::TODAY)
             .await
             .unwrap()
             .directive;
@@ -512,7 +608,12 @@ app_test!(
 
         let mut clerk = app.login("vanthu", "vanthu-demo").await;
         let p = app.petition_id("xây mới nhà văn hóa khu 6").await;
-        let before = app.store.petition(p).await.unwrap().petition;
+        let before = app
+            .store
+            .petition(p, &Visibility::All)
+            .await
+            .unwrap()
+            .petition;
         let version = before.version.to_string();
         let r = clerk
             .post_form(
@@ -524,7 +625,12 @@ app_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let after = app.store.petition(p).await.unwrap().petition;
+        let after = app
+            .store
+            .petition(p, &Visibility::All)
+            .await
+            .unwrap()
+            .petition;
         assert_eq!(
             (after.status, after.raised_count),
             (before.status, before.raised_count)

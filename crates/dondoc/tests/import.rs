@@ -5,22 +5,28 @@
 mod support;
 
 use axum::http::StatusCode;
+use dondoc_domain::Visibility;
 use support::{csrf_of, form_fields, Client, TestApp};
 
 const SEED: &str = include_str!("../demo/ha-lam-2020-08-24.txt");
 
 /// How many sessions, petitions and directives are on record.
 async fn totals(app: &TestApp) -> (i64, i64, i64) {
-    let s = app.store.sessions(&Default::default()).await.unwrap().total;
+    let s = app
+        .store
+        .sessions(&Default::default(), &Visibility::All)
+        .await
+        .unwrap()
+        .total;
     let p = app
         .store
-        .petitions(&Default::default())
+        .petitions(&Default::default(), &Visibility::All)
         .await
         .unwrap()
         .total;
     let d = app
         .store
-        .directives(&Default::default(), support::TODAY)
+        .directives(&Default::default(), &Visibility::All, support::TODAY)
         .await
         .unwrap()
         .total;
@@ -179,7 +185,11 @@ app_test!(
                 "the new session lacks {needle:?}"
             );
         }
-        let raisings = app.store.raisings(khu6.parse().unwrap()).await.unwrap();
+        let raisings = app
+            .store
+            .raisings(khu6.parse().unwrap(), &Visibility::All)
+            .await
+            .unwrap();
         assert_eq!(raisings.len(), 3);
     }
 );
@@ -405,7 +415,7 @@ async fn seed_pasted_twice(app: TestApp) {
         .unwrap()
         .parse()
         .unwrap();
-    let created = app.store.session(id).await.unwrap();
+    let created = app.store.session(id, &Visibility::All).await.unwrap();
     assert_eq!(created.lead_name.as_deref(), Some("Nguyễn Anh Tú"));
     let issued = app
         .store
@@ -414,6 +424,7 @@ async fn seed_pasted_twice(app: TestApp) {
                 session_id: Some(id),
                 ..Default::default()
             },
+            &Visibility::All,
             support::TODAY,
         )
         .await

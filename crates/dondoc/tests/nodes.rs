@@ -1,6 +1,7 @@
 //! Two `dondoc serve` processes on one PostgreSQL database, as a city runs several app nodes:
 //! a login made through one is valid on the other, and a stale update through either is a 409.
 
+use dondoc_domain::Visibility;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -111,7 +112,10 @@ fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
     let session_id = rt.block_on(async {
         let store = db.store().await;
         dondoc::demo::load(&store).await.expect("demo");
-        let all = store.sessions(&Default::default()).await.unwrap();
+        let all = store
+            .sessions(&Default::default(), &Visibility::All)
+            .await
+            .unwrap();
         let id = all
             .items
             .iter()

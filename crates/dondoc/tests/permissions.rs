@@ -12,6 +12,7 @@ mod support;
 
 use axum::http::{Method, StatusCode};
 use dondoc_domain::input::NewSession;
+use dondoc_domain::Visibility;
 use dondoc_store::Who;
 use serde_json::{json, Value};
 use support::{Client, Resp, TestApp, TODAY};
@@ -60,17 +61,38 @@ async fn resolve(app: &TestApp, v: &str) -> String {
     let (entity, id) = rest.split_once(':').unwrap();
     let id: i64 = id.parse().unwrap();
     let version = match entity {
-        "session" => app.store.session(id).await.unwrap().session.version,
-        "petition" => app.store.petition(id).await.unwrap().petition.version,
+        "session" => {
+            app.store
+                .session(id, &Visibility::All)
+                .await
+                .unwrap()
+                .session
+                .version
+        }
+        "petition" => {
+            app.store
+                .petition(id, &Visibility::All)
+                .await
+                .unwrap()
+                .petition
+                .version
+        }
         "directive" => {
             app.store
-                .directive(id, TODAY)
+                .directive(id, &Visibility::All, TODAY)
                 .await
                 .unwrap()
                 .directive
                 .version
         }
-        "target" => app.store.target(id).await.unwrap().target.version,
+        "target" => {
+            app.store
+                .target(id, &Visibility::All)
+                .await
+                .unwrap()
+                .target
+                .version
+        }
         "unit" => app.store.unit(id).await.unwrap().version,
         "person" => app.store.person(id).await.unwrap().version,
         "document" => app.store.document(id).await.unwrap().version,
@@ -171,7 +193,7 @@ async fn ids(app: &TestApp) -> Ids {
         .id;
     let target = app
         .store
-        .targets(&Default::default())
+        .targets(&Default::default(), &Visibility::All)
         .await
         .unwrap()
         .items
@@ -231,7 +253,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/lang/en", "AAAAA"),
         get("/sessions", "AAAAA"),
         get(format!("/sessions/{seed}"), "AAAAA"),
-        get(format!("/sessions/{hidden}"), "DAAAA"),
+        get(format!("/sessions/{hidden}"), "DDAAA"),
         get("/sessions/new", "DDAAA"),
         get("/sessions/import", "DDAAA"),
         get(format!("/sessions/{seed}/edit"), "DDAAA"),
@@ -589,7 +611,7 @@ fn api_rows(i: &Ids) -> Vec<Row> {
         ),
         api(Method::GET, "/sessions", None, "AAAAA"),
         api(Method::GET, format!("/sessions/{seed}"), None, "AAAAA"),
-        api(Method::GET, format!("/sessions/{hidden}"), None, "DAAAA"),
+        api(Method::GET, format!("/sessions/{hidden}"), None, "DDAAA"),
         api(Method::GET, "/targets", None, "AAAAA"),
         api(Method::GET, format!("/targets/{t}"), None, "AAAAA"),
         api(Method::GET, "/petitions", None, "AAAAA"),

@@ -101,7 +101,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user(&self, id: Id) -> Result<User> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let u = user_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u)

@@ -1,9 +1,9 @@
 //! Directives (nhiệm vụ, kết luận chỉ đạo): lead and coordinating units, deadline and its
 //! extensions, progress reports. Overdue and done-late are derived from dates when read.
 
-use dondoc_domain::directive::{timeliness, Timeliness, DUE_SOON_DAYS};
+use dondoc_domain::directive::{timeliness, DirectiveUpdate, Timeliness, DUE_SOON_DAYS};
 use dondoc_domain::input::{NewDirective, NewExtension, NewProgress};
-use dondoc_domain::{Directive, DirectiveStatus, Extension, Id, ProgressReport};
+use dondoc_domain::{Directive, DirectiveStatus, Extension, Id, ProgressReport, Visibility};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use crate::sql::{
     bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
     ts, Arg, Page, Tx, Where,
 };
-use crate::{audit, Result, Store, StoreError, Who};
+use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DirectiveFilter {
@@ -22,8 +22,6 @@ pub struct DirectiveFilter {
     pub session_id: Option<Id>,
     /// `overdue`: open with a deadline before today; `due_soon`: open, due within 14 days.
     pub due: Option<String>,
-    #[serde(skip)]
-    pub published_only: bool,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -55,9 +53,18 @@ struct Row {
     session_title: Option<String>,
 }
 
-const SELECT: &str = "select dv.id, dv.session_id, dv.text, dv.issued_by_person_id, dv.lead_unit_id, dv.deadline, dv.deadline_text,
-    dv.status, dv.done_on, dv.progress_percent, dv.version, u.name as lead_name, s.title as session_title
-    from directives dv left join units u on u.id = dv.lead_unit_id left join sessions s on s.id = dv.session_id";
+/// The columns of a directive; its session's title only where that session is visible.
+fn select(vis: &Visibility) -> String {
+    let title = match visible::session(vis, "s") {
+        Some(cond) => format!("case when {cond} then s.title end"),
+        None => "s.title".into(),
+    };
+    format!(
+        "select dv.id, dv.session_id, dv.text, dv.issued_by_person_id, dv.lead_unit_id, dv.deadline, dv.deadline_text,
+    dv.status, dv.done_on, dv.progress_percent, dv.version, u.name as lead_name, {title} as session_title
+    from directives dv left join units u on u.id = dv.lead_unit_id left join sessions s on s.id = dv.session_id"
+    )
+}
 
 async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
     let coordinating: Vec<(i64, String)> = sqlx::query_as(
@@ -92,8 +99,9 @@ async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
     })
 }
 
+/// A directive as written, for the audit trail of a change.
 async fn get_in(tx: &mut Tx<'_>, id: Id, today: Date) -> Result<DirectiveView> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where dv.id = $1"))
+    let r: Option<Row> = sqlx::query_as(&format!("{} where dv.id = $1", select(&Visibility::All)))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
@@ -131,12 +139,13 @@ pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Res
     Ok(id)
 }
 
-/// A change of status already allowed by the domain, with the day it was done (if it was).
+/// A change the domain decided (`DirectiveStatus::transition`, `DirectiveStatus::progress`),
+/// written only if the directive is still at the version and status it was decided from.
 #[derive(Debug, Clone, Copy)]
 pub struct DirectiveChange {
+    pub version: i64,
     pub from: DirectiveStatus,
-    pub to: DirectiveStatus,
-    pub done_on: Option<Date>,
+    pub update: DirectiveUpdate,
 }
 
 #[derive(sqlx::FromRow)]
@@ -150,11 +159,58 @@ struct ExtensionRow {
     at: i64,
 }
 
+/// Writes a decided change with its audit event; refused when the directive moved on since
+/// the caller read it (its version or status changed).
+async fn change_in(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    change: DirectiveChange,
+    today: Date,
+    action: &str,
+) -> Result<DirectiveView> {
+    let before = get_in(tx, id, today).await?;
+    let DirectiveUpdate {
+        status,
+        progress_percent,
+        done_on,
+    } = change.update;
+    let n = sqlx::query(
+        "update directives set status = $1, done_on = $2, progress_percent = $3, version = version + 1
+         where id = $4 and version = $5 and status = $6",
+    )
+    .bind(status.as_str())
+    .bind(od(done_on))
+    .bind(progress_percent)
+    .bind(id)
+    .bind(change.version)
+    .bind(change.from.as_str())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(stale_or_missing(tx, "directives", id).await);
+    }
+    let after = get_in(tx, id, today).await?;
+    audit::record(
+        tx,
+        who,
+        "directive",
+        id,
+        action,
+        Some(&before.directive),
+        Some(&after.directive),
+    )
+    .await?;
+    Ok(after)
+}
+
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directives(
         &self,
         f: &DirectiveFilter,
+        vis: &Visibility,
         today: Date,
     ) -> Result<Page<DirectiveView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
@@ -185,8 +241,8 @@ impl Store {
             }
             _ => {}
         }
-        if f.published_only {
-            w.and("exists (select 1 from sessions ps where ps.id = dv.session_id and ps.published = 1)", []);
+        if let Some(cond) = visible::directive(vis, "dv") {
+            w.and(&cond, []);
         }
         let total: i64 = bind_scalar(
             sqlx::query_scalar(&format!("select count(*) from directives dv{}", w.sql())),
@@ -196,7 +252,8 @@ impl Store {
         .await?;
         let n = w.next();
         let sql = format!(
-            "{SELECT}{} order by case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id limit ${n} offset ${}",
+            "{}{} order by case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id limit ${n} offset ${}",
+            select(vis),
             w.sql(),
             n + 1
         );
@@ -205,7 +262,7 @@ impl Store {
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(view(&mut tx, r, today).await?);
@@ -220,9 +277,17 @@ impl Store {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn directive(&self, id: Id, today: Date) -> Result<DirectiveView> {
-        let mut tx = self.begin().await?;
-        let v = get_in(&mut tx, id, today).await?;
+    pub async fn directive(&self, id: Id, vis: &Visibility, today: Date) -> Result<DirectiveView> {
+        let mut tx = self.read().await?;
+        let r: Option<Row> = sqlx::query_as(&format!(
+            "{} where dv.id = $1{}",
+            select(vis),
+            visible::and(visible::directive(vis, "dv"))
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let v = view(&mut tx, r.ok_or(StoreError::NotFound)?, today).await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -318,103 +383,50 @@ impl Store {
         Ok(after)
     }
 
-    /// Moves a directive to `status` (already checked by the domain). `done_on` is set when it
-    /// becomes done and cleared when it is reopened.
+    /// Moves a directive as the domain decided.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn transition_directive(
         &self,
         who: Who,
         id: Id,
-        version: i64,
         change: DirectiveChange,
         today: Date,
     ) -> Result<DirectiveView> {
-        let DirectiveChange {
-            from,
-            to: status,
-            done_on,
-        } = change;
         let mut tx = self.begin().await?;
-        let before = get_in(&mut tx, id, today).await?;
-        let done_on = (status == DirectiveStatus::Done).then(|| done_on.unwrap_or(today));
-        let n = sqlx::query(
-            "update directives set status = $1, done_on = $2,
-             progress_percent = case when $3 = 1 then 100 else progress_percent end, version = version + 1
-             where id = $4 and version = $5 and status = $6",
-        )
-        .bind(status.as_str())
-        .bind(od(done_on))
-        .bind(i64::from(status == DirectiveStatus::Done))
-        .bind(id)
-        .bind(version)
-        .bind(from.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "directives", id).await);
-        }
-        let after = get_in(&mut tx, id, today).await?;
-        audit::record(
+        let after = change_in(
             &mut tx,
             who,
-            "directive",
             id,
-            status.as_str(),
-            Some(&before.directive),
-            Some(&after.directive),
+            change,
+            today,
+            change.update.status.as_str(),
         )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    /// Records progress; an assigned directive becomes in progress.
+    /// Records a progress report and the change the domain decided for it.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_progress(
         &self,
         who: Who,
         id: Id,
         p: &NewProgress,
+        change: DirectiveChange,
         today: Date,
     ) -> Result<DirectiveView> {
         let mut tx = self.begin().await?;
-        let before = get_in(&mut tx, id, today).await?;
-        if !before.directive.status.is_open() {
-            return Err(StoreError::Invalid(dondoc_domain::Invalid::one(
-                "status",
-                dondoc_domain::FieldCode::Forbidden,
-            )));
-        }
-        let at = now_ms();
         sqlx::query("insert into progress_reports (directive_id, date, percent, text, user_id, at) values ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(d(p.date))
             .bind(p.percent)
             .bind(&p.text)
             .bind(who.user_id)
-            .bind(at)
+            .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "update directives set progress_percent = $1, status = case when status = 'assigned' then 'in_progress' else status end,
-             version = version + 1 where id = $2",
-        )
-        .bind(p.percent)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let after = get_in(&mut tx, id, today).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "directive",
-            id,
-            "progress",
-            Some(&before.directive),
-            Some(&after.directive),
-        )
-        .await?;
+        let after = change_in(&mut tx, who, id, change, today, "progress").await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -15,6 +15,7 @@ mod sessions;
 mod sql;
 mod targets;
 mod units;
+mod visible;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -112,6 +113,13 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// A read-only transaction: one consistent snapshot for reads that take several queries.
+    /// It never takes SQLite's write lock (`begin` is deferred and only reads follow), so
+    /// readers do not queue behind writers in WAL mode.
+    pub(crate) async fn read(&self) -> Result<sql::Tx<'static>> {
+        Ok(self.pool.begin().await?)
     }
 
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created when missing

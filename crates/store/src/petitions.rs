@@ -3,7 +3,7 @@
 
 use dondoc_domain::input::{NewPetition, NewRaising};
 use dondoc_domain::petition::PetitionAction;
-use dondoc_domain::{Id, Petition, PetitionStatus, Raising};
+use dondoc_domain::{Id, Petition, PetitionStatus, Raising, Visibility};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +11,7 @@ use crate::sql::{
     bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
     Arg, Page, Tx, Where,
 };
-use crate::{audit, Result, Store, StoreError, Who};
+use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PetitionFilter {
@@ -23,8 +23,6 @@ pub struct PetitionFilter {
     pub responsible_unit_id: Option<Id>,
     pub area_unit_id: Option<Id>,
     pub session_id: Option<Id>,
-    #[serde(skip)]
-    pub published_only: bool,
     /// `recent` (default), `raised` (most raised first), `due`.
     pub sort: Option<String>,
     pub limit: Option<i64>,
@@ -58,15 +56,18 @@ struct Row {
     responsible_name: Option<String>,
 }
 
-const SELECT: &str = "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
+/// The columns of a petition as the caller sees it: "raised N times" counts the raisings
+/// visible to them.
+fn select(vis: &Visibility) -> String {
+    format!(
+        "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
     p.answer, p.reject_reason, p.status, p.version,
-    (select count(*) from raisings r where r.petition_id = p.id) as raised_count,
+    (select count(*) from raisings r where r.petition_id = p.id and {}) as raised_count,
     a.name as area_name, ru.name as responsible_name
-    from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id";
-
-/// A petition is public once it was raised at a published session.
-const PUBLISHED: &str =
-    "exists (select 1 from raisings r join sessions s on s.id = r.session_id where r.petition_id = p.id and s.published = 1)";
+    from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
+        visible::raising(vis, "r")
+    )
+}
 
 impl TryFrom<Row> for PetitionView {
     type Error = StoreError;
@@ -94,8 +95,9 @@ impl TryFrom<Row> for PetitionView {
     }
 }
 
+/// A petition as written, for the audit trail of a change (every raising counted).
 async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
-    let r: Option<Row> = sqlx::query_as(&format!("{SELECT} where p.id = $1"))
+    let r: Option<Row> = sqlx::query_as(&format!("{} where p.id = $1", select(&Visibility::All)))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
@@ -198,7 +200,11 @@ pub struct PetitionChange {
 
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn petitions(&self, f: &PetitionFilter) -> Result<Page<PetitionView>> {
+    pub async fn petitions(
+        &self,
+        f: &PetitionFilter,
+        vis: &Visibility,
+    ) -> Result<Page<PetitionView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("p.text_key", f.q.as_deref());
@@ -220,8 +226,8 @@ impl Store {
                 [Arg::I(s)],
             );
         }
-        if f.published_only {
-            w.and(PUBLISHED, []);
+        if let Some(cond) = visible::petition(vis, "p") {
+            w.and(&cond, []);
         }
         let order = match f.sort.as_deref() {
             Some("raised") => "raised_count desc, p.id desc",
@@ -236,7 +242,8 @@ impl Store {
         .await?;
         let n = w.next();
         let sql = format!(
-            "{SELECT}{} order by {order} limit ${n} offset ${}",
+            "{}{} order by {order} limit ${n} offset ${}",
+            select(vis),
             w.sql(),
             n + 1
         );
@@ -257,23 +264,16 @@ impl Store {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn petition(&self, id: Id) -> Result<PetitionView> {
-        let mut tx = self.begin().await?;
-        let p = get_in(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(p)
-    }
-
-    /// Whether anonymous visitors may see this petition.
-    #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn petition_is_published(&self, id: Id) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar(&format!(
-            "select count(*) from petitions p where p.id = $1 and {PUBLISHED}"
+    pub async fn petition(&self, id: Id, vis: &Visibility) -> Result<PetitionView> {
+        let r: Option<Row> = sqlx::query_as(&format!(
+            "{} where p.id = $1{}",
+            select(vis),
+            visible::and(visible::petition(vis, "p"))
         ))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(n > 0)
+        r.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// Creates a petition with its first raising, in one transaction.
@@ -416,9 +416,14 @@ impl Store {
         Ok(after)
     }
 
-    /// Every raising of a petition with the title of its session, oldest first.
+    /// The raisings of a petition visible to the caller, with the title of their session,
+    /// oldest first.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn raisings(&self, petition_id: Id) -> Result<Vec<(Raising, Option<String>)>> {
+    pub async fn raisings(
+        &self,
+        petition_id: Id,
+        vis: &Visibility,
+    ) -> Result<Vec<(Raising, Option<String>)>> {
         #[derive(sqlx::FromRow)]
         struct RaisingRow {
             id: i64,
@@ -428,10 +433,11 @@ impl Store {
             raised_by: Option<String>,
             title: Option<String>,
         }
-        let rows: Vec<RaisingRow> = sqlx::query_as(
+        let rows: Vec<RaisingRow> = sqlx::query_as(&format!(
             "select r.id, r.petition_id, r.session_id, r.date, r.raised_by, s.title from raisings r
-             left join sessions s on s.id = r.session_id where r.petition_id = $1 order by r.date, r.id",
-        )
+             left join sessions s on s.id = r.session_id where r.petition_id = $1 and {} order by r.date, r.id",
+            visible::raising(vis, "r")
+        ))
         .bind(petition_id)
         .fetch_all(&self.pool)
         .await?;
@@ -451,12 +457,15 @@ impl Store {
             .collect()
     }
 
-    /// Open petitions counted by status, for the dashboard.
+    /// Petitions visible to the caller counted by status, for the dashboard.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn petition_counts(&self) -> Result<Vec<(PetitionStatus, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "select status, count(*) from petitions group by status order by status",
-        )
+    pub async fn petition_counts(&self, vis: &Visibility) -> Result<Vec<(PetitionStatus, i64)>> {
+        let cond = visible::petition(vis, "p")
+            .map(|c| format!(" where {c}"))
+            .unwrap_or_default();
+        let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "select p.status, count(*) from petitions p{cond} group by p.status order by p.status"
+        ))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

@@ -143,7 +143,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person(&self, id: Id) -> Result<Person> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let p = person_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(p)
@@ -298,7 +298,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn document(&self, id: Id) -> Result<Document> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let doc = document_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(doc)

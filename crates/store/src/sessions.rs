@@ -2,22 +2,19 @@
 //! documents reviewed and the source report kept verbatim.
 
 use dondoc_domain::input::NewSession;
-use dondoc_domain::{Document, Id, Person, Session};
+use dondoc_domain::{Document, Id, Person, Session, Visibility};
 use serde::{Deserialize, Serialize};
 
 use crate::sql::{
     bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, key, now_ms, on_constraint, pd,
     stale_or_missing, Arg, Page, Tx, Where,
 };
-use crate::{audit, Result, Store, StoreError, Who};
+use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SessionFilter {
     pub q: Option<String>,
     pub host_unit_id: Option<Id>,
-    /// Only published sessions (what anonymous visitors see).
-    #[serde(skip)]
-    pub published_only: bool,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -89,15 +86,15 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
 
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn sessions(&self, f: &SessionFilter) -> Result<Page<SessionView>> {
+    pub async fn sessions(&self, f: &SessionFilter, vis: &Visibility) -> Result<Page<SessionView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("s.title_key", f.q.as_deref());
         if let Some(u) = f.host_unit_id {
             w.and("s.host_unit_id = ?", [Arg::I(u)]);
         }
-        if f.published_only {
-            w.and("s.published = 1", []);
+        if let Some(cond) = visible::session(vis, "s") {
+            w.and(&cond, []);
         }
         let total: i64 = bind_scalar(
             sqlx::query_scalar(&format!("select count(*) from sessions s{}", w.sql())),
@@ -128,11 +125,15 @@ impl Store {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn session(&self, id: Id) -> Result<SessionView> {
-        let mut tx = self.begin().await?;
-        let s = get_in(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(s)
+    pub async fn session(&self, id: Id, vis: &Visibility) -> Result<SessionView> {
+        let r: Option<Row> = sqlx::query_as(&format!(
+            "{SELECT} where s.id = $1{}",
+            visible::and(visible::session(vis, "s"))
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        r.ok_or(StoreError::NotFound)?.try_into()
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -219,7 +220,8 @@ impl Store {
         Ok(())
     }
 
-    /// The people of a session with the role the report gives them.
+    /// The people of a session with the role the report gives them (the caller has checked
+    /// that the session is visible).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn participants(&self, session_id: Id) -> Result<Vec<(Person, String)>> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
@@ -269,6 +271,7 @@ impl Store {
         Ok(())
     }
 
+    /// The documents a session reviewed (the caller has checked that it is visible).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_documents(&self, session_id: Id) -> Result<Vec<Document>> {
         let ids: Vec<i64> = sqlx::query_scalar(

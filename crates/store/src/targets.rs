@@ -3,14 +3,14 @@
 
 use dondoc_domain::input::{NewAmendment, NewMeasurement, NewTarget};
 use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
-use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target};
+use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
 
 use crate::sql::{
     bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, now_ms, pd, stale_or_missing, ts,
     Arg, Page, Tx, Where,
 };
-use crate::{audit, Result, Store, StoreError, Who};
+use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TargetFilter {
@@ -170,8 +170,13 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<(Target, String)> {
 }
 
 impl Store {
-    async fn view(&self, target: Target, unit_name: String) -> Result<TargetView> {
-        let latest = self.measurements(target.id).await?.pop();
+    async fn view(
+        &self,
+        target: Target,
+        unit_name: String,
+        vis: &Visibility,
+    ) -> Result<TargetView> {
+        let latest = self.measurements(target.id, vis).await?.pop();
         let percent = latest
             .as_ref()
             .and_then(|m| percent_of_plan(m.value, target.plan_value));
@@ -184,7 +189,7 @@ impl Store {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn targets(&self, f: &TargetFilter) -> Result<Page<TargetView>> {
+    pub async fn targets(&self, f: &TargetFilter, vis: &Visibility) -> Result<Page<TargetView>> {
         let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         if let Some(u) = f.unit_id {
@@ -216,7 +221,7 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let (t, name) = r.split()?;
-            items.push(self.view(t, name).await?);
+            items.push(self.view(t, name, vis).await?);
         }
         Ok(Page {
             items,
@@ -227,11 +232,11 @@ impl Store {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn target(&self, id: Id) -> Result<TargetView> {
-        let mut tx = self.begin().await?;
+    pub async fn target(&self, id: Id, vis: &Visibility) -> Result<TargetView> {
+        let mut tx = self.read().await?;
         let (t, name) = get_in(&mut tx, id).await?;
         tx.commit().await?;
-        self.view(t, name).await
+        self.view(t, name, vis).await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -409,11 +414,12 @@ impl Store {
         Ok(measurement)
     }
 
-    /// A target's measurements, oldest period first.
+    /// A target's measurements visible to the caller, oldest period first.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn measurements(&self, target_id: Id) -> Result<Vec<Measurement>> {
+    pub async fn measurements(&self, target_id: Id, vis: &Visibility) -> Result<Vec<Measurement>> {
         let rows: Vec<MeasurementRow> = sqlx::query_as(&format!(
-            "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 order by m.period_to, m.id"
+            "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 and {} order by m.period_to, m.id",
+            visible::measurement(vis, "m")
         ))
         .bind(target_id)
         .fetch_all(&self.pool)
@@ -421,7 +427,8 @@ impl Store {
         rows.into_iter().map(Measurement::try_from).collect()
     }
 
-    /// The figures reported at a session, each against its target's plan.
+    /// The figures reported at a session, each against its target's plan (the caller has
+    /// checked that the session is visible).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_measurements(&self, session_id: Id) -> Result<Vec<MeasurementView>> {
         #[derive(sqlx::FromRow)]

@@ -107,7 +107,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit(&self, id: Id) -> Result<Unit> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let u = get_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u)
@@ -131,7 +131,7 @@ impl Store {
     /// The unit and its ancestors, nearest first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_ancestors(&self, id: Id) -> Result<Vec<Id>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let ids = ancestors_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(ids)

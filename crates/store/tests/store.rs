@@ -1,7 +1,9 @@
 //! The store's story, run on SQLite and on PostgreSQL: every query module is exercised on both.
 
+use dondoc_domain::directive::DirectiveAction;
 use dondoc_domain::input::*;
 use dondoc_domain::petition::PetitionAction;
+use dondoc_domain::Visibility;
 use dondoc_domain::{DirectiveStatus, FieldCode, PetitionStatus, Qualifier, Role, UnitKind};
 use dondoc_store::{
     DirectiveChange, DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store,
@@ -151,7 +153,7 @@ both_backends!(unit_tree_moves_and_merges, |db| async move {
     assert_eq!(store.unit(zone).await.unwrap().parent_id, Some(other));
     assert_eq!(
         store
-            .petition(p.petition.id)
+            .petition(p.petition.id, &Visibility::All)
             .await
             .unwrap()
             .petition
@@ -200,18 +202,18 @@ both_backends!(
         assert!(matches!(missing, StoreError::NotFound));
 
         let found = store
-            .sessions(&SessionFilter {
-                q: Some("dang uy ha lam".into()),
-                ..Default::default()
-            })
+            .sessions(
+                &SessionFilter {
+                    q: Some("dang uy ha lam".into()),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
             .await
             .unwrap();
         assert_eq!(found.total, 1);
         let public = store
-            .sessions(&SessionFilter {
-                published_only: true,
-                ..Default::default()
-            })
+            .sessions(&SessionFilter::default(), &Visibility::Public)
             .await
             .unwrap();
         assert_eq!(public.total, 1);
@@ -256,7 +258,15 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
         matches!(err, StoreError::Invalid(ref i) if i.on("plan_value") == Some(FieldCode::Forbidden)),
         "{err:?}"
     );
-    assert_eq!(store.target(t.id).await.unwrap().target.plan_value, 9.75e9);
+    assert_eq!(
+        store
+            .target(t.id, &Visibility::All)
+            .await
+            .unwrap()
+            .target
+            .plan_value,
+        9.75e9
+    );
 
     // An amendment changes it, and both the amendment list and the history show it.
     let reason = "Điều chỉnh dự toán theo Nghị quyết HĐND thành phố";
@@ -273,7 +283,15 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
         .await
         .unwrap();
     assert_eq!((a.old_value, a.new_value), (9.75e9, 9.0e9));
-    assert_eq!(store.target(t.id).await.unwrap().target.plan_value, 9.0e9);
+    assert_eq!(
+        store
+            .target(t.id, &Visibility::All)
+            .await
+            .unwrap()
+            .target
+            .plan_value,
+        9.0e9
+    );
     assert_eq!(store.amendments(t.id).await.unwrap().len(), 1);
     let history = store.history("target", t.id).await.unwrap();
     assert_eq!(history.last().unwrap().action, "amend");
@@ -317,10 +335,13 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
     assert_eq!(figures.len(), 1);
     assert_eq!(figures[0].percent_of_plan, Some(94.4));
     let list = store
-        .targets(&TargetFilter {
-            unit_id: Some(ward),
-            ..Default::default()
-        })
+        .targets(
+            &TargetFilter {
+                unit_id: Some(ward),
+                ..Default::default()
+            },
+            &Visibility::All,
+        )
         .await
         .unwrap();
     assert_eq!(list.items[0].latest.as_ref().unwrap().value, 8.5e9);
@@ -373,7 +394,14 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(p.petition.raised_count, 2);
-        assert_eq!(store.raisings(p.petition.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .raisings(p.petition.id, &Visibility::All)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
 
         let id = p.petition.id;
         let assign = PetitionChange {
@@ -449,24 +477,24 @@ both_backends!(
         assert_eq!(p.petition.raised_count, 3);
 
         let open = store
-            .petitions(&PetitionFilter {
-                open: Some(true),
-                q: Some("nha van hoa".into()),
-                ..Default::default()
-            })
+            .petitions(
+                &PetitionFilter {
+                    open: Some(true),
+                    q: Some("nha van hoa".into()),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
             .await
             .unwrap();
         assert_eq!(open.total, 1);
         let public = store
-            .petitions(&PetitionFilter {
-                published_only: true,
-                ..Default::default()
-            })
+            .petitions(&PetitionFilter::default(), &Visibility::Public)
             .await
             .unwrap();
         assert_eq!(public.total, 1);
-        assert!(store.petition_is_published(id).await.unwrap());
-        let counts = store.petition_counts().await.unwrap();
+        assert!(store.petition(id, &Visibility::Public).await.is_ok());
+        let counts = store.petition_counts(&Visibility::All).await.unwrap();
         assert_eq!(counts, vec![(PetitionStatus::Reopened, 1)]);
     }
 );
@@ -491,7 +519,7 @@ both_backends!(
         );
         assert_eq!(
             store
-                .petitions(&PetitionFilter::default())
+                .petitions(&PetitionFilter::default(), &Visibility::All)
                 .await
                 .unwrap()
                 .total,
@@ -499,7 +527,11 @@ both_backends!(
         );
         assert_eq!(
             store
-                .directives(&DirectiveFilter::default(), date(2020, 1, 1))
+                .directives(
+                    &DirectiveFilter::default(),
+                    &Visibility::All,
+                    date(2020, 1, 1)
+                )
                 .await
                 .unwrap()
                 .total,
@@ -571,6 +603,7 @@ both_backends!(
                     due: Some("overdue".into()),
                     ..Default::default()
                 },
+                &Visibility::All,
                 today,
             )
             .await
@@ -589,6 +622,7 @@ both_backends!(
                     due: Some("due_soon".into()),
                     ..Default::default()
                 },
+                &Visibility::All,
                 today,
             )
             .await
@@ -610,6 +644,12 @@ both_backends!(
                     date: today,
                     percent: 40,
                     text: "Đã GPMB xong".into(),
+                    version: soon.directive.version,
+                },
+                DirectiveChange {
+                    version: soon.directive.version,
+                    from: DirectiveStatus::Assigned,
+                    update: DirectiveStatus::Assigned.progress(40).unwrap(),
                 },
                 today,
             )
@@ -650,11 +690,12 @@ both_backends!(
             .transition_directive(
                 WHO,
                 late.directive.id,
-                late.directive.version,
                 DirectiveChange {
+                    version: late.directive.version,
                     from: DirectiveStatus::Assigned,
-                    to: DirectiveStatus::Done,
-                    done_on: Some(date(2020, 9, 3)),
+                    update: DirectiveStatus::Assigned
+                        .transition(DirectiveAction::Complete, 0, Some(date(2020, 9, 3)), today)
+                        .unwrap(),
                 },
                 today,
             )
@@ -669,11 +710,12 @@ both_backends!(
             .transition_directive(
                 WHO,
                 late.directive.id,
-                late.directive.version,
                 DirectiveChange {
+                    version: late.directive.version,
                     from: DirectiveStatus::Assigned,
-                    to: DirectiveStatus::Cancelled,
-                    done_on: None,
+                    update: DirectiveStatus::Assigned
+                        .transition(DirectiveAction::Cancel, 0, None, today)
+                        .unwrap(),
                 },
                 today,
             )

@@ -3,10 +3,6 @@
 //! for the API, and the CSRF token every state-changing form or cookie-authenticated API call
 //! must carry.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
 use async_trait::async_trait;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
@@ -15,8 +11,9 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_login::{AuthUser, AuthnBackend, UserId};
-use dondoc_domain::{Actor, User};
-use dondoc_store::{Store, StoredHttpSession};
+use dondoc_app::{App, Caller};
+use dondoc_domain::User;
+use dondoc_store::{Store, StoredHttpSession, UserWithHash};
 use rand::RngCore;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -126,7 +123,7 @@ impl AuthUser for SessionUser {
 
 #[derive(Clone)]
 pub struct Backend {
-    pub store: Store,
+    pub app: App,
 }
 
 pub struct Credentials {
@@ -134,113 +131,46 @@ pub struct Credentials {
     pub password: String,
 }
 
+fn session_user(u: UserWithHash) -> SessionUser {
+    SessionUser {
+        user: u.user,
+        password_hash: u.password_hash,
+    }
+}
+
 #[async_trait]
 impl AuthnBackend for Backend {
     type User = SessionUser;
     type Credentials = Credentials;
-    type Error = dondoc_store::StoreError;
+    type Error = AppError;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, Self::Error> {
-        let found = self.store.user_by_login(&creds.login).await?;
-        let (hash, user) = match found {
-            Some(u) if u.user.active => (u.password_hash, Some(u.user)),
-            // Verify against a fixed hash anyway, so the answer takes as long for unknown logins.
-            _ => (dummy_hash().to_string(), None),
-        };
-        let password = creds.password;
-        let ok =
-            tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(hash))
-                .await
-                .map_err(|e| dondoc_store::StoreError::Corrupt(e.to_string()))?;
-        Ok(match (user, ok) {
-            (Some(user), Some(password_hash)) => Some(SessionUser {
-                user,
-                password_hash,
-            }),
-            _ => None,
-        })
+        Ok(
+            dondoc_app::users::authenticate(&self.app, &creds.login, &creds.password)
+                .await?
+                .map(session_user),
+        )
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, Self::Error> {
-        let user = match self.store.user(*id).await {
-            Ok(u) => u,
-            Err(dondoc_store::StoreError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        if !user.active {
-            return Ok(None);
-        }
-        let with_hash = self.store.user_by_login(&user.login).await?;
-        Ok(with_hash.map(|u| SessionUser {
-            user: u.user,
-            password_hash: u.password_hash,
-        }))
+        Ok(dondoc_app::users::active_user(&self.app, *id)
+            .await?
+            .map(session_user))
     }
 }
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
-}
-
-/// Failed logins allowed per account, and per client address, within the window.
-pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
-pub const MAX_FAILURES_PER_ADDR: i64 = 30;
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-
-/// Checks the throttle, then the password. Failures are counted in the database, per account
-/// and per client address, so every node sees the same counts.
+/// Checks the throttle, then the password (the rule lives in `dondoc_app::users`).
 pub async fn check_credentials(
     state: &AppState,
     login: &str,
     password: &str,
     addr: &str,
 ) -> Result<SessionUser, AppError> {
-    let store = &state.store;
-    let login_key = format!("login:{}", login.trim().to_lowercase());
-    let addr_key = format!("addr:{addr}");
-    let since = jiff::Timestamp::now().as_millisecond() - FAILURE_WINDOW_MS;
-    if store.login_failures_since(&login_key, since).await? >= MAX_FAILURES_PER_LOGIN
-        || store.login_failures_since(&addr_key, since).await? >= MAX_FAILURES_PER_ADDR
-    {
-        return Err(AppError::TooMany);
-    }
-    let backend = Backend {
-        store: store.clone(),
-    };
-    let creds = Credentials {
-        login: login.to_string(),
-        password: password.to_string(),
-    };
-    match backend.authenticate(creds).await? {
-        Some(user) => {
-            store.clear_login_failures(&login_key).await?;
-            Ok(user)
-        }
-        None => {
-            store.record_login_failure(&login_key).await?;
-            store.record_login_failure(&addr_key).await?;
-            Err(AppError::Unauthorized)
-        }
-    }
+    Ok(session_user(
+        dondoc_app::users::check_credentials(&state.app, login, password, addr).await?,
+    ))
 }
 
 /// Logs a user in to a web session; axum-login renews the session id (no fixation).
@@ -279,63 +209,21 @@ pub fn client_addr(
         .unwrap_or_else(|| "local".into())
 }
 
-/// The person behind a request (if any), what the rules let them do, and their language.
+/// The person behind a request (if any), what the rules let them do and see (the use cases'
+/// [`Caller`], which a `Viewer` derefs to), and their language.
 #[derive(Clone)]
 pub struct Viewer {
-    pub user: Option<User>,
-    pub actor: Option<Actor>,
+    pub caller: Caller,
     pub lang: Lang,
     /// True when the request authenticated with a bearer token rather than a cookie.
     pub bearer: bool,
 }
 
-impl Viewer {
-    pub fn can(&self, action: dondoc_domain::Action) -> bool {
-        dondoc_domain::permission::allowed(self.actor.as_ref(), action)
+impl std::ops::Deref for Viewer {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
     }
-
-    pub fn require(&self, action: dondoc_domain::Action) -> Result<(), AppError> {
-        match (&self.actor, self.can(action)) {
-            (_, true) => Ok(()),
-            (None, false) => Err(AppError::Unauthorized),
-            (Some(_), false) => Err(AppError::Forbidden),
-        }
-    }
-
-    /// The "new session / petition / target" pages are for those who record.
-    pub fn require_recorder(&self) -> Result<(), AppError> {
-        match &self.actor {
-            None => Err(AppError::Unauthorized),
-            Some(a) if a.records() => Ok(()),
-            Some(_) => Err(AppError::Forbidden),
-        }
-    }
-
-    pub fn records(&self) -> bool {
-        self.actor.as_ref().is_some_and(|a| a.records())
-    }
-
-    pub fn internal(&self) -> bool {
-        self.can(dondoc_domain::Action::ReadInternal)
-    }
-
-    pub fn who(&self) -> dondoc_store::Who {
-        dondoc_store::Who {
-            user_id: self.user.as_ref().map(|u| u.id),
-        }
-    }
-}
-
-pub async fn actor_for(store: &Store, user: &User) -> Result<Actor, AppError> {
-    let scope = match user.unit_id {
-        Some(u) => store.unit_scope(u).await?,
-        None => vec![],
-    };
-    Ok(Actor {
-        user_id: user.id,
-        role: user.role,
-        scope,
-    })
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -357,7 +245,7 @@ impl FromRequestParts<AppState> for Viewer {
         }
         let lang = Lang::for_request(&parts.headers, parts.uri.path());
         let (user, is_bearer) = if let Some(token) = bearer(parts) {
-            match state.store.user_by_token(token).await? {
+            match dondoc_app::users::by_token(&state.app, token).await? {
                 Some(u) => (Some(u), true),
                 None => return Err(AppError::Unauthorized),
             }
@@ -367,13 +255,8 @@ impl FromRequestParts<AppState> for Viewer {
                 .map_err(|_| AppError::Internal(anyhow::anyhow!("auth layer missing")))?;
             (auth.user.map(|u| u.user), false)
         };
-        let actor = match &user {
-            Some(u) => Some(actor_for(&state.store, u).await?),
-            None => None,
-        };
         let viewer = Viewer {
-            user,
-            actor,
+            caller: state.app.caller(user).await?,
             lang,
             bearer: is_bearer,
         };

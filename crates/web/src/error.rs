@@ -55,6 +55,23 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<dondoc_app::Error> for AppError {
+    fn from(e: dondoc_app::Error) -> Self {
+        use dondoc_app::Error as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Unauthorized => AppError::Unauthorized,
+            E::Forbidden => AppError::Forbidden,
+            E::Conflict => AppError::Conflict,
+            E::Duplicate(f) => AppError::Duplicate(f),
+            E::Invalid(i) => AppError::Invalid(i),
+            E::Transition => AppError::Transition,
+            E::TooMany => AppError::TooMany,
+            E::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl From<Invalid> for AppError {
     fn from(i: Invalid) -> Self {
         AppError::Invalid(i)

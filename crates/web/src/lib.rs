@@ -2,8 +2,8 @@
 //! document, authentication, CSRF and security headers.
 //!
 //! Architecture invariant: this is the only crate that knows HTML, JSON and HTTP. Handlers
-//! parse input, call a function of [`service`] (shared by the page and the API endpoint of the
-//! same action) and render; none holds a business rule.
+//! parse input, call a use case of `dondoc_app` (the same one for the page and the API
+//! endpoint of an action) and render; none holds a business rule.
 
 pub mod api;
 pub mod auth;
@@ -11,10 +11,10 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 mod routes;
-pub mod service;
 
 use std::sync::Arc;
 
+use dondoc_app::App;
 use dondoc_store::Store;
 use jiff::civil::Date;
 
@@ -33,23 +33,21 @@ pub struct WebConfig {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// The use cases; handlers reach records only through them.
+    pub app: App,
     pub config: Arc<WebConfig>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         AppState {
-            store,
+            app: App::new(store, config.today),
             config: Arc::new(config),
         }
     }
 
-    /// Today in Vietnam (UTC+7, no daylight saving): deadlines are Vietnamese calendar days.
+    /// Today in Vietnam (UTC+7), or the day the configuration fixes.
     pub fn today(&self) -> Date {
-        self.config.today.unwrap_or_else(|| {
-            let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
-            jiff::Timestamp::now().to_zoned(tz).date()
-        })
+        self.app.today()
     }
 }

@@ -125,7 +125,7 @@ async fn style() -> impl IntoResponse {
 /// The whole application: routes, sessions and login, CSRF, limits, headers, error rendering.
 pub fn router(state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore {
-        store: state.store.clone(),
+        store: state.app.store().clone(),
     })
     .with_name(SESSION_COOKIE)
     .with_secure(state.config.secure_cookies)
@@ -134,7 +134,7 @@ pub fn router(state: AppState) -> Router {
     .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     let auth = AuthManagerLayerBuilder::new(
         Backend {
-            store: state.store.clone(),
+            app: state.app.clone(),
         },
         sessions,
     )

@@ -7,6 +7,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
+use dondoc_domain::Visibility;
 use dondoc_store::{Backend, Store};
 use dondoc_testing::TestDb;
 use dondoc_web::{AppState, WebConfig};
@@ -113,7 +114,7 @@ impl TestApp {
             )
             .await
             .unwrap();
-        let hash = dondoc_web::auth::hash_password("thuky-mat-khau").unwrap();
+        let hash = dondoc_app::users::hash_password("thuky-mat-khau").unwrap();
         store
             .create_user(
                 who,
@@ -200,7 +201,11 @@ impl TestApp {
     }
 
     pub async fn session_id(&self, title_starts: &str) -> i64 {
-        let all = self.store.sessions(&Default::default()).await.unwrap();
+        let all = self
+            .store
+            .sessions(&Default::default(), &Visibility::All)
+            .await
+            .unwrap();
         all.items
             .iter()
             .find(|s| s.session.title.starts_with(title_starts))
@@ -212,10 +217,13 @@ impl TestApp {
     pub async fn petition_id(&self, text: &str) -> i64 {
         let all = self
             .store
-            .petitions(&dondoc_store::PetitionFilter {
-                limit: Some(500),
-                ..Default::default()
-            })
+            .petitions(
+                &dondoc_store::PetitionFilter {
+                    limit: Some(500),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
             .await
             .unwrap();
         all.items
@@ -234,6 +242,7 @@ impl TestApp {
                     limit: Some(500),
                     ..Default::default()
                 },
+                &Visibility::All,
                 TODAY,
             )
             .await

@@ -1,4 +1,4 @@
-//! The JSON API under /api/v1. Every handler calls the same [`crate::service`] function as
+//! The JSON API under /api/v1. Every handler calls the same `dondoc_app` use case as
 //! the page for the same action; the OpenAPI document is generated from the annotations here.
 
 use axum::extract::rejection::JsonRejection;
@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dondoc_domain::input::*;
-use dondoc_domain::Action;
 use dondoc_store::{DirectiveFilter, PetitionFilter, SessionFilter, TargetFilter};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,7 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::{check_credentials, client_addr, Viewer};
 use crate::error::AppError;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 /// A JSON body whose decoding errors (malformed JSON, wrong types, unknown fields, invalid
 /// UTF-8) become a `malformed_body` error instead of axum's plain-text rejection.
@@ -69,14 +69,12 @@ pub struct Paging {
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "All units in tree order", body = Object)))]
 pub async fn list_units(State(st): State<AppState>, v: Viewer) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    ok(st.store.unit_tree().await?)
+    ok(app::reference::unit_tree(&st.app, &v).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    ok(st.store.unit(id).await?)
+    ok(app::reference::unit(&st.app, &v, id).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -85,7 +83,9 @@ pub async fn create_unit(
     v: Viewer,
     ApiJson(raw): ApiJson<UnitInput>,
 ) -> ApiResult {
-    Ok(created(service::create_unit(&st, &v, &raw).await?))
+    Ok(created(
+        app::reference::create_unit(&st.app, &v, &raw).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
@@ -95,7 +95,7 @@ pub async fn update_unit(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<UnitInput>,
 ) -> ApiResult {
-    ok(service::update_unit(&st, &v, id, &raw).await?)
+    ok(app::reference::update_unit(&st.app, &v, id, &raw).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -112,7 +112,7 @@ pub async fn merge_unit(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<MergeBody>,
 ) -> ApiResult {
-    ok(service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await?)
+    ok(app::reference::merge_unit(&st.app, &v, id, raw.merged_into, raw.version).await?)
 }
 
 // People and documents.
@@ -123,16 +123,14 @@ pub async fn list_people(
     v: Viewer,
     Query(p): Query<Paging>,
 ) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    ok(st.store.people(p.q.as_deref(), p.limit, p.offset).await?)
+    ok(app::reference::people(&st.app, &v, p.q.as_deref(), p.limit, p.offset).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_person(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    let person = st.store.person(id).await?;
-    let positions = st.store.positions(id).await?;
-    ok(serde_json::json!({ "person": person, "positions": positions }))
+    let d = app::reference::person(&st.app, &v, id).await?;
+    let positions: Vec<_> = d.positions.into_iter().map(|(p, _)| p).collect();
+    ok(serde_json::json!({ "person": d.person, "positions": positions }))
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -141,7 +139,9 @@ pub async fn create_person(
     v: Viewer,
     ApiJson(raw): ApiJson<PersonInput>,
 ) -> ApiResult {
-    Ok(created(service::create_person(&st, &v, &raw).await?))
+    Ok(created(
+        app::reference::create_person(&st.app, &v, &raw).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -151,7 +151,7 @@ pub async fn update_person(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<PersonInput>,
 ) -> ApiResult {
-    ok(service::update_person(&st, &v, id, &raw).await?)
+    ok(app::reference::update_person(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -161,7 +161,9 @@ pub async fn add_position(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<PersonInput>,
 ) -> ApiResult {
-    Ok(created(service::add_position(&st, &v, id, &raw).await?))
+    Ok(created(
+        app::reference::add_position(&st.app, &v, id, &raw).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(Paging), responses((status = 200, body = Object)))]
@@ -170,14 +172,12 @@ pub async fn list_documents(
     v: Viewer,
     Query(p): Query<Paging>,
 ) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    ok(st.store.documents(p.limit, p.offset).await?)
+    ok(app::reference::documents(&st.app, &v, p.limit, p.offset).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_document(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    ok(st.store.document(id).await?)
+    ok(app::reference::document(&st.app, &v, id).await?)
 }
 
 #[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -187,7 +187,7 @@ pub async fn update_document(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<DocumentInput>,
 ) -> ApiResult {
-    ok(service::update_document(&st, &v, id, &raw).await?)
+    ok(app::reference::update_document(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -196,7 +196,9 @@ pub async fn create_document(
     v: Viewer,
     ApiJson(raw): ApiJson<DocumentInput>,
 ) -> ApiResult {
-    Ok(created(service::create_document(&st, &v, &raw).await?))
+    Ok(created(
+        app::reference::create_document(&st.app, &v, &raw).await?,
+    ))
 }
 
 // Sessions.
@@ -207,23 +209,19 @@ pub async fn list_sessions(
     v: Viewer,
     Query(f): Query<SessionFilter>,
 ) -> ApiResult {
-    ok(service::list_sessions(&st, &v, f).await?)
+    ok(app::sessions::list(&st.app, &v, &f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let s = service::get_session(&st, &v, id).await?;
-    let participants: Vec<serde_json::Value> = st
-        .store
-        .participants(id)
-        .await?
+    let d = app::sessions::detail(&st.app, &v, id).await?;
+    let participants: Vec<serde_json::Value> = d
+        .participants
         .into_iter()
         .map(|(p, role)| serde_json::json!({ "person_id": p.id, "name": p.name, "role": role }))
         .collect();
-    let figures = st.store.session_measurements(id).await?;
-    let documents = st.store.session_documents(id).await?;
     ok(
-        serde_json::json!({ "session": s, "participants": participants, "figures": figures, "documents": documents }),
+        serde_json::json!({ "session": d.session, "participants": participants, "figures": d.figures, "documents": d.documents }),
     )
 }
 
@@ -233,7 +231,7 @@ pub async fn create_session(
     v: Viewer,
     ApiJson(raw): ApiJson<SessionInput>,
 ) -> ApiResult {
-    Ok(created(service::create_session(&st, &v, &raw).await?))
+    Ok(created(app::sessions::create(&st.app, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version", body = ApiErrorBody)))]
@@ -243,7 +241,7 @@ pub async fn update_session(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<SessionInput>,
 ) -> ApiResult {
-    ok(service::update_session(&st, &v, id, &raw).await?)
+    ok(app::sessions::update(&st.app, &v, id, &raw).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -260,7 +258,7 @@ pub async fn add_participant(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<ParticipantBody>,
 ) -> ApiResult {
-    service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await?;
+    app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref()).await?;
     Ok(created(
         serde_json::json!({ "session_id": id, "person_id": raw.person_id }),
     ))
@@ -279,7 +277,7 @@ pub async fn link_document(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<DocumentLinkBody>,
 ) -> ApiResult {
-    service::link_document(&st, &v, id, raw.document_id).await?;
+    app::sessions::link_document(&st.app, &v, id, raw.document_id).await?;
     Ok(created(
         serde_json::json!({ "session_id": id, "document_id": raw.document_id }),
     ))
@@ -293,15 +291,15 @@ pub async fn list_targets(
     v: Viewer,
     Query(f): Query<TargetFilter>,
 ) -> ApiResult {
-    ok(service::list_targets(&st, &v, f).await?)
+    ok(app::targets::list(&st.app, &v, &f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
-pub async fn get_target(State(st): State<AppState>, Path(id): Path<i64>) -> ApiResult {
-    let t = st.store.target(id).await?;
-    let measurements = st.store.measurements(id).await?;
-    let amendments = st.store.amendments(id).await?;
-    ok(serde_json::json!({ "target": t, "measurements": measurements, "amendments": amendments }))
+pub async fn get_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    let d = app::targets::detail(&st.app, &v, id).await?;
+    ok(
+        serde_json::json!({ "target": d.target, "measurements": d.measurements, "amendments": d.amendments }),
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/targets", tag = "targets", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -310,7 +308,7 @@ pub async fn create_target(
     v: Viewer,
     ApiJson(raw): ApiJson<TargetInput>,
 ) -> ApiResult {
-    Ok(created(service::create_target(&st, &v, &raw).await?))
+    Ok(created(app::targets::create(&st.app, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, description = "An approved plan changes only by amendment", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
@@ -320,7 +318,7 @@ pub async fn update_target(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<TargetInput>,
 ) -> ApiResult {
-    ok(service::update_target(&st, &v, id, &raw).await?)
+    ok(app::targets::update(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/targets/{id}/amendments", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
@@ -330,7 +328,7 @@ pub async fn amend_target(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<AmendmentInput>,
 ) -> ApiResult {
-    Ok(created(service::amend_target(&st, &v, id, &raw).await?))
+    Ok(created(app::targets::amend(&st.app, &v, id, &raw).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/targets/{id}/measurements", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -340,7 +338,9 @@ pub async fn add_measurement(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<MeasurementInput>,
 ) -> ApiResult {
-    Ok(created(service::add_measurement(&st, &v, id, &raw).await?))
+    Ok(created(
+        app::targets::add_measurement(&st.app, &v, id, &raw).await?,
+    ))
 }
 
 // Petitions.
@@ -351,15 +351,13 @@ pub async fn list_petitions(
     v: Viewer,
     Query(f): Query<PetitionFilter>,
 ) -> ApiResult {
-    ok(service::list_petitions(&st, &v, f).await?)
+    ok(app::petitions::list(&st.app, &v, &f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let p = service::get_petition(&st, &v, id).await?;
-    let raisings: Vec<serde_json::Value> = st
-        .store
-        .raisings(id)
+    let p = app::petitions::get(&st.app, &v, id).await?;
+    let raisings: Vec<serde_json::Value> = app::petitions::raisings(&st.app, &v, id)
         .await?
         .into_iter()
         .map(|(r, title)| serde_json::json!({ "raising": r, "session_title": title }))
@@ -373,7 +371,7 @@ pub async fn create_petition(
     v: Viewer,
     ApiJson(raw): ApiJson<PetitionInput>,
 ) -> ApiResult {
-    Ok(created(service::create_petition(&st, &v, &raw).await?))
+    Ok(created(app::petitions::create(&st.app, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -383,7 +381,7 @@ pub async fn update_petition(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<PetitionInput>,
 ) -> ApiResult {
-    ok(service::update_petition(&st, &v, id, &raw).await?)
+    ok(app::petitions::update(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
@@ -393,7 +391,7 @@ pub async fn transition_petition(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<PetitionTransitionInput>,
 ) -> ApiResult {
-    ok(service::transition_petition(&st, &v, id, &raw).await?)
+    ok(app::petitions::transition(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -403,7 +401,7 @@ pub async fn raise_petition(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<RaisingInput>,
 ) -> ApiResult {
-    Ok(created(service::raise_petition(&st, &v, id, &raw).await?))
+    Ok(created(app::petitions::raise(&st.app, &v, id, &raw).await?))
 }
 
 // Directives.
@@ -414,7 +412,7 @@ pub async fn list_directives(
     v: Viewer,
     Query(f): Query<DirectiveFilter>,
 ) -> ApiResult {
-    ok(service::list_directives(&st, &v, f).await?)
+    ok(app::directives::list(&st.app, &v, &f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
@@ -423,10 +421,10 @@ pub async fn get_directive(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let d = service::get_directive(&st, &v, id).await?;
-    let progress = st.store.progress_reports(id).await?;
-    let extensions = st.store.extensions(id).await?;
-    ok(serde_json::json!({ "directive": d, "progress": progress, "extensions": extensions }))
+    let d = app::directives::detail(&st.app, &v, id).await?;
+    ok(
+        serde_json::json!({ "directive": d.directive, "progress": d.progress, "extensions": d.extensions }),
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/directives", tag = "directives", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -435,7 +433,7 @@ pub async fn create_directive(
     v: Viewer,
     ApiJson(raw): ApiJson<DirectiveInput>,
 ) -> ApiResult {
-    Ok(created(service::create_directive(&st, &v, &raw).await?))
+    Ok(created(app::directives::create(&st.app, &v, &raw).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, description = "The deadline is not changed here: extend it", body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -445,7 +443,7 @@ pub async fn update_directive(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<DirectiveInput>,
 ) -> ApiResult {
-    ok(service::update_directive(&st, &v, id, &raw).await?)
+    ok(app::directives::update(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
@@ -455,7 +453,7 @@ pub async fn transition_directive(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<DirectiveTransitionInput>,
 ) -> ApiResult {
-    ok(service::transition_directive(&st, &v, id, &raw).await?)
+    ok(app::directives::transition(&st.app, &v, id, &raw).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/progress", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -465,7 +463,9 @@ pub async fn report_progress(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<ProgressInput>,
 ) -> ApiResult {
-    Ok(created(service::report_progress(&st, &v, id, &raw).await?))
+    Ok(created(
+        app::directives::report_progress(&st.app, &v, id, &raw).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/directives/{id}/extensions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 409, body = ApiErrorBody)))]
@@ -475,7 +475,9 @@ pub async fn extend_directive(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<ExtensionInput>,
 ) -> ApiResult {
-    Ok(created(service::extend_directive(&st, &v, id, &raw).await?))
+    Ok(created(
+        app::directives::extend(&st.app, &v, id, &raw).await?,
+    ))
 }
 
 // History, users, tokens.
@@ -486,29 +488,12 @@ pub async fn history(
     v: Viewer,
     Path((entity, id)): Path<(String, i64)>,
 ) -> ApiResult {
-    v.require(Action::ReadInternal)?;
-    const ENTITIES: [&str; 8] = [
-        "unit",
-        "person",
-        "document",
-        "session",
-        "target",
-        "petition",
-        "directive",
-        "user",
-    ];
-    if !ENTITIES.contains(&entity.as_str()) {
-        return Err(AppError::NotFound);
-    }
-    if entity == "user" {
-        v.require(Action::ManageUsers)?;
-    }
-    ok(st.store.history(&entity, id).await?)
+    ok(app::history::of(&st.app, &v, &entity, id).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "users", responses((status = 200, body = Object), (status = 401, body = ApiErrorBody)))]
 pub async fn me(v: Viewer) -> ApiResult {
-    match v.user {
+    match &v.user {
         Some(u) => ok(u),
         None => Err(AppError::Unauthorized),
     }
@@ -516,8 +501,7 @@ pub async fn me(v: Viewer) -> ApiResult {
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Object), (status = 403, body = ApiErrorBody)))]
 pub async fn list_users(State(st): State<AppState>, v: Viewer) -> ApiResult {
-    v.require(Action::ManageUsers)?;
-    ok(st.store.users().await?)
+    ok(app::users::list(&st.app, &v).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
@@ -526,7 +510,7 @@ pub async fn create_user(
     v: Viewer,
     ApiJson(raw): ApiJson<UserInput>,
 ) -> ApiResult {
-    Ok(created(service::create_user(&st, &v, &raw).await?))
+    Ok(created(app::users::create(&st.app, &v, &raw).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -543,7 +527,7 @@ pub async fn set_user_active(
     Path(id): Path<i64>,
     ApiJson(raw): ApiJson<ActiveBody>,
 ) -> ApiResult {
-    ok(service::set_user_active(&st, &v, id, raw.active, raw.version).await?)
+    ok(app::users::set_active(&st.app, &v, id, raw.active, raw.version).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -570,12 +554,7 @@ pub async fn create_token(State(st): State<AppState>, req: Request) -> ApiResult
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
     let token = format!("dd_{}", hex::encode(bytes));
     let name = body.name.unwrap_or_else(|| "api".into());
-    let who = dondoc_store::Who {
-        user_id: Some(user.user.id),
-    };
-    st.store
-        .create_token(who, user.user.id, &name, &token)
-        .await?;
+    app::users::create_token(&st.app, &user.user, &name, &token).await?;
     Ok(created(TokenResponse { token }))
 }
 

@@ -4,13 +4,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use dondoc_domain::PetitionStatus;
-use dondoc_store::{DirectiveFilter, DirectiveView, PetitionFilter, SessionFilter, SessionView};
+use dondoc_store::{DirectiveFilter, DirectiveView, SessionFilter, SessionView};
 use tower_sessions::Session;
 
 use super::{layout, notice, render, Layout, Saved};
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -37,35 +38,37 @@ pub async fn show(
     session: Session,
     Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
-    let mut counts = Vec::new();
-    for status in PetitionStatus::ALL.into_iter().filter(|s| s.is_open()) {
-        let f = PetitionFilter {
-            status: Some(status.as_str().into()),
-            limit: Some(1),
-            ..Default::default()
-        };
-        let n = service::list_petitions(&st, &v, f).await?.total;
-        counts.push((
-            status.as_str(),
-            v.lang.t(&format!("ps.{}", status.as_str())),
-            n,
-        ));
-    }
+    let by_status = app::petitions::open_counts(&st.app, &v).await?;
+    let counts = PetitionStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(|status| {
+            let n = by_status
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |(_, n)| *n);
+            (
+                status.as_str(),
+                v.lang.t(&format!("ps.{}", status.as_str())),
+                n,
+            )
+        })
+        .collect();
     let due = |due: &str| DirectiveFilter {
         due: Some(due.into()),
         limit: Some(20),
         ..Default::default()
     };
-    let due_soon = service::list_directives(&st, &v, due("due_soon"))
+    let due_soon = app::directives::list(&st.app, &v, &due("due_soon"))
         .await?
         .items;
-    let overdue = service::list_directives(&st, &v, due("overdue"))
+    let overdue = app::directives::list(&st.app, &v, &due("overdue"))
         .await?
         .items;
-    let sessions = service::list_sessions(
-        &st,
+    let sessions = app::sessions::list(
+        &st.app,
         &v,
-        SessionFilter {
+        &SessionFilter {
             limit: Some(8),
             ..Default::default()
         },

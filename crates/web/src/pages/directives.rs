@@ -21,7 +21,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "directives.html")]
@@ -60,7 +61,7 @@ pub async fn list(
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
     let due = f.due.clone().unwrap_or_default();
-    let page = service::list_directives(&st, &v, f).await?;
+    let page = app::directives::list(&st.app, &v, &f).await?;
     let pager = pager(
         "/directives",
         &[
@@ -165,6 +166,7 @@ fn forms(
                         .required(),
                         Field::new(l, "text", "textarea", "").required(),
                         Field::new(l, "date", "date", today.to_string()),
+                        Field::new(l, "version", "hidden", version.clone()),
                     ],
                 ),
             ));
@@ -227,17 +229,26 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    let d = service::get_directive(st, v, id).await?;
-    let progress = st.store.progress_reports(id).await?;
-    let extensions = st.store.extensions(id).await?;
-    let history = if v.internal() {
-        history_rows(v.lang, &st.store.history("directive", id).await?)
+    let app::directives::DirectiveDetail {
+        directive: d,
+        progress,
+        extensions,
+    } = app::directives::detail(&st.app, v, id).await?;
+    let history = if v.is_staff() {
+        history_rows(
+            v.lang,
+            &app::history::of(&st.app, v, "directive", id).await?,
+        )
     } else {
         vec![]
     };
     let title: String = d.directive.text.chars().take(80).collect();
     let layout = layout(v, session, "directives", title).await?;
-    let units = st.store.unit_tree().await?;
+    let units = if v.is_staff() {
+        app::reference::unit_tree(&st.app, v).await?
+    } else {
+        vec![]
+    };
     let forms = forms(v, &layout.csrf, &d, st.today(), &units);
     Ok(ShowPage {
         layout,
@@ -291,7 +302,10 @@ pub async fn transition(
     Path(id): Path<i64>,
     Form(raw): Form<DirectiveTransitionInput>,
 ) -> Result<Response, AppError> {
-    match service::transition_directive(&st, &v, id, &raw).await {
+    match app::directives::transition(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let key = raw
@@ -322,7 +336,10 @@ pub async fn progress(
     Path(id): Path<i64>,
     Form(raw): Form<ProgressInput>,
 ) -> Result<Response, AppError> {
-    match service::report_progress(&st, &v, id, &raw).await {
+    match app::directives::report_progress(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let values = [
@@ -352,7 +369,10 @@ pub async fn extend(
     Path(id): Path<i64>,
     Form(raw): Form<ExtensionInput>,
 ) -> Result<Response, AppError> {
-    match service::extend_directive(&st, &v, id, &raw).await {
+    match app::directives::extend(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let values = [
@@ -445,11 +465,14 @@ pub async fn update(
     body: String,
 ) -> Result<Response, AppError> {
     let raw = directive_input(&body)?;
-    match service::update_directive(&st, &v, id, &raw).await {
+    match app::directives::update(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
                 slot.1 = directive_form(
                     v.lang,
@@ -473,7 +496,7 @@ pub async fn new(
 ) -> Result<Html<String>, AppError> {
     v.require(Action::EditDirective)?;
     let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
-    let units = st.store.unit_tree().await?;
+    let units = app::reference::unit_tree(&st.app, &v).await?;
     let form = directive_form(
         v.lang,
         &layout.csrf,
@@ -491,11 +514,14 @@ pub async fn create(
     body: String,
 ) -> Result<Response, AppError> {
     let raw = directive_input(&body)?;
-    match service::create_directive(&st, &v, &raw).await {
+    match app::directives::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(d) => Ok(see_other(&format!("/directives/{}", d.directive.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             let form = directive_form(v.lang, &layout.csrf, "/directives", &raw, &units)
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })

@@ -10,14 +10,7 @@ use askama::Template;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use dondoc_domain::input::{DirectiveInput, MeasurementInput, PetitionInput, SessionInput};
-use dondoc_domain::{FieldCode, Invalid};
-use dondoc_extract::Extraction;
-use dondoc_store::{
-    ImportPerson, ImportPetition, ImportPlan, PetitionFilter, PetitionView, TargetFilter,
-    TargetView, UnitNode,
-};
-use dondoc_text::{fold, similarity};
+use dondoc_app::import::{candidates, FieldErrors, ImportError, OnRecord, Review, Row, MAX_REPORT};
 use tower_sessions::Session;
 
 use super::{layout, render, Layout, Opt};
@@ -25,12 +18,6 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::AppState;
-
-/// Largest report accepted, in bytes (a long report is some tens of kilobytes).
-pub const MAX_REPORT: usize = 1024 * 1024;
-
-/// How alike a found petition must be to an open one to be offered as raised again.
-const RAISED_AGAIN: f64 = 0.6;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -170,281 +157,9 @@ pub async fn read(
     };
     let text = dondoc_extract::normalize(&text);
     let extraction = dondoc_extract::extract(&text);
-    let known = OnRecord::load(&st).await?;
-    let review = Review::from_extraction(&st, &known, &text, &extraction).await?;
+    let known = OnRecord::load(&st.app, &v).await?;
+    let review = Review::from_extraction(&st.app, &known, &text, &extraction).await?;
     review_page(known, &v, &session, review, HashMap::new()).await
-}
-
-/// One editable row of the review page: its fields by name, as the form sends them back.
-#[derive(Clone, Default)]
-pub struct Row {
-    pub keep: bool,
-    pub fields: HashMap<&'static str, String>,
-}
-
-impl Row {
-    fn get(&self, k: &str) -> &str {
-        self.fields.get(k).map(String::as_str).unwrap_or("")
-    }
-}
-
-/// The draft as the clerk sees and edits it.
-#[derive(Clone, Default)]
-pub struct Review {
-    pub source: String,
-    pub session: Row,
-    pub people: Vec<Row>,
-    pub petitions: Vec<Row>,
-    pub directives: Vec<Row>,
-    pub figures: Vec<Row>,
-    /// Highlight spans: (start, end, kind) in `source`.
-    pub marks: Vec<(usize, usize, &'static str)>,
-}
-
-/// The unit whose folded name is `name`'s, or the shortest one that starts with it ("Đảng ủy
-/// phường" finds "Đảng ủy phường Hà Lầm").
-fn match_unit(units: &[UnitNode], name: &str) -> Option<i64> {
-    let key = fold(name);
-    if key.is_empty() {
-        return None;
-    }
-    let live = units.iter().filter(|n| n.unit.merged_into.is_none());
-    let exact = live.clone().find(|n| {
-        fold(&n.unit.name) == key || n.unit.short_name.as_deref().is_some_and(|s| fold(s) == key)
-    });
-    exact
-        .or_else(|| {
-            live.filter(|n| fold(&n.unit.name).starts_with(&format!("{key} ")))
-                .min_by_key(|n| n.unit.name.len())
-        })
-        .map(|n| n.unit.id)
-}
-
-fn row(keep: bool, pairs: &[(&'static str, String)]) -> Row {
-    Row {
-        keep,
-        fields: pairs.iter().cloned().collect(),
-    }
-}
-
-/// What a draft is matched against: the unit tree, the open petitions, the targets.
-struct OnRecord {
-    units: Vec<UnitNode>,
-    open: Vec<PetitionView>,
-    targets: Vec<TargetView>,
-}
-
-impl OnRecord {
-    async fn load(st: &AppState) -> Result<OnRecord, AppError> {
-        let units = st.store.unit_tree().await?;
-        let open = st
-            .store
-            .petitions(&PetitionFilter {
-                open: Some(true),
-                limit: Some(500),
-                ..Default::default()
-            })
-            .await?
-            .items;
-        let targets = st
-            .store
-            .targets(&TargetFilter {
-                limit: Some(500),
-                ..Default::default()
-            })
-            .await?
-            .items;
-        Ok(OnRecord {
-            units,
-            open,
-            targets,
-        })
-    }
-}
-
-impl Review {
-    async fn from_extraction(
-        st: &AppState,
-        known: &OnRecord,
-        text: &str,
-        e: &Extraction,
-    ) -> Result<Review, AppError> {
-        let OnRecord {
-            units,
-            open,
-            targets,
-        } = known;
-        let host = e.session.host.as_deref().and_then(|h| match_unit(units, h));
-        let session = row(
-            true,
-            &[
-                ("title", e.title.clone().unwrap_or_default()),
-                ("date", e.session.date.clone().unwrap_or_default()),
-                (
-                    "host_unit_id",
-                    host.map(|h| h.to_string()).unwrap_or_default(),
-                ),
-                (
-                    "delegation_name",
-                    e.session.delegation.clone().unwrap_or_default(),
-                ),
-                ("lead", e.session.lead.clone().unwrap_or_default()),
-                ("summary", String::new()),
-            ],
-        );
-        let mut people = Vec::new();
-        for p in &e.people {
-            let known = st.store.person_by_name(&p.name).await?;
-            people.push(row(
-                true,
-                &[
-                    ("name", p.name.clone()),
-                    ("title", p.positions.join(", ")),
-                    (
-                        "person_id",
-                        known.map(|k| k.id.to_string()).unwrap_or_default(),
-                    ),
-                ],
-            ));
-        }
-        let petitions = e
-            .petitions
-            .iter()
-            .map(|p| {
-                let again = best_open(open, &p.text)
-                    .map(|o| o.petition.id.to_string())
-                    .unwrap_or_default();
-                let area = units
-                    .iter()
-                    .filter(|n| n.unit.kind == dondoc_domain::UnitKind::ResidentialArea)
-                    .find(|n| {
-                        n.unit
-                            .short_name
-                            .as_deref()
-                            .is_some_and(|s| fold(&p.text).ends_with(&fold(s)))
-                    })
-                    .map(|n| n.unit.id.to_string())
-                    .unwrap_or_default();
-                row(
-                    true,
-                    &[
-                        ("text", p.text.clone()),
-                        ("area_unit_id", area),
-                        ("again", again),
-                    ],
-                )
-            })
-            .collect();
-        let directives = e
-            .directives
-            .iter()
-            .map(|d| {
-                let lead = d
-                    .assignee
-                    .as_deref()
-                    .and_then(|a| match_unit(units, a))
-                    .map(|u| u.to_string())
-                    .unwrap_or_default();
-                row(
-                    true,
-                    &[
-                        ("text", d.text.clone()),
-                        ("assignee", d.assignee.clone().unwrap_or_default()),
-                        ("lead_unit_id", lead),
-                        ("deadline", d.deadline.clone().unwrap_or_default()),
-                        ("deadline_text", d.deadline_text.clone().unwrap_or_default()),
-                    ],
-                )
-            })
-            .collect();
-        let figures = e
-            .figures
-            .iter()
-            .map(|f| {
-                let target = best_target(targets, f.indicator.as_deref().unwrap_or(""), f.unit);
-                let (from, to) = f
-                    .period
-                    .as_ref()
-                    .map(|p| (p.from.clone(), p.to.clone()))
-                    .unwrap_or_default();
-                row(
-                    target.is_some(),
-                    &[
-                        ("indicator", f.indicator.clone().unwrap_or_default()),
-                        (
-                            "target_id",
-                            target.map(|t| t.to_string()).unwrap_or_default(),
-                        ),
-                        ("value", f.value.to_string()),
-                        ("qualifier", f.qualifier.to_string()),
-                        (
-                            "estimated",
-                            if f.estimated {
-                                "on".into()
-                            } else {
-                                String::new()
-                            },
-                        ),
-                        ("period_from", from),
-                        ("period_to", to),
-                        ("wording", f.text.chars().take(280).collect()),
-                    ],
-                )
-            })
-            .collect();
-        let mut marks: Vec<(usize, usize, &'static str)> = Vec::new();
-        marks.extend(
-            e.petitions
-                .iter()
-                .map(|p| (p.span[0], p.span[1], "petition")),
-        );
-        marks.extend(
-            e.directives
-                .iter()
-                .map(|d| (d.span[0], d.span[1], "directive")),
-        );
-        marks.extend(e.figures.iter().map(|f| (f.span[0], f.span[1], "figure")));
-        marks.extend(
-            e.documents
-                .iter()
-                .map(|d| (d.span[0], d.span[1], "document")),
-        );
-        marks.extend(e.people.iter().map(|p| (p.span[0], p.span[1], "person")));
-        marks.extend(
-            e.organizations
-                .iter()
-                .map(|o| (o.span[0], o.span[1], "org")),
-        );
-        Ok(Review {
-            source: text.to_string(),
-            session,
-            people,
-            petitions,
-            directives,
-            figures,
-            marks,
-        })
-    }
-}
-
-/// The open petition most like `text`, if it is like enough.
-fn best_open<'a>(open: &'a [PetitionView], text: &str) -> Option<&'a PetitionView> {
-    open.iter()
-        .map(|o| (similarity(&o.petition.text, text), o))
-        .filter(|(s, _)| *s >= RAISED_AGAIN)
-        .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
-        .map(|(_, o)| o)
-}
-
-/// The target a figure reports on: same measure, most alike indicator.
-fn best_target(targets: &[TargetView], indicator: &str, unit: &str) -> Option<i64> {
-    targets
-        .iter()
-        .filter(|t| t.target.measure == unit)
-        .map(|t| (similarity(&t.target.indicator, indicator), t))
-        .filter(|(s, _)| *s >= 0.5)
-        .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
-        .map(|(_, t)| t.target.id)
 }
 
 /// A piece of the source text, highlighted or not.
@@ -596,13 +311,7 @@ async fn review_page(
                 label: l.t("import.new_petition").into(),
                 selected: false,
             }];
-            let mut alike: Vec<(f64, &PetitionView)> = open
-                .iter()
-                .map(|o| (similarity(&o.petition.text, p.get("text")), o))
-                .filter(|(s, _)| *s >= 0.4)
-                .collect();
-            alike.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-            opts.extend(alike.into_iter().take(5).map(|(_, o)| Opt {
+            opts.extend(candidates(&open, p.get("text")).into_iter().map(|o| Opt {
                 value: o.petition.id.to_string(),
                 label: format!(
                     "{} #{} · {}",
@@ -730,154 +439,6 @@ fn parse_review(body: &[u8]) -> Result<Review, AppError> {
     Ok(review)
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn id_of(s: &str) -> Result<Option<i64>, FieldCode> {
-    match s.trim() {
-        "" => Ok(None),
-        t => t.parse().map(Some).map_err(|_| FieldCode::InvalidChoice),
-    }
-}
-
-/// Validates every kept row through the domain's parsers; the messages go beside the fields.
-fn plan_of(review: &Review, lang: Lang) -> Result<ImportPlan, HashMap<String, &'static str>> {
-    let mut errors: HashMap<String, &'static str> = HashMap::new();
-    let mut note = |prefix: &str, inv: &Invalid| {
-        for e in &inv.0 {
-            errors.insert(format!("{prefix}{}", e.field), lang.field_message(e.code));
-        }
-    };
-    let s = &review.session;
-    let host = id_of(s.get("host_unit_id"));
-    let session_input = SessionInput {
-        date: opt(s.get("date")),
-        title: opt(s.get("title")),
-        host_unit_id: host.unwrap_or(None),
-        delegation_name: opt(s.get("delegation_name")),
-        summary: opt(s.get("summary")),
-        source_text: Some(review.source.clone()),
-        published: Some(s.get("published") == "on"),
-        ..Default::default()
-    };
-    let session = match (session_input.parse(), host) {
-        (Ok(new), Ok(_)) => Some(new),
-        (Err(inv), _) => {
-            note("session_", &inv);
-            None
-        }
-        (_, Err(code)) => {
-            note("session_", &Invalid::one("host_unit_id", code));
-            None
-        }
-    };
-    let mut people = Vec::new();
-    let lead_name = fold(s.get("lead"));
-    let mut lead = None;
-    for (i, p) in review.people.iter().enumerate().filter(|(_, p)| p.keep) {
-        if !lead_name.is_empty() && fold(p.get("name")) == lead_name {
-            lead = Some(people.len());
-        }
-        let role = opt(p.get("title")).unwrap_or_else(|| "—".into());
-        match id_of(p.get("person_id")) {
-            Ok(Some(person_id)) => people.push(ImportPerson::Known { person_id, role }),
-            Ok(None) => {
-                let raw = dondoc_domain::input::PersonInput {
-                    name: opt(p.get("name")),
-                    title: opt(p.get("title")),
-                    ..Default::default()
-                };
-                match raw.parse() {
-                    Ok(person) => people.push(ImportPerson::New { person, role }),
-                    Err(inv) => note(&format!("person_{i}_"), &inv),
-                }
-            }
-            Err(code) => note(&format!("person_{i}_"), &Invalid::one("person_id", code)),
-        }
-    }
-    if !lead_name.is_empty() && lead.is_none() {
-        // The lead must be one of the people kept, so that the session can point to them.
-        note("session_", &Invalid::one("lead", FieldCode::InvalidChoice));
-    }
-    let mut petitions = Vec::new();
-    for (i, p) in review.petitions.iter().enumerate().filter(|(_, p)| p.keep) {
-        match id_of(p.get("again")) {
-            Ok(Some(petition_id)) => petitions.push(ImportPetition::Again {
-                petition_id,
-                raised_by: None,
-            }),
-            Ok(None) => {
-                let raw = PetitionInput {
-                    text: opt(p.get("text")),
-                    area_unit_id: id_of(p.get("area_unit_id")).unwrap_or(None),
-                    ..Default::default()
-                };
-                let today = session
-                    .as_ref()
-                    .map(|s| s.date)
-                    .unwrap_or(jiff::civil::date(2000, 1, 1));
-                match raw.parse(today) {
-                    Ok(new) => petitions.push(ImportPetition::New(new)),
-                    Err(inv) => note(&format!("petition_{i}_"), &inv),
-                }
-            }
-            Err(code) => note(&format!("petition_{i}_"), &Invalid::one("again", code)),
-        }
-    }
-    let mut directives = Vec::new();
-    for (i, d) in review.directives.iter().enumerate().filter(|(_, d)| d.keep) {
-        let raw = DirectiveInput {
-            text: opt(d.get("text")),
-            lead_unit_id: id_of(d.get("lead_unit_id")).unwrap_or(None),
-            deadline: opt(d.get("deadline")),
-            deadline_text: opt(d.get("deadline_text")),
-            ..Default::default()
-        };
-        match raw.parse() {
-            Ok(new) => directives.push(new),
-            Err(inv) => note(&format!("directive_{i}_"), &inv),
-        }
-    }
-    let mut measurements = Vec::new();
-    for (i, f) in review.figures.iter().enumerate().filter(|(_, f)| f.keep) {
-        let target = match id_of(f.get("target_id")) {
-            Ok(Some(t)) => t,
-            _ => {
-                note(
-                    &format!("figure_{i}_"),
-                    &Invalid::one("target_id", FieldCode::Required),
-                );
-                continue;
-            }
-        };
-        let raw = MeasurementInput {
-            period_from: opt(f.get("period_from")),
-            period_to: opt(f.get("period_to")),
-            value: f.get("value").trim().replace(',', ".").parse().ok(),
-            qualifier: opt(f.get("qualifier")),
-            estimated: Some(f.get("estimated") == "on"),
-            wording: opt(f.get("wording")),
-            session_id: None,
-        };
-        match raw.parse() {
-            Ok(m) => measurements.push((target, m)),
-            Err(inv) => note(&format!("figure_{i}_"), &inv),
-        }
-    }
-    match (session, errors.is_empty()) {
-        (Some(session), true) => Ok(ImportPlan {
-            session,
-            people,
-            lead,
-            petitions,
-            directives,
-            measurements,
-        }),
-        _ => Err(errors),
-    }
-}
-
 pub async fn confirm(
     State(st): State<AppState>,
     v: Viewer,
@@ -886,22 +447,27 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     v.require_recorder()?;
     let review = parse_review(&body)?;
-    let plan = match plan_of(&review, v.lang) {
-        Ok(plan) => plan,
-        Err(errors) => {
-            return review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
-        }
-    };
-    match crate::service::import_session(&st, &v, &plan).await {
+    match dondoc_app::import::confirm(&st.app, &v, &review).await {
         Ok(s) => Ok(Redirect::to(&format!("/sessions/{}?saved=1", s.session.id)).into_response()),
-        Err(AppError::Invalid(inv)) => {
-            let mut errors = HashMap::new();
-            for e in &inv.0 {
-                errors.insert(format!("session_{}", e.field), v.lang.field_message(e.code));
-            }
-            errors.insert("form".into(), v.lang.t("err.unknown_reference"));
-            review_page(OnRecord::load(&st).await?, &v, &session, review, errors).await
+        Err(ImportError::Fields(errors)) => {
+            let known = OnRecord::load(&st.app, &v).await?;
+            review_page(known, &v, &session, review, messages(v.lang, &errors)).await
         }
-        Err(e) => Err(e),
+        Err(ImportError::Other(e)) => Err(e.into()),
     }
+}
+
+/// The messages of a refused draft, in the user's language, by form field name.
+fn messages(lang: Lang, errors: &FieldErrors) -> HashMap<String, &'static str> {
+    errors
+        .iter()
+        .map(|(k, code)| {
+            let m = if k == "form" {
+                lang.t("err.unknown_reference")
+            } else {
+                lang.field_message(*code)
+            };
+            (k.clone(), m)
+        })
+        .collect()
 }

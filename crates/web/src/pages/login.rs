@@ -102,8 +102,7 @@ pub async fn submit(
         .await
         .map_err(|e| AppError::Malformed(e.body_text()))?;
     let v = Viewer {
-        user: None,
-        actor: None,
+        caller: dondoc_app::Caller::anonymous(st.today()),
         lang,
         bearer: false,
     };

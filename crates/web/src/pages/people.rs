@@ -17,7 +17,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -42,9 +43,8 @@ pub async fn list(
     session: Session,
     Query(f): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    v.require(Action::ReadInternal)?;
     let q = f.q.clone().unwrap_or_default();
-    let page = st.store.people(f.q.as_deref(), f.limit, f.offset).await?;
+    let page = app::reference::people(&st.app, &v, f.q.as_deref(), f.limit, f.offset).await?;
     let pager = pager(
         "/people",
         &[("q", q.clone())],
@@ -78,21 +78,13 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    v.require(Action::ReadInternal)?;
-    let person = st.store.person(id).await?;
-    let mut positions = Vec::new();
-    for p in st.store.positions(id).await? {
-        let unit = match p.unit_id {
-            Some(u) => Some(st.store.unit(u).await?.name),
-            None => None,
-        };
-        positions.push((p, unit));
-    }
-    let history = history_rows(v.lang, &st.store.history("person", id).await?);
+    let app::reference::PersonDetail { person, positions } =
+        app::reference::person(&st.app, v, id).await?;
+    let history = history_rows(v.lang, &app::history::of(&st.app, v, "person", id).await?);
     let layout = layout(v, session, "people", person.name.clone()).await?;
     let mut forms = Vec::new();
     if v.can(Action::EditReference) {
-        let units = st.store.unit_tree().await?;
+        let units = app::reference::unit_tree(&st.app, v).await?;
         let raw = PersonInput {
             name: Some(person.name.clone()),
             version: Some(person.version),
@@ -155,7 +147,10 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match service::update_person(&st, &v, id, &raw).await {
+    match app::reference::update_person(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
@@ -176,7 +171,10 @@ pub async fn add_position(
     Path(id): Path<i64>,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match service::add_position(&st, &v, id, &raw).await {
+    match app::reference::add_position(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
@@ -196,11 +194,12 @@ pub async fn add_position(
 
 async fn person_form(
     st: &AppState,
-    l: Lang,
+    v: &Viewer,
     csrf: &str,
     raw: &PersonInput,
 ) -> Result<FormView, AppError> {
-    let units = st.store.unit_tree().await?;
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
     Ok(FormView::new(
         "/people",
         csrf,
@@ -227,7 +226,7 @@ pub async fn new(
 ) -> Result<Html<String>, AppError> {
     v.require(Action::EditReference)?;
     let layout = layout(&v, &session, "people", v.lang.t("person.new")).await?;
-    let form = person_form(&st, v.lang, &layout.csrf, &PersonInput::default()).await?;
+    let form = person_form(&st, &v, &layout.csrf, &PersonInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
@@ -237,11 +236,14 @@ pub async fn create(
     session: Session,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match service::create_person(&st, &v, &raw).await {
+    match app::reference::create_person(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(p) => Ok(see_other(&format!("/people/{}", p.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "people", v.lang.t("person.new")).await?;
-            let form = person_form(&st, v.lang, &layout.csrf, &raw)
+            let form = person_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
@@ -293,8 +295,7 @@ async fn documents_page(
     session: &Session,
     f: &ListQuery,
 ) -> Result<DocumentsPage, AppError> {
-    v.require(Action::ReadInternal)?;
-    let page = st.store.documents(f.limit, f.offset).await?;
+    let page = app::reference::documents(&st.app, v, f.limit, f.offset).await?;
     let pager = pager("/documents", &[], page.total, page.limit, page.offset);
     let layout = layout(v, session, "documents", v.lang.t("nav.documents")).await?;
     let form = v.can(Action::EditReference).then(|| {
@@ -331,7 +332,10 @@ pub async fn create_document(
     session: Session,
     Form(raw): Form<DocumentInput>,
 ) -> Result<Response, AppError> {
-    match service::create_document(&st, &v, &raw).await {
+    match app::reference::create_document(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other("/documents")),
         Err(AppError::Invalid(inv)) => {
             let mut page = documents_page(&st, &v, &session, &ListQuery::default()).await?;
@@ -360,9 +364,8 @@ async fn document_page(
     session: &Session,
     id: i64,
 ) -> Result<DocumentPage, AppError> {
-    v.require(Action::ReadInternal)?;
-    let doc = st.store.document(id).await?;
-    let history = history_rows(v.lang, &st.store.history("document", id).await?);
+    let doc = app::reference::document(&st.app, v, id).await?;
+    let history = history_rows(v.lang, &app::history::of(&st.app, v, "document", id).await?);
     let title = format!("{} {}", doc.kind, doc.number.clone().unwrap_or_default());
     let layout = layout(v, session, "documents", title.trim().to_string()).await?;
     let mut forms = Vec::new();
@@ -407,7 +410,10 @@ pub async fn update_document(
     Path(id): Path<i64>,
     Form(raw): Form<DocumentInput>,
 ) -> Result<Response, AppError> {
-    match service::update_document(&st, &v, id, &raw).await {
+    match app::reference::update_document(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = document_page(&st, &v, &session, id).await?;

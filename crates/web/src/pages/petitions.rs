@@ -19,7 +19,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "petitions.html")]
@@ -51,7 +52,7 @@ pub async fn list(
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
     let sort = f.sort.clone().unwrap_or_default();
-    let page = service::list_petitions(&st, &v, f).await?;
+    let page = app::petitions::list(&st.app, &v, &f).await?;
     let pager = pager(
         "/petitions",
         &[
@@ -126,7 +127,7 @@ async fn action_forms(
     if v.can(Action::UpdatePetition {
         responsible_unit: p.petition.responsible_unit_id,
     }) {
-        let units = st.store.unit_tree().await?;
+        let units = app::reference::unit_tree(&st.app, v).await?;
         for action in p.petition.status.actions() {
             let mut fields = vec![
                 Field::new(l, "action", "hidden", action.as_str()),
@@ -169,7 +170,7 @@ async fn action_forms(
     if v.can(Action::CreatePetition {
         area_unit: p.petition.area_unit_id,
     }) {
-        let units = st.store.unit_tree().await?;
+        let units = app::reference::unit_tree(&st.app, v).await?;
         let raw = PetitionInput {
             title: Some(p.petition.title.clone()),
             text: Some(p.petition.text.clone()),
@@ -181,7 +182,9 @@ async fn action_forms(
             ..Default::default()
         };
         forms.push(("common.edit", edit_form(l, csrf, id, &raw, &units)));
-        let sessions = st.store.sessions(&Default::default()).await?.items;
+        let sessions = app::sessions::list(&st.app, v, &Default::default())
+            .await?
+            .items;
         let opts = sessions
             .iter()
             .map(|s| {
@@ -254,11 +257,14 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
-    match service::update_petition(&st, &v, id, &raw).await {
+    match app::petitions::update(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
                 slot.1 = edit_form(v.lang, &page.layout.csrf, id, &raw, &units)
                     .with_errors(v.lang, &inv);
@@ -286,22 +292,10 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    let p = service::get_petition(st, v, id).await?;
-    let mut raisings = st.store.raisings(id).await?;
-    if !v.internal() {
-        // Visitors see raisings at published sessions only.
-        let mut visible = Vec::new();
-        for (r, title) in raisings {
-            if let Some(s) = r.session_id {
-                if st.store.session(s).await?.session.published {
-                    visible.push((r, title));
-                }
-            }
-        }
-        raisings = visible;
-    }
-    let history = if v.internal() {
-        history_rows(v.lang, &st.store.history("petition", id).await?)
+    let p = app::petitions::get(&st.app, v, id).await?;
+    let raisings = app::petitions::raisings(&st.app, v, id).await?;
+    let history = if v.is_staff() {
+        history_rows(v.lang, &app::history::of(&st.app, v, "petition", id).await?)
     } else {
         vec![]
     };
@@ -335,7 +329,10 @@ pub async fn transition(
     Path(id): Path<i64>,
     Form(raw): Form<PetitionTransitionInput>,
 ) -> Result<Response, AppError> {
-    match service::transition_petition(&st, &v, id, &raw).await {
+    match app::petitions::transition(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
@@ -368,7 +365,10 @@ pub async fn raise(
     Path(id): Path<i64>,
     Form(raw): Form<RaisingInput>,
 ) -> Result<Response, AppError> {
-    match service::raise_petition(&st, &v, id, &raw).await {
+    match app::petitions::raise(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
@@ -388,11 +388,12 @@ pub async fn raise(
 
 async fn petition_form(
     st: &AppState,
-    l: Lang,
+    v: &Viewer,
     csrf: &str,
     raw: &PetitionInput,
 ) -> Result<FormView, AppError> {
-    let units = st.store.unit_tree().await?;
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
     Ok(FormView::new(
         "/petitions",
         csrf,
@@ -444,7 +445,7 @@ pub async fn new(
 ) -> Result<Html<String>, AppError> {
     v.require_recorder()?;
     let layout = layout(&v, &session, "petitions", v.lang.t("petition.new")).await?;
-    let form = petition_form(&st, v.lang, &layout.csrf, &PetitionInput::default()).await?;
+    let form = petition_form(&st, &v, &layout.csrf, &PetitionInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
@@ -454,11 +455,14 @@ pub async fn create(
     session: Session,
     Form(raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
-    match service::create_petition(&st, &v, &raw).await {
+    match app::petitions::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(p) => Ok(see_other(&format!("/petitions/{}", p.petition.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "petitions", v.lang.t("petition.new")).await?;
-            let form = petition_form(&st, v.lang, &layout.csrf, &raw)
+            let form = petition_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })

@@ -8,8 +8,7 @@ use axum::Form;
 use dondoc_domain::input::{DirectiveInput, MeasurementInput, PetitionInput, SessionInput};
 use dondoc_domain::{Action, Document, Person};
 use dondoc_store::{
-    DirectiveFilter, DirectiveView, MeasurementView, PetitionFilter, PetitionView, SessionFilter,
-    SessionView, TargetFilter,
+    DirectiveView, MeasurementView, PetitionView, SessionFilter, SessionView, TargetFilter,
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -21,7 +20,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "sessions.html")]
@@ -46,7 +46,7 @@ pub async fn list(
     Query(f): Query<SessionFilter>,
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
-    let page = service::list_sessions(&st, &v, f).await?;
+    let page = app::sessions::list(&st.app, &v, &f).await?;
     let pager = pager(
         "/sessions",
         &[("q", q.clone())],
@@ -147,26 +147,33 @@ pub fn tl(d: &DirectiveView) -> &'static str {
 /// The forms shown on a session page to those who may record into it.
 async fn record_forms(
     st: &AppState,
-    l: Lang,
+    v: &Viewer,
     csrf: &str,
     id: i64,
     failed: Option<(&'static str, FormView)>,
 ) -> Result<Vec<(&'static str, FormView)>, AppError> {
-    let units = st.store.unit_tree().await?;
-    let people = st.store.people(None, Some(500), None).await?.items;
-    let targets = st
-        .store
-        .targets(&TargetFilter {
-            limit: Some(500),
-            ..Default::default()
-        })
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
+    let people = app::reference::people(&st.app, v, None, Some(500), None)
         .await?
         .items;
+    let targets = app::targets::list(
+        &st.app,
+        v,
+        &TargetFilter {
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     let person_opts: Vec<(String, String)> = people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
-    let documents = st.store.documents(Some(500), None).await?.items;
+    let documents = app::reference::documents(&st.app, v, Some(500), None)
+        .await?
+        .items;
     let document_opts: Vec<(String, String)> = documents
         .iter()
         .map(|d| {
@@ -299,34 +306,16 @@ async fn show_page(
     id: i64,
     failed: Option<(&'static str, FormView)>,
 ) -> Result<ShowPage, AppError> {
-    let s = service::get_session(st, v, id).await?;
-    let participants = st.store.participants(id).await?;
-    let documents = st.store.session_documents(id).await?;
-    let figures = st.store.session_measurements(id).await?;
-    let petitions = service::list_petitions(
-        st,
-        v,
-        PetitionFilter {
-            session_id: Some(id),
-            limit: Some(200),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let directives = service::list_directives(
-        st,
-        v,
-        DirectiveFilter {
-            session_id: Some(id),
-            limit: Some(200),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let history = if v.internal() {
-        history_rows(v.lang, &st.store.history("session", id).await?)
+    let app::sessions::SessionDetail {
+        session: s,
+        participants,
+        documents,
+        figures,
+        petitions,
+        directives,
+    } = app::sessions::detail(&st.app, v, id).await?;
+    let history = if v.is_staff() {
+        history_rows(v.lang, &app::history::of(&st.app, v, "session", id).await?)
     } else {
         vec![]
     };
@@ -338,7 +327,7 @@ async fn show_page(
     });
     let layout = layout(v, session, "sessions", s.session.title.clone()).await?;
     let forms = if can_record {
-        record_forms(st, v.lang, &layout.csrf, id, failed).await?
+        record_forms(st, v, &layout.csrf, id, failed).await?
     } else {
         vec![]
     };
@@ -377,13 +366,16 @@ pub struct FormPage {
 
 async fn session_form(
     st: &AppState,
-    l: Lang,
+    v: &Viewer,
     csrf: &str,
     action: String,
     raw: &SessionInput,
 ) -> Result<FormView, AppError> {
-    let units = st.store.unit_tree().await?;
-    let people = st.store.people(None, Some(500), None).await?.items;
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
+    let people = app::reference::people(&st.app, v, None, Some(500), None)
+        .await?
+        .items;
     let person_opts = people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
@@ -451,7 +443,7 @@ pub async fn new(
     let layout = layout(&v, &session, "sessions", v.lang.t("session.new")).await?;
     let form = session_form(
         &st,
-        v.lang,
+        &v,
         &layout.csrf,
         "/sessions".into(),
         &SessionInput::default(),
@@ -466,11 +458,14 @@ pub async fn create(
     session: Session,
     Form(raw): Form<SessionInput>,
 ) -> Result<Response, AppError> {
-    match service::create_session(&st, &v, &raw).await {
+    match app::sessions::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(s) => Ok(see_other(&format!("/sessions/{}", s.session.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.new")).await?;
-            let form = session_form(&st, v.lang, &layout.csrf, "/sessions".into(), &raw)
+            let form = session_form(&st, &v, &layout.csrf, "/sessions".into(), &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
@@ -485,7 +480,7 @@ pub async fn edit(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let s = service::get_session(&st, &v, id).await?;
+    let s = app::sessions::get(&st.app, &v, id).await?;
     v.require(Action::EditSession {
         host_unit: s.session.host_unit_id,
     })?;
@@ -502,7 +497,7 @@ pub async fn edit(
         version: Some(s.session.version),
     };
     let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
-    let form = session_form(&st, v.lang, &layout.csrf, format!("/sessions/{id}"), &raw).await?;
+    let form = session_form(&st, &v, &layout.csrf, format!("/sessions/{id}"), &raw).await?;
     render(&FormPage { layout, form })
 }
 
@@ -513,11 +508,14 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<SessionInput>,
 ) -> Result<Response, AppError> {
-    match service::update_session(&st, &v, id, &raw).await {
+    match app::sessions::update(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
-            let form = session_form(&st, v.lang, &layout.csrf, format!("/sessions/{id}"), &raw)
+            let form = session_form(&st, &v, &layout.csrf, format!("/sessions/{id}"), &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
@@ -578,7 +576,10 @@ pub async fn add_petition(
     Form(mut raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
-    match service::create_petition(&st, &v, &raw).await {
+    match app::petitions::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}#petitions"))),
         Err(AppError::Invalid(inv)) => {
             let l = v.lang;
@@ -612,7 +613,10 @@ pub async fn add_directive(
     Form(mut raw): Form<DirectiveInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
-    match service::create_directive(&st, &v, &raw).await {
+    match app::directives::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}#directives"))),
         Err(AppError::Invalid(inv)) => {
             let l = v.lang;
@@ -659,7 +663,10 @@ pub async fn add_measurement(
             .map_err(|e| AppError::Malformed(e.to_string()))?;
     m.session_id = Some(id);
     let result = match raw.target_id {
-        Some(t) => service::add_measurement(&st, &v, t, &m).await.map(|_| ()),
+        Some(t) => app::targets::add_measurement(&st.app, &v, t, &m)
+            .await
+            .map_err(AppError::from)
+            .map(|_| ()),
         None => Err(AppError::Invalid(dondoc_domain::Invalid::one(
             "target_id",
             dondoc_domain::FieldCode::Required,
@@ -731,7 +738,10 @@ pub async fn link_document(
     Path(id): Path<i64>,
     Form(raw): Form<DocumentLinkForm>,
 ) -> Result<Response, AppError> {
-    match service::link_document(&st, &v, id, raw.document_id).await {
+    match app::sessions::link_document(&st.app, &v, id, raw.document_id)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(see_other(&format!("/sessions/{id}#documents"))),
         Err(AppError::Invalid(inv)) => {
             let fields = vec![Field::new(
@@ -760,7 +770,10 @@ pub async fn add_participant(
     Path(id): Path<i64>,
     Form(raw): Form<ParticipantForm>,
 ) -> Result<Response, AppError> {
-    match service::add_participant(&st, &v, id, raw.person_id, raw.role.as_deref()).await {
+    match app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(see_other(&format!("/sessions/{id}#participants"))),
         Err(AppError::Invalid(inv)) => {
             let l = v.lang;

@@ -19,7 +19,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "targets.html")]
@@ -62,7 +63,7 @@ pub async fn list(
     Query(f): Query<TargetFilter>,
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
-    let page = service::list_targets(&st, &v, f).await?;
+    let page = app::targets::list(&st.app, &v, &f).await?;
     let pager = pager(
         "/targets",
         &[("q", q.clone())],
@@ -203,11 +204,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     // An unchecked box is absent from the form: absent means "not approved".
     raw.approved = Some(raw.approved.unwrap_or(false));
-    match service::update_target(&st, &v, id, &raw).await {
+    match app::targets::update(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
                 slot.1 = edit_form(
                     v.lang,
@@ -282,25 +286,29 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    let t = st.store.target(id).await?;
-    let measurements = st
-        .store
-        .measurements(id)
-        .await?
+    let app::targets::TargetDetail {
+        target: t,
+        measurements,
+        amendments,
+    } = app::targets::detail(&st.app, v, id).await?;
+    let measurements = measurements
         .into_iter()
         .map(|m| {
             let p = percent_of_plan(m.value, t.target.plan_value);
             (m, p)
         })
         .collect();
-    let amendments = st.store.amendments(id).await?;
-    let history = if v.internal() {
-        history_rows(v.lang, &st.store.history("target", id).await?)
+    let history = if v.is_staff() {
+        history_rows(v.lang, &app::history::of(&st.app, v, "target", id).await?)
     } else {
         vec![]
     };
     let layout = layout(v, session, "targets", t.target.indicator.clone()).await?;
-    let units = st.store.unit_tree().await?;
+    let units = if v.is_staff() {
+        app::reference::unit_tree(&st.app, v).await?
+    } else {
+        vec![]
+    };
     let forms = forms(v, &layout.csrf, &t, &units);
     Ok(ShowPage {
         layout,
@@ -353,7 +361,10 @@ pub async fn measure(
     Path(id): Path<i64>,
     Form(raw): Form<MeasurementInput>,
 ) -> Result<Response, AppError> {
-    match service::add_measurement(&st, &v, id, &raw).await {
+    match app::targets::add_measurement(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let values = [
@@ -384,7 +395,10 @@ pub async fn amend(
     Path(id): Path<i64>,
     Form(raw): Form<AmendmentInput>,
 ) -> Result<Response, AppError> {
-    match service::amend_target(&st, &v, id, &raw).await {
+    match app::targets::amend(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let values = [
@@ -399,11 +413,12 @@ pub async fn amend(
 
 async fn target_form(
     st: &AppState,
-    l: Lang,
+    v: &Viewer,
     csrf: &str,
     raw: &TargetInput,
 ) -> Result<FormView, AppError> {
-    let units = st.store.unit_tree().await?;
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
     Ok(FormView::new(
         "/targets",
         csrf,
@@ -463,7 +478,7 @@ pub async fn new(
 ) -> Result<Html<String>, AppError> {
     v.require_recorder()?;
     let layout = layout(&v, &session, "targets", v.lang.t("target.new")).await?;
-    let form = target_form(&st, v.lang, &layout.csrf, &TargetInput::default()).await?;
+    let form = target_form(&st, &v, &layout.csrf, &TargetInput::default()).await?;
     render(&FormPage { layout, form })
 }
 
@@ -473,11 +488,14 @@ pub async fn create(
     session: Session,
     Form(raw): Form<TargetInput>,
 ) -> Result<Response, AppError> {
-    match service::create_target(&st, &v, &raw).await {
+    match app::targets::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(t) => Ok(see_other(&format!("/targets/{}", t.id))),
         Err(AppError::Invalid(inv)) => {
             let layout = layout(&v, &session, "targets", v.lang.t("target.new")).await?;
-            let form = target_form(&st, v.lang, &layout.csrf, &raw)
+            let form = target_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })

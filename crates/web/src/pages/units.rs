@@ -18,7 +18,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "units.html")]
@@ -41,7 +42,7 @@ pub async fn tree(
     Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ReadInternal)?;
-    let nodes = st.store.unit_tree().await?;
+    let nodes = app::reference::unit_tree(&st.app, &v).await?;
     let mut layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
     layout.notice = notice(&saved.saved);
     render(&TreePage {
@@ -102,21 +103,16 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    v.require(Action::ReadInternal)?;
-    let unit = st.store.unit(id).await?;
-    let parent = match unit.parent_id {
-        Some(p) => Some(st.store.unit(p).await?),
-        None => None,
-    };
-    let merged_into = match unit.merged_into {
-        Some(p) => Some(st.store.unit(p).await?),
-        None => None,
-    };
-    let history = history_rows(v.lang, &st.store.history("unit", id).await?);
+    let app::reference::UnitDetail {
+        unit,
+        parent,
+        merged_into,
+    } = app::reference::unit_detail(&st.app, v, id).await?;
+    let history = history_rows(v.lang, &app::history::of(&st.app, v, "unit", id).await?);
     let layout = layout(v, session, "units", unit.name.clone()).await?;
     let mut forms = Vec::new();
     if v.can(Action::ManageUnits) && unit.merged_into.is_none() {
-        let units = st.store.unit_tree().await?;
+        let units = app::reference::unit_tree(&st.app, v).await?;
         let raw = UnitInput {
             parent_id: unit.parent_id,
             kind: Some(unit.kind.as_str().into()),
@@ -180,7 +176,7 @@ pub async fn new(
     session: Session,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ManageUnits)?;
-    let units = st.store.unit_tree().await?;
+    let units = app::reference::unit_tree(&st.app, &v).await?;
     let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
     let form = FormView::new(
         "/units",
@@ -197,10 +193,13 @@ pub async fn create(
     session: Session,
     Form(raw): Form<UnitInput>,
 ) -> Result<Response, AppError> {
-    match service::create_unit(&st, &v, &raw).await {
+    match app::reference::create_unit(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(u) => Ok(see_other(&format!("/units/{}", u.id))),
         Err(AppError::Invalid(inv)) => {
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
             let form = FormView::new(
                 "/units",
@@ -222,10 +221,13 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<UnitInput>,
 ) -> Result<Response, AppError> {
-    match service::update_unit(&st, &v, id, &raw).await {
+    match app::reference::update_unit(&st.app, &v, id, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/units/{id}"))),
         Err(AppError::Invalid(inv)) => {
-            let units = st.store.unit_tree().await?;
+            let units = app::reference::unit_tree(&st.app, &v).await?;
             let mut page = show_page(&st, &v, &session, id).await?;
             if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
                 slot.1 = FormView::new(
@@ -257,7 +259,10 @@ pub async fn merge(
     Path(id): Path<i64>,
     Form(raw): Form<MergeForm>,
 ) -> Result<Response, AppError> {
-    match service::merge_unit(&st, &v, id, raw.merged_into, raw.version).await {
+    match app::reference::merge_unit(&st.app, &v, id, raw.merged_into, raw.version)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other(&format!("/units/{id}"))),
         Err(AppError::Invalid(inv)) => {
             let mut page = show_page(&st, &v, &session, id).await?;

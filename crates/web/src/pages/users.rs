@@ -15,7 +15,8 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::{service, AppState};
+use crate::AppState;
+use dondoc_app as app;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -32,7 +33,7 @@ impl UsersPage {
 }
 
 fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNode]) -> FormView {
-    let roles = service::roles()
+    let roles = app::users::roles()
         .into_iter()
         .map(|r| {
             (
@@ -68,13 +69,13 @@ pub async fn list(
     Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ManageUsers)?;
-    let units = st.store.unit_tree().await?;
+    let units = app::reference::unit_tree(&st.app, &v).await?;
     let mut layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
     layout.notice = notice(&saved.saved);
     let form = user_form(v.lang, &layout.csrf, &UserInput::default(), &units);
     render(&UsersPage {
         layout,
-        users: st.store.users().await?,
+        users: app::users::list(&st.app, &v).await?,
         form,
     })
 }
@@ -85,7 +86,10 @@ pub async fn create(
     session: Session,
     Form(raw): Form<UserInput>,
 ) -> Result<Response, AppError> {
-    let err = match service::create_user(&st, &v, &raw).await {
+    let err = match app::users::create(&st.app, &v, &raw)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => return Ok(see_other("/users")),
         Err(AppError::Invalid(inv)) => inv,
         Err(AppError::Duplicate(field)) => {
@@ -93,12 +97,12 @@ pub async fn create(
         }
         Err(e) => return Err(e),
     };
-    let units = st.store.unit_tree().await?;
+    let units = app::reference::unit_tree(&st.app, &v).await?;
     let layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
     let form = user_form(v.lang, &layout.csrf, &raw, &units).with_errors(v.lang, &err);
     invalid_page(&UsersPage {
         layout,
-        users: st.store.users().await?,
+        users: app::users::list(&st.app, &v).await?,
         form,
     })
 }
@@ -117,6 +121,6 @@ pub async fn set_active(
     axum::extract::Path(id): axum::extract::Path<i64>,
     Form(raw): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    service::set_user_active(&st, &v, id, raw.active, raw.version).await?;
+    app::users::set_active(&st.app, &v, id, raw.active, raw.version).await?;
     Ok(see_other("/users"))
 }

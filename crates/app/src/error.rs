@@ -1,0 +1,55 @@
+//! Why a use case refused or failed. No HTTP here: the web layer maps each case to a status
+//! and a message in the user's language.
+
+use dondoc_domain::Invalid;
+use dondoc_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No such record, or none the caller may see (the two look the same from outside).
+    #[error("not found")]
+    NotFound,
+    /// The caller must sign in first.
+    #[error("not signed in")]
+    Unauthorized,
+    /// The rules refuse this caller.
+    #[error("forbidden")]
+    Forbidden,
+    /// The record changed since the caller read it.
+    #[error("the record was changed by someone else")]
+    Conflict,
+    /// A unique value is taken; the field that holds it.
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The record's status does not allow this (a move the state machine refuses, a report on
+    /// a closed directive).
+    #[error("the record's status does not allow this")]
+    Transition,
+    /// Too many failed sign-ins for this account or address.
+    #[error("too many attempts")]
+    TooMany,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            StoreError::Conflict => Error::Conflict,
+            StoreError::Duplicate(f) => Error::Duplicate(f),
+            StoreError::Invalid(i) => Error::Invalid(i),
+            other => Error::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<dondoc_domain::directive::NotAllowed> for Error {
+    fn from(_: dondoc_domain::directive::NotAllowed) -> Self {
+        Error::Transition
+    }
+}

@@ -1,0 +1,201 @@
+//! dondoc's application layer: every use case, one function each, called alike by the pages,
+//! the API, the command line, the demo loader and (later) jobs and importers.
+//!
+//! A use case takes the [`App`] (the store and the clock) and a [`Caller`] (who asks, their
+//! unit scope and what they may see, and today's date), asks the domain whether the caller may
+//! act, parses input through the domain's validators and state machines, and calls the store.
+//! What a caller may *see* is decided once, by [`Caller::visibility`], and passed to every read
+//! of the store.
+//!
+//! Architecture invariant: nothing here knows HTTP, HTML or JSON bodies; errors are
+//! [`Error`], which the web layer maps to status codes and messages in the user's language.
+
+pub mod directives;
+mod error;
+pub mod history;
+pub mod import;
+pub mod petitions;
+pub mod reference;
+pub mod sessions;
+pub mod targets;
+pub mod users;
+
+use dondoc_domain::{Action, Actor, Id, User, Visibility};
+use dondoc_store::{Store, Who};
+use jiff::civil::Date;
+
+pub use error::{Error, Result};
+
+/// The store and the clock: what every use case runs against.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    today: Option<Date>,
+}
+
+impl App {
+    /// `today` fixes the date (tests, demos); otherwise it is the current day in Vietnam.
+    pub fn new(store: Store, today: Option<Date>) -> Self {
+        App { store, today }
+    }
+
+    /// The store, for the infrastructure around the use cases (web sessions, tokens, backup,
+    /// migrations); use cases are the way to records.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Today in Vietnam (UTC+7, no daylight saving): deadlines are Vietnamese calendar days.
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| {
+            let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+            jiff::Timestamp::now().to_zoned(tz).date()
+        })
+    }
+
+    /// The caller for a signed-in user (their unit scope loaded from the tree) or, with
+    /// `None`, for an anonymous visitor.
+    pub async fn caller(&self, user: Option<User>) -> Result<Caller> {
+        let actor = match &user {
+            Some(u) => Some(Actor {
+                user_id: u.id,
+                role: u.role,
+                scope: match u.unit_id {
+                    Some(unit) => self.store.unit_scope(unit).await?,
+                    None => vec![],
+                },
+            }),
+            None => None,
+        };
+        Ok(Caller::new(user, actor, self.today()))
+    }
+
+    /// The caller for work done by the system itself (migrations of data, the demo loader):
+    /// an administrator with no user row behind it.
+    pub fn system(&self) -> Caller {
+        Caller {
+            user: None,
+            actor: Some(Actor {
+                user_id: 0,
+                role: dondoc_domain::Role::Admin,
+                scope: vec![],
+            }),
+            visibility: Visibility::All,
+            today: self.today(),
+        }
+    }
+}
+
+/// Who is asking, what the rules let them do and see, and the day they ask on.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: Option<User>,
+    pub actor: Option<Actor>,
+    visibility: Visibility,
+    pub today: Date,
+}
+
+impl Caller {
+    pub fn new(user: Option<User>, actor: Option<Actor>, today: Date) -> Caller {
+        let visibility = Visibility::of(actor.as_ref());
+        Caller {
+            user,
+            actor,
+            visibility,
+            today,
+        }
+    }
+
+    /// An anonymous visitor.
+    pub fn anonymous(today: Date) -> Caller {
+        Caller::new(None, None, today)
+    }
+
+    /// What this caller may read.
+    pub fn visibility(&self) -> &Visibility {
+        &self.visibility
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        dondoc_domain::permission::allowed(self.actor.as_ref(), action)
+    }
+
+    /// `Unauthorized` for an anonymous caller, `Forbidden` for one the rules refuse.
+    pub fn require(&self, action: Action) -> Result<()> {
+        match (&self.actor, self.can(action)) {
+            (_, true) => Ok(()),
+            (None, false) => Err(Error::Unauthorized),
+            (Some(_), false) => Err(Error::Forbidden),
+        }
+    }
+
+    /// Those who record (sessions, petitions, targets): every signed-in role but the officer.
+    pub fn require_recorder(&self) -> Result<()> {
+        match &self.actor {
+            None => Err(Error::Unauthorized),
+            Some(a) if a.records() => Ok(()),
+            Some(_) => Err(Error::Forbidden),
+        }
+    }
+
+    pub fn records(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.records())
+    }
+
+    /// Whether the caller is staff, who see internal records (units, people, documents,
+    /// history).
+    pub fn is_staff(&self) -> bool {
+        self.can(Action::ReadInternal)
+    }
+
+    /// Staff see internal records (units, people, documents, history).
+    pub fn require_staff(&self) -> Result<()> {
+        self.require(Action::ReadInternal)
+    }
+
+    pub fn login_required(&self) -> Result<()> {
+        match self.actor {
+            Some(_) => Ok(()),
+            None => Err(Error::Unauthorized),
+        }
+    }
+
+    /// The user id the audit trail records.
+    pub fn who(&self) -> Who {
+        Who {
+            user_id: self.user.as_ref().map(|u| u.id),
+        }
+    }
+
+    pub fn user_id(&self) -> Option<Id> {
+        self.user.as_ref().map(|u| u.id)
+    }
+}
+
+/// An update names the version it read; without one it cannot be checked for staleness.
+pub(crate) fn version(v: Option<i64>) -> Result<i64> {
+    v.ok_or_else(|| {
+        Error::Invalid(dondoc_domain::Invalid::one(
+            "version",
+            dondoc_domain::FieldCode::Required,
+        ))
+    })
+}
+
+/// A unit a request names must exist before the rules are asked about it: an unknown unit is
+/// a mistake in the input, not a lack of permission.
+pub(crate) async fn known_unit(app: &App, id: Option<Id>, field: &'static str) -> Result<()> {
+    if let Some(id) = id {
+        match app.store.unit(id).await {
+            Ok(_) => {}
+            Err(dondoc_store::StoreError::NotFound) => {
+                return Err(Error::Invalid(dondoc_domain::Invalid::one(
+                    field,
+                    dondoc_domain::FieldCode::UnknownReference,
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! Petitions: list, read with their raisings, record, correct, raise again, move through their
+//! states.
+
+use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
+use dondoc_domain::petition::PetitionStatus;
+use dondoc_domain::{Action, Id, Raising};
+use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionView};
+
+use crate::sessions::recording_in;
+use crate::{known_unit, App, Caller, Error, Result};
+
+pub async fn list(app: &App, c: &Caller, f: &PetitionFilter) -> Result<Page<PetitionView>> {
+    Ok(app.store.petitions(f, c.visibility()).await?)
+}
+
+/// One petition, if the caller may see it; "raised N times" counts what they may see.
+pub async fn get(app: &App, c: &Caller, id: Id) -> Result<PetitionView> {
+    Ok(app.store.petition(id, c.visibility()).await?)
+}
+
+/// The raisings of a petition the caller may see, with their session's title.
+pub async fn raisings(app: &App, c: &Caller, id: Id) -> Result<Vec<(Raising, Option<String>)>> {
+    get(app, c, id).await?;
+    Ok(app.store.raisings(id, c.visibility()).await?)
+}
+
+/// Open petitions counted by status, for the dashboard.
+pub async fn open_counts(app: &App, c: &Caller) -> Result<Vec<(PetitionStatus, i64)>> {
+    Ok(app
+        .store
+        .petition_counts(c.visibility())
+        .await?
+        .into_iter()
+        .filter(|(s, _)| s.is_open())
+        .collect())
+}
+
+/// What a write returns: the petition as the caller sees it.
+async fn seen(app: &App, c: &Caller, written: PetitionView) -> Result<PetitionView> {
+    match get(app, c, written.petition.id).await {
+        Err(Error::NotFound) => Ok(written),
+        other => other,
+    }
+}
+
+pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<PetitionView> {
+    c.login_required()?;
+    let mut new = raw.parse(c.today)?;
+    known_unit(app, new.area_unit_id, "area_unit_id").await?;
+    known_unit(app, new.responsible_unit_id, "responsible_unit_id").await?;
+    match recording_in(app, c, new.session_id).await? {
+        Some(s) => {
+            if raw.raised_on.is_none() {
+                new.raised_on = s.session.date;
+            }
+        }
+        None => c.require(Action::CreatePetition {
+            area_unit: new.area_unit_id,
+        })?,
+    }
+    let p = app.store.create_petition(c.who(), &new).await?;
+    seen(app, c, p).await
+}
+
+/// Corrects a petition's wording or origin: for those who may record petitions of its area.
+pub async fn update(app: &App, c: &Caller, id: Id, raw: &PetitionInput) -> Result<PetitionView> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::CreatePetition {
+        area_unit: current.petition.area_unit_id,
+    })?;
+    let new = raw.parse(c.today)?;
+    let version = crate::version(raw.version)?;
+    known_unit(app, new.area_unit_id, "area_unit_id").await?;
+    c.require(Action::CreatePetition {
+        area_unit: new.area_unit_id,
+    })?;
+    let p = app
+        .store
+        .update_petition(c.who(), id, version, &new)
+        .await?;
+    seen(app, c, p).await
+}
+
+pub async fn raise(app: &App, c: &Caller, id: Id, raw: &RaisingInput) -> Result<PetitionView> {
+    c.login_required()?;
+    let p = get(app, c, id).await?;
+    let mut new = raw.parse(c.today)?;
+    match recording_in(app, c, new.session_id).await? {
+        Some(s) => {
+            if raw.date.is_none() {
+                new.date = s.session.date;
+            }
+        }
+        None => c.require(Action::CreatePetition {
+            area_unit: p.petition.area_unit_id,
+        })?,
+    }
+    let p = app.store.add_raising(c.who(), id, &new).await?;
+    seen(app, c, p).await
+}
+
+pub async fn transition(
+    app: &App,
+    c: &Caller,
+    id: Id,
+    raw: &PetitionTransitionInput,
+) -> Result<PetitionView> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::UpdatePetition {
+        responsible_unit: current.petition.responsible_unit_id,
+    })?;
+    let t = raw.parse()?;
+    let from: PetitionStatus = current.petition.status;
+    let to = from.after(t.action).ok_or(Error::Transition)?;
+    // Assigning to a unit outside one's scope would hand work away from oneself: an officer
+    // may assign within their scope only.
+    known_unit(app, t.responsible_unit_id, "responsible_unit_id").await?;
+    if let Some(unit) = t.responsible_unit_id {
+        c.require(Action::UpdatePetition {
+            responsible_unit: Some(unit),
+        })?;
+    }
+    let change = PetitionChange {
+        responsible_unit_id: t.responsible_unit_id,
+        due_on: t.due_on,
+        answer: t.answer,
+        reject_reason: t.reason,
+    };
+    let p = app
+        .store
+        .transition_petition(c.who(), id, t.version, from, to, &change)
+        .await?;
+    seen(app, c, p).await
+}

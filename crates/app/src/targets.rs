@@ -1,0 +1,80 @@
+//! Targets: the plan of public bodies and what was reported against it. A target is public; a
+//! figure taken at a session is visible only with its session.
+
+use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
+use dondoc_domain::{Action, Amendment, Id, Measurement, Target};
+use dondoc_store::{Page, TargetFilter, TargetView};
+
+use crate::sessions::recording_in;
+use crate::{known_unit, App, Caller, Result};
+
+pub async fn list(app: &App, c: &Caller, f: &TargetFilter) -> Result<Page<TargetView>> {
+    Ok(app.store.targets(f, c.visibility()).await?)
+}
+
+pub async fn get(app: &App, c: &Caller, id: Id) -> Result<TargetView> {
+    Ok(app.store.target(id, c.visibility()).await?)
+}
+
+/// A target with the measurements the caller may see and its plan amendments.
+pub struct TargetDetail {
+    pub target: TargetView,
+    pub measurements: Vec<Measurement>,
+    pub amendments: Vec<Amendment>,
+}
+
+pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<TargetDetail> {
+    let target = get(app, c, id).await?;
+    Ok(TargetDetail {
+        target,
+        measurements: app.store.measurements(id, c.visibility()).await?,
+        amendments: app.store.amendments(id).await?,
+    })
+}
+
+pub async fn create(app: &App, c: &Caller, raw: &TargetInput) -> Result<Target> {
+    c.login_required()?;
+    let new = raw.parse()?;
+    known_unit(app, Some(new.unit_id), "unit_id").await?;
+    c.require(Action::EditTarget { unit: new.unit_id })?;
+    Ok(app.store.create_target(c.who(), &new).await?)
+}
+
+pub async fn update(app: &App, c: &Caller, id: Id, raw: &TargetInput) -> Result<Target> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::EditTarget {
+        unit: current.target.unit_id,
+    })?;
+    let new = raw.parse()?;
+    c.require(Action::EditTarget { unit: new.unit_id })?;
+    let version = crate::version(raw.version)?;
+    Ok(app.store.update_target(c.who(), id, version, &new).await?)
+}
+
+pub async fn amend(app: &App, c: &Caller, id: Id, raw: &AmendmentInput) -> Result<Amendment> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::EditTarget {
+        unit: current.target.unit_id,
+    })?;
+    let a = raw.parse()?;
+    Ok(app.store.amend_target(c.who(), id, &a).await?)
+}
+
+pub async fn add_measurement(
+    app: &App,
+    c: &Caller,
+    target_id: Id,
+    raw: &MeasurementInput,
+) -> Result<Measurement> {
+    c.login_required()?;
+    let current = get(app, c, target_id).await?;
+    let m = raw.parse()?;
+    if recording_in(app, c, m.session_id).await?.is_none() {
+        c.require(Action::EditTarget {
+            unit: current.target.unit_id,
+        })?;
+    }
+    Ok(app.store.add_measurement(c.who(), target_id, &m).await?)
+}
