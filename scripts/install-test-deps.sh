@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond cargo: the PostgreSQL server binaries (the test harness
 # starts its own throwaway cluster from them). Idempotent: does nothing when they are there.
+# Exits 2 when they are missing and cannot be installed (no root, no sudo).
 set -euo pipefail
 
 have_postgres() {
@@ -20,7 +21,7 @@ fi
 echo "Installing the PostgreSQL server binaries (package postgresql)…"
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "need root or sudo to install postgresql" >&2; exit 1; }
+  command -v sudo >/dev/null 2>&1 || { echo "need root or sudo to install postgresql" >&2; exit 2; }
   sudo_cmd="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive

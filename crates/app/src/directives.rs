@@ -57,6 +57,16 @@ pub async fn update(app: &App, c: &Caller, id: Id, raw: &DirectiveInput) -> Resu
         .await?)
 }
 
+/// The directive, if the caller may follow it up (move it, report its progress).
+async fn to_follow_up(app: &App, c: &Caller, id: Id) -> Result<DirectiveView> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::UpdateDirective {
+        lead_unit: current.directive.lead_unit_id,
+    })?;
+    Ok(current)
+}
+
 /// Moves a directive through its states; the domain decides the status, the progress and the
 /// day of completion.
 pub async fn transition(
@@ -65,11 +75,7 @@ pub async fn transition(
     id: Id,
     raw: &DirectiveTransitionInput,
 ) -> Result<DirectiveView> {
-    c.login_required()?;
-    let current = get(app, c, id).await?;
-    c.require(Action::UpdateDirective {
-        lead_unit: current.directive.lead_unit_id,
-    })?;
+    let current = to_follow_up(app, c, id).await?;
     let t = raw.parse()?;
     let from = current.directive.status;
     let update = from.transition(
@@ -97,11 +103,7 @@ pub async fn report_progress(
     id: Id,
     raw: &ProgressInput,
 ) -> Result<DirectiveView> {
-    c.login_required()?;
-    let current = get(app, c, id).await?;
-    c.require(Action::UpdateDirective {
-        lead_unit: current.directive.lead_unit_id,
-    })?;
+    let current = to_follow_up(app, c, id).await?;
     let p = raw.parse(c.today)?;
     let from = current.directive.status;
     let update = from.progress(p.percent)?;

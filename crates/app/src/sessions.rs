@@ -34,28 +34,20 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<SessionDetail> {
     let participants = app.store.participants(id).await?;
     let documents = app.store.session_documents(id).await?;
     let figures = app.store.session_measurements(id).await?;
-    let petitions = crate::petitions::list(
-        app,
-        c,
-        &PetitionFilter {
-            session_id: Some(id),
-            limit: Some(200),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let directives = crate::directives::list(
-        app,
-        c,
-        &DirectiveFilter {
-            session_id: Some(id),
-            limit: Some(200),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
+    // Everything recorded at one session fits a page.
+    let (at, limit) = (Some(id), Some(200));
+    let petitions = PetitionFilter {
+        session_id: at,
+        limit,
+        ..Default::default()
+    };
+    let directives = DirectiveFilter {
+        session_id: at,
+        limit,
+        ..Default::default()
+    };
+    let petitions = crate::petitions::list(app, c, &petitions).await?.items;
+    let directives = crate::directives::list(app, c, &directives).await?.items;
     Ok(SessionDetail {
         session,
         participants,

@@ -120,6 +120,7 @@ macro_rules! raw {
     ($(#[$m:meta])* $name:ident { $($field:ident : $ty:ty = $with:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $( #[serde(default, deserialize_with = $with)] pub $field: $ty, )*

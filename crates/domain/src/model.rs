@@ -13,6 +13,7 @@ pub use crate::unit::UnitKind;
 pub type Id = i64;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub id: Id,
     pub parent_id: Option<Id>,
@@ -26,6 +27,7 @@ pub struct Unit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: Id,
     pub name: String,
@@ -33,6 +35,7 @@ pub struct Person {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub id: Id,
     pub person_id: Id,
@@ -44,6 +47,7 @@ pub struct Position {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     pub id: Id,
     /// Nghị quyết, Quyết định, Kế hoạch, Kết luận, Thông báo, Quy định, …
@@ -56,6 +60,7 @@ pub struct Document {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub id: Id,
     pub date: Date,
@@ -73,6 +78,7 @@ pub struct Session {
 
 /// A person taking part in a session, in the role the report gives them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub session_id: Id,
     pub person_id: Id,
@@ -80,6 +86,7 @@ pub struct Participant {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     pub id: Id,
     pub unit_id: Id,
@@ -96,6 +103,7 @@ pub struct Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Measurement {
     pub id: Id,
     pub target_id: Id,
@@ -110,6 +118,7 @@ pub struct Measurement {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amendment {
     pub id: Id,
     pub target_id: Id,
@@ -121,6 +130,7 @@ pub struct Amendment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Petition {
     pub id: Id,
     pub title: String,
@@ -139,6 +149,7 @@ pub struct Petition {
 
 /// One time a petition was raised: at a session, or outside one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Raising {
     pub id: Id,
     pub petition_id: Id,
@@ -148,6 +159,7 @@ pub struct Raising {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Directive {
     pub id: Id,
     pub session_id: Option<Id>,
@@ -166,6 +178,7 @@ pub struct Directive {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressReport {
     pub id: Id,
     pub directive_id: Id,
@@ -176,6 +189,7 @@ pub struct ProgressReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Extension {
     pub id: Id,
     pub directive_id: Id,
@@ -187,6 +201,7 @@ pub struct Extension {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Id,
     pub login: String,
@@ -199,6 +214,7 @@ pub struct User {
 
 /// One change to one record: who, when, and the record before and after (as JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     pub id: Id,
     pub at: Timestamp,

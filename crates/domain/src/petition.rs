@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::FieldCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PetitionStatus {
     Received,
@@ -19,6 +20,7 @@ pub enum PetitionStatus {
 
 /// What a user does to a petition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PetitionAction {
     Assign,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{FieldCode, Invalid, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     Exact,

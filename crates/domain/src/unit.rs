@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{FieldCode, Id, Invalid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     PartyCommittee,

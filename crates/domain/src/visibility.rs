@@ -60,21 +60,18 @@ impl Visibility {
 mod tests {
     use super::*;
 
-    fn actor(role: Role) -> Actor {
-        Actor {
-            user_id: 1,
-            role,
-            scope: vec![10, 11],
-        }
-    }
-
     #[test]
     fn who_sees_what() {
+        let of = |role| {
+            Visibility::of(Some(&Actor {
+                user_id: 7,
+                role,
+                scope: vec![10, 11],
+            }))
+        };
         let public = Visibility::of(None);
-        let clerk = Visibility::of(Some(&actor(Role::Clerk)));
-        let officer = Visibility::of(Some(&actor(Role::Officer)));
-        let leader = Visibility::of(Some(&actor(Role::Leader)));
-        let admin = Visibility::of(Some(&actor(Role::Admin)));
+        let (clerk, officer) = (of(Role::Clerk), of(Role::Officer));
+        let (leader, admin) = (of(Role::Leader), of(Role::Admin));
         assert_eq!(public, Visibility::Public);
         assert_eq!(clerk, Visibility::Scoped(vec![10, 11]));
         assert_eq!(officer, clerk);

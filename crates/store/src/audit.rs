@@ -1,12 +1,63 @@
 //! The audit trail: one event per change, written in the change's own transaction, with the
 //! record before and after as JSON. A record's history page is read from here.
 
-use dondoc_domain::{AuditEvent, Id};
+use dondoc_domain::{
+    AuditEvent, Directive, Document, Id, Person, Petition, Session, Target, Unit, User,
+};
 use serde::Serialize;
 
 use crate::sql::{now_ms, ts, Tx};
 use crate::{Result, Store, Who};
 
+/// A record the audit trail names by its kind and id.
+pub(crate) trait Audited: Serialize {
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> Id;
+}
+
+macro_rules! audited {
+    ($($t:ty => $entity:literal),* $(,)?) => {
+        $(impl Audited for $t {
+            const ENTITY: &'static str = $entity;
+            fn audit_id(&self) -> Id {
+                self.id
+            }
+        })*
+    };
+}
+
+audited!(
+    Session => "session",
+    Petition => "petition",
+    Directive => "directive",
+    Target => "target",
+    Unit => "unit",
+    Person => "person",
+    Document => "document",
+    User => "user",
+);
+
+/// The event of a change of a record: `before` is `None` when it is created.
+pub(crate) async fn change<T: Audited>(
+    tx: &mut Tx<'_>,
+    who: Who,
+    action: &str,
+    before: Option<&T>,
+    after: &T,
+) -> Result<()> {
+    record(
+        tx,
+        who,
+        T::ENTITY,
+        after.audit_id(),
+        action,
+        before,
+        Some(after),
+    )
+    .await
+}
+
+/// An event of any kind: `entity` and `entity_id` name the record it belongs to.
 pub(crate) async fn record<T: Serialize>(
     tx: &mut Tx<'_>,
     who: Who,

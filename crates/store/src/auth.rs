@@ -4,7 +4,7 @@
 use dondoc_domain::{Id, Role, User};
 use sha2::{Digest, Sha256};
 
-use crate::sql::{flag, now_ms, on_constraint, stale_or_missing, Tx};
+use crate::sql::{flag, now_ms, on_constraint, updated, Tx};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -94,7 +94,7 @@ impl Store {
         .await
         .map_err(on_constraint)?;
         let user = user_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "user", id, "create", None, Some(&user)).await?;
+        audit::change(&mut tx, who, "create", None, &user).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -159,9 +159,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "users", id).await);
-        }
+        updated(&mut tx, n, "users", id).await?;
         let after = user_in(&mut tx, id).await?;
         audit::record(
             &mut tx,

@@ -9,8 +9,7 @@ use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
 
 use crate::sql::{
-    bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
-    ts, Arg, Page, Tx, Where,
+    d, ensure_exists, key, now_ms, od, opd, page, pd, ts, updated, Arg, Page, Tx, Where,
 };
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
@@ -27,6 +26,7 @@ pub struct DirectiveFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectiveView {
     #[serde(flatten)]
     pub directive: Directive,
@@ -188,20 +188,9 @@ async fn change_in(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(stale_or_missing(tx, "directives", id).await);
-    }
+    updated(tx, n, "directives", id).await?;
     let after = get_in(tx, id, today).await?;
-    audit::record(
-        tx,
-        who,
-        "directive",
-        id,
-        action,
-        Some(&before.directive),
-        Some(&after.directive),
-    )
-    .await?;
+    audit::change(tx, who, action, Some(&before.directive), &after.directive).await?;
     Ok(after)
 }
 
@@ -213,7 +202,6 @@ impl Store {
         vis: &Visibility,
         today: Date,
     ) -> Result<Page<DirectiveView>> {
-        let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("dv.text_key", f.q.as_deref());
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
@@ -244,24 +232,22 @@ impl Store {
         if let Some(cond) = visible::directive(vis, "dv") {
             w.and(&cond, []);
         }
-        let total: i64 = bind_scalar(
-            sqlx::query_scalar(&format!("select count(*) from directives dv{}", w.sql())),
-            &w.args,
+        let order = "case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id";
+        let Page {
+            items: rows,
+            total,
+            limit,
+            offset,
+        } = page::<Row>(
+            &self.pool,
+            &select(vis),
+            "directives dv",
+            &w,
+            order,
+            f.limit,
+            f.offset,
         )
-        .fetch_one(&self.pool)
         .await?;
-        let n = w.next();
-        let sql = format!(
-            "{}{} order by case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id limit ${n} offset ${}",
-            select(vis),
-            w.sql(),
-            n + 1
-        );
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
         let mut tx = self.read().await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
@@ -302,16 +288,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = insert_directive(&mut tx, new).await?;
         let v = get_in(&mut tx, id, today).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "directive",
-            id,
-            "create",
-            None,
-            Some(&v.directive),
-        )
-        .await?;
+        audit::change(&mut tx, who, "create", None, &v.directive).await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -354,9 +331,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "directives", id).await);
-        }
+        updated(&mut tx, n, "directives", id).await?;
         sqlx::query("delete from directive_units where directive_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -369,14 +344,12 @@ impl Store {
                 .await?;
         }
         let after = get_in(&mut tx, id, today).await?;
-        audit::record(
+        audit::change(
             &mut tx,
             who,
-            "directive",
-            id,
             "update",
             Some(&before.directive),
-            Some(&after.directive),
+            &after.directive,
         )
         .await?;
         tx.commit().await?;
@@ -449,9 +422,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "directives", id).await);
-        }
+        updated(&mut tx, n, "directives", id).await?;
         sqlx::query(
             "insert into extensions (directive_id, old_deadline, new_deadline, reason, approved_by, at) values ($1, $2, $3, $4, $5, $6)",
         )
@@ -464,14 +435,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id, today).await?;
-        audit::record(
+        audit::change(
             &mut tx,
             who,
-            "directive",
-            id,
             "extend",
             Some(&before.directive),
-            Some(&after.directive),
+            &after.directive,
         )
         .await?;
         tx.commit().await?;

@@ -115,16 +115,7 @@ impl Store {
             targets::insert_measurement(&mut tx, who, *target_id, &m).await?;
         }
         let view = sessions::get_session_in(&mut tx, session_id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "session",
-            session_id,
-            "import",
-            None,
-            Some(&view.session),
-        )
-        .await?;
+        audit::change(&mut tx, who, "import", None, &view.session).await?;
         tx.commit().await?;
         Ok(view)
     }

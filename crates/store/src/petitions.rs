@@ -7,10 +7,7 @@ use dondoc_domain::{Id, Petition, PetitionStatus, Raising, Visibility};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{
-    bind_as, bind_scalar, clamp_page, d, ensure_exists, key, now_ms, od, opd, pd, stale_or_missing,
-    Arg, Page, Tx, Where,
-};
+use crate::sql::{d, ensure_exists, key, now_ms, od, opd, page, pd, updated, Arg, Page, Tx, Where};
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -30,6 +27,7 @@ pub struct PetitionFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PetitionView {
     #[serde(flatten)]
     pub petition: Petition,
@@ -176,16 +174,7 @@ pub(crate) async fn raise_in(
         }
     }
     let after = get_in(tx, petition_id).await?;
-    audit::record(
-        tx,
-        who,
-        "petition",
-        petition_id,
-        "raise",
-        Some(&before.petition),
-        Some(&after.petition),
-    )
-    .await?;
+    audit::change(tx, who, "raise", Some(&before.petition), &after.petition).await?;
     Ok(after)
 }
 
@@ -205,7 +194,6 @@ impl Store {
         f: &PetitionFilter,
         vis: &Visibility,
     ) -> Result<Page<PetitionView>> {
-        let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("p.text_key", f.q.as_deref());
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
@@ -234,33 +222,17 @@ impl Store {
             Some("due") => "case when p.due_on is null then 1 else 0 end, p.due_on, p.id",
             _ => "p.id desc",
         };
-        let total: i64 = bind_scalar(
-            sqlx::query_scalar(&format!("select count(*) from petitions p{}", w.sql())),
-            &w.args,
+        page::<Row>(
+            &self.pool,
+            &select(vis),
+            "petitions p",
+            &w,
+            order,
+            f.limit,
+            f.offset,
         )
-        .fetch_one(&self.pool)
-        .await?;
-        let n = w.next();
-        let sql = format!(
-            "{}{} order by {order} limit ${n} offset ${}",
-            select(vis),
-            w.sql(),
-            n + 1
-        );
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(PetitionView::try_from)
-                .collect::<Result<_>>()?,
-            total,
-            limit,
-            offset,
-        })
+        .await?
+        .try_map(PetitionView::try_from)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -288,16 +260,7 @@ impl Store {
         };
         insert_raising(&mut tx, id, &raising).await?;
         let p = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "petition",
-            id,
-            "create",
-            None,
-            Some(&p.petition),
-        )
-        .await?;
+        audit::change(&mut tx, who, "create", None, &p.petition).await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -330,18 +293,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "petitions", id).await);
-        }
+        updated(&mut tx, n, "petitions", id).await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(
+        audit::change(
             &mut tx,
             who,
-            "petition",
-            id,
             "update",
             Some(&before.petition),
-            Some(&after.petition),
+            &after.petition,
         )
         .await?;
         tx.commit().await?;
@@ -398,18 +357,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "petitions", id).await);
-        }
+        updated(&mut tx, n, "petitions", id).await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(
+        audit::change(
             &mut tx,
             who,
-            "petition",
-            id,
             status.as_str(),
             Some(&before.petition),
-            Some(&after.petition),
+            &after.petition,
         )
         .await?;
         tx.commit().await?;

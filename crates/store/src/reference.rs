@@ -3,10 +3,7 @@
 use dondoc_domain::input::{NewDocument, NewPerson};
 use dondoc_domain::{Document, Id, Person, Position};
 
-use crate::sql::{
-    bind_as, bind_scalar, clamp_page, ensure_exists, key, now_ms, od, opd, stale_or_missing, Page,
-    Tx, Where,
-};
+use crate::sql::{ensure_exists, key, now_ms, od, opd, page, updated, Page, Tx, Where};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -83,7 +80,7 @@ pub(crate) async fn insert_person(tx: &mut Tx<'_>, who: Who, new: &NewPerson) ->
         .await?;
     }
     let person = person_in(tx, id).await?;
-    audit::record(tx, who, "person", id, "create", None, Some(&person)).await?;
+    audit::change(tx, who, "create", None, &person).await?;
     Ok(person)
 }
 
@@ -113,32 +110,13 @@ impl Store {
         limit: Option<i64>,
         offset: Option<i64>,
     ) -> Result<Page<Person>> {
-        let (limit, offset) = clamp_page(limit, offset);
         let mut w = Where::new();
         w.search("name_key", q);
-        let total: i64 = bind_scalar(
-            sqlx::query_scalar(&format!("select count(*) from people{}", w.sql())),
-            &w.args,
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let n = w.next();
-        let sql = format!(
-            "select id, name, version from people{} order by name_key, id limit ${n} offset ${}",
-            w.sql(),
-            n + 1
-        );
-        let rows: Vec<PersonRow> = bind_as(sqlx::query_as(&sql), &w.args)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items: rows.into_iter().map(Person::from).collect(),
-            total,
-            limit,
-            offset,
-        })
+        let select = "select id, name, version from people";
+        let order = "name_key, id";
+        page::<PersonRow>(&self.pool, select, "people", &w, order, limit, offset)
+            .await?
+            .try_map(|r| Ok(Person::from(r)))
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -187,20 +165,9 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "people", id).await);
-        }
+        updated(&mut tx, n, "people", id).await?;
         let after = person_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "person",
-            id,
-            "update",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "update", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -274,26 +241,19 @@ impl Store {
         limit: Option<i64>,
         offset: Option<i64>,
     ) -> Result<Page<Document>> {
-        let (limit, offset) = clamp_page(limit, offset);
-        let total: i64 = sqlx::query_scalar("select count(*) from documents")
-            .fetch_one(&self.pool)
-            .await?;
-        let rows: Vec<DocumentRow> = sqlx::query_as(
-            "select id, kind, number, date, issuer, subject, version from documents order by date desc, id desc limit $1 offset $2",
-        )
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Document::try_from)
-                .collect::<Result<_>>()?,
-            total,
+        let select = "select id, kind, number, date, issuer, subject, version from documents";
+        let order = "date desc, id desc";
+        page::<DocumentRow>(
+            &self.pool,
+            select,
+            "documents",
+            &Where::new(),
+            order,
             limit,
             offset,
-        })
+        )
+        .await?
+        .try_map(Document::try_from)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -328,20 +288,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "documents", id).await);
-        }
+        updated(&mut tx, n, "documents", id).await?;
         let after = document_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "document",
-            id,
-            "update",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "update", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -361,7 +310,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let doc = document_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "document", id, "create", None, Some(&doc)).await?;
+        audit::change(&mut tx, who, "create", None, &doc).await?;
         tx.commit().await?;
         Ok(doc)
     }

@@ -6,8 +6,7 @@ use dondoc_domain::{Document, Id, Person, Session, Visibility};
 use serde::{Deserialize, Serialize};
 
 use crate::sql::{
-    bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, key, now_ms, on_constraint, pd,
-    stale_or_missing, Arg, Page, Tx, Where,
+    d, ensure_exists, flag, key, now_ms, on_constraint, page, pd, updated, Arg, Page, Tx, Where,
 };
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
@@ -21,6 +20,7 @@ pub struct SessionFilter {
 
 /// A session with the names a list or page shows beside it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     #[serde(flatten)]
     pub session: Session,
@@ -87,7 +87,6 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sessions(&self, f: &SessionFilter, vis: &Visibility) -> Result<Page<SessionView>> {
-        let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         w.search("s.title_key", f.q.as_deref());
         if let Some(u) = f.host_unit_id {
@@ -96,32 +95,18 @@ impl Store {
         if let Some(cond) = visible::session(vis, "s") {
             w.and(&cond, []);
         }
-        let total: i64 = bind_scalar(
-            sqlx::query_scalar(&format!("select count(*) from sessions s{}", w.sql())),
-            &w.args,
+        let order = "s.date desc, s.id desc";
+        page::<Row>(
+            &self.pool,
+            SELECT,
+            "sessions s",
+            &w,
+            order,
+            f.limit,
+            f.offset,
         )
-        .fetch_one(&self.pool)
-        .await?;
-        let n = w.next();
-        let sql = format!(
-            "{SELECT}{} order by s.date desc, s.id desc limit ${n} offset ${}",
-            w.sql(),
-            n + 1
-        );
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(SessionView::try_from)
-                .collect::<Result<_>>()?,
-            total,
-            limit,
-            offset,
-        })
+        .await?
+        .try_map(SessionView::try_from)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -141,16 +126,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = insert_session(&mut tx, new).await?;
         let s = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "session",
-            id,
-            "create",
-            None,
-            Some(&s.session),
-        )
-        .await?;
+        audit::change(&mut tx, who, "create", None, &s.session).await?;
         tx.commit().await?;
         Ok(s)
     }
@@ -187,18 +163,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "sessions", id).await);
-        }
+        updated(&mut tx, n, "sessions", id).await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(
+        audit::change(
             &mut tx,
             who,
-            "session",
-            id,
             "update",
             Some(&before.session),
-            Some(&after.session),
+            &after.session,
         )
         .await?;
         tx.commit().await?;

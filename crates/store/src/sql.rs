@@ -48,11 +48,63 @@ pub(crate) fn key(s: &str) -> String {
 
 /// A page of a list and the number of rows the filter matched.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+}
+
+impl<T> Page<T> {
+    /// The same page with each row turned into what the caller shows.
+    pub(crate) fn try_map<U>(self, f: impl FnMut(T) -> Result<U>) -> Result<Page<U>> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_>>()?,
+            total: self.total,
+            limit: self.limit,
+            offset: self.offset,
+        })
+    }
+}
+
+/// One page of the rows of `select` (a query without `where`) that the conditions of `w`
+/// match, in `order`, with how many match in all; `counted` is the table (and alias) the count
+/// runs on. The page is clamped to something sensible whatever the caller asked.
+pub(crate) async fn page<R>(
+    pool: &sqlx::AnyPool,
+    select: &str,
+    counted: &str,
+    w: &Where,
+    order: &str,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<Page<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let (limit, offset) = clamp_page(limit, offset);
+    let count = format!("select count(*) from {counted}{}", w.sql());
+    let total: i64 = bind_scalar(sqlx::query_scalar(&count), &w.args)
+        .fetch_one(pool)
+        .await?;
+    let n = w.next();
+    let sql = format!(
+        "{select}{} order by {order} limit ${n} offset ${}",
+        w.sql(),
+        n + 1
+    );
+    let items: Vec<R> = bind_as(sqlx::query_as(&sql), &w.args)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        limit,
+        offset,
+    })
 }
 
 /// A bound value of a dynamic query.
@@ -165,6 +217,15 @@ pub(crate) async fn ensure_exists(
         .await?;
     if n == 0 {
         return Err(StoreError::unknown(field));
+    }
+    Ok(())
+}
+
+/// After an update guarded by `version = $n`: no row touched means a conflict (the row moved
+/// on) or a missing row, told apart here.
+pub(crate) async fn updated(tx: &mut Tx<'_>, rows: u64, table: &'static str, id: Id) -> Result<()> {
+    if rows == 0 {
+        return Err(stale_or_missing(tx, table, id).await);
     }
     Ok(())
 }

@@ -6,10 +6,7 @@ use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{
-    bind_as, bind_scalar, clamp_page, d, ensure_exists, flag, now_ms, pd, stale_or_missing, ts,
-    Arg, Page, Tx, Where,
-};
+use crate::sql::{d, ensure_exists, flag, now_ms, page, pd, ts, updated, Arg, Page, Tx, Where};
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -22,6 +19,7 @@ pub struct TargetFilter {
 
 /// A target with its unit's name and where its latest measurement stands against the plan.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetView {
     #[serde(flatten)]
     pub target: Target,
@@ -32,6 +30,7 @@ pub struct TargetView {
 
 /// A measurement with the target it reports on, as a session page shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeasurementView {
     #[serde(flatten)]
     pub measurement: Measurement,
@@ -190,7 +189,6 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn targets(&self, f: &TargetFilter, vis: &Visibility) -> Result<Page<TargetView>> {
-        let (limit, offset) = clamp_page(f.limit, f.offset);
         let mut w = Where::new();
         if let Some(u) = f.unit_id {
             w.and("t.unit_id = ?", [Arg::I(u)]);
@@ -201,23 +199,22 @@ impl Store {
                 [Arg::S(format!("%{}%", q.trim().to_lowercase()))],
             );
         }
-        let total: i64 = bind_scalar(
-            sqlx::query_scalar(&format!("select count(*) from targets t{}", w.sql())),
-            &w.args,
+        let order = "t.period_to desc, t.id";
+        let Page {
+            items: rows,
+            total,
+            limit,
+            offset,
+        } = page::<Row>(
+            &self.pool,
+            SELECT,
+            "targets t",
+            &w,
+            order,
+            f.limit,
+            f.offset,
         )
-        .fetch_one(&self.pool)
         .await?;
-        let n = w.next();
-        let sql = format!(
-            "{SELECT}{} order by t.period_to desc, t.id limit ${n} offset ${}",
-            w.sql(),
-            n + 1
-        );
-        let rows: Vec<Row> = bind_as(sqlx::query_as(&sql), &w.args)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let (t, name) = r.split()?;
@@ -260,7 +257,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let (t, _) = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "target", id, "create", None, Some(&t)).await?;
+        audit::change(&mut tx, who, "create", None, &t).await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -299,20 +296,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "targets", id).await);
-        }
+        updated(&mut tx, n, "targets", id).await?;
         let (after, _) = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "target",
-            id,
-            "update",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "update", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -331,9 +317,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "targets", id).await);
-        }
+        updated(&mut tx, n, "targets", id).await?;
         let at = now_ms();
         let aid: i64 = sqlx::query_scalar(
             "insert into amendments (target_id, old_value, new_value, reason, user_id, at) values ($1, $2, $3, $4, $5, $6) returning id",
@@ -347,16 +331,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let (after, _) = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "target",
-            id,
-            "amend",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "amend", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(Amendment {
             id: aid,

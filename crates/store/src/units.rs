@@ -9,7 +9,7 @@ use dondoc_domain::{Id, Unit, UnitKind};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::sql::{d, ensure_exists, key, now_ms, opd, stale_or_missing, Tx};
+use crate::sql::{d, ensure_exists, key, now_ms, opd, updated, Tx};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +44,7 @@ impl TryFrom<Row> for Unit {
 
 /// A unit placed in the tree, for display.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitNode {
     pub unit: Unit,
     pub depth: usize,
@@ -165,7 +166,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let unit = get_in(&mut tx, id).await?;
-        audit::record(&mut tx, who, "unit", id, "create", None, Some(&unit)).await?;
+        audit::change(&mut tx, who, "create", None, &unit).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -193,20 +194,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "units", id).await);
-        }
+        updated(&mut tx, n, "units", id).await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "unit",
-            id,
-            "update",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "update", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -242,9 +232,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(stale_or_missing(&mut tx, "units", id).await);
-        }
+        updated(&mut tx, n, "units", id).await?;
         sqlx::query("update units set parent_id = $1, version = version + 1 where parent_id = $2")
             .bind(into)
             .bind(id)
@@ -265,16 +253,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "unit",
-            id,
-            "merge",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        audit::change(&mut tx, who, "merge", Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -217,6 +217,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// True when the request authenticated with a bearer token rather than a cookie.
     pub bearer: bool,
+    /// The page follows a saved form (`?saved=1`): it says so.
+    pub saved: bool,
 }
 
 impl std::ops::Deref for Viewer {
@@ -255,10 +257,15 @@ impl FromRequestParts<AppState> for Viewer {
                 .map_err(|_| AppError::Internal(anyhow::anyhow!("auth layer missing")))?;
             (auth.user.map(|u| u.user), false)
         };
+        let saved = parts
+            .uri
+            .query()
+            .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("saved=")));
         let viewer = Viewer {
             caller: state.app.caller(user).await?,
             lang,
             bearer: is_bearer,
+            saved,
         };
         parts.extensions.insert(viewer.clone());
         Ok(viewer)

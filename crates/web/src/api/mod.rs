@@ -7,7 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dondoc_domain::input::*;
-use dondoc_store::{DirectiveFilter, PetitionFilter, SessionFilter, TargetFilter};
+use dondoc_domain::{
+    Amendment, AuditEvent, Document, Extension, Measurement, Person, Position, ProgressReport,
+    Raising, Target, Unit, User,
+};
+use dondoc_store::{
+    DirectiveFilter, DirectiveView, MeasurementView, Page, PetitionFilter, PetitionView,
+    SessionFilter, SessionView, TargetFilter, TargetView, UnitNode,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -67,17 +74,17 @@ pub struct Paging {
 
 // Units.
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "All units in tree order", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "All units in tree order", body = Vec<UnitNode>)))]
 pub async fn list_units(State(st): State<AppState>, v: Viewer) -> ApiResult {
     ok(app::reference::unit_tree(&st.app, &v).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Unit), (status = 404, body = ApiErrorBody)))]
 pub async fn get_unit(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     ok(app::reference::unit(&st.app, &v, id).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitInput, responses((status = 201, body = Unit), (status = 422, body = ApiErrorBody)))]
 pub async fn create_unit(
     State(st): State<AppState>,
     v: Viewer,
@@ -88,7 +95,7 @@ pub async fn create_unit(
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = UnitInput, responses((status = 200, body = Unit), (status = 409, body = ApiErrorBody)))]
 pub async fn update_unit(
     State(st): State<AppState>,
     v: Viewer,
@@ -105,7 +112,7 @@ pub struct MergeBody {
     pub version: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/merge", tag = "units", params(("id" = i64, Path)), request_body = MergeBody, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/units/{id}/merge", tag = "units", params(("id" = i64, Path)), request_body = MergeBody, responses((status = 200, body = Unit), (status = 409, body = ApiErrorBody)))]
 pub async fn merge_unit(
     State(st): State<AppState>,
     v: Viewer,
@@ -117,7 +124,7 @@ pub async fn merge_unit(
 
 // People and documents.
 
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Paging), responses((status = 200, body = Page<Person>)))]
 pub async fn list_people(
     State(st): State<AppState>,
     v: Viewer,
@@ -126,14 +133,16 @@ pub async fn list_people(
     ok(app::reference::people(&st.app, &v, p.q.as_deref(), p.limit, p.offset).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_person(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let d = app::reference::person(&st.app, &v, id).await?;
-    let positions: Vec<_> = d.positions.into_iter().map(|(p, _)| p).collect();
-    ok(serde_json::json!({ "person": d.person, "positions": positions }))
+    ok(PersonDocument {
+        person: d.person,
+        positions: d.positions.into_iter().map(|(p, _)| p).collect(),
+    })
 }
 
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonInput, responses((status = 201, body = Person), (status = 422, body = ApiErrorBody)))]
 pub async fn create_person(
     State(st): State<AppState>,
     v: Viewer,
@@ -144,7 +153,7 @@ pub async fn create_person(
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonInput, responses((status = 200, body = Person), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn update_person(
     State(st): State<AppState>,
     v: Viewer,
@@ -154,7 +163,7 @@ pub async fn update_person(
     ok(app::reference::update_person(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/people/{id}/positions", tag = "people", params(("id" = i64, Path)), request_body = PersonInput, responses((status = 201, body = Position), (status = 422, body = ApiErrorBody)))]
 pub async fn add_position(
     State(st): State<AppState>,
     v: Viewer,
@@ -166,7 +175,7 @@ pub async fn add_position(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(Paging), responses((status = 200, body = Page<Document>)))]
 pub async fn list_documents(
     State(st): State<AppState>,
     v: Viewer,
@@ -175,12 +184,12 @@ pub async fn list_documents(
     ok(app::reference::documents(&st.app, &v, p.limit, p.offset).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), responses((status = 200, body = Document), (status = 404, body = ApiErrorBody)))]
 pub async fn get_document(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     ok(app::reference::document(&st.app, &v, id).await?)
 }
 
-#[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)), request_body = DocumentInput, responses((status = 200, body = Document), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn update_document(
     State(st): State<AppState>,
     v: Viewer,
@@ -190,7 +199,7 @@ pub async fn update_document(
     ok(app::reference::update_document(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/documents", tag = "documents", request_body = DocumentInput, responses((status = 201, body = Document), (status = 422, body = ApiErrorBody)))]
 pub async fn create_document(
     State(st): State<AppState>,
     v: Viewer,
@@ -203,7 +212,7 @@ pub async fn create_document(
 
 // Sessions.
 
-#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(Paging, ("host_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(Paging, ("host_unit_id" = Option<i64>, Query)), responses((status = 200, body = Page<SessionView>)))]
 pub async fn list_sessions(
     State(st): State<AppState>,
     v: Viewer,
@@ -212,20 +221,26 @@ pub async fn list_sessions(
     ok(app::sessions::list(&st.app, &v, &f).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), responses((status = 200, body = SessionDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_session(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let d = app::sessions::detail(&st.app, &v, id).await?;
-    let participants: Vec<serde_json::Value> = d
-        .participants
-        .into_iter()
-        .map(|(p, role)| serde_json::json!({ "person_id": p.id, "name": p.name, "role": role }))
-        .collect();
-    ok(
-        serde_json::json!({ "session": d.session, "participants": participants, "figures": d.figures, "documents": d.documents }),
-    )
+    ok(SessionDocument {
+        session: d.session,
+        participants: d
+            .participants
+            .into_iter()
+            .map(|(p, role)| Participant {
+                person_id: p.id,
+                name: p.name,
+                role,
+            })
+            .collect(),
+        figures: d.figures,
+        documents: d.documents,
+    })
 }
 
-#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SessionInput, responses((status = 201, body = SessionView), (status = 422, body = ApiErrorBody)))]
 pub async fn create_session(
     State(st): State<AppState>,
     v: Viewer,
@@ -234,7 +249,7 @@ pub async fn create_session(
     Ok(created(app::sessions::create(&st.app, &v, &raw).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version", body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i64, Path)), request_body = SessionInput, responses((status = 200, body = SessionView), (status = 409, description = "Stale version", body = ApiErrorBody)))]
 pub async fn update_session(
     State(st): State<AppState>,
     v: Viewer,
@@ -251,7 +266,7 @@ pub struct ParticipantBody {
     pub role: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/sessions/{id}/participants", tag = "sessions", params(("id" = i64, Path)), request_body = ParticipantBody, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/participants", tag = "sessions", params(("id" = i64, Path)), request_body = ParticipantBody, responses((status = 201, body = ParticipantAdded), (status = 422, body = ApiErrorBody)))]
 pub async fn add_participant(
     State(st): State<AppState>,
     v: Viewer,
@@ -259,9 +274,10 @@ pub async fn add_participant(
     ApiJson(raw): ApiJson<ParticipantBody>,
 ) -> ApiResult {
     app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref()).await?;
-    Ok(created(
-        serde_json::json!({ "session_id": id, "person_id": raw.person_id }),
-    ))
+    Ok(created(ParticipantAdded {
+        session_id: id,
+        person_id: raw.person_id.unwrap_or_default(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -270,7 +286,7 @@ pub struct DocumentLinkBody {
     pub document_id: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/sessions/{id}/documents", tag = "sessions", params(("id" = i64, Path)), request_body = DocumentLinkBody, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/documents", tag = "sessions", params(("id" = i64, Path)), request_body = DocumentLinkBody, responses((status = 201, body = DocumentLinked), (status = 422, body = ApiErrorBody)))]
 pub async fn link_document(
     State(st): State<AppState>,
     v: Viewer,
@@ -278,14 +294,15 @@ pub async fn link_document(
     ApiJson(raw): ApiJson<DocumentLinkBody>,
 ) -> ApiResult {
     app::sessions::link_document(&st.app, &v, id, raw.document_id).await?;
-    Ok(created(
-        serde_json::json!({ "session_id": id, "document_id": raw.document_id }),
-    ))
+    Ok(created(DocumentLinked {
+        session_id: id,
+        document_id: raw.document_id.unwrap_or_default(),
+    }))
 }
 
 // Targets.
 
-#[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(Paging, ("unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(Paging, ("unit_id" = Option<i64>, Query)), responses((status = 200, body = Page<TargetView>)))]
 pub async fn list_targets(
     State(st): State<AppState>,
     v: Viewer,
@@ -294,15 +311,17 @@ pub async fn list_targets(
     ok(app::targets::list(&st.app, &v, &f).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), responses((status = 200, body = TargetDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_target(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let d = app::targets::detail(&st.app, &v, id).await?;
-    ok(
-        serde_json::json!({ "target": d.target, "measurements": d.measurements, "amendments": d.amendments }),
-    )
+    ok(TargetDocument {
+        target: d.target,
+        measurements: d.measurements,
+        amendments: d.amendments,
+    })
 }
 
-#[utoipa::path(post, path = "/api/v1/targets", tag = "targets", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/targets", tag = "targets", request_body = TargetInput, responses((status = 201, body = Target), (status = 422, body = ApiErrorBody)))]
 pub async fn create_target(
     State(st): State<AppState>,
     v: Viewer,
@@ -311,7 +330,7 @@ pub async fn create_target(
     Ok(created(app::targets::create(&st.app, &v, &raw).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, description = "An approved plan changes only by amendment", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "targets", params(("id" = i64, Path)), request_body = TargetInput, responses((status = 200, body = Target), (status = 422, description = "An approved plan changes only by amendment", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn update_target(
     State(st): State<AppState>,
     v: Viewer,
@@ -321,7 +340,7 @@ pub async fn update_target(
     ok(app::targets::update(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/targets/{id}/amendments", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/targets/{id}/amendments", tag = "targets", params(("id" = i64, Path)), request_body = AmendmentInput, responses((status = 201, body = Amendment), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn amend_target(
     State(st): State<AppState>,
     v: Viewer,
@@ -331,7 +350,7 @@ pub async fn amend_target(
     Ok(created(app::targets::amend(&st.app, &v, id, &raw).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/targets/{id}/measurements", tag = "targets", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/targets/{id}/measurements", tag = "targets", params(("id" = i64, Path)), request_body = MeasurementInput, responses((status = 201, body = Measurement), (status = 422, body = ApiErrorBody)))]
 pub async fn add_measurement(
     State(st): State<AppState>,
     v: Viewer,
@@ -345,7 +364,7 @@ pub async fn add_measurement(
 
 // Petitions.
 
-#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query)), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query)), responses((status = 200, body = Page<PetitionView>)))]
 pub async fn list_petitions(
     State(st): State<AppState>,
     v: Viewer,
@@ -354,18 +373,21 @@ pub async fn list_petitions(
     ok(app::petitions::list(&st.app, &v, &f).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let p = app::petitions::get(&st.app, &v, id).await?;
-    let raisings: Vec<serde_json::Value> = app::petitions::raisings(&st.app, &v, id)
+    let petition = app::petitions::get(&st.app, &v, id).await?;
+    let raisings = app::petitions::raisings(&st.app, &v, id)
         .await?
         .into_iter()
-        .map(|(r, title)| serde_json::json!({ "raising": r, "session_title": title }))
+        .map(|(raising, session_title)| RaisingEntry {
+            raising,
+            session_title,
+        })
         .collect();
-    ok(serde_json::json!({ "petition": p, "raisings": raisings }))
+    ok(PetitionDocument { petition, raisings })
 }
 
-#[utoipa::path(post, path = "/api/v1/petitions", tag = "petitions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/petitions", tag = "petitions", request_body = PetitionInput, responses((status = 201, body = PetitionView), (status = 422, body = ApiErrorBody)))]
 pub async fn create_petition(
     State(st): State<AppState>,
     v: Viewer,
@@ -374,7 +396,7 @@ pub async fn create_petition(
     Ok(created(app::petitions::create(&st.app, &v, &raw).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), request_body = PetitionInput, responses((status = 200, body = PetitionView), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn update_petition(
     State(st): State<AppState>,
     v: Viewer,
@@ -384,7 +406,7 @@ pub async fn update_petition(
     ok(app::petitions::update(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/transitions", tag = "petitions", params(("id" = i64, Path)), request_body = PetitionTransitionInput, responses((status = 200, body = PetitionView), (status = 409, description = "Stale version or transition not allowed", body = ApiErrorBody)))]
 pub async fn transition_petition(
     State(st): State<AppState>,
     v: Viewer,
@@ -394,7 +416,7 @@ pub async fn transition_petition(
     ok(app::petitions::transition(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = RaisingInput, responses((status = 201, body = PetitionView), (status = 422, body = ApiErrorBody)))]
 pub async fn raise_petition(
     State(st): State<AppState>,
     v: Viewer,
@@ -406,7 +428,7 @@ pub async fn raise_petition(
 
 // Directives.
 
-#[utoipa::path(get, path = "/api/v1/directives", tag = "directives", params(Paging, ("status" = Option<String>, Query), ("due" = Option<String>, Query, description = "overdue | due_soon"), ("lead_unit_id" = Option<i64>, Query)), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/directives", tag = "directives", params(Paging, ("status" = Option<String>, Query), ("due" = Option<String>, Query, description = "overdue | due_soon"), ("lead_unit_id" = Option<i64>, Query)), responses((status = 200, body = Page<DirectiveView>)))]
 pub async fn list_directives(
     State(st): State<AppState>,
     v: Viewer,
@@ -415,19 +437,21 @@ pub async fn list_directives(
     ok(app::directives::list(&st.app, &v, &f).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = DirectiveDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_directive(
     State(st): State<AppState>,
     v: Viewer,
     Path(id): Path<i64>,
 ) -> ApiResult {
     let d = app::directives::detail(&st.app, &v, id).await?;
-    ok(
-        serde_json::json!({ "directive": d.directive, "progress": d.progress, "extensions": d.extensions }),
-    )
+    ok(DirectiveDocument {
+        directive: d.directive,
+        progress: d.progress,
+        extensions: d.extensions,
+    })
 }
 
-#[utoipa::path(post, path = "/api/v1/directives", tag = "directives", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/directives", tag = "directives", request_body = DirectiveInput, responses((status = 201, body = DirectiveView), (status = 422, body = ApiErrorBody)))]
 pub async fn create_directive(
     State(st): State<AppState>,
     v: Viewer,
@@ -436,7 +460,7 @@ pub async fn create_directive(
     Ok(created(app::directives::create(&st.app, &v, &raw).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, description = "The deadline is not changed here: extend it", body = Object), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/directives/{id}", tag = "directives", params(("id" = i64, Path)), request_body = DirectiveInput, responses((status = 200, description = "The deadline is not changed here: extend it", body = DirectiveView), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn update_directive(
     State(st): State<AppState>,
     v: Viewer,
@@ -446,7 +470,7 @@ pub async fn update_directive(
     ok(app::directives::update(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/directives/{id}/transitions", tag = "directives", params(("id" = i64, Path)), request_body = DirectiveTransitionInput, responses((status = 200, body = DirectiveView), (status = 409, body = ApiErrorBody)))]
 pub async fn transition_directive(
     State(st): State<AppState>,
     v: Viewer,
@@ -456,7 +480,7 @@ pub async fn transition_directive(
     ok(app::directives::transition(&st.app, &v, id, &raw).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/directives/{id}/progress", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/directives/{id}/progress", tag = "directives", params(("id" = i64, Path)), request_body = ProgressInput, responses((status = 201, body = DirectiveView), (status = 422, body = ApiErrorBody)))]
 pub async fn report_progress(
     State(st): State<AppState>,
     v: Viewer,
@@ -468,7 +492,7 @@ pub async fn report_progress(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/directives/{id}/extensions", tag = "directives", params(("id" = i64, Path)), request_body = Object, responses((status = 201, body = Object), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/directives/{id}/extensions", tag = "directives", params(("id" = i64, Path)), request_body = ExtensionInput, responses((status = 201, body = DirectiveView), (status = 409, body = ApiErrorBody)))]
 pub async fn extend_directive(
     State(st): State<AppState>,
     v: Viewer,
@@ -482,7 +506,7 @@ pub async fn extend_directive(
 
 // History, users, tokens.
 
-#[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Vec<AuditEvent>)))]
 pub async fn history(
     State(st): State<AppState>,
     v: Viewer,
@@ -491,7 +515,7 @@ pub async fn history(
     ok(app::history::of(&st.app, &v, &entity, id).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "users", responses((status = 200, body = Object), (status = 401, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "users", responses((status = 200, body = User), (status = 401, body = ApiErrorBody)))]
 pub async fn me(v: Viewer) -> ApiResult {
     match &v.user {
         Some(u) => ok(u),
@@ -499,12 +523,12 @@ pub async fn me(v: Viewer) -> ApiResult {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Object), (status = 403, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<User>), (status = 403, body = ApiErrorBody)))]
 pub async fn list_users(State(st): State<AppState>, v: Viewer) -> ApiResult {
     ok(app::users::list(&st.app, &v).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = Object, responses((status = 201, body = Object), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput, responses((status = 201, body = User), (status = 422, body = ApiErrorBody)))]
 pub async fn create_user(
     State(st): State<AppState>,
     v: Viewer,
@@ -520,7 +544,7 @@ pub struct ActiveBody {
     pub version: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = ActiveBody, responses((status = 200, body = Object), (status = 409, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = ActiveBody, responses((status = 200, body = User), (status = 409, body = ApiErrorBody)))]
 pub async fn set_user_active(
     State(st): State<AppState>,
     v: Viewer,
@@ -556,6 +580,74 @@ pub async fn create_token(State(st): State<AppState>, req: Request) -> ApiResult
     let name = body.name.unwrap_or_else(|| "api".into());
     app::users::create_token(&st.app, &user.user, &name, &token).await?;
     Ok(created(TokenResponse { token }))
+}
+
+// The documents of single records: the record and what its page shows with it.
+
+/// A person and their positions.
+#[derive(Serialize, ToSchema)]
+pub struct PersonDocument {
+    pub person: Person,
+    pub positions: Vec<Position>,
+}
+
+/// Someone at a session, with the role the report gives them.
+#[derive(Serialize, ToSchema)]
+pub struct Participant {
+    pub person_id: i64,
+    pub name: String,
+    pub role: String,
+}
+
+/// A session with its participants, the figures reported at it and the documents reviewed.
+#[derive(Serialize, ToSchema)]
+pub struct SessionDocument {
+    pub session: SessionView,
+    pub participants: Vec<Participant>,
+    pub figures: Vec<MeasurementView>,
+    pub documents: Vec<Document>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantAdded {
+    pub session_id: i64,
+    pub person_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentLinked {
+    pub session_id: i64,
+    pub document_id: i64,
+}
+
+/// A target with the measurements the caller may see and the amendments of its plan.
+#[derive(Serialize, ToSchema)]
+pub struct TargetDocument {
+    pub target: TargetView,
+    pub measurements: Vec<Measurement>,
+    pub amendments: Vec<Amendment>,
+}
+
+/// One time a petition was raised, with the title of the session it was raised at.
+#[derive(Serialize, ToSchema)]
+pub struct RaisingEntry {
+    pub raising: Raising,
+    pub session_title: Option<String>,
+}
+
+/// A petition with every raising the caller may see.
+#[derive(Serialize, ToSchema)]
+pub struct PetitionDocument {
+    pub petition: PetitionView,
+    pub raisings: Vec<RaisingEntry>,
+}
+
+/// A directive with its progress reports and deadline extensions.
+#[derive(Serialize, ToSchema)]
+pub struct DirectiveDocument {
+    pub directive: DirectiveView,
+    pub progress: Vec<ProgressReport>,
+    pub extensions: Vec<Extension>,
 }
 
 /// Every error: a stable code, a message in the caller's language, the first field at fault.

@@ -1,13 +1,13 @@
 //! The start page: open petitions by status, directives due soon and overdue, latest sessions.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use dondoc_domain::PetitionStatus;
 use dondoc_store::{DirectiveFilter, DirectiveView, SessionFilter, SessionView};
 use tower_sessions::Session;
 
-use super::{layout, notice, render, Layout, Saved};
+use super::{layout, render, Layout};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::AppState;
@@ -36,7 +36,6 @@ pub async fn show(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
     let by_status = app::petitions::open_counts(&st.app, &v).await?;
     let counts = PetitionStatus::ALL
@@ -75,8 +74,7 @@ pub async fn show(
     )
     .await?
     .items;
-    let mut layout = layout(&v, &session, "dashboard", v.lang.t("dash.title")).await?;
-    layout.notice = notice(&saved.saved);
+    let layout = layout(&v, &session, "dashboard", v.lang.t("dash.title")).await?;
     render(&Dashboard {
         layout,
         counts,

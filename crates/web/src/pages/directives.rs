@@ -15,8 +15,8 @@ use tower_sessions::Session;
 
 use super::sessions::{tl, FormPage};
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
-    Field, FormView, HistoryRow, Layout, Pager, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -105,6 +105,12 @@ struct ShowPage {
     extensions: Vec<Extension>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 impl ShowPage {
@@ -260,40 +266,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
-
-/// Re-shows the page with the refused form opened and its messages.
-async fn refused(
-    st: &AppState,
-    v: &Viewer,
-    session: &Session,
-    id: i64,
-    key: &'static str,
-    values: &[(&str, Option<String>)],
-    inv: &dondoc_domain::Invalid,
-) -> Result<Response, AppError> {
-    let mut page = show_page(st, v, session, id).await?;
-    if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
-        for f in &mut slot.1.fields {
-            if let Some((_, Some(val))) = values.iter().find(|(n, _)| *n == f.name) {
-                f.value = val.clone();
-            }
-        }
-        let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-        slot.1 = form.with_errors(v.lang, inv);
-    }
-    invalid_page(&page)
-}
+record_page_handler!();
 
 pub async fn transition(
     State(st): State<AppState>,
@@ -302,31 +275,14 @@ pub async fn transition(
     Path(id): Path<i64>,
     Form(raw): Form<DirectiveTransitionInput>,
 ) -> Result<Response, AppError> {
-    match app::directives::transition(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let key = raw
-                .action
-                .as_deref()
-                .and_then(DirectiveAction::parse)
-                .map(action_key)
-                .unwrap_or("da.start");
-            refused(
-                &st,
-                &v,
-                &session,
-                id,
-                key,
-                &[("done_on", raw.done_on.clone())],
-                &inv,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::directives::transition(&st.app, &v, id, &raw).await;
+    let key = raw
+        .action
+        .as_deref()
+        .and_then(DirectiveAction::parse)
+        .map_or("da.start", action_key);
+    let page = || show_page(&st, &v, &session, id);
+    posted(done, format!("/directives/{id}"), key, &v, &raw, page).await
 }
 
 pub async fn progress(
@@ -336,30 +292,17 @@ pub async fn progress(
     Path(id): Path<i64>,
     Form(raw): Form<ProgressInput>,
 ) -> Result<Response, AppError> {
-    match app::directives::report_progress(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let values = [
-                ("text", raw.text.clone()),
-                ("date", raw.date.clone()),
-                ("percent", raw.percent.map(|p| p.to_string())),
-            ];
-            refused(
-                &st,
-                &v,
-                &session,
-                id,
-                "directive.report_progress",
-                &values,
-                &inv,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::directives::report_progress(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/directives/{id}"),
+        "directive.report_progress",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 pub async fn extend(
@@ -369,20 +312,17 @@ pub async fn extend(
     Path(id): Path<i64>,
     Form(raw): Form<ExtensionInput>,
 ) -> Result<Response, AppError> {
-    match app::directives::extend(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let values = [
-                ("new_deadline", raw.new_deadline.clone()),
-                ("reason", raw.reason.clone()),
-            ];
-            refused(&st, &v, &session, id, "directive.extend", &values, &inv).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::directives::extend(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/directives/{id}"),
+        "directive.extend",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 /// The form of a directive. The deadline is asked only when it is created; later it changes
@@ -465,28 +405,17 @@ pub async fn update(
     body: String,
 ) -> Result<Response, AppError> {
     let raw = directive_input(&body)?;
-    match app::directives::update(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/directives/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            let units = app::reference::unit_tree(&st.app, &v).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 = directive_form(
-                    v.lang,
-                    &page.layout.csrf,
-                    &format!("/directives/{id}"),
-                    &raw,
-                    &units,
-                )
-                .with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::directives::update(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/directives/{id}"),
+        "common.edit",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 pub async fn new(
@@ -514,18 +443,17 @@ pub async fn create(
     body: String,
 ) -> Result<Response, AppError> {
     let raw = directive_input(&body)?;
-    match app::directives::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(d) => Ok(see_other(&format!("/directives/{}", d.directive.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::directives::create(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |d| format!("/directives/{}", d.directive.id),
+        |inv| async move {
             let layout = layout(&v, &session, "directives", v.lang.t("directive.new")).await?;
             let units = app::reference::unit_tree(&st.app, &v).await?;
             let form = directive_form(v.lang, &layout.csrf, "/directives", &raw, &units)
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

@@ -105,6 +105,7 @@ pub async fn submit(
         caller: dondoc_app::Caller::anonymous(st.today()),
         lang,
         bearer: false,
+        saved: false,
     };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {

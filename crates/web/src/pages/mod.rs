@@ -1,6 +1,22 @@
-//! HTML pages. Each handler gathers what a page shows through [`crate::service`] and renders
+//! HTML pages. Each handler gathers what a page shows through the use cases of `dondoc_app` and renders
 //! an askama template around a shared [`Layout`]. Forms are described as [`Field`] lists and
 //! drawn by one macro, so every form shows its messages beside its fields the same way.
+
+/// The GET handler of a record's page (`/sessions/{id}`, …): the module's
+/// `show_page(state, viewer, session, id)` drawn. A refused form of that page draws the same
+/// `show_page` with the form's messages (see [`refuse_in`]).
+macro_rules! record_page_handler {
+    () => {
+        pub async fn show(
+            axum::extract::State(st): axum::extract::State<crate::AppState>,
+            v: crate::auth::Viewer,
+            session: tower_sessions::Session,
+            axum::extract::Path(id): axum::extract::Path<i64>,
+        ) -> Result<axum::response::Html<String>, crate::error::AppError> {
+            super::render(&show_page(&st, &v, &session, id).await?)
+        }
+    };
+}
 
 pub mod dashboard;
 pub mod directives;
@@ -69,7 +85,8 @@ pub async fn layout(
         csrf,
         nav,
         title: title.into(),
-        notice: None,
+        // Back from a saved form (`?saved=1`, see `see_other`): say so.
+        notice: v.saved.then_some("common.saved"),
     })
 }
 
@@ -224,6 +241,33 @@ impl FormView {
         }
     }
 
+    /// Puts back in each field what the user sent under its name (`typed` is the form as
+    /// decoded), so that a refused form loses nothing that was typed.
+    pub fn refilled(mut self, typed: &impl serde::Serialize) -> FormView {
+        let Ok(serde_json::Value::Object(sent)) = serde_json::to_value(typed) else {
+            return self;
+        };
+        for f in &mut self.fields {
+            let value = match sent.get(f.name) {
+                None | Some(serde_json::Value::Null) => continue,
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Bool(b)) => if *b { "on" } else { "" }.to_string(),
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Some(other) => other.to_string(),
+            };
+            let chosen: Vec<&str> = value.split(',').collect();
+            for o in &mut f.options {
+                o.selected = chosen.contains(&o.value.as_str());
+            }
+            f.value = value;
+        }
+        self
+    }
+
     /// Puts each refused field's message beside it.
     pub fn with_errors(mut self, lang: Lang, invalid: &Invalid) -> FormView {
         self.has_errors = true;
@@ -241,6 +285,70 @@ impl FormView {
             }
         }
         self
+    }
+}
+
+/// The form `key` of a record's page, refused: what was typed put back and each message
+/// beside its field.
+pub fn refuse_in(
+    forms: &mut [(&'static str, FormView)],
+    key: &str,
+    lang: Lang,
+    typed: &impl serde::Serialize,
+    invalid: &Invalid,
+) {
+    if let Some((_, form)) = forms.iter_mut().find(|(k, _)| *k == key) {
+        let sent = std::mem::replace(form, FormView::new("", "", "", vec![]));
+        *form = sent.refilled(typed).with_errors(lang, invalid);
+    }
+}
+
+/// What a form's POST answers: on success a redirect to where `to` says; when fields were
+/// refused, the page `reshow` draws again (422, with every edit kept); any other refusal as
+/// the error layer renders it.
+pub async fn answer<T, Fut>(
+    result: Result<T, dondoc_app::Error>,
+    to: impl FnOnce(T) -> String,
+    reshow: impl FnOnce(Invalid) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    match result {
+        Ok(v) => Ok(see_other(&to(v))),
+        Err(dondoc_app::Error::Invalid(inv)) => reshow(inv).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A record's page with forms on it (edit, status moves, what is recorded into it).
+pub trait RecordPage: Template {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)>;
+}
+
+/// A form of a record's page, posted: saved, back to `back` with the "saved" notice; fields
+/// refused, the page drawn again (`page`) with the form `key` keeping what was typed and its
+/// messages beside the fields (422); any other refusal as the error layer renders it.
+pub async fn posted<T, P, Fut>(
+    done: Result<T, dondoc_app::Error>,
+    back: String,
+    key: &str,
+    v: &Viewer,
+    typed: &impl serde::Serialize,
+    page: impl FnOnce() -> Fut,
+) -> Result<Response, AppError>
+where
+    P: RecordPage,
+    Fut: std::future::Future<Output = Result<P, AppError>>,
+{
+    match done {
+        Ok(_) => Ok(see_other(&back)),
+        Err(dondoc_app::Error::Invalid(inv)) => {
+            let mut drawn = page().await?;
+            refuse_in(drawn.forms(), key, v.lang, typed, &inv);
+            invalid_page(&drawn)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -367,14 +475,4 @@ pub fn pager(base: &str, query: &[(&str, String)], total: i64, limit: i64, offse
         next: (offset + limit < total).then(|| link(offset + limit)),
         total,
     }
-}
-
-/// `?saved=1` after a redirect shows the "saved" notice.
-#[derive(serde::Deserialize, Default)]
-pub struct Saved {
-    pub saved: Option<String>,
-}
-
-pub fn notice(saved: &Option<String>) -> Option<&'static str> {
-    saved.as_ref().map(|_| "common.saved")
 }

@@ -11,8 +11,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
-    Field, FormView, HistoryRow, Layout, Pager, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -72,6 +72,12 @@ struct ShowPage {
     forms: Vec<(&'static str, FormView)>,
 }
 
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
+}
+
 async fn show_page(
     st: &AppState,
     v: &Viewer,
@@ -116,17 +122,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
+record_page_handler!();
 
 fn person_edit_form(l: Lang, csrf: &str, id: i64, raw: &PersonInput) -> FormView {
     FormView::new(
@@ -147,21 +143,9 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::update_person(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/people/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 =
-                    person_edit_form(v.lang, &page.layout.csrf, id, &raw).with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::reference::update_person(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(done, format!("/people/{id}"), "common.edit", &v, &raw, page).await
 }
 
 pub async fn add_position(
@@ -171,25 +155,17 @@ pub async fn add_position(
     Path(id): Path<i64>,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::add_position(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/people/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page
-                .forms
-                .iter_mut()
-                .find(|(k, _)| *k == "person.add_position")
-            {
-                let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-                slot.1 = form.with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::reference::add_position(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/people/{id}"),
+        "person.add_position",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 async fn person_form(
@@ -236,20 +212,19 @@ pub async fn create(
     session: Session,
     Form(raw): Form<PersonInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::create_person(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(p) => Ok(see_other(&format!("/people/{}", p.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::reference::create_person(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |p| format!("/people/{}", p.id),
+        |inv| async move {
             let layout = layout(&v, &session, "people", v.lang.t("person.new")).await?;
             let form = person_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -319,10 +294,8 @@ pub async fn documents(
     v: Viewer,
     session: Session,
     Query(f): Query<ListQuery>,
-    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
-    let mut page = documents_page(&st, &v, &session, &f).await?;
-    page.layout.notice = notice(&saved.saved);
+    let page = documents_page(&st, &v, &session, &f).await?;
     render(&page)
 }
 
@@ -332,21 +305,20 @@ pub async fn create_document(
     session: Session,
     Form(raw): Form<DocumentInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::create_document(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other("/documents")),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::reference::create_document(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |_| "/documents".to_string(),
+        |inv| async move {
             let mut page = documents_page(&st, &v, &session, &ListQuery::default()).await?;
             page.form = Some(
                 document_form(v.lang, &page.layout.csrf, "/documents", &raw)
                     .with_errors(v.lang, &inv),
             );
             invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -356,6 +328,12 @@ struct DocumentPage {
     doc: Document,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for DocumentPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 async fn document_page(
@@ -396,10 +374,8 @@ pub async fn document(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
-    let mut page = document_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
+    let page = document_page(&st, &v, &session, id).await?;
     render(&page)
 }
 
@@ -410,20 +386,15 @@ pub async fn update_document(
     Path(id): Path<i64>,
     Form(raw): Form<DocumentInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::update_document(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = document_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 =
-                    document_form(v.lang, &page.layout.csrf, &format!("/documents/{id}"), &raw)
-                        .with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::reference::update_document(&st.app, &v, id, &raw).await;
+    let page = || document_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/documents/{id}"),
+        "common.edit",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }

@@ -13,8 +13,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
-    Field, FormView, HistoryRow, Layout, Pager, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, refuse_in, render,
+    unit_options, Field, FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -95,6 +95,12 @@ struct ShowPage {
     raisings: Vec<(Raising, Option<String>)>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 impl ShowPage {
@@ -257,22 +263,17 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
-    match app::petitions::update(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            let units = app::reference::unit_tree(&st.app, &v).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 = edit_form(v.lang, &page.layout.csrf, id, &raw, &units)
-                    .with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::petitions::update(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/petitions/{id}"),
+        "common.edit",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 fn action_key(a: PetitionAction) -> &'static str {
@@ -310,17 +311,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
+record_page_handler!();
 
 pub async fn transition(
     State(st): State<AppState>,
@@ -329,33 +320,20 @@ pub async fn transition(
     Path(id): Path<i64>,
     Form(raw): Form<PetitionTransitionInput>,
 ) -> Result<Response, AppError> {
-    match app::petitions::transition(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::petitions::transition(&st.app, &v, id, &raw).await;
+    answer(
+        done,
+        |_| format!("/petitions/{id}"),
+        |inv| async move {
             let mut page = show_page(&st, &v, &session, id).await?;
             let action = raw.action.as_deref().and_then(PetitionAction::parse);
-            if let Some(slot) = page
-                .forms
-                .iter_mut()
-                .find(|(k, _)| action.map(action_key) == Some(*k))
-            {
-                for f in &mut slot.1.fields {
-                    match f.name {
-                        "answer" => f.value = raw.answer.clone().unwrap_or_default(),
-                        "reason" => f.value = raw.reason.clone().unwrap_or_default(),
-                        _ => {}
-                    }
-                }
-                let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-                slot.1 = form.with_errors(v.lang, &inv);
+            if let Some(key) = action.map(action_key) {
+                refuse_in(&mut page.forms, key, v.lang, &raw, &inv);
             }
             invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 pub async fn raise(
@@ -365,25 +343,17 @@ pub async fn raise(
     Path(id): Path<i64>,
     Form(raw): Form<RaisingInput>,
 ) -> Result<Response, AppError> {
-    match app::petitions::raise(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/petitions/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page
-                .forms
-                .iter_mut()
-                .find(|(k, _)| *k == "petition.raise_again")
-            {
-                let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-                slot.1 = form.with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::petitions::raise(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/petitions/{id}"),
+        "petition.raise_again",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 async fn petition_form(
@@ -455,18 +425,17 @@ pub async fn create(
     session: Session,
     Form(raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
-    match app::petitions::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(p) => Ok(see_other(&format!("/petitions/{}", p.petition.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::petitions::create(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |p| format!("/petitions/{}", p.petition.id),
+        |inv| async move {
             let layout = layout(&v, &session, "petitions", v.lang.t("petition.new")).await?;
             let form = petition_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
-    Field, FormView, HistoryRow, Layout, Pager, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -78,6 +78,12 @@ struct ShowPage {
     history: Vec<HistoryRow>,
     can_edit: bool,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 impl ShowPage {
@@ -150,7 +156,6 @@ async fn record_forms(
     v: &Viewer,
     csrf: &str,
     id: i64,
-    failed: Option<(&'static str, FormView)>,
 ) -> Result<Vec<(&'static str, FormView)>, AppError> {
     let l = v.lang;
     let units = app::reference::unit_tree(&st.app, v).await?;
@@ -203,7 +208,7 @@ async fn record_forms(
             )
         })
         .collect();
-    let mut forms = vec![
+    let forms = vec![
         (
             "session.add_petition",
             FormView::new(
@@ -274,11 +279,6 @@ async fn record_forms(
             ),
         ),
     ];
-    if let Some((key, form)) = failed {
-        if let Some(slot) = forms.iter_mut().find(|(k, _)| *k == key) {
-            slot.1 = form;
-        }
-    }
     Ok(forms)
 }
 
@@ -304,7 +304,6 @@ async fn show_page(
     v: &Viewer,
     session: &Session,
     id: i64,
-    failed: Option<(&'static str, FormView)>,
 ) -> Result<ShowPage, AppError> {
     let app::sessions::SessionDetail {
         session: s,
@@ -327,7 +326,7 @@ async fn show_page(
     });
     let layout = layout(v, session, "sessions", s.session.title.clone()).await?;
     let forms = if can_record {
-        record_forms(st, v, &layout.csrf, id, failed).await?
+        record_forms(st, v, &layout.csrf, id).await?
     } else {
         vec![]
     };
@@ -345,17 +344,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id, None).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
+record_page_handler!();
 
 #[derive(Template)]
 #[template(path = "form_page.html")]
@@ -458,20 +447,19 @@ pub async fn create(
     session: Session,
     Form(raw): Form<SessionInput>,
 ) -> Result<Response, AppError> {
-    match app::sessions::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(s) => Ok(see_other(&format!("/sessions/{}", s.session.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::sessions::create(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |s| format!("/sessions/{}", s.session.id),
+        |inv| async move {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.new")).await?;
             let form = session_form(&st, &v, &layout.csrf, "/sessions".into(), &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 pub async fn edit(
@@ -508,64 +496,19 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<SessionInput>,
 ) -> Result<Response, AppError> {
-    match app::sessions::update(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}"))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::sessions::update(&st.app, &v, id, &raw).await;
+    answer(
+        done,
+        |_| format!("/sessions/{id}"),
+        |inv| async move {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
             let form = session_form(&st, &v, &layout.csrf, format!("/sessions/{id}"), &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Re-shows the session page with the refused inline form and its messages.
-async fn refused(
-    st: &AppState,
-    v: &Viewer,
-    session: &Session,
-    id: i64,
-    key: &'static str,
-    fields: Vec<Field>,
-    inv: &dondoc_domain::Invalid,
-) -> Result<Response, AppError> {
-    let mut page = show_page(st, v, session, id, None).await?;
-    if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
-        let mut form = FormView::new(
-            slot.1.action.clone(),
-            &page.layout.csrf,
-            "common.save",
-            fields,
-        )
-        .with_errors(v.lang, inv);
-        // Keep the select options of the original form for fields the user filled.
-        for f in &mut form.fields {
-            if let Some(orig) = slot.1.fields.iter().find(|o| o.name == f.name) {
-                if !orig.options.is_empty() {
-                    let value = f.value.clone();
-                    f.options = orig
-                        .options
-                        .iter()
-                        .map(|o| super::Opt {
-                            value: o.value.clone(),
-                            label: o.label.clone(),
-                            selected: o.value == value,
-                        })
-                        .collect();
-                    f.kind = orig.kind;
-                }
-                f.label = orig.label;
-                f.required = orig.required;
-            }
-        }
-        slot.1 = form;
-    }
-    invalid_page(&page)
+        },
+    )
+    .await
 }
 
 pub async fn add_petition(
@@ -576,33 +519,17 @@ pub async fn add_petition(
     Form(mut raw): Form<PetitionInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
-    match app::petitions::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}#petitions"))),
-        Err(AppError::Invalid(inv)) => {
-            let l = v.lang;
-            let fields = vec![
-                Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()),
-                Field::new(l, "area_unit_id", "select", opt_id(raw.area_unit_id)),
-                Field::new(
-                    l,
-                    "raised_by",
-                    "text",
-                    raw.raised_by.clone().unwrap_or_default(),
-                ),
-                Field::new(
-                    l,
-                    "responsible_unit_id",
-                    "select",
-                    opt_id(raw.responsible_unit_id),
-                ),
-            ];
-            refused(&st, &v, &session, id, "session.add_petition", fields, &inv).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::petitions::create(&st.app, &v, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/sessions/{id}#petitions"),
+        "session.add_petition",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 pub async fn add_directive(
@@ -613,37 +540,21 @@ pub async fn add_directive(
     Form(mut raw): Form<DirectiveInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
-    match app::directives::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}#directives"))),
-        Err(AppError::Invalid(inv)) => {
-            let l = v.lang;
-            let fields = vec![
-                Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()),
-                Field::new(l, "lead_unit_id", "select", opt_id(raw.lead_unit_id)),
-                Field::new(
-                    l,
-                    "deadline",
-                    "date",
-                    raw.deadline.clone().unwrap_or_default(),
-                ),
-                Field::new(
-                    l,
-                    "deadline_text",
-                    "text",
-                    raw.deadline_text.clone().unwrap_or_default(),
-                ),
-            ];
-            refused(&st, &v, &session, id, "session.add_directive", fields, &inv).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::directives::create(&st.app, &v, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/sessions/{id}#directives"),
+        "session.add_directive",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 /// A measurement recorded from a session page names its target among the fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct SessionMeasurement {
     #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     target_id: Option<i64>,
@@ -662,70 +573,26 @@ pub async fn add_measurement(
         serde_urlencoded::from_str(&serde_urlencoded::to_string(&raw.m).unwrap_or_default())
             .map_err(|e| AppError::Malformed(e.to_string()))?;
     m.session_id = Some(id);
-    let result = match raw.target_id {
-        Some(t) => app::targets::add_measurement(&st.app, &v, t, &m)
-            .await
-            .map_err(AppError::from)
-            .map(|_| ()),
-        None => Err(AppError::Invalid(dondoc_domain::Invalid::one(
+    let done = match raw.target_id {
+        Some(t) => app::targets::add_measurement(&st.app, &v, t, &m).await,
+        None => Err(dondoc_app::Error::Invalid(dondoc_domain::Invalid::one(
             "target_id",
             dondoc_domain::FieldCode::Required,
         ))),
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/sessions/{id}#figures"))),
-        Err(AppError::Invalid(inv)) => {
-            let l = v.lang;
-            let fields = vec![
-                Field::new(l, "target_id", "select", opt_id(raw.target_id)),
-                Field::new(
-                    l,
-                    "value",
-                    "number",
-                    raw.m.get("value").cloned().unwrap_or_default(),
-                ),
-                Field::new(
-                    l,
-                    "qualifier",
-                    "select",
-                    m.qualifier.clone().unwrap_or_default(),
-                ),
-                Field::new(
-                    l,
-                    "estimated",
-                    "checkbox",
-                    if m.estimated == Some(true) { "on" } else { "" },
-                ),
-                Field::new(
-                    l,
-                    "period_from",
-                    "date",
-                    m.period_from.clone().unwrap_or_default(),
-                ),
-                Field::new(
-                    l,
-                    "period_to",
-                    "date",
-                    m.period_to.clone().unwrap_or_default(),
-                ),
-                Field::new(l, "wording", "text", m.wording.clone().unwrap_or_default()),
-            ];
-            refused(
-                &st,
-                &v,
-                &session,
-                id,
-                "target.add_measurement",
-                fields,
-                &inv,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/sessions/{id}#figures"),
+        "target.add_measurement",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct DocumentLinkForm {
     #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     document_id: Option<i64>,
@@ -738,25 +605,20 @@ pub async fn link_document(
     Path(id): Path<i64>,
     Form(raw): Form<DocumentLinkForm>,
 ) -> Result<Response, AppError> {
-    match app::sessions::link_document(&st.app, &v, id, raw.document_id)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(see_other(&format!("/sessions/{id}#documents"))),
-        Err(AppError::Invalid(inv)) => {
-            let fields = vec![Field::new(
-                v.lang,
-                "document_id",
-                "select",
-                opt_id(raw.document_id),
-            )];
-            refused(&st, &v, &session, id, "session.link_document", fields, &inv).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::sessions::link_document(&st.app, &v, id, raw.document_id).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/sessions/{id}#documents"),
+        "session.link_document",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct ParticipantForm {
     #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     person_id: Option<i64>,
@@ -770,30 +632,18 @@ pub async fn add_participant(
     Path(id): Path<i64>,
     Form(raw): Form<ParticipantForm>,
 ) -> Result<Response, AppError> {
-    match app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref())
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(see_other(&format!("/sessions/{id}#participants"))),
-        Err(AppError::Invalid(inv)) => {
-            let l = v.lang;
-            let fields = vec![
-                Field::new(l, "person_id", "select", opt_id(raw.person_id)),
-                Field::new(l, "role", "text", raw.role.clone().unwrap_or_default()),
-            ];
-            refused(
-                &st,
-                &v,
-                &session,
-                id,
-                "session.add_participant",
-                fields,
-                &inv,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let done =
+        app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref()).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/sessions/{id}#participants"),
+        "session.add_participant",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 impl IntoResponse for FormPage {

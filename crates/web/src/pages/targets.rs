@@ -13,8 +13,8 @@ use tower_sessions::Session;
 
 use super::sessions::{qualifier_options, FormPage};
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, pager, render, see_other, unit_options,
-    Field, FormView, HistoryRow, Layout, Pager, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -91,6 +91,12 @@ struct ShowPage {
     amendments: Vec<Amendment>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 impl ShowPage {
@@ -204,29 +210,17 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     // An unchecked box is absent from the form: absent means "not approved".
     raw.approved = Some(raw.approved.unwrap_or(false));
-    match app::targets::update(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            let units = app::reference::unit_tree(&st.app, &v).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 = edit_form(
-                    v.lang,
-                    &page.layout.csrf,
-                    id,
-                    &raw,
-                    &units,
-                    page.t.target.approved,
-                )
-                .with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::targets::update(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/targets/{id}"),
+        "common.edit",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 fn forms(
@@ -320,39 +314,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
-
-async fn refused(
-    st: &AppState,
-    v: &Viewer,
-    session: &Session,
-    id: i64,
-    key: &'static str,
-    values: &[(&str, Option<String>)],
-    inv: &dondoc_domain::Invalid,
-) -> Result<Response, AppError> {
-    let mut page = show_page(st, v, session, id).await?;
-    if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == key) {
-        for f in &mut slot.1.fields {
-            if let Some((_, Some(val))) = values.iter().find(|(n, _)| *n == f.name) {
-                f.value = val.clone();
-            }
-        }
-        let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-        slot.1 = form.with_errors(v.lang, inv);
-    }
-    invalid_page(&page)
-}
+record_page_handler!();
 
 pub async fn measure(
     State(st): State<AppState>,
@@ -361,31 +323,17 @@ pub async fn measure(
     Path(id): Path<i64>,
     Form(raw): Form<MeasurementInput>,
 ) -> Result<Response, AppError> {
-    match app::targets::add_measurement(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let values = [
-                ("value", raw.value.map(|x| x.to_string())),
-                ("period_from", raw.period_from.clone()),
-                ("period_to", raw.period_to.clone()),
-                ("wording", raw.wording.clone()),
-            ];
-            refused(
-                &st,
-                &v,
-                &session,
-                id,
-                "target.add_measurement",
-                &values,
-                &inv,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::targets::add_measurement(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/targets/{id}"),
+        "target.add_measurement",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 pub async fn amend(
@@ -395,20 +343,17 @@ pub async fn amend(
     Path(id): Path<i64>,
     Form(raw): Form<AmendmentInput>,
 ) -> Result<Response, AppError> {
-    match app::targets::amend(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/targets/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let values = [
-                ("new_value", raw.new_value.map(|x| x.to_string())),
-                ("reason", raw.reason.clone()),
-            ];
-            refused(&st, &v, &session, id, "target.amend", &values, &inv).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::targets::amend(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/targets/{id}"),
+        "target.amend",
+        &v,
+        &raw,
+        page,
+    )
+    .await
 }
 
 async fn target_form(
@@ -488,18 +433,17 @@ pub async fn create(
     session: Session,
     Form(raw): Form<TargetInput>,
 ) -> Result<Response, AppError> {
-    match app::targets::create(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(t) => Ok(see_other(&format!("/targets/{}", t.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::targets::create(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |t| format!("/targets/{}", t.id),
+        |inv| async move {
             let layout = layout(&v, &session, "targets", v.lang.t("target.new")).await?;
             let form = target_form(&st, &v, &layout.csrf, &raw)
                 .await?
                 .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

@@ -1,7 +1,7 @@
 //! Units as a tree, one unit with its history, and the admin forms to add, edit, move and merge.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use axum::Form;
 use dondoc_domain::input::UnitInput;
@@ -12,8 +12,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    history_rows, invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field,
-    FormView, HistoryRow, Layout, Saved,
+    answer, history_rows, invalid_page, layout, opt_id, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -39,12 +39,10 @@ pub async fn tree(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ReadInternal)?;
     let nodes = app::reference::unit_tree(&st.app, &v).await?;
-    let mut layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
-    layout.notice = notice(&saved.saved);
+    let layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
     render(&TreePage {
         layout,
         nodes,
@@ -62,6 +60,12 @@ struct ShowPage {
     merged_into: Option<Unit>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl super::RecordPage for ShowPage {
+    fn forms(&mut self) -> &mut Vec<(&'static str, FormView)> {
+        &mut self.forms
+    }
 }
 
 fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
@@ -158,17 +162,7 @@ async fn show_page(
     })
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    v: Viewer,
-    session: Session,
-    Path(id): Path<i64>,
-    Query(saved): Query<Saved>,
-) -> Result<Html<String>, AppError> {
-    let mut page = show_page(&st, &v, &session, id).await?;
-    page.layout.notice = notice(&saved.saved);
-    render(&page)
-}
+record_page_handler!();
 
 pub async fn new(
     State(st): State<AppState>,
@@ -193,12 +187,11 @@ pub async fn create(
     session: Session,
     Form(raw): Form<UnitInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::create_unit(&st.app, &v, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(u) => Ok(see_other(&format!("/units/{}", u.id))),
-        Err(AppError::Invalid(inv)) => {
+    let done = app::reference::create_unit(&st.app, &v, &raw).await;
+    answer(
+        done,
+        |u| format!("/units/{}", u.id),
+        |inv| async move {
             let units = app::reference::unit_tree(&st.app, &v).await?;
             let layout = layout(&v, &session, "units", v.lang.t("unit.new")).await?;
             let form = FormView::new(
@@ -209,9 +202,9 @@ pub async fn create(
             )
             .with_errors(v.lang, &inv);
             invalid_page(&FormPage { layout, form })
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 pub async fn update(
@@ -221,30 +214,12 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(raw): Form<UnitInput>,
 ) -> Result<Response, AppError> {
-    match app::reference::update_unit(&st.app, &v, id, &raw)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let units = app::reference::unit_tree(&st.app, &v).await?;
-            let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "common.edit") {
-                slot.1 = FormView::new(
-                    format!("/units/{id}"),
-                    &page.layout.csrf,
-                    "common.save",
-                    unit_fields(v.lang, &raw, &units),
-                )
-                .with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::reference::update_unit(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(done, format!("/units/{id}"), "common.edit", &v, &raw, page).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct MergeForm {
     #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     merged_into: Option<i64>,
@@ -259,19 +234,7 @@ pub async fn merge(
     Path(id): Path<i64>,
     Form(raw): Form<MergeForm>,
 ) -> Result<Response, AppError> {
-    match app::reference::merge_unit(&st.app, &v, id, raw.merged_into, raw.version)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
-        Err(AppError::Invalid(inv)) => {
-            let mut page = show_page(&st, &v, &session, id).await?;
-            if let Some(slot) = page.forms.iter_mut().find(|(k, _)| *k == "unit.merge") {
-                let form = std::mem::replace(&mut slot.1, FormView::new("", "", "", vec![]));
-                slot.1 = form.with_errors(v.lang, &inv);
-            }
-            invalid_page(&page)
-        }
-        Err(e) => Err(e),
-    }
+    let done = app::reference::merge_unit(&st.app, &v, id, raw.merged_into, raw.version).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(done, format!("/units/{id}"), "unit.merge", &v, &raw, page).await
 }

@@ -1,7 +1,7 @@
 //! User administration (admins only): the list and the form to add a user.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{Html, Response};
 use axum::Form;
 use dondoc_domain::input::UserInput;
@@ -9,8 +9,7 @@ use dondoc_domain::{Action, User};
 use tower_sessions::Session;
 
 use super::{
-    invalid_page, layout, notice, opt_id, render, see_other, unit_options, Field, FormView, Layout,
-    Saved,
+    invalid_page, layout, opt_id, render, see_other, unit_options, Field, FormView, Layout,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -66,12 +65,10 @@ pub async fn list(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ManageUsers)?;
     let units = app::reference::unit_tree(&st.app, &v).await?;
-    let mut layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
-    layout.notice = notice(&saved.saved);
+    let layout = layout(&v, &session, "users", v.lang.t("nav.users")).await?;
     let form = user_form(v.lang, &layout.csrf, &UserInput::default(), &units);
     render(&UsersPage {
         layout,

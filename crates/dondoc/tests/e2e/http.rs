@@ -1,8 +1,6 @@
 //! End-to-end tests of the web app and the API, each run on SQLite and on PostgreSQL with the
 //! demo loaded: what a user sees, what the rules refuse, and how bad input is answered.
 
-mod support;
-
 use axum::http::{Method, StatusCode};
 use dondoc_domain::Visibility;
 use serde_json::json;
@@ -280,7 +278,7 @@ app_test!(petition_and_directive_workflows, |app| async move {
         .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
         .await;
     let page = officer.get(&format!("/directives/{d}")).await;
-    let fields = support::form_fields(&page.body, &format!("/directives/{d}/progress"));
+    let fields = crate::support::form_fields(&page.body, &format!("/directives/{d}/progress"));
     let version = fields
         .iter()
         .find(|(k, _)| k == "version")
@@ -319,26 +317,21 @@ app_test!(
             .directive_id("hoàn thành rà soát, cấp giấy chứng nhận")
             .await;
         let path = format!("/api/v1/directives/{d}/progress");
-        let version = |r: &support::Resp| r.json()["directive"]["version"].as_i64().unwrap();
+        let version = |r: &crate::support::Resp| r.json()["directive"]["version"].as_i64().unwrap();
         let r = officer
             .api(Method::GET, &format!("/api/v1/directives/{d}"), None)
             .await;
         let v0 = version(&r);
         // Without the version it read, a report cannot be checked for staleness.
         let r = officer
-            .api(
-                Method::POST,
-                &path,
-                Some(json!({"percent": 50, "text": "Một nửa"})),
-            )
+            .post_json(&path, json!({"percent": 50, "text": "Một nửa"}))
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert_eq!(r.json()["field"], "version");
         let r = officer
-            .api(
-                Method::POST,
+            .post_json(
                 &path,
-                Some(json!({"percent": 50, "text": "Một nửa", "version": v0})),
+                json!({"percent": 50, "text": "Một nửa", "version": v0}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -346,20 +339,15 @@ app_test!(
         let v1 = r.json()["version"].as_i64().unwrap();
         // A stale report: 409 version_conflict.
         let r = officer
-            .api(
-                Method::POST,
-                &path,
-                Some(json!({"percent": 60, "text": "Cũ", "version": v0})),
-            )
+            .post_json(&path, json!({"percent": 60, "text": "Cũ", "version": v0}))
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
         assert_eq!(r.json()["error"], "version_conflict");
         // Done: 100 % and the day it was done, decided by the domain.
         let r = officer
-            .api(
-                Method::POST,
+            .post_json(
                 &format!("/api/v1/directives/{d}/transitions"),
-                Some(json!({"action": "complete", "version": v1, "done_on": "2026-11-25"})),
+                json!({"action": "complete", "version": v1, "done_on": "2026-11-25"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -368,20 +356,18 @@ app_test!(
         assert_eq!(done["done_on"], "2026-11-25");
         // A report on a closed directive, with its current version: the one refusal.
         let r = officer
-            .api(
-                Method::POST,
+            .post_json(
                 &path,
-                Some(json!({"percent": 70, "text": "Sau khi xong", "version": done["version"]})),
+                json!({"percent": 70, "text": "Sau khi xong", "version": done["version"]}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
         assert_eq!(r.json()["error"], "transition_not_allowed");
         // And so is a move the state machine refuses.
         let r = officer
-            .api(
-                Method::POST,
+            .post_json(
                 &format!("/api/v1/directives/{d}/transitions"),
-                Some(json!({"action": "start", "version": done["version"]})),
+                json!({"action": "start", "version": done["version"]}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -428,7 +414,7 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    c.csrf = Some(support::csrf_of(&login_page.body));
+    c.csrf = Some(crate::support::csrf_of(&login_page.body));
     let r = c
         .post_form(
             "/login",
@@ -457,7 +443,7 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
 app_test!(login_is_throttled_per_account, |app| async move {
     let mut c = app.anonymous();
     let page = c.get("/login").await;
-    c.csrf = Some(support::csrf_of(&page.body));
+    c.csrf = Some(crate::support::csrf_of(&page.body));
     for _ in 0..5 {
         let r = c
             .post_form(
@@ -525,7 +511,7 @@ app_test!(
             })
             .collect();
         // Every API route of the route table, read from the table itself.
-        let table = include_str!("../../web/src/routes.rs");
+        let table = include_str!("../../../web/src/routes.rs");
         let api_part =
             &table[table.find("fn api_v1()").unwrap()..table.find("async fn style()").unwrap()];
         // Whitespace-insensitive: a `.route(` call may span lines once formatted.
@@ -555,8 +541,104 @@ app_test!(
             extra.is_empty(),
             "documented routes that do not exist: {extra:?}"
         );
+
+        // Every request and response body is a named schema (or a list or page of one),
+        // never a bare object; and every named schema it points to exists.
+        let raw: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let schemas = raw["components"]["schemas"].as_object().unwrap();
+        let named = |schema: &serde_json::Value| -> Result<(), String> {
+            let reference = |s: &serde_json::Value| {
+                s["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .map(str::to_string)
+            };
+            let target = reference(schema)
+                .or_else(|| reference(&schema["items"]))
+                .or_else(|| reference(&schema["properties"]["items"]["items"]))
+                .ok_or_else(|| format!("not a named schema: {schema}"))?;
+            let found = &schemas
+                .get(&target)
+                .ok_or_else(|| format!("{target} is not in the components"))?;
+            if found["type"] == "object" && found.get("properties").is_none() {
+                return Err(format!("{target} is a bare object"));
+            }
+            Ok(())
+        };
+        let mut bodies = 0;
+        let mut faults = Vec::new();
+        for (path, item) in raw["paths"].as_object().unwrap() {
+            if path == "/api/v1/openapi.json" {
+                continue; // its body is this document
+            }
+            for (method, op) in item.as_object().unwrap() {
+                let mut check = |what: String, content: &serde_json::Value| {
+                    for (_, media) in content.as_object().into_iter().flatten() {
+                        bodies += 1;
+                        if let Err(e) = named(&media["schema"]) {
+                            faults.push(format!("{method} {path} {what}: {e}"));
+                        }
+                    }
+                };
+                check("request".into(), &op["requestBody"]["content"]);
+                for (status, resp) in op["responses"].as_object().unwrap() {
+                    check(format!("response {status}"), &resp["content"]);
+                }
+            }
+        }
+        assert!(faults.is_empty(), "{}", faults.join("\n"));
+        assert!(bodies >= 100, "only {bodies} bodies described");
     }
 );
+
+app_test!(refused_forms_keep_what_was_typed, |app| async move {
+    let mut clerk = app.login("vanthu", "vanthu-demo").await;
+    let p = app.petition_id("xây mới nhà văn hóa khu 6").await;
+    let page = clerk.get(&format!("/petitions/{p}")).await;
+    let mut fields = crate::support::form_fields(&page.body, &format!("/petitions/{p}"));
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "title" => *v = "Tiêu đề vừa gõ lại".into(),
+            "category" => *v = "Văn hóa – xã hội".into(),
+            "text" => *v = String::new(), // refused: required
+            _ => {}
+        }
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = clerk.post_form(&format!("/petitions/{p}"), &refs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let again = crate::support::form_fields(&r.body, &format!("/petitions/{p}"));
+    let value = |k: &str| again.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(value("title").as_deref(), Some("Tiêu đề vừa gõ lại"));
+    assert_eq!(value("category").as_deref(), Some("Văn hóa – xã hội"));
+    assert_eq!(value("text").as_deref(), Some(""));
+
+    let person = app
+        .store
+        .person_by_name("Hà Hồng Sơn")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let long = "Đ".repeat(400);
+    let page = clerk.get(&format!("/people/{person}")).await;
+    let version = crate::support::form_fields(&page.body, &format!("/people/{person}"))
+        .into_iter()
+        .find(|(k, _)| k == "version")
+        .unwrap()
+        .1;
+    let r = clerk
+        .post_form(
+            &format!("/people/{person}"),
+            &[("name", long.as_str()), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(&long), "the typed name is shown again");
+});
 
 app_test!(
     edits_change_words_not_status_or_deadline,
@@ -567,7 +649,7 @@ app_test!(
             .await;
         let before = app
             .store
-            .directive(d, &Visibility::All, support::TODAY)
+            .directive(d, &Visibility::All, crate::support::TODAY)
             .await
             .unwrap()
             .directive;
@@ -588,7 +670,7 @@ app_test!(
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let after = app
             .store
-            .directive(d, &Visibility::All, support::TODAY)
+            .directive(d, &Visibility::All, crate::support::TODAY)
             .await
             .unwrap()
             .directive;
@@ -646,3 +728,33 @@ app_test!(
         assert_eq!(r.status, StatusCode::CONFLICT);
     }
 );
+
+app_test!(api_documents_as_snapshots, |app| async move {
+    // The same snapshot for both backends: what the API answers does not depend on the
+    // database behind it. Instants (`at`) differ run to run and are redacted.
+    let leader = app.token("lanhdao", "lanhdao-demo").await;
+    let seed = app.session_id("Đoàn công tác số 01").await;
+    let petition = app.petition_id("xây mới nhà văn hóa khu 6").await;
+    let directive = app.directive_id("lập phương án nạo vét").await;
+    for (name, path) in [
+        ("api_session_seed", format!("/api/v1/sessions/{seed}")),
+        ("api_petition_khu6", format!("/api/v1/petitions/{petition}")),
+        (
+            "api_directive_nao_vet",
+            format!("/api/v1/directives/{directive}"),
+        ),
+        (
+            "api_petitions_public",
+            "/api/v1/petitions?limit=3".to_string(),
+        ),
+    ] {
+        let client = if name.ends_with("public") {
+            app.anonymous()
+        } else {
+            leader.clone()
+        };
+        let r = client.api(Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        insta::assert_json_snapshot!(name, r.json(), { ".**.at" => "[at]" });
+    }
+});

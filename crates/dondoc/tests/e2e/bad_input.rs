@@ -1,13 +1,11 @@
 //! Bad input, through the API and the forms: every answer is a 4xx with a clear message in the
 //! user's language, never a 500, and nothing is written.
 
-mod support;
-
 use axum::http::{Method, StatusCode};
 use dondoc_domain::Visibility;
 use serde_json::json;
 
-async fn counts(app: &support::TestApp) -> (i64, i64, i64) {
+async fn counts(app: &crate::support::TestApp) -> (i64, i64, i64) {
     let s = app
         .store
         .sessions(&Default::default(), &Visibility::All)
@@ -22,7 +20,7 @@ async fn counts(app: &support::TestApp) -> (i64, i64, i64) {
         .total;
     let d = app
         .store
-        .directives(&Default::default(), &Visibility::All, support::TODAY)
+        .directives(&Default::default(), &Visibility::All, crate::support::TODAY)
         .await
         .unwrap()
         .total;

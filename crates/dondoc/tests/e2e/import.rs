@@ -2,13 +2,11 @@
 //! and confirms it; on SQLite and on PostgreSQL with the demo loaded (which holds the seed's
 //! session, so the same report's petitions are already on record).
 
-mod support;
-
+use crate::support::{csrf_of, form_fields, Client, TestApp};
 use axum::http::StatusCode;
 use dondoc_domain::Visibility;
-use support::{csrf_of, form_fields, Client, TestApp};
 
-const SEED: &str = include_str!("../demo/ha-lam-2020-08-24.txt");
+const SEED: &str = include_str!("../../demo/ha-lam-2020-08-24.txt");
 
 /// How many sessions, petitions and directives are on record.
 async fn totals(app: &TestApp) -> (i64, i64, i64) {
@@ -26,7 +24,7 @@ async fn totals(app: &TestApp) -> (i64, i64, i64) {
         .total;
     let d = app
         .store
-        .directives(&Default::default(), &Visibility::All, support::TODAY)
+        .directives(&Default::default(), &Visibility::All, crate::support::TODAY)
         .await
         .unwrap()
         .total;
@@ -425,7 +423,7 @@ async fn seed_pasted_twice(app: TestApp) {
                 ..Default::default()
             },
             &Visibility::All,
-            support::TODAY,
+            crate::support::TODAY,
         )
         .await
         .unwrap();

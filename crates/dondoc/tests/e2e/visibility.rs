@@ -4,13 +4,11 @@
 //! and directive only it holds, of the raising and the figure made there — while the petition
 //! it shares with a published session stays visible, counted without the hidden raising.
 
-mod support;
-
+use crate::support::{Client, TestApp, TODAY};
 use axum::http::{Method, StatusCode};
 use dondoc_domain::input::{NewDirective, NewMeasurement, NewPetition, NewRaising, NewSession};
 use dondoc_domain::{Qualifier, Role, Visibility};
 use dondoc_store::Who;
-use support::{Client, TestApp, TODAY};
 
 /// Every secret text carries this marker; no response to an outsider may contain it.
 const MARK: &str = "ZQXKIN";
@@ -140,7 +138,7 @@ async fn seed_secrets(app: &TestApp) -> Secret {
 
 /// The GET routes of a part of the route table (`fn pages()` or `fn api_v1()`).
 fn get_routes(part: &str) -> Vec<String> {
-    let table = include_str!("../../web/src/routes.rs");
+    let table = include_str!("../../../web/src/routes.rs");
     let start = table.find(&format!("fn {part}()")).unwrap();
     let end = start + table[start..].find("\n}\n").unwrap();
     let compact: String = table[start..end]
@@ -161,16 +159,7 @@ fn requests(routes: &[String], ids: &[i64], s: &Secret) -> Vec<String> {
     let mut out = Vec::new();
     for r in routes {
         if r.contains("{entity}") {
-            for entity in [
-                "unit",
-                "person",
-                "document",
-                "session",
-                "target",
-                "petition",
-                "directive",
-                "user",
-            ] {
+            for entity in dondoc_app::history::ENTITIES {
                 for id in ids {
                     out.push(
                         r.replace("{entity}", entity)
@@ -235,8 +224,7 @@ async fn sweep(app: &TestApp, who: &str, pages: &mut Client<'_>, api: &Client<'_
     let api_routes = get_routes("api_v1");
     assert!(page_routes.len() >= 15 && api_routes.len() >= 12);
     let mut asked = 0;
-    for path in requests(&page_routes, &ids, s) {
-        let r = pages.get(&path).await;
+    let mut inspect = |path: &str, r: crate::support::Resp| {
         assert!(
             !r.status.is_server_error(),
             "{who} GET {path}: {}",
@@ -246,19 +234,13 @@ async fn sweep(app: &TestApp, who: &str, pages: &mut Client<'_>, api: &Client<'_
             panic!("{who} GET {path} ({}) shows {n:?}", r.status);
         }
         asked += 1;
+    };
+    for path in requests(&page_routes, &ids, s) {
+        inspect(&path, pages.get(&path).await);
     }
     for path in requests(&api_routes, &ids, s) {
         let path = format!("/api/v1{path}");
-        let r = api.api(Method::GET, &path, None).await;
-        assert!(
-            !r.status.is_server_error(),
-            "{who} GET {path}: {}",
-            r.status
-        );
-        if let Some(n) = leaks(&r.body, s) {
-            panic!("{who} GET {path} ({}) shows {n:?}", r.status);
-        }
-        asked += 1;
+        inspect(&path, api.api(Method::GET, &path, None).await);
     }
     assert!(asked > 200, "{who}: only {asked} requests");
     // The shared petition stays visible, counted and listed without the hidden raising.

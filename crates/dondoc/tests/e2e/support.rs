@@ -271,6 +271,7 @@ fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(|v| v.split(';').next().unwrap().to_string())
 }
 
+#[derive(Clone)]
 pub struct Client<'a> {
     pub app: &'a TestApp,
     pub cookie: Option<String>,
@@ -345,6 +346,11 @@ impl Client<'_> {
             None => Body::empty(),
         };
         self.app.send(b.body(body).unwrap()).await
+    }
+
+    /// POST a JSON body to an API path.
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> Resp {
+        self.api(Method::POST, path, Some(body)).await
     }
 
     pub async fn api_raw(

@@ -1,0 +1,14 @@
+//! The end-to-end suite, one test binary (one link, one build): pages, API, permissions for
+//! every route and role, visibility of unpublished records, bad input, the report import, and
+//! two server processes on one PostgreSQL. Every test that touches a database runs on SQLite
+//! and on PostgreSQL (`<module>::<test>::sqlite`, `…::postgres`).
+
+#[macro_use]
+mod support;
+
+mod bad_input;
+mod http;
+mod import;
+mod nodes;
+mod permissions;
+mod visibility;
