@@ -7,8 +7,7 @@ use dondoc_domain::input::{
 use dondoc_domain::{Action, Extension, Id, ProgressReport};
 use dondoc_store::{DirectiveChange, DirectiveFilter, DirectiveView, Page};
 
-use crate::sessions::recording_in;
-use crate::{App, Caller, Result};
+use crate::{recording_in, App, Caller, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &DirectiveFilter) -> Result<Page<DirectiveView>> {
     Ok(app.store.directives(f, c.visibility(), c.today).await?)

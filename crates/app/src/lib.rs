@@ -199,3 +199,29 @@ pub(crate) async fn known_unit(app: &App, id: Option<Id>, field: &'static str) -
     }
     Ok(())
 }
+
+/// What is recorded inside a session (a petition, a directive, a figure) must be allowed for
+/// the session's host unit. Returns the session when one is named.
+pub(crate) async fn recording_in(
+    app: &App,
+    c: &Caller,
+    session_id: Option<Id>,
+) -> Result<Option<dondoc_store::SessionView>> {
+    let Some(id) = session_id else {
+        return Ok(None);
+    };
+    let s = match app.store.session(id, c.visibility()).await {
+        Ok(s) => s,
+        Err(dondoc_store::StoreError::NotFound) => {
+            return Err(Error::Invalid(dondoc_domain::Invalid::one(
+                "session_id",
+                dondoc_domain::FieldCode::UnknownReference,
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    c.require(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    })?;
+    Ok(Some(s))
+}

@@ -6,8 +6,7 @@ use dondoc_domain::petition::PetitionStatus;
 use dondoc_domain::{Action, Id, Raising};
 use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionView};
 
-use crate::sessions::recording_in;
-use crate::{known_unit, App, Caller, Error, Result};
+use crate::{known_unit, recording_in, App, Caller, Error, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &PetitionFilter) -> Result<Page<PetitionView>> {
     Ok(app.store.petitions(f, c.visibility()).await?)

@@ -8,7 +8,7 @@ use dondoc_store::{
     SessionFilter, SessionView,
 };
 
-use crate::{App, Caller, Error, Result};
+use crate::{App, Caller, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &SessionFilter) -> Result<Page<SessionView>> {
     Ok(app.store.sessions(f, c.visibility()).await?)
@@ -133,30 +133,4 @@ pub async fn link_document(
         .store
         .link_document(c.who(), session_id, document.unwrap_or_default())
         .await?)
-}
-
-/// What is recorded inside a session (a petition, a directive, a figure) must be allowed for
-/// the session's host unit. Returns the session when one is named.
-pub(crate) async fn recording_in(
-    app: &App,
-    c: &Caller,
-    session_id: Option<Id>,
-) -> Result<Option<SessionView>> {
-    let Some(id) = session_id else {
-        return Ok(None);
-    };
-    let s = match get(app, c, id).await {
-        Ok(s) => s,
-        Err(Error::NotFound) => {
-            return Err(Error::Invalid(dondoc_domain::Invalid::one(
-                "session_id",
-                dondoc_domain::FieldCode::UnknownReference,
-            )))
-        }
-        Err(e) => return Err(e),
-    };
-    c.require(Action::RecordSession {
-        host_unit: s.session.host_unit_id,
-    })?;
-    Ok(Some(s))
 }

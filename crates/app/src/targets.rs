@@ -5,8 +5,7 @@ use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
 use dondoc_domain::{Action, Amendment, Id, Measurement, Target};
 use dondoc_store::{Page, TargetFilter, TargetView};
 
-use crate::sessions::recording_in;
-use crate::{known_unit, App, Caller, Result};
+use crate::{known_unit, recording_in, App, Caller, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &TargetFilter) -> Result<Page<TargetView>> {
     Ok(app.store.targets(f, c.visibility()).await?)
