@@ -77,21 +77,21 @@ pub async fn check_credentials(
     let login_key = format!("login:{}", login.trim().to_lowercase());
     let addr_key = format!("addr:{addr}");
     let since = jiff::Timestamp::now().as_millisecond() - FAILURE_WINDOW_MS;
-    if store.login_failures_since(&login_key, since).await? >= MAX_FAILURES_PER_LOGIN
-        || store.login_failures_since(&addr_key, since).await? >= MAX_FAILURES_PER_ADDR
-    {
+    // The attempt is written first and counted with all others, then checked.
+    let (ids, counts) = store.login_attempt(&[&login_key, &addr_key], since).await?;
+    if counts[0] > MAX_FAILURES_PER_LOGIN || counts[1] > MAX_FAILURES_PER_ADDR {
+        // Refused unchecked, and still counted: guesses made while refused keep the account
+        // closed for the window, so a burst cannot be followed by the right guess.
         return Err(Error::TooMany);
     }
     match authenticate(app, login, password).await? {
         Some(user) => {
             store.clear_login_failures(&login_key).await?;
+            store.forget_login_attempts(&ids).await?;
             Ok(user)
         }
-        None => {
-            store.record_login_failure(&login_key).await?;
-            store.record_login_failure(&addr_key).await?;
-            Err(Error::Unauthorized)
-        }
+        // The attempt stays recorded as a failure under both keys.
+        None => Err(Error::Unauthorized),
     }
 }
 

@@ -184,10 +184,19 @@ impl Checker {
     }
 }
 
+/// Characters that show nothing: zero-width spaces and joiners, direction marks and isolates,
+/// the byte-order mark, the soft hyphen. A text of nothing but these (and spaces) is empty.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 pub fn opt_text(raw: Option<&str>, max: usize) -> Result<Option<String>, FieldCode> {
     let Some(raw) = raw else { return Ok(None) };
     let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if trimmed.chars().all(invisible) {
         return Ok(None);
     }
     if trimmed

@@ -302,6 +302,43 @@ impl Store {
 
     // Login throttling: failures per key ("login:<name>", "addr:<ip>") within a window.
 
+    /// Records a sign-in attempt under each key and returns its row ids and, per key, how many
+    /// attempts of the window (this one included) there are. Counting after writing is what
+    /// makes the throttle hold under concurrency: of N simultaneous attempts, the k-th to be
+    /// written counts at least k, so no check can pass on a count read before the others
+    /// were written.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn login_attempt(&self, keys: &[&str], since_ms: i64) -> Result<(Vec<Id>, Vec<i64>)> {
+        let mut ids = Vec::with_capacity(keys.len());
+        for key in keys {
+            let id: i64 = sqlx::query_scalar(
+                "insert into login_failures (key, at) values ($1, $2) returning id",
+            )
+            .bind(key)
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await?;
+            ids.push(id);
+        }
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            counts.push(self.login_failures_since(key, since_ms).await?);
+        }
+        Ok((ids, counts))
+    }
+
+    /// Takes back attempts that turned out not to be failures (or were refused unchecked).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn forget_login_attempts(&self, ids: &[Id]) -> Result<()> {
+        for id in ids {
+            sqlx::query("delete from login_failures where id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_login_failure(&self, key: &str) -> Result<()> {
         sqlx::query("insert into login_failures (key, at) values ($1, $2)")

@@ -147,10 +147,17 @@ impl Where {
 
     /// Words of a free-text query, each matched as a substring of the folded key column.
     pub(crate) fn search(&mut self, column: &str, q: Option<&str>) -> &mut Self {
-        if let Some(q) = q {
-            for word in key(q).split(' ').filter(|w| !w.is_empty()).take(8) {
-                self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))]);
-            }
+        let Some(q) = q.filter(|q| !q.trim().is_empty()) else {
+            return self;
+        };
+        let folded = key(q);
+        // A search made only of signs (`%`, `_`, punctuation) has no word to look for: it
+        // finds nothing rather than everything.
+        if folded.is_empty() {
+            return self.and("1 = 0", []);
+        }
+        for word in folded.split(' ').filter(|w| !w.is_empty()).take(8) {
+            self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))]);
         }
         self
     }
@@ -192,6 +199,16 @@ pub(crate) fn bind_scalar<'q, O>(
         };
     }
     q
+}
+
+/// `text` as a `like` pattern that matches it anywhere, its `%`, `_` and `\\` taken literally
+/// (with `escape '\\'`).
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Limits a page to something sensible whatever the caller asked.

@@ -6,7 +6,9 @@ use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{d, ensure_exists, flag, now_ms, page, pd, ts, updated, Arg, Page, Tx, Where};
+use crate::sql::{
+    contains_pattern, d, ensure_exists, flag, now_ms, page, pd, ts, updated, Arg, Page, Tx, Where,
+};
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -195,8 +197,8 @@ impl Store {
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
             w.and(
-                "lower(t.indicator) like ?",
-                [Arg::S(format!("%{}%", q.trim().to_lowercase()))],
+                "lower(t.indicator) like ? escape '\\'",
+                [Arg::S(contains_pattern(&q.trim().to_lowercase()))],
             );
         }
         let order = "t.period_to desc, t.id";

@@ -228,14 +228,18 @@ impl std::ops::Deref for Viewer {
     }
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+/// The token of an `Authorization: Bearer …` header, if the request carries one.
+fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)?
         .to_str()
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    bearer_token(&parts.headers)
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -322,8 +326,11 @@ pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 /// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer-token requests
 /// carry no cookie and need none. The field is removed before the handler sees the form.
 pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
+    // A bearer token authenticates the request by itself (the Viewer then ignores the cookie),
+    // so it carries no ambient authority to forge. Any other Authorization header does not
+    // stand in for the token: the cookie would still authenticate.
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.headers().contains_key(header::AUTHORIZATION)
+        || bearer_token(req.headers()).is_some()
     {
         return next.run(req).await;
     }
@@ -379,6 +386,12 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
     let Some(pairs) = form_urlencoded_pairs(&bytes) else {
         return AppError::Malformed("form body is not valid UTF-8".into()).into_response();
     };
+    if pairs
+        .iter()
+        .any(|(k, v)| has_forbidden_control(k) || has_forbidden_control(v))
+    {
+        return AppError::Malformed("control characters in the form".into()).into_response();
+    }
     let ok = pairs
         .iter()
         .any(|(k, v)| k == CSRF_FIELD && same(v, &expected));
@@ -389,6 +402,47 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
     let body = serde_urlencoded::to_string(rest).unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// NUL and the other control characters but tab, line feed and carriage return have no place
+/// in anything a person types; PostgreSQL refuses NUL in text outright.
+pub fn has_forbidden_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// What a signed-in person sees is theirs: no shared cache or browser history keeps it.
+pub async fn no_store_when_signed_in(req: Request, next: Next) -> Response {
+    let signed_in =
+        has_session_cookie(req.headers()) || req.headers().contains_key(header::AUTHORIZATION);
+    let asset = req.uri().path().starts_with("/assets/");
+    let mut resp = next.run(req).await;
+    if signed_in && !asset && !resp.headers().contains_key(header::CACHE_CONTROL) {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    resp
+}
+
+/// Refuses, before any handler, a request whose address carries a control character
+/// (`%00` and the like in the path or the query string): 400 with a message.
+pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let decoded = |s: &str| {
+        form_urlencoded_pairs(s.as_bytes()).is_none_or(|pairs| {
+            pairs
+                .iter()
+                .any(|(k, v)| has_forbidden_control(k) || has_forbidden_control(v))
+        })
+    };
+    let path_bad = req.uri().path().to_ascii_lowercase().contains("%0")
+        || req.uri().path().to_ascii_lowercase().contains("%1")
+        || req.uri().path().to_ascii_lowercase().contains("%7f");
+    if path_bad || req.uri().query().is_some_and(decoded) {
+        return AppError::Malformed("control characters in the address".into()).into_response();
+    }
+    next.run(req).await
 }
 
 /// The pairs of a form body; `None` when it is not valid UTF-8 once decoded (the decoder would

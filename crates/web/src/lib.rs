@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod docx;
 pub mod error;
 pub mod i18n;
 pub mod pages;

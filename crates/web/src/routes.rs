@@ -14,7 +14,10 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::{csrf_guard, Backend, DbSessionStore, MAX_FORM_BYTES, SESSION_COOKIE};
+use crate::auth::{
+    csrf_guard, no_store_when_signed_in, refuse_control_characters, Backend, DbSessionStore,
+    MAX_FORM_BYTES, SESSION_COOKIE,
+};
 use crate::error::render_errors;
 use crate::pages::{
     dashboard, directives, import, login, people, petitions, sessions, targets, units, users,
@@ -149,6 +152,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages())
         .nest("/api/v1", api_v1())
         .layer(from_fn(csrf_guard))
+        .layer(from_fn(refuse_control_characters))
+        .layer(from_fn(no_store_when_signed_in))
         .layer(auth)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))

@@ -31,7 +31,7 @@ async fn totals(app: &TestApp) -> (i64, i64, i64) {
     (s, p, d)
 }
 
-async fn clerk(app: &TestApp) -> Client<'_> {
+pub(crate) async fn clerk(app: &TestApp) -> Client<'_> {
     let mut c = app.login("vanthu", "vanthu-demo").await;
     let page = c.get("/sessions/import").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -53,7 +53,7 @@ fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.push((name.into(), value.into()));
 }
 
-fn multipart(name: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(name: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "dondoc-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"

@@ -6,6 +6,7 @@
 #[macro_use]
 mod support;
 
+mod attacks;
 mod bad_input;
 mod http;
 mod import;

@@ -147,6 +147,13 @@ fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
     let (status, headers, _) = http(&a, "POST", "/login", &form_headers, &form);
     assert_eq!(status, 303);
     let cookie = cookie(&headers).expect("renewed session cookie");
+    // Signing in renewed the form token too: read the new one, from node B.
+    let (_, _, home) = http(&b, "GET", "/", &[("Cookie", cookie.clone())], "");
+    let at = home
+        .find(marker)
+        .expect("a form token on the signed-in page")
+        + marker.len();
+    let csrf = home[at..at + 64].to_string();
 
     // The same cookie is a valid login on node B.
     let (status, _, body) = http(&b, "GET", "/api/v1/me", &[("Cookie", cookie.clone())], "");

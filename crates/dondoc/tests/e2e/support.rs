@@ -171,6 +171,9 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
+        // Signing in renews the form token: take the new one, as the browser would.
+        let home = c.get("/").await;
+        c.csrf = Some(csrf_of(&home.body));
         c
     }
 

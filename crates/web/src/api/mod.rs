@@ -48,9 +48,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !value.is_object() {
             return Err(AppError::Malformed("expected a JSON object".into()));
         }
+        if has_control(&value) {
+            return Err(AppError::Malformed("control characters in a value".into()));
+        }
         serde_json::from_value(value)
             .map(ApiJson)
             .map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// Whether any string of a JSON value holds a control character (NUL and the like).
+fn has_control(v: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    match v {
+        V::String(s) => crate::auth::has_forbidden_control(s),
+        V::Array(a) => a.iter().any(has_control),
+        V::Object(o) => o
+            .iter()
+            .any(|(k, v)| crate::auth::has_forbidden_control(k) || has_control(v)),
+        _ => false,
     }
 }
 

@@ -68,7 +68,7 @@ async fn report_text(req: Request, st: &AppState) -> Result<String, &'static str
         match (name.as_str(), file_name) {
             ("file", Some(f)) if !bytes.is_empty() => {
                 if f.ends_with(".docx") {
-                    return docx_text(&bytes);
+                    return docx_text(bytes).await;
                 }
                 return checked(bytes.to_vec());
             }
@@ -86,6 +86,9 @@ fn checked(bytes: Vec<u8>) -> Result<String, &'static str> {
         return Err("import.too_large");
     }
     let text = String::from_utf8(bytes).map_err(|_| "import.not_text")?;
+    if text.contains('\0') {
+        return Err("import.not_text");
+    }
     // Binary data that happens to be UTF-8 is full of control characters.
     let controls = text
         .chars()
@@ -100,32 +103,14 @@ fn checked(bytes: Vec<u8>) -> Result<String, &'static str> {
     Ok(text)
 }
 
-/// The paragraphs of a Word document, one per line.
-fn docx_text(bytes: &[u8]) -> Result<String, &'static str> {
-    use docx_rs::{DocumentChild, ParagraphChild, RunChild};
-    if bytes.len() > MAX_REPORT * 4 {
-        return Err("import.too_large");
+/// The paragraphs of a Word document, read off the async threads with bounded memory.
+async fn docx_text(bytes: axum::body::Bytes) -> Result<String, &'static str> {
+    let read = tokio::task::spawn_blocking(move || crate::docx::text(&bytes, MAX_REPORT)).await;
+    match read {
+        Ok(Ok(text)) => checked(text.into_bytes()),
+        Ok(Err(crate::docx::Error::TooLarge)) => Err("import.too_large"),
+        Ok(Err(crate::docx::Error::Bad)) | Err(_) => Err("import.bad_docx"),
     }
-    let doc = docx_rs::read_docx(bytes).map_err(|_| "import.bad_docx")?;
-    let mut out = String::new();
-    for child in &doc.document.children {
-        if let DocumentChild::Paragraph(p) = child {
-            for c in &p.children {
-                if let ParagraphChild::Run(run) = c {
-                    for rc in &run.children {
-                        match rc {
-                            RunChild::Text(t) => out.push_str(&t.text),
-                            RunChild::Tab(_) => out.push('\t'),
-                            RunChild::Break(_) => out.push('\n'),
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            out.push_str("\n\n");
-        }
-    }
-    checked(out.into_bytes())
 }
 
 pub async fn read(

@@ -109,7 +109,15 @@ pub async fn submit(
     };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {
-        Ok(_) => Ok(Redirect::to(&next).into_response()),
+        Ok(_) => {
+            // A new form token with the new session id: one read before signing in is
+            // worth nothing after it.
+            session
+                .remove::<String>(crate::auth::CSRF_KEY)
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            Ok(Redirect::to(&next).into_response())
+        }
         Err(AppError::Unauthorized) => {
             let p = page(&v, &session, Some("login.failed"), f.login, next).await?;
             Ok((StatusCode::UNAUTHORIZED, render(&p)?).into_response())

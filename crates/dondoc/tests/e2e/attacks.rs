@@ -1,0 +1,339 @@
+//! Attacks on the running application that once worked, each kept here so that it cannot come
+//! back: parallel password guessing, CSRF slipped past with an Authorization header, and
+//! uploads built to exhaust memory. Each runs on SQLite and on PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use serde_json::json;
+use tower::ServiceExt;
+
+fn token_request(login: &str, password: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/tokens")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "login": login, "password": password }).to_string(),
+        ))
+        .unwrap()
+}
+
+app_test!(
+    parallel_wrong_passwords_do_not_let_the_right_one_through,
+    |app| async move {
+        // 100 guesses at once from one address: the count must not be read before the
+        // failures are written, or all of them pass the check.
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..100 {
+            let router = app.app.clone();
+            guesses.spawn(async move {
+                let r = router
+                    .oneshot(token_request("vanthu", &format!("doan-sai-{i}")))
+                    .await
+                    .unwrap();
+                r.status()
+            });
+        }
+        let mut refused = 0;
+        while let Some(status) = guesses.join_next().await {
+            let status = status.unwrap();
+            assert!(
+                matches!(
+                    status,
+                    StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+                ),
+                "{status}"
+            );
+            refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+        }
+        assert!(
+            refused >= 90,
+            "only {refused} of 100 guesses were throttled"
+        );
+        let r = app
+            .anonymous()
+            .post_json(
+                "/api/v1/tokens",
+                json!({ "login": "vanthu", "password": "vanthu-demo" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    }
+);
+
+app_test!(
+    csrf_is_required_whatever_authorization_header_comes_along,
+    |app| async move {
+        let admin = app.login("quantri", "quantri-demo").await;
+        let cookie = admin.cookie.clone().unwrap();
+        let users_before = app.store.users().await.unwrap().len();
+        for authorization in ["Basic cXVhbnRyaTpx", "bearer x", "Negotiate abc", "x"] {
+            let form = "login=kedot&display_name=K%E1%BA%BB+%C4%91%E1%BB%99t&role=admin&password=mat-khau-ke-dot";
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/users")
+                .header(header::COOKIE, &cookie)
+                .header(header::AUTHORIZATION, authorization)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap();
+            let r = app.send(req).await;
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "Authorization: {authorization} → {} {}",
+                r.status,
+                r.body
+            );
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/documents")
+                .header(header::COOKIE, &cookie)
+                .header(header::AUTHORIZATION, authorization)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({ "kind": "Kế hoạch" }).to_string()))
+                .unwrap();
+            let r = app.send(req).await;
+            assert!(
+                matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+                "API with Authorization: {authorization} → {} {}",
+                r.status,
+                r.body
+            );
+        }
+        assert_eq!(app.store.users().await.unwrap().len(), users_before);
+        // A real bearer token is the one way past CSRF, and then the cookie does not count.
+        let token = app.token("vanthu", "vanthu-demo").await.token.unwrap();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/users")
+            .header(header::COOKIE, &cookie)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({ "login": "kedot2", "display_name": "Kẻ đột", "role": "admin", "password": "mat-khau-ke-dot" })
+                    .to_string(),
+            ))
+            .unwrap();
+        let r = app.send(req).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    }
+);
+
+/// A real .docx (as Word's own library writes it) with its `word/document.xml` replaced by
+/// what `write` produces, deflated at the highest level; with `zip64` the sizes go in ZIP64
+/// extra fields, where a liar can put anything.
+fn docx_with(zip64: bool, write: impl FnOnce(&mut dyn std::io::Write)) -> Vec<u8> {
+    let mut skeleton = std::io::Cursor::new(Vec::new());
+    docx_rs::Docx::new()
+        .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("x")))
+        .build()
+        .pack(&mut skeleton)
+        .unwrap();
+    let mut skeleton = zip::ZipArchive::new(std::io::Cursor::new(skeleton.into_inner())).unwrap();
+    let mut buf = Vec::new();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut buf));
+    for i in 0..skeleton.len() {
+        let entry = skeleton.by_index_raw(i).unwrap();
+        if entry.name() != "word/document.xml" {
+            z.raw_copy_file(entry).unwrap();
+        }
+    }
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(zip64);
+    z.start_file("word/document.xml", opts).unwrap();
+    write(&mut z);
+    z.finish().unwrap();
+    buf
+}
+
+fn docx(xml: &[u8], zip64: bool) -> Vec<u8> {
+    docx_with(zip64, |w| w.write_all(xml).unwrap())
+}
+
+/// Declares an uncompressed size of 2^40 bytes in every ZIP64 extra field of the archive.
+fn declare_2_pow_40(file: &mut [u8]) {
+    let mut patched = 0;
+    let mut at = 0;
+    while let Some(i) = file[at..]
+        .windows(4)
+        .position(|w| w == [0x01, 0x00, 0x10, 0x00])
+    {
+        // Header id 0x0001 (ZIP64), data size 16 or more: uncompressed size comes first.
+        let start = at + i + 4;
+        file[start..start + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        patched += 1;
+        at = start + 8;
+    }
+    assert!(patched >= 1, "no ZIP64 field to patch");
+}
+
+/// A .docx whose document is `size` bytes of one paragraph repeated, written in pieces so
+/// that the test itself never holds it.
+fn bomb(size: usize) -> Vec<u8> {
+    let run = "<w:p><w:r><w:t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</w:t></w:r></w:p>";
+    let chunk = run.repeat((1 << 20) / run.len());
+    let doc = document("");
+    let (head, tail) = doc.split_once("</w:body>").unwrap();
+    docx_with(true, |w| {
+        w.write_all(head.as_bytes()).unwrap();
+        for _ in 0..size / chunk.len() {
+            w.write_all(chunk.as_bytes()).unwrap();
+        }
+        w.write_all(b"</w:body>").unwrap();
+        w.write_all(tail.as_bytes()).unwrap();
+    })
+}
+
+/// This process's peak resident memory in bytes (VmHWM), after resetting the peak to the
+/// current use; the server under test runs in this process.
+fn peak_memory_reset() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    peak_memory()
+}
+
+fn peak_memory() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn document(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    )
+}
+
+app_test!(
+    word_files_built_to_exhaust_memory_are_refused,
+    |app| async move {
+        let mut clerk = crate::import::clerk(&app).await;
+        let csrf = clerk.csrf.clone().unwrap();
+        let path = format!("/sessions/import?_csrf={csrf}");
+        let text = "<w:p><w:r><w:t>Cử tri kiến nghị sửa đường</w:t></w:r></w:p>";
+        let mut lying = docx(document(text).as_bytes(), true);
+        declare_2_pow_40(&mut lying);
+        // 512 MB of XML deflates to about half a megabyte.
+        let bomb = bomb(512 << 20);
+        assert!(bomb.len() < 2 << 20, "the bomb is {} bytes", bomb.len());
+        // Millions of empty paragraphs: small XML, a flood of text.
+        let flood = docx(document(&"<w:p/>".repeat(2_500_000)).as_bytes(), false);
+        for (name, file) in [("2^40", lying), ("bomb", bomb), ("paragraphs", flood)] {
+            let (ct, body) = crate::import::multipart("file", "bao-cao.docx", &file);
+            let before = peak_memory_reset();
+            let r = clerk.post_raw(&path, &ct, body).await;
+            let grew = peak_memory().saturating_sub(before);
+            assert!(
+                grew < 150 << 20,
+                "{name}: refusing it took {} MB more memory",
+                grew >> 20
+            );
+            assert!(
+                matches!(
+                    r.status,
+                    StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNPROCESSABLE_ENTITY
+                ),
+                "{name}: {} {}",
+                r.status,
+                r.body.chars().take(300).collect::<String>()
+            );
+            assert!(
+                r.body.contains("Bài quá dài") || r.body.contains("Không đọc được tệp Word"),
+                "{name}: the page says why"
+            );
+        }
+        // And the server keeps serving.
+        assert_eq!(clerk.get("/sessions").await.status, StatusCode::OK);
+    }
+);
+
+app_test!(
+    nul_and_control_characters_are_refused_at_the_door,
+    |app| async move {
+        let anonymous = app.anonymous();
+        for path in [
+            "/api/v1/petitions?status=%00",
+            "/api/v1/targets?q=%00",
+            "/api/v1/sessions?q=a%00b",
+            "/petitions?q=%00",
+        ] {
+            let r = anonymous.api(Method::GET, path, None).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        }
+        let r = anonymous
+            .post_json(
+                "/api/v1/tokens",
+                json!({ "login": "quantri\u{0}", "password": "quantri-demo" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        let admin = app.token("quantri", "quantri-demo").await;
+        let r = admin
+            .post_json("/api/v1/documents", json!({ "kind": "Kế\u{0}hoạch" }))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        // Text made only of invisible characters is empty text.
+        let r = admin
+            .post_json(
+                "/api/v1/documents",
+                json!({ "kind": "\u{200b}\u{200e}\u{2066}\u{feff}" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["field"], "kind");
+    }
+);
+
+app_test!(search_wildcards_are_plain_characters, |app| async move {
+    let anonymous = app.anonymous();
+    for q in ["%25", "_", "%25%25", "%5C"] {
+        let r = anonymous
+            .api(Method::GET, &format!("/api/v1/petitions?q={q}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+        assert_eq!(r.json()["total"], 0, "q={q} matches nothing");
+    }
+});
+
+app_test!(
+    signing_in_renews_the_form_token_and_private_pages_are_not_cached,
+    |app| async move {
+        let mut c = app.anonymous();
+        let page = c.get("/login").await;
+        let before = crate::support::csrf_of(&page.body);
+        c.csrf = Some(before.clone());
+        let r = c
+            .post_form(
+                "/login",
+                &[("login", "vanthu"), ("password", "vanthu-demo")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.get("/sessions/new").await;
+        assert_ne!(crate::support::csrf_of(&page.body), before);
+        assert_eq!(
+            page.headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store")
+        );
+        let api = app.token("vanthu", "vanthu-demo").await;
+        let r = api.api(Method::GET, "/api/v1/me", None).await;
+        assert_eq!(
+            r.headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store")
+        );
+        // What anyone may see may be cached as usual.
+        let r = app.anonymous().get("/sessions").await;
+        assert!(r.headers.get(header::CACHE_CONTROL).is_none());
+    }
+);
