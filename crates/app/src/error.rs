@@ -30,6 +30,9 @@ pub enum Error {
     /// Too many failed sign-ins for this account or address.
     #[error("too many attempts")]
     TooMany,
+    /// The database cannot be reached now; the same request may succeed later.
+    #[error("the database is unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -43,6 +46,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict => Error::Conflict,
             StoreError::Duplicate(f) => Error::Duplicate(f),
             StoreError::Invalid(i) => Error::Invalid(i),
+            e if e.is_unavailable() => Error::Unavailable,
             other => Error::Internal(anyhow::Error::new(other)),
         }
     }

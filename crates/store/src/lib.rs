@@ -83,6 +83,17 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
+    /// Whether the database could not be reached (down, restarting, the pool starved), as
+    /// opposed to a query it refused: the caller may try again later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
+        )
+    }
+
     pub(crate) fn unknown(field: &'static str) -> Self {
         StoreError::Invalid(Invalid::one(field, FieldCode::UnknownReference))
     }
@@ -139,9 +150,16 @@ impl Store {
             Backend::Sqlite => 4,
             Backend::Postgres => 8,
         };
+        // A PostgreSQL server that cannot be reached is said within two seconds (503), so
+        // that a load balancer takes the node out; an embedded SQLite file is always there,
+        // and a busy pool there is worth waiting for.
+        let acquire = match backend {
+            Backend::Sqlite => Duration::from_secs(10),
+            Backend::Postgres => Duration::from_millis(1500),
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -204,6 +222,15 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {
         self.pool.execute(sql).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers (the readiness check of an app node).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query_scalar::<_, i64>("select 1")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -172,7 +172,37 @@ fn free_port() -> Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-fn start_cluster() -> Result<Cluster> {
+/// A PostgreSQL server of our own: its files, how to start and stop it, its port.
+struct Booted {
+    pg_ctl: PathBuf,
+    data: String,
+    opts: String,
+    log: String,
+    port: u16,
+}
+
+impl Booted {
+    fn pg_ctl(&self, args: &[&str]) -> Result<()> {
+        let mut all = vec!["-D", &self.data];
+        all.extend_from_slice(args);
+        let status = pg_command(&self.pg_ctl, &all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("pg_ctl {args:?} failed; see {}", self.log);
+        }
+        Ok(())
+    }
+
+    fn start(&self) -> Result<()> {
+        self.pg_ctl(&["-o", &self.opts, "-l", &self.log, "-w", "-t", "60", "start"])
+    }
+}
+
+/// Creates a cluster in a new temporary folder and starts it; it is stopped and removed when
+/// this test process ends.
+fn boot() -> Result<Booted> {
     let bindir = pg_bindir()
         .context("PostgreSQL server binaries not found (install the postgresql package)")?;
     let base =
@@ -212,31 +242,25 @@ fn start_cluster() -> Result<Cluster> {
         bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     let port = free_port()?;
-    let opts = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-        sock.display()
-    );
-    let log = base.join("log").to_string_lossy().to_string();
-    let status = pg_command(
-        &bindir.join("pg_ctl"),
-        &[
-            "-D", &data_s, "-o", &opts, "-l", &log, "-w", "-t", "60", "start",
-        ],
-    )
-    .stdout(Stdio::null())
-    .status()?;
-    if !status.success() {
-        bail!("pg_ctl start failed; see {log}");
-    }
+    let booted = Booted {
+        pg_ctl: bindir.join("pg_ctl"),
+        opts: format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            sock.display()
+        ),
+        log: base.join("log").to_string_lossy().to_string(),
+        data: data_s.clone(),
+        port,
+    };
+    booted.start()?;
     // Stop the cluster and remove its files once this test process is gone.
-    let pg_ctl = bindir.join("pg_ctl");
     let stop = if is_root() {
         format!(
             "runuser -u postgres -- {} -D {data_s} -m immediate stop",
-            pg_ctl.display()
+            booted.pg_ctl.display()
         )
     } else {
-        format!("{} -D {data_s} -m immediate stop", pg_ctl.display())
+        format!("{} -D {data_s} -m immediate stop", booted.pg_ctl.display())
     };
     let watchdog = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {base}",
@@ -249,6 +273,11 @@ fn start_cluster() -> Result<Cluster> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
+    Ok(booted)
+}
+
+fn start_cluster() -> Result<Cluster> {
+    let port = boot()?.port;
 
     // Build the migrated template on a runtime of its own (we may be inside a test's runtime).
     let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
@@ -285,6 +314,63 @@ async fn connect_retry(url: &str) -> Result<Store> {
             Err(e) if start.elapsed() > Duration::from_secs(30) => return Err(e),
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
+    }
+}
+
+/// A PostgreSQL cluster for one test alone, which it may stop and start again (the shared
+/// cluster of [`TestDb`] must stay up for the others). With `CI=true` a missing PostgreSQL
+/// is an error; otherwise `None`, and the caller skips.
+pub struct OwnCluster {
+    booted: Booted,
+}
+
+impl OwnCluster {
+    pub async fn start() -> Option<OwnCluster> {
+        match tokio::task::spawn_blocking(boot)
+            .await
+            .expect("boot thread")
+        {
+            Ok(booted) => Some(OwnCluster { booted }),
+            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+                panic!("PostgreSQL is required when CI=true: {e:#}")
+            }
+            Err(e) => {
+                eprintln!("skipping a PostgreSQL test: {e:#}");
+                note_skipped();
+                None
+            }
+        }
+    }
+
+    /// A new, migrated database on this cluster.
+    pub async fn database(&self, name: &str) -> String {
+        let admin_url = format!(
+            "postgres://postgres@127.0.0.1:{}/postgres",
+            self.booted.port
+        );
+        let admin = connect_retry(&admin_url).await.expect("connect");
+        admin
+            .execute_raw(&format!("create database {name}"))
+            .await
+            .expect("create database");
+        admin.close().await;
+        let url = format!("postgres://postgres@127.0.0.1:{}/{name}", self.booted.port);
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store.close().await;
+        url
+    }
+
+    /// Stops the server (fast shutdown: connections are closed).
+    pub fn stop(&self) {
+        self.booted
+            .pg_ctl(&["-m", "fast", "-w", "stop"])
+            .expect("pg_ctl stop");
+    }
+
+    /// Starts it again on the same port and files.
+    pub fn start_again(&self) {
+        self.booted.start().expect("pg_ctl start");
     }
 }
 

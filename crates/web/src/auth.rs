@@ -188,19 +188,25 @@ pub async fn login(
     Ok(user.user)
 }
 
-/// The client address, from the connection (or the proxy's header when configured to trust it).
+/// The client address, from the connection, or behind the trusted proxy from the last
+/// `X-Forwarded-For` entry: the one that proxy appended. The entries before it are whatever
+/// the client sent and prove nothing (an attacker rotates them to dodge the per-address
+/// count). All `X-Forwarded-For` headers count, in order, as if joined.
 pub fn client_addr(
     parts_ext: &axum::http::Extensions,
     headers: &axum::http::HeaderMap,
     trust_proxy: bool,
 ) -> String {
     if trust_proxy {
-        if let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return ip.trim().to_string();
+        let last = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|ip| !ip.is_empty());
+        if let Some(ip) = last {
+            return ip.to_string();
         }
     }
     parts_ext

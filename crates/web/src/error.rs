@@ -39,6 +39,9 @@ pub enum AppError {
     TooLarge,
     #[error("too many attempts")]
     TooMany,
+    /// The database cannot be reached: 503, try again shortly.
+    #[error("unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -50,6 +53,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict => AppError::Conflict,
             StoreError::Duplicate(f) => AppError::Duplicate(f),
             StoreError::Invalid(i) => AppError::Invalid(i),
+            e if e.is_unavailable() => AppError::Unavailable,
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -67,6 +71,7 @@ impl From<dondoc_app::Error> for AppError {
             E::Invalid(i) => AppError::Invalid(i),
             E::Transition => AppError::Transition,
             E::TooMany => AppError::TooMany,
+            E::Unavailable => AppError::Unavailable,
             E::Internal(e) => AppError::Internal(e),
         }
     }
@@ -99,6 +104,7 @@ impl AppError {
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -123,6 +129,7 @@ impl AppError {
             AppError::Malformed(_) => ("malformed_body", "err.malformed_body", vec![]),
             AppError::TooMany => ("too_many_requests", "err.too_many", vec![]),
             AppError::TooLarge => ("payload_too_large", "err.too_large", vec![]),
+            AppError::Unavailable => ("unavailable", "err.unavailable", vec![]),
             AppError::Internal(_) => ("internal", "err.internal", vec![]),
         };
         ErrorInfo {
@@ -140,6 +147,10 @@ impl IntoResponse for AppError {
             tracing::error!(error = format!("{e:#}"), "internal error");
         }
         let mut resp = self.status().into_response();
+        if let AppError::Unavailable = self {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         resp.extensions_mut().insert(self.info());
         resp
     }
@@ -171,6 +182,7 @@ fn info_for_status(status: StatusCode) -> ErrorInfo {
         StatusCode::UNAUTHORIZED => ("unauthorized", "err.unauthorized"),
         StatusCode::FORBIDDEN => ("forbidden", "err.forbidden"),
         StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "err.too_many"),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", "err.unavailable"),
         s if s.is_server_error() => ("internal", "err.internal"),
         _ => ("bad_request", "err.bad_request"),
     };

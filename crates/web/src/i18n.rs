@@ -317,6 +317,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.media_type", "Kiểu dữ liệu không được hỗ trợ.", "Unsupported media type."),
     ("err.bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
     ("err.internal", "Đã có lỗi hệ thống. Lỗi đã được ghi lại.", "Something went wrong on our side. It has been logged."),
+    ("err.unavailable", "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", "The database cannot be reached just now. Please try again in a few moments."),
     ("err.title", "Lỗi", "Error"),
     ("err.home", "Về trang chủ", "Go to the start page"),
     ("role.admin", "Quản trị", "Administrator"),

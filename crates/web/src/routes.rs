@@ -77,6 +77,7 @@ fn pages() -> Router<AppState> {
         .route("/users/{id}/active", post(users::set_active))
         .route("/assets/style.css", get(style))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
 }
 
 #[rustfmt::skip]
@@ -113,6 +114,20 @@ fn api_v1() -> Router<AppState> {
         .route("/users/{id}/active", post(api::set_user_active))
         .route("/tokens", post(api::create_token))
         .route("/openapi.json", get(api::openapi_json))
+}
+
+/// Readiness: whether this node can reach its database (a load balancer's check); `/healthz`
+/// only says the process is alive.
+async fn ready(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    match st.app.store().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            crate::error::AppError::Unavailable.into_response()
+        }
+    }
 }
 
 async fn style() -> impl IntoResponse {

@@ -337,3 +337,29 @@ app_test!(
         assert!(r.headers.get(header::CACHE_CONTROL).is_none());
     }
 );
+
+app_test!(
+    a_forged_forwarded_for_does_not_dodge_the_address_count,
+    |app| async move {
+        // Behind one trusted proxy, which appends the address it saw (9.9.9.9).
+        let router = dondoc_web::router(dondoc_web::AppState::new(
+            app.store.clone(),
+            dondoc_web::WebConfig {
+                today: Some(crate::support::TODAY),
+                trust_proxy: true,
+                ..Default::default()
+            },
+        ));
+        let mut last = StatusCode::OK;
+        for i in 0..32 {
+            // A different account each time, so that only the address count can stop it.
+            let mut req = token_request(&format!("khong-co-{i}"), "doan-sai");
+            req.headers_mut().insert(
+                "x-forwarded-for",
+                format!("10.0.{i}.1, 9.9.9.9").parse().unwrap(),
+            );
+            last = router.clone().oneshot(req).await.unwrap().status();
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    }
+);

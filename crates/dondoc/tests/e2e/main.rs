@@ -11,5 +11,6 @@ mod bad_input;
 mod http;
 mod import;
 mod nodes;
+mod outage;
 mod permissions;
 mod visibility;

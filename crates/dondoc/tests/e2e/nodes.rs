@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use dondoc_store::Backend;
 use dondoc_testing::TestDb;
 
-struct Node(Child, u16);
+pub(crate) struct Node(Child, u16);
 
 impl Drop for Node {
     fn drop(&mut self) {
@@ -27,7 +27,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(url: &str) -> Node {
+pub(crate) fn start(url: &str) -> Node {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
         .args([
@@ -55,7 +55,7 @@ fn start(url: &str) -> Node {
 }
 
 /// A minimal HTTP/1.1 exchange over loopback: (status, headers, body).
-fn http(
+pub(crate) fn http(
     node: &Node,
     method: &str,
     path: &str,

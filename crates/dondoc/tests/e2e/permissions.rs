@@ -256,6 +256,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/", "OOOOO"),
         get("/login", "ORRRR"),
         get("/healthz", "OOOOO"),
+        get("/readyz", "OOOOO"),
         get("/assets/style.css", "OOOOO"),
         get("/lang/en", "RRRRR"),
         get("/sessions", "OOOOO"),
