@@ -491,6 +491,13 @@ pub async fn confirm(
     let plan = plan_of(review).map_err(ImportError::Fields)?;
     c.login_required()?;
     crate::sessions::may_record(c, &plan.session)?;
+    // The figures kept are reported on their targets' units: the same rule as one by one.
+    for (target_id, _) in &plan.measurements {
+        let target = crate::targets::get(app, c, *target_id).await?;
+        c.require(dondoc_domain::Action::EditTarget {
+            unit: target.target.unit_id,
+        })?;
+    }
     match app.store.import_session(c.who(), &plan).await {
         Ok(s) => Ok(s),
         Err(dondoc_store::StoreError::Invalid(inv)) => {

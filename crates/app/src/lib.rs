@@ -31,12 +31,23 @@ pub use error::{Error, Result};
 pub struct App {
     store: Store,
     today: Option<Date>,
+    token_days: i64,
 }
 
 impl App {
     /// `today` fixes the date (tests, demos); otherwise it is the current day in Vietnam.
     pub fn new(store: Store, today: Option<Date>) -> Self {
-        App { store, today }
+        App {
+            store,
+            today,
+            token_days: users::TOKEN_DAYS,
+        }
+    }
+
+    /// How many days an API token authenticates after it is made.
+    pub fn with_token_days(mut self, days: i64) -> Self {
+        self.token_days = days.max(0);
+        self
     }
 
     /// The store, for the infrastructure around the use cases (web sessions, tokens, backup,

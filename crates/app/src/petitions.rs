@@ -57,6 +57,9 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
             area_unit: new.area_unit_id,
         })?,
     }
+    if let Some(unit) = new.responsible_unit_id {
+        c.require(Action::AssignPetition { unit })?;
+    }
     let p = app.store.create_petition(c.who(), &new).await?;
     seen(app, c, p).await
 }

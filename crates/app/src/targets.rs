@@ -70,10 +70,11 @@ pub async fn add_measurement(
     c.login_required()?;
     let current = get(app, c, target_id).await?;
     let m = raw.parse()?;
-    if recording_in(app, c, m.session_id).await?.is_none() {
-        c.require(Action::EditTarget {
-            unit: current.target.unit_id,
-        })?;
-    }
+    // Naming a session one may record into does not open another unit's targets: a figure is
+    // the target's unit's to report, at a session or not.
+    recording_in(app, c, m.session_id).await?;
+    c.require(Action::EditTarget {
+        unit: current.target.unit_id,
+    })?;
     Ok(app.store.add_measurement(c.who(), target_id, &m).await?)
 }

@@ -6,7 +6,7 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use dondoc_domain::input::{UserInput, MIN_PASSWORD};
-use dondoc_domain::{Action, FieldCode, Id, Invalid, Role, User};
+use dondoc_domain::{Action, ApiToken, FieldCode, Id, Invalid, Role, User};
 use dondoc_store::UserWithHash;
 
 use crate::{App, Caller, Error, Result};
@@ -15,6 +15,9 @@ use crate::{App, Caller, Error, Result};
 pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
 pub const MAX_FAILURES_PER_ADDR: i64 = 30;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// How long an API token authenticates unless configured otherwise (`--token-days`).
+pub const TOKEN_DAYS: i64 = 90;
 
 /// The roles a user may be given, in the order forms list them.
 pub fn roles() -> [Role; 4] {
@@ -109,9 +112,34 @@ pub async fn active_user(app: &App, id: Id) -> Result<Option<UserWithHash>> {
     Ok(app.store.user_by_login(&user.login).await?)
 }
 
-/// The user a bearer token belongs to.
+fn token_lifetime_ms(app: &App) -> i64 {
+    app.token_days.saturating_mul(24 * 3600 * 1000)
+}
+
+/// The user a bearer token belongs to, while the token has not expired.
 pub async fn by_token(app: &App, token: &str) -> Result<Option<User>> {
-    Ok(app.store.user_by_token(token).await?)
+    let made_after = jiff::Timestamp::now().as_millisecond() - token_lifetime_ms(app);
+    Ok(app.store.user_by_token(token, made_after).await?)
+}
+
+/// The API tokens of a user: one's own, or anyone's for an administrator.
+pub async fn tokens(app: &App, c: &Caller, user_id: Option<Id>) -> Result<Vec<ApiToken>> {
+    c.login_required()?;
+    let own = c.user_id();
+    let user = user_id.or(own).ok_or(Error::Unauthorized)?;
+    if Some(user) != own {
+        c.require(Action::ManageUsers)?;
+    }
+    Ok(app.store.tokens_of(user, token_lifetime_ms(app)).await?)
+}
+
+/// Revokes a token: its owner or an administrator.
+pub async fn revoke_token(app: &App, c: &Caller, id: Id) -> Result<()> {
+    c.login_required()?;
+    if Some(app.store.token_owner(id).await?) != c.user_id() {
+        c.require(Action::ManageUsers)?;
+    }
+    Ok(app.store.revoke_token(c.who(), id).await?)
 }
 
 /// Issues an API token for a signed-in user; only its digest is stored.

@@ -212,6 +212,20 @@ pub struct User {
     pub version: i64,
 }
 
+/// An API token as its owner and administrators see it (the token itself is shown once, when
+/// made; only its digest is kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: Id,
+    pub user_id: Id,
+    /// What it is for ("script", "sổ theo dõi").
+    pub name: String,
+    pub created_at: Timestamp,
+    /// After this instant the token no longer authenticates.
+    pub expires_at: Timestamp,
+}
+
 /// One change to one record: who, when, and the record before and after (as JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

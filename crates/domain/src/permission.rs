@@ -72,6 +72,11 @@ pub enum Action {
     UpdatePetition {
         responsible_unit: Option<Id>,
     },
+    /// Name the unit responsible for a petition when recording it (at a session or not): it
+    /// hands that unit work, so a clerk may name units of their scope only.
+    AssignPetition {
+        unit: Id,
+    },
     /// Create targets and measurements; amend a plan.
     EditTarget {
         unit: Id,
@@ -109,6 +114,7 @@ impl Actor {
             (R::Officer, A::UpdatePetition { responsible_unit }) => {
                 self.in_scope_opt(responsible_unit)
             }
+            (R::Officer | R::Clerk, A::AssignPetition { unit }) => self.in_scope(unit),
             (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
             (R::Officer, _) => false,
 
@@ -226,6 +232,8 @@ mod tests {
             (A::EditTarget { unit: 10 }, true, true, false, true),
             (A::EditTarget { unit: out }, true, true, false, false),
             (A::EditReference, true, true, false, true),
+            (A::AssignPetition { unit: 11 }, true, true, true, true),
+            (A::AssignPetition { unit: out }, true, true, false, false),
         ];
         for (action, admin, leader, officer, clerk) in table {
             for (role, want) in [

@@ -32,6 +32,9 @@ pub struct Flags {
     /// Trust X-Forwarded-For for the client address (only behind your own proxy).
     #[arg(long, global = true, env = "DONDOC_TRUST_PROXY")]
     trust_proxy: Option<bool>,
+    /// Days an API token authenticates after it is made (default 90).
+    #[arg(long, global = true, env = "DONDOC_TOKEN_DAYS")]
+    token_days: Option<i64>,
     /// Log as JSON lines.
     #[arg(long, global = true, env = "DONDOC_LOG_JSON")]
     log_json: Option<bool>,
@@ -46,6 +49,7 @@ struct File {
     database_url: Option<String>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
+    token_days: Option<i64>,
     log_json: Option<bool>,
 }
 
@@ -55,6 +59,7 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub token_days: i64,
     pub log_json: bool,
 }
 
@@ -83,6 +88,10 @@ impl Settings {
                 .or(file.secure_cookies)
                 .unwrap_or(false),
             trust_proxy: flags.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            token_days: flags
+                .token_days
+                .or(file.token_days)
+                .unwrap_or(dondoc_app::users::TOKEN_DAYS),
             log_json: flags.log_json.or(file.log_json).unwrap_or(false),
         })
     }

@@ -206,6 +206,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         WebConfig {
             secure_cookies: settings.secure_cookies,
             trust_proxy: settings.trust_proxy,
+            token_days: Some(settings.token_days),
             today: None,
         },
     );

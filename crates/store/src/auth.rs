@@ -1,10 +1,10 @@
 //! Users, API tokens, web sessions and login throttling. Sessions and failure counters live in
 //! the database so that every app node on one PostgreSQL sees the same ones.
 
-use dondoc_domain::{Id, Role, User};
+use dondoc_domain::{ApiToken, Id, Role, User};
 use sha2::{Digest, Sha256};
 
-use crate::sql::{flag, now_ms, on_constraint, updated, Tx};
+use crate::sql::{flag, now_ms, on_constraint, ts, updated, Tx};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -135,6 +135,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // A new password ends every API token made with the old one.
+        sqlx::query("delete from api_tokens where user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         audit::record(&mut tx, who, "user", id, "password", Some(&before), None).await?;
         tx.commit().await?;
         Ok(())
@@ -204,19 +209,78 @@ impl Store {
         Ok(())
     }
 
-    /// The active user a bearer token belongs to.
+    /// The active user a bearer token belongs to, if the token was made after `made_after`
+    /// (epoch milliseconds: older tokens have expired).
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
+    pub async fn user_by_token(&self, token: &str, made_after: i64) -> Result<Option<User>> {
         let id: Option<i64> = sqlx::query_scalar(
-            "select u.id from api_tokens t join users u on u.id = t.user_id where t.token_hash = $1 and u.active = 1",
+            "select u.id from api_tokens t join users u on u.id = t.user_id
+             where t.token_hash = $1 and u.active = 1 and t.created_at > $2",
         )
         .bind(token_digest(token))
+        .bind(made_after)
         .fetch_optional(&self.pool)
         .await?;
         match id {
             Some(id) => Ok(Some(self.user(id).await?)),
             None => Ok(None),
         }
+    }
+
+    /// A user's API tokens, newest first; `lifetime_ms` says when each expires.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn tokens_of(&self, user_id: Id, lifetime_ms: i64) -> Result<Vec<ApiToken>> {
+        let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "select id, user_id, name, created_at from api_tokens where user_id = $1 order by created_at desc, id desc",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, user_id, name, created)| ApiToken {
+                id,
+                user_id,
+                name,
+                created_at: ts(created),
+                expires_at: ts(created.saturating_add(lifetime_ms)),
+            })
+            .collect())
+    }
+
+    /// Whose token this is.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn token_owner(&self, id: Id) -> Result<Id> {
+        sqlx::query_scalar("select user_id from api_tokens where id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Revokes a token: it authenticates nothing from now on.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn revoke_token(&self, who: Who, id: Id) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let owner: Option<i64> =
+            sqlx::query_scalar("delete from api_tokens where id = $1 returning user_id")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let owner = owner.ok_or(StoreError::NotFound)?;
+        let before = serde_json::json!({ "token_id": id });
+        audit::record(
+            &mut tx,
+            who,
+            "user",
+            owner,
+            "revoke_token",
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     // Web sessions.

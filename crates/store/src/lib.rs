@@ -198,22 +198,66 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// SQLite only: a consistent copy of the live database in `path` (`vacuum into`).
+    /// SQLite only: a consistent copy of the live database in `path` (`vacuum into`),
+    /// readable by its owner alone (0600), without what only a running server needs and an
+    /// attacker would want: web sessions, API tokens and sign-in failures.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn backup_to(&self, path: &str) -> anyhow::Result<()> {
         anyhow::ensure!(
             self.backend == Backend::Sqlite,
             "online backup is for SQLite; use pg_dump for PostgreSQL"
         );
+        let target = std::path::Path::new(path);
         anyhow::ensure!(
-            !std::path::Path::new(path).exists(),
+            !target.exists(),
             "{path} exists already; choose a new file name"
         );
+        // Written in a private folder beside the target (0700), made private itself (0600)
+        // and scrubbed there, then moved into place: at no moment can others read it.
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let work = parent.join(format!(".dondoc-backup-{}", std::process::id()));
+        let mut dir = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+        dir.create(&work)
+            .with_context(|| format!("creating {}", work.display()))?;
+        let result = self.backup_in(&work, target).await;
+        let _ = std::fs::remove_dir_all(&work);
+        result
+    }
+
+    async fn backup_in(
+        &self,
+        work: &std::path::Path,
+        target: &std::path::Path,
+    ) -> anyhow::Result<()> {
+        let copy_path = work.join("backup.db");
+        let copy_str = copy_path.to_string_lossy().to_string();
         sqlx::query("vacuum into $1")
-            .bind(path)
+            .bind(&copy_str)
             .execute(&self.pool)
             .await
             .context("writing the backup")?;
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            &copy_path,
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )?;
+        let copy = Store::connect(&format!("sqlite://{copy_str}?mode=rw")).await?;
+        // One batch on one connection, ending with everything folded back into the file
+        // (the copy opens in WAL mode, and only the file is moved into place).
+        copy.execute_raw(
+            "delete from http_sessions; delete from api_tokens; delete from login_failures;
+             pragma wal_checkpoint(truncate); vacuum; pragma wal_checkpoint(truncate);",
+        )
+        .await
+        .context("leaving sessions and tokens out of the backup")?;
+        copy.close().await;
+        std::fs::rename(&copy_path, target)
+            .with_context(|| format!("moving the backup to {}", target.display()))?;
         Ok(())
     }
 

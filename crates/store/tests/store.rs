@@ -5,11 +5,12 @@ use dondoc_domain::input::*;
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::Visibility;
 use dondoc_domain::{DirectiveStatus, FieldCode, PetitionStatus, Qualifier, Role, UnitKind};
+use dondoc_store::Backend;
 use dondoc_store::{
     DirectiveChange, DirectiveFilter, PetitionChange, PetitionFilter, SessionFilter, Store,
     StoreError, TargetFilter, Who,
 };
-use dondoc_testing::both_backends;
+use dondoc_testing::{both_backends, TestDb};
 use jiff::civil::{date, Date};
 
 const WHO: Who = Who { user_id: None };
@@ -752,19 +753,23 @@ both_backends!(users_tokens_sessions_and_throttling, |db| async move {
         .unwrap();
     assert_eq!(
         store
-            .user_by_token("secret-token")
+            .user_by_token("secret-token", 0)
             .await
             .unwrap()
             .unwrap()
             .id,
         u.id
     );
-    assert!(store.user_by_token("other").await.unwrap().is_none());
+    assert!(store.user_by_token("other", 0).await.unwrap().is_none());
     store
         .set_user_active(WHO, u.id, u.version, false)
         .await
         .unwrap();
-    assert!(store.user_by_token("secret-token").await.unwrap().is_none());
+    assert!(store
+        .user_by_token("secret-token", 0)
+        .await
+        .unwrap()
+        .is_none());
 
     let far = jiff::Timestamp::now().as_millisecond() + 60_000;
     let s = dondoc_store::StoredHttpSession {
@@ -873,3 +878,42 @@ both_backends!(people_and_documents, |db| async move {
     assert!(matches!(dup, StoreError::Duplicate("person_id")), "{dup:?}");
     assert_eq!(store.participants(s).await.unwrap()[0].1, "Trưởng đoàn");
 });
+
+#[tokio::test]
+async fn a_backup_is_private_and_holds_no_sessions_or_tokens() {
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let store = db.store().await;
+    let u = store
+        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None)
+        .await
+        .unwrap();
+    store
+        .create_token(WHO, u.id, "script", "secret-token")
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backup.db");
+    let path = path.to_str().unwrap();
+    store.backup_to(path).await.unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
+    let copy = Store::connect(&format!("sqlite://{path}")).await.unwrap();
+    assert!(copy
+        .user_by_token("secret-token", 0)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        copy.users().await.unwrap().len(),
+        1,
+        "the records are there"
+    );
+    assert!(
+        store.backup_to(path).await.is_err(),
+        "an existing file is kept"
+    );
+}

@@ -30,6 +30,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Fix "today" (tests and demos); otherwise the current day in Vietnam (UTC+7).
     pub today: Option<Date>,
+    /// Days an API token authenticates (default: `dondoc_app::users::TOKEN_DAYS`).
+    pub token_days: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -42,7 +44,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         AppState {
-            app: App::new(store, config.today),
+            app: App::new(store, config.today)
+                .with_token_days(config.token_days.unwrap_or(dondoc_app::users::TOKEN_DAYS)),
             config: Arc::new(config),
         }
     }

@@ -4,7 +4,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::middleware::from_fn;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -112,7 +112,8 @@ fn api_v1() -> Router<AppState> {
         .route("/me", get(api::me))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/users/{id}/active", post(api::set_user_active))
-        .route("/tokens", post(api::create_token))
+        .route("/tokens", post(api::create_token).get(api::list_tokens))
+        .route("/tokens/{id}", delete(api::revoke_token))
         .route("/openapi.json", get(api::openapi_json))
 }
 
@@ -138,6 +139,23 @@ async fn style() -> impl IntoResponse {
         ],
         include_str!("../assets/style.css"),
     )
+}
+
+/// A request is served to its end even when its client hangs up: the work runs in a task of
+/// its own, so a dropped connection cannot stop it between two database statements (a pooled
+/// connection left inside a transaction wedged SQLite until a restart). A panic in a handler
+/// becomes a 500 rather than a closed connection.
+async fn run_to_completion(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "request task failed");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// The whole application: routes, sessions and login, CSRF, limits, headers, error rendering.
@@ -183,5 +201,6 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(run_to_completion))
         .with_state(state)
 }

@@ -363,3 +363,231 @@ app_test!(
         assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     }
 );
+
+async fn me(c: &crate::support::Client<'_>) -> StatusCode {
+    c.api(Method::GET, "/api/v1/me", None).await.status
+}
+
+app_test!(
+    api_tokens_end_with_the_password_expire_and_can_be_revoked,
+    |app| async move {
+        // A new password ends the tokens made with the old one.
+        let clerk = app.token("vanthu", "vanthu-demo").await;
+        assert_eq!(me(&clerk).await, StatusCode::OK);
+        let system = dondoc_app::App::new(app.store.clone(), Some(crate::support::TODAY));
+        dondoc_app::users::set_password(&system, &system.system(), "vanthu", "mat-khau-moi-2026")
+            .await
+            .unwrap();
+        assert_eq!(me(&clerk).await, StatusCode::UNAUTHORIZED);
+
+        // The owner lists and revokes; another user may do neither; an administrator may.
+        let clerk = app.token("vanthu", "mat-khau-moi-2026").await;
+        let mine = clerk.api(Method::GET, "/api/v1/tokens", None).await.json();
+        let mine = mine.as_array().unwrap();
+        assert_eq!(mine.len(), 1, "{mine:?}");
+        let (id, owner) = (
+            mine[0]["id"].as_i64().unwrap(),
+            mine[0]["user_id"].as_i64().unwrap(),
+        );
+        assert!(mine[0]["expires_at"].is_string());
+        let officer = app.token("chuyenvien", "chuyenvien-demo").await;
+        let path = format!("/api/v1/tokens/{id}");
+        let theirs = format!("/api/v1/tokens?user_id={owner}");
+        assert_eq!(
+            officer.api(Method::DELETE, &path, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            officer.api(Method::GET, &theirs, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let admin = app.token("quantri", "quantri-demo").await;
+        let seen = admin.api(Method::GET, &theirs, None).await.json();
+        assert_eq!(seen.as_array().unwrap().len(), 1);
+        assert_eq!(
+            clerk.api(Method::DELETE, &path, None).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(me(&clerk).await, StatusCode::UNAUTHORIZED);
+
+        // Tokens expire: with a lifetime of zero days, a new one is already spent.
+        let router = dondoc_web::router(dondoc_web::AppState::new(
+            app.store.clone(),
+            dondoc_web::WebConfig {
+                today: Some(crate::support::TODAY),
+                token_days: Some(0),
+                ..Default::default()
+            },
+        ));
+        let r = router
+            .clone()
+            .oneshot(token_request("quantri", "quantri-demo"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body = http_body_util::BodyExt::collect(r.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let token: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let req = Request::builder()
+            .uri("/api/v1/me")
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", token["token"].as_str().unwrap()),
+            )
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            router.oneshot(req).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
+
+app_test!(
+    naming_ones_own_session_does_not_open_other_units_records,
+    |app| async move {
+        // A target of another ward, and a session of the clerk's own ward.
+        let other_ward = app.unit_id("UBND phường Hồng Hải").await;
+        let target = app
+            .store
+            .create_target(
+                dondoc_store::Who::default(),
+                &dondoc_domain::input::NewTarget {
+                    unit_id: other_ward,
+                    indicator: "Thu ngân sách phường Hồng Hải".into(),
+                    measure: "VND".into(),
+                    period_from: jiff::civil::date(2026, 1, 1),
+                    period_to: jiff::civil::date(2026, 12, 31),
+                    plan_value: 5e9,
+                    document_id: None,
+                    approved: true,
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let clerk = app.token("vanthu", "vanthu-demo").await;
+        let own = app.unit_id("Đảng ủy phường Hà Lầm").await;
+        let r = clerk
+            .post_json(
+                "/api/v1/sessions",
+                json!({ "title": "Giao ban phường", "date": "2026-11-20", "host_unit_id": own }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let session = r.json()["id"].as_i64().unwrap();
+
+        let figure = json!({
+            "period_from": "2026-01-01", "period_to": "2026-10-31", "value": 1000,
+            "session_id": session
+        });
+        let r = clerk
+            .post_json(&format!("/api/v1/targets/{target}/measurements"), figure)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "measurement: {}", r.body);
+
+        let other_city = app.unit_id("UBND tỉnh Quảng Ninh").await;
+        let petition = json!({
+            "text": "Đề nghị sửa đường liên phường", "session_id": session,
+            "responsible_unit_id": other_city
+        });
+        let r = clerk.post_json("/api/v1/petitions", petition).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "petition: {}", r.body);
+
+        // The same through the session page's form and the report import.
+        let mut page_clerk = crate::import::clerk(&app).await;
+        let r = page_clerk
+            .post_form(
+                &format!("/sessions/{session}/measurements"),
+                &[
+                    ("target_id", &target.to_string()),
+                    ("value", "1000"),
+                    ("period_from", "2026-01-01"),
+                    ("period_to", "2026-10-31"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "session form: {}",
+            r.status
+        );
+        let r = page_clerk
+            .post_form(
+                "/sessions/import/confirm",
+                &[
+                    ("source", "Phường đạt 1.000 đồng."),
+                    ("session_title", "Giao ban"),
+                    ("session_date", "2026-11-20"),
+                    ("session_host_unit_id", &own.to_string()),
+                    ("figure_keep_0", "on"),
+                    ("figure_target_id_0", &target.to_string()),
+                    ("figure_value_0", "1000"),
+                    ("figure_period_from_0", "2026-01-01"),
+                    ("figure_period_to_0", "2026-10-31"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "import: {}", r.status);
+        let figures = app
+            .store
+            .measurements(target, &dondoc_domain::Visibility::All)
+            .await
+            .unwrap();
+        assert!(figures.is_empty(), "nothing was written: {figures:?}");
+    }
+);
+
+/// Requests whose clients hang up mid-way (the server's work on them is dropped at whatever
+/// point it reached) must not leave a pooled SQLite connection inside a transaction: once
+/// that happened, every later request answered 500 "database is locked" until a restart.
+#[test]
+fn clients_that_hang_up_do_not_wedge_the_database() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hangup.db").display());
+    let node = crate::nodes::start_demo(&url);
+    let port = node.port();
+    let storm = |seed: u64| {
+        let mut rng = seed;
+        for i in 0..60 {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let wait = 1 + (rng >> 33) % 15;
+            let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+                continue;
+            };
+            let req = match i % 3 {
+                0 => "GET /login HTTP/1.1\r\nHost: x\r\n\r\n".to_string(),
+                1 => "GET /sessions/2 HTTP/1.1\r\nHost: x\r\n\r\n".to_string(),
+                _ => {
+                    let body = r#"{"login":"vanthu","password":"sai"}"#;
+                    format!(
+                        "POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+            };
+            let _ = s.write_all(req.as_bytes());
+            std::thread::sleep(std::time::Duration::from_millis(wait));
+            drop(s);
+        }
+    };
+    // Five clients at once, 300 abandoned requests in all.
+    std::thread::scope(|scope| {
+        for seed in 1..=5 {
+            scope.spawn(move || storm(seed));
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Every pooled connection gets used: none may be stuck in a transaction.
+    for i in 0..40 {
+        let path = ["/login", "/sessions", "/sessions/2", "/petitions"][i % 4];
+        let (status, _, body) = crate::nodes::http(&node, "GET", path, &[], "");
+        assert_eq!(status, 200, "request {i}, {path}: {body}");
+    }
+}

@@ -28,6 +28,21 @@ fn free_port() -> u16 {
 }
 
 pub(crate) fn start(url: &str) -> Node {
+    start_with(url, &[])
+}
+
+/// A node with the demo loaded into its (empty) database.
+pub(crate) fn start_demo(url: &str) -> Node {
+    start_with(url, &["--demo"])
+}
+
+impl Node {
+    pub(crate) fn port(&self) -> u16 {
+        self.1
+    }
+}
+
+fn start_with(url: &str, serve_args: &[&str]) -> Node {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
         .args([
@@ -37,6 +52,7 @@ pub(crate) fn start(url: &str) -> Node {
             &format!("127.0.0.1:{port}"),
             "serve",
         ])
+        .args(serve_args)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

@@ -149,6 +149,8 @@ struct Ids {
     person: i64,
     /// Someone at no session yet, to be added as a participant.
     guest: i64,
+    /// An API token of the clerk's.
+    clerk_token: i64,
     document: i64,
     officer: i64,
 }
@@ -229,6 +231,21 @@ async fn ids(app: &TestApp) -> Ids {
             .await
             .unwrap()
             .id,
+        clerk_token: {
+            let clerk = app
+                .store
+                .user_by_login("vanthu")
+                .await
+                .unwrap()
+                .unwrap()
+                .user
+                .id;
+            app.store
+                .create_token(Who::default(), clerk, "script", "dd_permissions_test_token")
+                .await
+                .unwrap();
+            app.store.tokens_of(clerk, 1).await.unwrap()[0].id
+        },
         document: app.store.documents(None, None).await.unwrap().items[0].id,
         officer: app
             .store
@@ -609,6 +626,13 @@ fn api_rows(i: &Ids) -> Vec<Row> {
     let (seed, hidden, p, d, t, u) = (i.seed, i.hidden, i.petition, i.directive, i.target, i.unit);
     vec![
         api(Method::GET, "/openapi.json", None, "OOOOO"),
+        api(Method::GET, "/tokens", None, "UOOOO"),
+        api(
+            Method::DELETE,
+            format!("/tokens/{}", i.clerk_token),
+            None,
+            "UFONN",
+        ),
         api(Method::GET, "/me", None, "UOOOO"),
         api(Method::GET, "/units", None, "UOOOO"),
         api(Method::GET, format!("/units/{u}"), None, "UOOOO"),

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dondoc_domain::input::*;
 use dondoc_domain::{
-    Amendment, AuditEvent, Document, Extension, Measurement, Person, Position, ProgressReport,
-    Raising, Target, Unit, User,
+    Amendment, ApiToken, AuditEvent, Document, Extension, Measurement, Person, Position,
+    ProgressReport, Raising, Target, Unit, User,
 };
 use dondoc_store::{
     DirectiveFilter, DirectiveView, MeasurementView, Page, PetitionFilter, PetitionView,
@@ -666,6 +666,33 @@ pub struct DirectiveDocument {
     pub extensions: Vec<Extension>,
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct TokenQuery {
+    /// Another user's tokens (administrators only); one's own by default.
+    pub user_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "users", params(TokenQuery), responses((status = 200, body = Vec<ApiToken>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn list_tokens(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult {
+    ok(app::users::tokens(&st.app, &v, q.user_id).await?)
+}
+
+/// What a revocation answers.
+#[derive(Serialize, ToSchema)]
+pub struct TokenRevoked {
+    pub revoked: i64,
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = TokenRevoked), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn revoke_token(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    app::users::revoke_token(&st.app, &v, id).await?;
+    ok(TokenRevoked { revoked: id })
+}
+
 /// Every error: a stable code, a message in the caller's language, the first field at fault.
 #[derive(Serialize, ToSchema)]
 pub struct ApiErrorBody {
@@ -736,6 +763,8 @@ pub struct ApiFieldError {
         create_user,
         set_user_active,
         create_token,
+        list_tokens,
+        revoke_token,
         openapi_json,
     ),
     components(schemas(
