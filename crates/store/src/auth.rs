@@ -394,11 +394,13 @@ impl Store {
     /// Takes back attempts that turned out not to be failures (or were refused unchecked).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forget_login_attempts(&self, ids: &[Id]) -> Result<()> {
-        for id in ids {
-            sqlx::query("delete from login_failures where id = $1")
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+        let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        if !list.is_empty() {
+            let sql = format!(
+                "delete from login_failures where id in ({})",
+                list.join(", ")
+            );
+            self.execute_raw(&sql).await?;
         }
         Ok(())
     }

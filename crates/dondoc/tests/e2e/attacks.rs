@@ -61,6 +61,24 @@ app_test!(
     }
 );
 
+/// A POST carrying the session cookie and some Authorization header, but no form token.
+fn signed_in_post(
+    uri: &str,
+    cookie: &str,
+    authorization: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::AUTHORIZATION, authorization)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
+}
+
 app_test!(
     csrf_is_required_whatever_authorization_header_comes_along,
     |app| async move {
@@ -69,15 +87,16 @@ app_test!(
         let users_before = app.store.users().await.unwrap().len();
         for authorization in ["Basic cXVhbnRyaTpx", "bearer x", "Negotiate abc", "x"] {
             let form = "login=kedot&display_name=K%E1%BA%BB+%C4%91%E1%BB%99t&role=admin&password=mat-khau-ke-dot";
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/users")
-                .header(header::COOKIE, &cookie)
-                .header(header::AUTHORIZATION, authorization)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap();
-            let r = app.send(req).await;
+            let form_type = "application/x-www-form-urlencoded";
+            let r = app
+                .send(signed_in_post(
+                    "/users",
+                    &cookie,
+                    authorization,
+                    form_type,
+                    form,
+                ))
+                .await;
             assert_eq!(
                 r.status,
                 StatusCode::FORBIDDEN,
@@ -85,14 +104,14 @@ app_test!(
                 r.status,
                 r.body
             );
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/api/v1/documents")
-                .header(header::COOKIE, &cookie)
-                .header(header::AUTHORIZATION, authorization)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json!({ "kind": "Kế hoạch" }).to_string()))
-                .unwrap();
+            let body = json!({ "kind": "Kế hoạch" }).to_string();
+            let req = signed_in_post(
+                "/api/v1/documents",
+                &cookie,
+                authorization,
+                "application/json",
+                body,
+            );
             let r = app.send(req).await;
             assert!(
                 matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
