@@ -43,6 +43,8 @@ pub async fn of(app: &App, c: &Caller, entity: &str, id: Id) -> Result<Vec<Audit
     if entity != "target" {
         return Ok(events);
     }
+    // Each session asked about once, however many figures were taken at it.
+    let mut seen: std::collections::HashMap<Id, bool> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let session = e
@@ -52,10 +54,16 @@ pub async fn of(app: &App, c: &Caller, entity: &str, id: Id) -> Result<Vec<Audit
             .and_then(|a| a.get("session_id").and_then(|s| s.as_i64()));
         let visible = match session {
             None => true,
-            Some(s) => match crate::sessions::get(app, c, s).await {
-                Ok(_) => true,
-                Err(Error::NotFound) => false,
-                Err(e) => return Err(e),
+            Some(s) => match seen.get(&s) {
+                Some(v) => *v,
+                None => {
+                    let v = match crate::sessions::get(app, c, s).await {
+                        Ok(_) => true,
+                        Err(Error::NotFound) => false,
+                        Err(e) => return Err(e),
+                    };
+                    *seen.entry(s).or_insert(v)
+                }
             },
         };
         if visible {

@@ -211,8 +211,22 @@ pub(crate) async fn known_unit(app: &App, id: Option<Id>, field: &'static str) -
     Ok(())
 }
 
+/// A session the caller may record into: one they may see, whose host unit's rule lets them.
+pub(crate) async fn session_to_record_into(
+    app: &App,
+    c: &Caller,
+    id: Id,
+) -> Result<dondoc_store::SessionView> {
+    let s = app.store.session(id, c.visibility()).await?;
+    c.require(Action::RecordSession {
+        host_unit: s.session.host_unit_id,
+    })?;
+    Ok(s)
+}
+
 /// What is recorded inside a session (a petition, a directive, a figure) must be allowed for
-/// the session's host unit. Returns the session when one is named.
+/// the session's host unit. Returns the session when one is named; a session the caller may
+/// not see is an unknown reference in the input.
 pub(crate) async fn recording_in(
     app: &App,
     c: &Caller,
@@ -221,18 +235,11 @@ pub(crate) async fn recording_in(
     let Some(id) = session_id else {
         return Ok(None);
     };
-    let s = match app.store.session(id, c.visibility()).await {
-        Ok(s) => s,
-        Err(dondoc_store::StoreError::NotFound) => {
-            return Err(Error::Invalid(dondoc_domain::Invalid::one(
-                "session_id",
-                dondoc_domain::FieldCode::UnknownReference,
-            )))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    c.require(Action::RecordSession {
-        host_unit: s.session.host_unit_id,
-    })?;
-    Ok(Some(s))
+    match session_to_record_into(app, c, id).await {
+        Err(Error::NotFound) => Err(Error::Invalid(dondoc_domain::Invalid::one(
+            "session_id",
+            dondoc_domain::FieldCode::UnknownReference,
+        ))),
+        other => other.map(Some),
+    }
 }

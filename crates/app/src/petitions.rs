@@ -17,10 +17,16 @@ pub async fn get(app: &App, c: &Caller, id: Id) -> Result<PetitionView> {
     Ok(app.store.petition(id, c.visibility()).await?)
 }
 
-/// The raisings of a petition the caller may see, with their session's title.
-pub async fn raisings(app: &App, c: &Caller, id: Id) -> Result<Vec<(Raising, Option<String>)>> {
-    get(app, c, id).await?;
-    Ok(app.store.raisings(id, c.visibility()).await?)
+/// A petition with the raisings the caller may see, each with its session's title.
+pub struct PetitionDetail {
+    pub petition: PetitionView,
+    pub raisings: Vec<(Raising, Option<String>)>,
+}
+
+pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<PetitionDetail> {
+    let petition = get(app, c, id).await?;
+    let raisings = app.store.raisings(id, c.visibility()).await?;
+    Ok(PetitionDetail { petition, raisings })
 }
 
 /// Open petitions counted by status, for the dashboard.

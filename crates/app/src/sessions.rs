@@ -101,10 +101,7 @@ pub async fn add_participant(
     role: Option<&str>,
 ) -> Result<()> {
     c.login_required()?;
-    let s = get(app, c, session_id).await?;
-    c.require(Action::RecordSession {
-        host_unit: s.session.host_unit_id,
-    })?;
+    crate::session_to_record_into(app, c, session_id).await?;
     let mut check = dondoc_domain::validate::Checker::new();
     let person = check.required("person_id", person_id);
     let role = check.text("role", role, 200);
@@ -122,10 +119,7 @@ pub async fn link_document(
     document_id: Option<Id>,
 ) -> Result<()> {
     c.login_required()?;
-    let s = get(app, c, session_id).await?;
-    c.require(Action::RecordSession {
-        host_unit: s.session.host_unit_id,
-    })?;
+    crate::session_to_record_into(app, c, session_id).await?;
     let mut check = dondoc_domain::validate::Checker::new();
     let document = check.required("document_id", document_id);
     check.finish(())?;

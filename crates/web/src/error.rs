@@ -9,7 +9,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use dondoc_domain::{FieldCode, FieldError, Invalid};
-use dondoc_store::StoreError;
 use serde::Serialize;
 
 use crate::i18n::Lang;
@@ -44,19 +43,6 @@ pub enum AppError {
     Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict => AppError::Conflict,
-            StoreError::Duplicate(f) => AppError::Duplicate(f),
-            StoreError::Invalid(i) => AppError::Invalid(i),
-            e if e.is_unavailable() => AppError::Unavailable,
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
-    }
 }
 
 impl From<dondoc_app::Error> for AppError {

@@ -286,6 +286,15 @@ app_test!(
             let r = anonymous.api(Method::GET, path, None).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
         }
+        // Escaped letters are letters: "đường" in UTF-8 has bytes that are C1 controls in
+        // Latin-1 (0x91), and a tab or a line break in a search is fine.
+        for path in [
+            "/api/v1/petitions?q=%C4%91%C6%B0%E1%BB%9Dng",
+            "/petitions?q=nh%C3%A0%09v%C4%83n",
+        ] {
+            let r = anonymous.api(Method::GET, path, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        }
         let r = anonymous
             .post_json(
                 "/api/v1/tokens",

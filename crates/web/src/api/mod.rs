@@ -391,9 +391,9 @@ pub async fn list_petitions(
 
 #[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let petition = app::petitions::get(&st.app, &v, id).await?;
-    let raisings = app::petitions::raisings(&st.app, &v, id)
-        .await?
+    let app::petitions::PetitionDetail { petition, raisings } =
+        app::petitions::detail(&st.app, &v, id).await?;
+    let raisings = raisings
         .into_iter()
         .map(|(raising, session_title)| RaisingEntry {
             raising,

@@ -341,15 +341,16 @@ where
     P: RecordPage,
     Fut: std::future::Future<Output = Result<P, AppError>>,
 {
-    match done {
-        Ok(_) => Ok(see_other(&back)),
-        Err(dondoc_app::Error::Invalid(inv)) => {
+    answer(
+        done,
+        |_| back,
+        |inv| async move {
             let mut drawn = page().await?;
             refuse_in(drawn.forms(), key, v.lang, typed, &inv);
             invalid_page(&drawn)
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// Select options for units, indented by depth so the tree shows.

@@ -293,8 +293,10 @@ async fn show_page(
     session: &Session,
     id: i64,
 ) -> Result<ShowPage, AppError> {
-    let p = app::petitions::get(&st.app, v, id).await?;
-    let raisings = app::petitions::raisings(&st.app, v, id).await?;
+    let app::petitions::PetitionDetail {
+        petition: p,
+        raisings,
+    } = app::petitions::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
         history_rows(v.lang, &app::history::of(&st.app, v, "petition", id).await?)
     } else {
