@@ -27,9 +27,10 @@ pub enum Error {
     /// a closed directive).
     #[error("the record's status does not allow this")]
     Transition,
-    /// Too many failed sign-ins for this account or address.
-    #[error("too many attempts")]
-    TooMany,
+    /// Too many failed sign-ins for this account and address, or this address: the next
+    /// attempt is checked after this wait.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooMany { retry_after_secs: u64 },
     /// The database cannot be reached now; the same request may succeed later.
     #[error("the database is unavailable")]
     Unavailable,

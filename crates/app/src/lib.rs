@@ -32,6 +32,7 @@ pub struct App {
     store: Store,
     today: Option<Date>,
     token_days: i64,
+    max_sign_in_delay_ms: i64,
 }
 
 impl App {
@@ -41,12 +42,19 @@ impl App {
             store,
             today,
             token_days: users::TOKEN_DAYS,
+            max_sign_in_delay_ms: users::MAX_DELAY_MS,
         }
     }
 
     /// How many days an API token authenticates after it is made.
     pub fn with_token_days(mut self, days: i64) -> Self {
         self.token_days = days.max(0);
+        self
+    }
+
+    /// The longest a sign-in attempt is made to wait after failed ones.
+    pub fn with_max_sign_in_delay_secs(mut self, secs: i64) -> Self {
+        self.max_sign_in_delay_ms = secs.clamp(1, 24 * 3600) * 1000;
         self
     }
 

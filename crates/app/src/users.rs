@@ -7,14 +7,19 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use dondoc_domain::input::{UserInput, MIN_PASSWORD};
 use dondoc_domain::{Action, ApiToken, FieldCode, Id, Invalid, Role, User};
-use dondoc_store::UserWithHash;
+use dondoc_store::{EarlierAttempts, UserWithHash};
 
 use crate::{App, Caller, Error, Result};
 
-/// Failed sign-ins allowed per account, and per client address, within the window.
-pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
-pub const MAX_FAILURES_PER_ADDR: i64 = 30;
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failed sign-ins checked without delay within the window: per account and client address
+/// together, and per address over all accounts. Beyond them, each further attempt waits
+/// twice as long as the one before, up to [`MAX_DELAY_MS`].
+pub const FREE_FAILURES_PER_PAIR: i64 = 5;
+pub const FREE_FAILURES_PER_ADDR: i64 = 30;
+pub const FIRST_DELAY_MS: i64 = 1000;
+pub const MAX_DELAY_MS: i64 = 15 * 60 * 1000;
+/// How long a failure counts.
+pub const FAILURE_WINDOW_MS: i64 = 60 * 60 * 1000;
 
 /// How long an API token authenticates unless configured otherwise (`--token-days`).
 pub const TOKEN_DAYS: i64 = 90;
@@ -68,8 +73,32 @@ pub async fn authenticate(app: &App, login: &str, password: &str) -> Result<Opti
     Ok(user.filter(|_| ok))
 }
 
-/// Signs in with the throttle: too many failures for the account or the address refuse even
-/// the right password until the window passes.
+/// How long the next attempt must wait after the latest one, given `failures` failed or
+/// refused ones (0 while they are within the `free` count): doubling from
+/// [`FIRST_DELAY_MS`] up to `max` ([`MAX_DELAY_MS`] unless configured).
+pub fn delay_ms(failures: i64, free: i64, max: i64) -> i64 {
+    if failures < free {
+        return 0;
+    }
+    let doublings = (failures - free).min(40) as u32;
+    FIRST_DELAY_MS.saturating_mul(1_i64 << doublings).min(max)
+}
+
+/// Milliseconds the attempt just recorded must still wait, given the others under its key.
+fn wait_ms(others: EarlierAttempts, free: i64, max: i64) -> i64 {
+    let Some(latest) = others.latest_ms else {
+        return 0;
+    };
+    let ready_at = latest.saturating_add(delay_ms(others.count, free, max));
+    (ready_at - others.now_ms).max(0)
+}
+
+/// Signs in with the throttle. Failures slow down further attempts instead of locking the
+/// account: per account and client address together (so that a guesser elsewhere cannot lock
+/// the owner out), and per address over all accounts (so that one address cannot guess
+/// across accounts). An attempt that comes too early is refused unchecked, with the time to
+/// wait, and counts like a failure: guessing faster only makes the wait longer, up to the
+/// maximum, and once the guesses stop, the owner signs in after that wait.
 pub async fn check_credentials(
     app: &App,
     login: &str,
@@ -77,19 +106,31 @@ pub async fn check_credentials(
     addr: &str,
 ) -> Result<UserWithHash> {
     let store = &app.store;
-    let login_key = format!("login:{}", login.trim().to_lowercase());
+    let pair_key = format!("pair:{}|{addr}", login.trim().to_lowercase());
     let addr_key = format!("addr:{addr}");
     let since = jiff::Timestamp::now().as_millisecond() - FAILURE_WINDOW_MS;
     // The attempt is written first and counted with all others, then checked.
-    let (ids, counts) = store.login_attempt(&[&login_key, &addr_key], since).await?;
-    if counts[0] > MAX_FAILURES_PER_LOGIN || counts[1] > MAX_FAILURES_PER_ADDR {
-        // Refused unchecked, and still counted: guesses made while refused keep the account
-        // closed for the window, so a burst cannot be followed by the right guess.
-        return Err(Error::TooMany);
+    let (ids, others) = store.login_attempt(&[&pair_key, &addr_key], since).await?;
+    let max = app.max_sign_in_delay_ms;
+    let wait = |extra: i64| {
+        let [pair, addr] = [others[0], others[1]].map(|mut o| {
+            if extra > 0 {
+                o.count += extra;
+                o.latest_ms = Some(o.now_ms);
+            }
+            o
+        });
+        wait_ms(pair, FREE_FAILURES_PER_PAIR, max).max(wait_ms(addr, FREE_FAILURES_PER_ADDR, max))
+    };
+    if wait(0) > 0 {
+        // The refusal stays recorded: the next attempt waits for one more, from now.
+        return Err(Error::TooMany {
+            retry_after_secs: (wait(1) as u64).div_ceil(1000),
+        });
     }
     match authenticate(app, login, password).await? {
         Some(user) => {
-            store.clear_login_failures(&login_key).await?;
+            store.clear_login_failures(&pair_key).await?;
             store.forget_login_attempts(&ids).await?;
             Ok(user)
         }
@@ -216,4 +257,37 @@ pub async fn set_password(app: &App, c: &Caller, login: &str, password: &str) ->
     let hash = hash_blocking(password.to_string()).await?;
     app.store.set_password(c.who(), user.user.id, &hash).await?;
     Ok(user.user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_after_the_free_failures_up_to_the_cap() {
+        assert_eq!(delay_ms(0, 5, MAX_DELAY_MS), 0);
+        assert_eq!(delay_ms(4, 5, MAX_DELAY_MS), 0);
+        assert_eq!(delay_ms(5, 5, MAX_DELAY_MS), 1000);
+        assert_eq!(delay_ms(6, 5, MAX_DELAY_MS), 2000);
+        assert_eq!(delay_ms(12, 5, MAX_DELAY_MS), 128_000);
+        assert_eq!(delay_ms(20, 5, MAX_DELAY_MS), MAX_DELAY_MS);
+        assert_eq!(delay_ms(i64::MAX, 5, 3000), 3000);
+    }
+
+    #[test]
+    fn an_attempt_waits_from_the_latest_other_one() {
+        let seen = |count, latest_ms, now_ms| EarlierAttempts {
+            count,
+            latest_ms,
+            now_ms,
+        };
+        assert_eq!(wait_ms(seen(0, None, 10_000), 5, MAX_DELAY_MS), 0);
+        assert_eq!(wait_ms(seen(5, Some(10_000), 10_300), 5, MAX_DELAY_MS), 700);
+        assert_eq!(wait_ms(seen(6, Some(10_000), 13_000), 5, MAX_DELAY_MS), 0);
+        // Another attempt made at the same moment, or after this one, still counts.
+        assert_eq!(
+            wait_ms(seen(9, Some(10_001), 10_000), 5, MAX_DELAY_MS),
+            16_001
+        );
+    }
 }

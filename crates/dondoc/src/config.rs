@@ -32,9 +32,16 @@ pub struct Flags {
     /// Trust X-Forwarded-For for the client address (only behind your own proxy).
     #[arg(long, global = true, env = "DONDOC_TRUST_PROXY")]
     trust_proxy: Option<bool>,
+    /// With --trust-proxy: how many proxies stand in a chain in front of dondoc (default 1).
+    #[arg(long, global = true, env = "DONDOC_PROXIES")]
+    proxies: Option<usize>,
     /// Days an API token authenticates after it is made (default 90).
     #[arg(long, global = true, env = "DONDOC_TOKEN_DAYS")]
     token_days: Option<i64>,
+    /// The longest wait, in seconds, that failed sign-ins impose on the next attempt from the
+    /// same address (default 900).
+    #[arg(long, global = true, env = "DONDOC_MAX_SIGN_IN_DELAY")]
+    max_sign_in_delay: Option<i64>,
     /// Log as JSON lines.
     #[arg(long, global = true, env = "DONDOC_LOG_JSON")]
     log_json: Option<bool>,
@@ -49,7 +56,9 @@ struct File {
     database_url: Option<String>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
+    proxies: Option<usize>,
     token_days: Option<i64>,
+    max_sign_in_delay: Option<i64>,
     log_json: Option<bool>,
 }
 
@@ -59,7 +68,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub proxies: usize,
     pub token_days: i64,
+    pub max_sign_in_delay: i64,
     pub log_json: bool,
 }
 
@@ -88,12 +99,26 @@ impl Settings {
                 .or(file.secure_cookies)
                 .unwrap_or(false),
             trust_proxy: flags.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            proxies: flags.proxies.or(file.proxies).unwrap_or(1),
             token_days: flags
                 .token_days
                 .or(file.token_days)
                 .unwrap_or(dondoc_app::users::TOKEN_DAYS),
+            max_sign_in_delay: flags
+                .max_sign_in_delay
+                .or(file.max_sign_in_delay)
+                .unwrap_or(dondoc_app::users::MAX_DELAY_MS / 1000),
             log_json: flags.log_json.or(file.log_json).unwrap_or(false),
         })
+    }
+
+    /// How many proxies' `X-Forwarded-For` entries to trust: none unless `--trust-proxy`.
+    pub fn trusted_proxies(&self) -> usize {
+        if self.trust_proxy {
+            self.proxies.max(1)
+        } else {
+            0
+        }
     }
 
     /// The database URL: the one given, or a SQLite file in the data directory.

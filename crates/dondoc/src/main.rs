@@ -205,8 +205,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         store.clone(),
         WebConfig {
             secure_cookies: settings.secure_cookies,
-            trust_proxy: settings.trust_proxy,
+            trusted_proxies: settings.trusted_proxies(),
             token_days: Some(settings.token_days),
+            max_sign_in_delay_secs: Some(settings.max_sign_in_delay),
             today: None,
         },
     );

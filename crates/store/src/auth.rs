@@ -47,6 +47,17 @@ impl TryFrom<Row> for UserWithHash {
 }
 
 /// A web session as tower-sessions stores it: an opaque record and its expiry.
+/// The other sign-in attempts under one throttle key within the window, as seen just after
+/// recording a new one.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlierAttempts {
+    pub count: i64,
+    /// When the latest of them was made (milliseconds since the epoch).
+    pub latest_ms: Option<i64>,
+    /// When the new attempt was recorded.
+    pub now_ms: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct StoredHttpSession {
     pub id: String,
@@ -353,6 +364,14 @@ impl Store {
         Ok(())
     }
 
+    /// How many web sessions are stored (expired ones included until purged).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn http_session_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("select count(*) from http_sessions")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn http_sessions_purge(&self) -> Result<u64> {
         Ok(
@@ -364,66 +383,59 @@ impl Store {
         )
     }
 
-    // Login throttling: failures per key ("login:<name>", "addr:<ip>") within a window.
+    // Login throttling: failed attempts per key ("pair:<name>|<ip>", "addr:<ip>") within a window.
 
-    /// Records a sign-in attempt under each key and returns its row ids and, per key, how many
-    /// attempts of the window (this one included) there are. Counting after writing is what
-    /// makes the throttle hold under concurrency: of N simultaneous attempts, the k-th to be
-    /// written counts at least k, so no check can pass on a count read before the others
-    /// were written.
+    /// Records a sign-in attempt under each key and returns its row ids and, per key, the
+    /// other attempts of the window: how many, and when the latest was made. Counting after
+    /// writing is what makes the throttle hold under concurrency: of N simultaneous attempts,
+    /// the k-th to be written sees at least k - 1 others, so no check can pass on a count read
+    /// before the others were written.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn login_attempt(&self, keys: &[&str], since_ms: i64) -> Result<(Vec<Id>, Vec<i64>)> {
+    pub async fn login_attempt(
+        &self,
+        keys: &[&str],
+        since_ms: i64,
+    ) -> Result<(Vec<Id>, Vec<EarlierAttempts>)> {
+        let at = now_ms();
         let mut ids = Vec::with_capacity(keys.len());
         for key in keys {
             let id: i64 = sqlx::query_scalar(
                 "insert into login_failures (key, at) values ($1, $2) returning id",
             )
             .bind(key)
-            .bind(now_ms())
+            .bind(at)
             .fetch_one(&self.pool)
             .await?;
             ids.push(id);
         }
-        let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
-            counts.push(self.login_failures_since(key, since_ms).await?);
+        let mut others = Vec::with_capacity(keys.len());
+        for (key, id) in keys.iter().zip(&ids) {
+            let (count, latest_ms): (i64, Option<i64>) = sqlx::query_as(
+                "select count(*), max(at) from login_failures \
+                 where key = $1 and at > $2 and id <> $3",
+            )
+            .bind(key)
+            .bind(since_ms)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+            others.push(EarlierAttempts {
+                count,
+                latest_ms,
+                now_ms: at,
+            });
         }
-        Ok((ids, counts))
+        Ok((ids, others))
     }
 
-    /// Takes back attempts that turned out not to be failures (or were refused unchecked).
+    /// Takes back attempts that turned out not to be failures.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forget_login_attempts(&self, ids: &[Id]) -> Result<()> {
-        let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-        if !list.is_empty() {
-            let sql = format!(
-                "delete from login_failures where id in ({})",
-                list.join(", ")
-            );
-            self.execute_raw(&sql).await?;
-        }
-        Ok(())
-    }
-
-    #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn record_login_failure(&self, key: &str) -> Result<()> {
-        sqlx::query("insert into login_failures (key, at) values ($1, $2)")
-            .bind(key)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
-                .bind(key)
-                .bind(since_ms)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        self.execute_raw(&format!(
+            "delete from login_failures where id in ({})",
+            id_list(ids)
+        ))
+        .await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -433,5 +445,15 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+/// Ids as an SQL list (`0` for none, which no row has).
+fn id_list(ids: &[Id]) -> String {
+    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    if list.is_empty() {
+        "0".into()
+    } else {
+        list.join(", ")
     }
 }

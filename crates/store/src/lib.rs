@@ -26,7 +26,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use auth::token_digest;
-pub use auth::{StoredHttpSession, UserWithHash};
+pub use auth::{EarlierAttempts, StoredHttpSession, UserWithHash};
 pub use directives::{DirectiveChange, DirectiveFilter, DirectiveView};
 pub use import::{ImportPerson, ImportPetition, ImportPlan};
 pub use petitions::PetitionChange;

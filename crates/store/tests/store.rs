@@ -793,18 +793,24 @@ both_backends!(users_tokens_sessions_and_throttling, |db| async move {
     store.http_session_delete("abc").await.unwrap();
     assert!(store.http_session_load("abc").await.unwrap().is_none());
 
+    let keys = ["pair:clerk|1.2.3.4", "addr:1.2.3.4"];
+    let mut last = Vec::new();
     for _ in 0..3 {
-        store.record_login_failure("login:clerk").await.unwrap();
+        last = store.login_attempt(&keys, 0).await.unwrap().0;
     }
-    assert_eq!(
-        store.login_failures_since("login:clerk", 0).await.unwrap(),
-        3
-    );
-    store.clear_login_failures("login:clerk").await.unwrap();
-    assert_eq!(
-        store.login_failures_since("login:clerk", 0).await.unwrap(),
-        0
-    );
+    let (ids, seen) = store.login_attempt(&keys, 0).await.unwrap();
+    assert_eq!((seen[0].count, seen[1].count), (3, 3));
+    assert!(seen[0].latest_ms.unwrap() <= seen[0].now_ms);
+    // Attempts taken back no longer count; a cleared key starts again.
+    store.forget_login_attempts(&ids).await.unwrap();
+    store.forget_login_attempts(&last).await.unwrap();
+    let (ids, seen) = store.login_attempt(&keys, 0).await.unwrap();
+    assert_eq!((seen[0].count, seen[1].count), (2, 2));
+    store.clear_login_failures(keys[0]).await.unwrap();
+    store.forget_login_attempts(&ids).await.unwrap();
+    let (_, seen) = store.login_attempt(&keys, 0).await.unwrap();
+    assert_eq!((seen[0].count, seen[0].latest_ms), (0, None));
+    assert_eq!(seen[1].count, 2);
 });
 
 both_backends!(people_and_documents, |db| async move {

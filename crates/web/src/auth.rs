@@ -188,24 +188,31 @@ pub async fn login(
     Ok(user.user)
 }
 
-/// The client address, from the connection, or behind the trusted proxy from the last
-/// `X-Forwarded-For` entry: the one that proxy appended. The entries before it are whatever
-/// the client sent and prove nothing (an attacker rotates them to dodge the per-address
-/// count). All `X-Forwarded-For` headers count, in order, as if joined.
+/// The client address, from the connection, or behind `proxies` trusted proxies in a chain
+/// from the `X-Forwarded-For` entry that the outermost of them appended: the `proxies`-th from
+/// the right. The entries before it are whatever the client sent and prove nothing (an
+/// attacker rotates them to dodge the per-address count). All `X-Forwarded-For` headers
+/// count, in order, as if joined.
 pub fn client_addr(
     parts_ext: &axum::http::Extensions,
     headers: &axum::http::HeaderMap,
-    trust_proxy: bool,
+    proxies: usize,
 ) -> String {
-    if trust_proxy {
-        let last = headers
+    if proxies > 0 {
+        let entries: Vec<&str> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .rfind(|ip| !ip.is_empty());
-        if let Some(ip) = last {
+            .filter(|ip| !ip.is_empty())
+            .collect();
+        // Fewer entries than proxies: the first was written by the outermost proxy.
+        if let Some(ip) = entries
+            .len()
+            .checked_sub(proxies)
+            .map_or(entries.first(), |i| entries.get(i))
+        {
             return ip.to_string();
         }
     }
@@ -286,23 +293,79 @@ pub const CSRF_KEY: &str = "csrf";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The session's CSRF token, made on first use.
-pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
-    if let Some(t) = session
-        .get::<String>(CSRF_KEY)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
-    {
-        return Ok(t);
-    }
+/// The cookie that carries the form token of someone not signed in (the login form), so that
+/// showing them a form writes no web session: a visitor's page views leave the database as
+/// it was. A cross-site form cannot read it, so it cannot send it back in the form.
+pub const FORM_COOKIE: &str = "dondoc_form";
+
+fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    hex::encode(bytes)
+}
+
+async fn session_csrf(session: &Session) -> Result<Option<String>, AppError> {
+    session
+        .get::<String>(CSRF_KEY)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// The session's CSRF token, made on first use (for the signed in: their session is kept
+/// anyway).
+pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session_csrf(session).await? {
+        return Ok(t);
+    }
+    let token = new_token();
     session
         .insert(CSRF_KEY, &token)
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(token)
+}
+
+/// A new form token for a session that has just been signed in to: one read before signing
+/// in is worth nothing after it.
+pub async fn renew_csrf_token(session: &Session) -> Result<(), AppError> {
+    session
+        .insert(CSRF_KEY, new_token())
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// The form token in the request's form cookie, if it has a well-formed one.
+fn form_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().strip_prefix(FORM_COOKIE)?.strip_prefix('='))
+        .find(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+}
+
+/// The form token for a page shown to whoever asks: the session's if it has one, else the
+/// form cookie's, else a new one to be set in that cookie (the second value: the
+/// `Set-Cookie` header). Nothing is written to the web session.
+pub async fn anonymous_form_token(
+    session: &Session,
+    headers: &axum::http::HeaderMap,
+    secure: bool,
+) -> Result<(String, Option<axum::http::HeaderValue>), AppError> {
+    if let Some(t) = session_csrf(session).await? {
+        return Ok((t, None));
+    }
+    if let Some(t) = form_cookie(headers) {
+        return Ok((t, None));
+    }
+    let token = new_token();
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!("{FORM_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    let value = axum::http::HeaderValue::from_str(&cookie)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((token, Some(value)))
 }
 
 /// The name of the web session cookie.
@@ -329,8 +392,10 @@ fn same(a: &str, b: &str) -> bool {
 pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
 /// Refuses a state-changing request that comes with the session cookie but without the
-/// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer-token requests
-/// carry no cookie and need none. The field is removed before the handler sees the form.
+/// session's CSRF token (form field `_csrf` or header `X-CSRF-Token`); a session that has none
+/// (nobody signed in to it: signing in gives it one) is checked against the form cookie.
+/// Bearer-token requests carry no cookie and need none. The field is removed before the
+/// handler sees the form.
 pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
     // A bearer token authenticates the request by itself (the Viewer then ignores the cookie),
     // so it carries no ambient authority to forge. Any other Authorization header does not
@@ -346,7 +411,11 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
     }
     let expected = match session.get::<String>(CSRF_KEY).await {
         Ok(Some(t)) => t,
-        _ => return AppError::Csrf.into_response(),
+        Ok(None) => match form_cookie(req.headers()) {
+            Some(t) => t,
+            None => return AppError::Csrf.into_response(),
+        },
+        Err(_) => return AppError::Csrf.into_response(),
     };
     if let Some(given) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         if same(given, &expected) {
@@ -466,4 +535,31 @@ fn form_urlencoded_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
         .iter()
         .any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'));
     (!lossy).then_some(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_addr;
+    use axum::http::{Extensions, HeaderMap};
+
+    fn addr(forwarded: &[&str], proxies: usize) -> String {
+        let mut headers = HeaderMap::new();
+        for f in forwarded {
+            headers.append("x-forwarded-for", f.parse().unwrap());
+        }
+        client_addr(&Extensions::new(), &headers, proxies)
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_outermost_trusted_proxy_appended() {
+        // What the client wrote itself comes first and is ignored.
+        assert_eq!(addr(&["6.6.6.6, 1.2.3.4"], 1), "1.2.3.4");
+        assert_eq!(addr(&["6.6.6.6", "1.2.3.4"], 1), "1.2.3.4");
+        // A CDN appended the client, then nginx appended the CDN.
+        assert_eq!(addr(&["6.6.6.6, 1.2.3.4, 10.0.0.2"], 2), "1.2.3.4");
+        assert_eq!(addr(&["1.2.3.4"], 2), "1.2.3.4");
+        // Not trusted: the connection's address (none here).
+        assert_eq!(addr(&["6.6.6.6"], 0), "local");
+        assert_eq!(addr(&[], 1), "local");
+    }
 }

@@ -36,8 +36,9 @@ pub enum AppError {
     Csrf,
     #[error("request body too large")]
     TooLarge,
+    /// Too many attempts: the seconds to wait before the next is checked.
     #[error("too many attempts")]
-    TooMany,
+    TooMany(u64),
     /// The database cannot be reached: 503, try again shortly.
     #[error("unavailable")]
     Unavailable,
@@ -56,7 +57,7 @@ impl From<dondoc_app::Error> for AppError {
             E::Duplicate(f) => AppError::Duplicate(f),
             E::Invalid(i) => AppError::Invalid(i),
             E::Transition => AppError::Transition,
-            E::TooMany => AppError::TooMany,
+            E::TooMany { retry_after_secs } => AppError::TooMany(retry_after_secs),
             E::Unavailable => AppError::Unavailable,
             E::Internal(e) => AppError::Internal(e),
         }
@@ -88,7 +89,7 @@ impl AppError {
             }
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
-            AppError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,7 +114,7 @@ impl AppError {
             AppError::Transition => ("transition_not_allowed", "err.transition", vec![]),
             AppError::Invalid(i) => ("invalid_input", "err.invalid_input", i.0.clone()),
             AppError::Malformed(_) => ("malformed_body", "err.malformed_body", vec![]),
-            AppError::TooMany => ("too_many_requests", "err.too_many", vec![]),
+            AppError::TooMany(_) => ("too_many_requests", "err.too_many", vec![]),
             AppError::TooLarge => ("payload_too_large", "err.too_large", vec![]),
             AppError::Unavailable => ("unavailable", "err.unavailable", vec![]),
             AppError::Internal(_) => ("internal", "err.internal", vec![]),
@@ -133,9 +134,16 @@ impl IntoResponse for AppError {
             tracing::error!(error = format!("{e:#}"), "internal error");
         }
         let mut resp = self.status().into_response();
-        if let AppError::Unavailable = self {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        match &self {
+            AppError::Unavailable => {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            AppError::TooMany(secs) => {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from((*secs).max(1)));
+            }
+            _ => {}
         }
         resp.extensions_mut().insert(self.info());
         resp

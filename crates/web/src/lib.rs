@@ -26,12 +26,17 @@ pub use routes::router;
 pub struct WebConfig {
     /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many trusted reverse proxies stand in front, in a chain (0: none, clients connect
+    /// directly): the client address is then the `X-Forwarded-For` entry the outermost
+    /// appended.
+    pub trusted_proxies: usize,
     /// Fix "today" (tests and demos); otherwise the current day in Vietnam (UTC+7).
     pub today: Option<Date>,
     /// Days an API token authenticates (default: `dondoc_app::users::TOKEN_DAYS`).
     pub token_days: Option<i64>,
+    /// The longest wait after failed sign-ins, in seconds (default:
+    /// `dondoc_app::users::MAX_DELAY_MS`).
+    pub max_sign_in_delay_secs: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -43,9 +48,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
+        let mut app = App::new(store, config.today)
+            .with_token_days(config.token_days.unwrap_or(dondoc_app::users::TOKEN_DAYS));
+        if let Some(secs) = config.max_sign_in_delay_secs {
+            app = app.with_max_sign_in_delay_secs(secs);
+        }
         AppState {
-            app: App::new(store, config.today)
-                .with_token_days(config.token_days.unwrap_or(dondoc_app::users::TOKEN_DAYS)),
+            app,
             config: Arc::new(config),
         }
     }

@@ -1,7 +1,8 @@
 //! End-to-end tests of the web app and the API, each run on SQLite and on PostgreSQL with the
 //! demo loaded: what a user sees, what the rules refuse, and how bad input is answered.
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
 use dondoc_domain::Visibility;
 use serde_json::json;
 
@@ -388,8 +389,14 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
     assert!(r.headers.get("x-request-id").is_some());
 
     let mut c = app.anonymous();
+    // A session id planted before signing in (fixation) is not the one signed in to.
+    let planted = "dondoc_session=planted-by-someone-else".to_string();
+    c.cookie = Some(planted.clone());
     let login_page = c.get("/login").await;
-    let before = c.cookie.clone().expect("a session for the login form");
+    // The login form writes no web session (the unknown id is only cleared): its token
+    // lives in the form cookie.
+    assert_eq!(c.cookie.as_deref(), Some("dondoc_session="));
+    assert!(c.form_cookie.is_some());
     let cookie_header = login_page
         .headers
         .get("set-cookie")
@@ -415,6 +422,16 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     c.csrf = Some(crate::support::csrf_of(&login_page.body));
+    // The token of someone else's form cookie is refused too.
+    let mut other = c.clone();
+    other.form_cookie = Some(format!("dondoc_form={}", "ab".repeat(32)));
+    let r = other
+        .post_form(
+            "/login",
+            &[("login", "quantri"), ("password", "quantri-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = c
         .post_form(
             "/login",
@@ -424,7 +441,7 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_ne!(
         c.cookie.clone().unwrap(),
-        before,
+        planted,
         "the session id is renewed at login"
     );
 
@@ -438,6 +455,65 @@ app_test!(security_headers_cookies_and_csrf, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"], "csrf_failed");
+});
+
+app_test!(anonymous_page_views_write_nothing, |app| async move {
+    // 10,000 views by visitors without a cookie, as crawlers and residents make them: the
+    // login form above all (it once wrote a web session each time), and the public pages.
+    let pages = [
+        "/login",
+        "/",
+        "/sessions",
+        "/petitions",
+        "/directives",
+        "/targets",
+    ];
+    let sqlite_size = || {
+        std::fs::read_dir(
+            app.db
+                .url
+                .strip_prefix("sqlite://")
+                .map_or("/nonexistent".as_ref(), |f| {
+                    std::path::Path::new(f).parent().unwrap()
+                }),
+        )
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum::<u64>()
+        })
+        .unwrap_or(0)
+    };
+    let sessions_before = app.store.http_session_count().await.unwrap();
+    app.anonymous().get("/login").await;
+    let size_before = sqlite_size();
+    let mut views = tokio::task::JoinSet::new();
+    for worker in 0..4 {
+        let router = app.app.clone();
+        views.spawn(async move {
+            for i in 0..2500 {
+                // Mostly the login form; every 50th view one of the listing pages.
+                let path = if i % 50 == 0 {
+                    pages[1 + (i / 50 + worker) % 5]
+                } else {
+                    pages[0]
+                };
+                let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+                let r = tower::ServiceExt::oneshot(router.clone(), req)
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "{path}");
+            }
+        });
+    }
+    while let Some(done) = views.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(
+        app.store.http_session_count().await.unwrap(),
+        sessions_before
+    );
+    assert_eq!(sqlite_size(), size_before, "the SQLite files did not grow");
 });
 
 app_test!(login_is_throttled_per_account, |app| async move {
@@ -460,18 +536,42 @@ app_test!(login_is_throttled_per_account, |app| async move {
             &[("login", "vanthu"), ("password", "vanthu-demo")],
         )
         .await;
+    // Refused unchecked: the wait counts this refusal too (5 failures and 1 refusal: 2 s).
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("Vui lòng chờ 2 giây"), "{}", r.body);
+    assert_eq!(r.headers["retry-after"], "2");
+    let right = json!({ "login": "vanthu", "password": "vanthu-demo" });
     let api = app
         .anonymous()
-        .api(
-            Method::POST,
-            "/api/v1/tokens",
-            Some(json!({ "login": "vanthu", "password": "vanthu-demo" })),
-        )
+        .api(Method::POST, "/api/v1/tokens", Some(right.clone()))
         .await;
     assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
-    // Other accounts are not locked out.
+    assert_eq!(api.headers["retry-after"], "4");
+    // The owner elsewhere is not held up by failures made from this address.
+    let mut elsewhere = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/tokens")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(right.to_string()))
+        .unwrap();
+    elsewhere
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [192, 0, 2, 7],
+            40000,
+        ))));
+    assert_eq!(app.send(elsewhere).await.status, StatusCode::CREATED);
+    // Other accounts are not held up.
     app.login("chuyenvien", "chuyenvien-demo").await;
+    // After the wait it named, the owner signs in here too.
+    tokio::time::sleep(std::time::Duration::from_millis(4000)).await;
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "vanthu"), ("password", "vanthu-demo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 });
 
 app_test!(

@@ -13,4 +13,5 @@ mod import;
 mod nodes;
 mod outage;
 mod permissions;
+mod served;
 mod visibility;

@@ -40,9 +40,26 @@ impl Node {
     pub(crate) fn port(&self) -> u16 {
         self.1
     }
+
+    /// The server's peak resident memory in bytes (VmHWM) since the last reset.
+    pub(crate) fn peak_memory(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// Resets the peak to the memory in use now.
+    pub(crate) fn reset_peak_memory(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.0.id()), "5");
+    }
 }
 
-fn start_with(url: &str, serve_args: &[&str]) -> Node {
+pub(crate) fn start_with(url: &str, serve_args: &[&str]) -> Node {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
         .args([
@@ -76,8 +93,9 @@ pub(crate) fn http(
     method: &str,
     path: &str,
     headers: &[(&str, String)],
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> (u16, Vec<(String, String)>, String) {
+    let body = body.as_ref();
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", node.1)) else {
         return (0, vec![], String::new());
     };
@@ -89,8 +107,9 @@ pub(crate) fn http(
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
-    req.push_str(body);
-    if stream.write_all(req.as_bytes()).is_err() {
+    let mut req = req.into_bytes();
+    req.extend_from_slice(body);
+    if stream.write_all(&req).is_err() {
         return (0, vec![], String::new());
     }
     let mut raw = Vec::new();
@@ -112,10 +131,15 @@ pub(crate) fn http(
     (status, headers, body.to_string())
 }
 
-fn cookie(headers: &[(String, String)]) -> Option<String> {
+pub(crate) fn cookie(headers: &[(String, String)]) -> Option<String> {
+    named_cookie(headers, "dondoc_session")
+}
+
+/// The cookie a response sets under `name`, as a browser would send it back.
+pub(crate) fn named_cookie(headers: &[(String, String)], name: &str) -> Option<String> {
     headers
         .iter()
-        .find(|(k, v)| k == "set-cookie" && v.starts_with("dondoc_session="))
+        .find(|(k, v)| k == "set-cookie" && v.starts_with(&format!("{name}=")))
         .map(|(_, v)| v.split(';').next().unwrap().to_string())
 }
 
@@ -148,7 +172,9 @@ fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
     // Log in through node A, as a browser.
     let (status, headers, page) = http(&a, "GET", "/login", &[], "");
     assert_eq!(status, 200);
-    let anon_cookie = cookie(&headers).expect("session cookie");
+    // The login form writes no web session: its token is in the form cookie.
+    assert_eq!(cookie(&headers), None);
+    let anon_cookie = named_cookie(&headers, "dondoc_form").expect("form cookie");
     let marker = "name=\"_csrf\" value=\"";
     let at = page.find(marker).unwrap() + marker.len();
     let csrf = page[at..at + 64].to_string();

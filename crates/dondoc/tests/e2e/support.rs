@@ -152,6 +152,7 @@ impl TestApp {
         Client {
             app: self,
             cookie: None,
+            form_cookie: None,
             csrf: None,
             token: None,
             lang: None,
@@ -265,12 +266,12 @@ pub fn csrf_of(html: &str) -> String {
     html[start..start + 64].to_string()
 }
 
-fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+fn set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("dondoc_session="))
+        .find(|v| v.starts_with(&format!("{name}=")))
         .map(|v| v.split(';').next().unwrap().to_string())
 }
 
@@ -278,6 +279,8 @@ fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
 pub struct Client<'a> {
     pub app: &'a TestApp,
     pub cookie: Option<String>,
+    /// The form cookie, which holds the form token of someone not signed in.
+    pub form_cookie: Option<String>,
     pub csrf: Option<String>,
     pub token: Option<String>,
     pub lang: Option<&'static str>,
@@ -288,6 +291,9 @@ impl Client<'_> {
         let mut b = Request::builder().method(method).uri(path);
         let mut cookies = Vec::new();
         if let Some(c) = &self.cookie {
+            cookies.push(c.clone());
+        }
+        if let Some(c) = &self.form_cookie {
             cookies.push(c.clone());
         }
         if let Some(l) = self.lang {
@@ -303,8 +309,11 @@ impl Client<'_> {
     }
 
     async fn keep_cookie(&mut self, r: &Resp) {
-        if let Some(c) = session_cookie(&r.headers) {
+        if let Some(c) = set_cookie(&r.headers, "dondoc_session") {
             self.cookie = Some(c);
+        }
+        if let Some(c) = set_cookie(&r.headers, "dondoc_form") {
+            self.form_cookie = Some(c);
         }
     }
 

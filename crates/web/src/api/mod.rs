@@ -587,7 +587,7 @@ pub struct TokenResponse {
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "users", request_body = TokenRequest, responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn create_token(State(st): State<AppState>, req: Request) -> ApiResult {
-    let addr = client_addr(req.extensions(), req.headers(), st.config.trust_proxy);
+    let addr = client_addr(req.extensions(), req.headers(), st.config.trusted_proxies);
     let ApiJson(body) = ApiJson::<TokenRequest>::from_request(req, &st).await?;
     let user = check_credentials(&st, &body.login, &body.password, &addr).await?;
     let mut bytes = [0u8; 32];

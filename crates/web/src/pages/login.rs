@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, Layout};
-use crate::auth::{client_addr, csrf_token, AuthSession, Viewer};
+use crate::auth::{anonymous_form_token, client_addr, renew_csrf_token, AuthSession, Viewer};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::AppState;
@@ -18,7 +18,7 @@ use crate::AppState;
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
-    error: Option<&'static str>,
+    error: Option<String>,
     login: String,
     next: String,
 }
@@ -36,14 +36,21 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The login page with `status`; its form token comes from the session or the form cookie,
+/// never a new web session.
+#[allow(clippy::too_many_arguments)]
 async fn page(
+    st: &AppState,
     v: &Viewer,
     session: &Session,
-    error: Option<&'static str>,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<String>,
     login: String,
     next: String,
-) -> Result<LoginPage, AppError> {
-    let csrf = csrf_token(session).await?;
+) -> Result<Response, AppError> {
+    let (csrf, set_cookie) =
+        anonymous_form_token(session, headers, st.config.secure_cookies).await?;
     let layout = Layout {
         lang: v.lang,
         user: None,
@@ -52,33 +59,32 @@ async fn page(
         title: v.lang.t("login.title").into(),
         notice: None,
     };
-    Ok(LoginPage {
+    let page = LoginPage {
         layout,
         error,
         login,
         next,
-    })
+    };
+    let mut resp = (status, render(&page)?).into_response();
+    if let Some(cookie) = set_cookie {
+        resp.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(resp)
 }
 
 pub async fn show(
+    State(st): State<AppState>,
     v: Viewer,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<Next>,
 ) -> Result<Response, AppError> {
     if v.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    Ok(render(
-        &page(
-            &v,
-            &session,
-            None,
-            String::new(),
-            safe_next(q.next.as_deref()),
-        )
-        .await?,
-    )?
-    .into_response())
+    let next = safe_next(q.next.as_deref());
+    let ok = StatusCode::OK;
+    page(&st, &v, &session, &headers, ok, None, String::new(), next).await
 }
 
 #[derive(Deserialize)]
@@ -97,7 +103,8 @@ pub async fn submit(
     req: Request,
 ) -> Result<Response, AppError> {
     let lang = Lang::for_request(req.headers(), req.uri().path());
-    let addr = client_addr(req.extensions(), req.headers(), st.config.trust_proxy);
+    let addr = client_addr(req.extensions(), req.headers(), st.config.trusted_proxies);
+    let headers = req.headers().clone();
     let Form(f) = Form::<LoginForm>::from_request(req, &st)
         .await
         .map_err(|e| AppError::Malformed(e.body_text()))?;
@@ -110,24 +117,35 @@ pub async fn submit(
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {
         Ok(_) => {
-            // A new form token with the new session id: one read before signing in is
-            // worth nothing after it.
-            session
-                .remove::<String>(crate::auth::CSRF_KEY)
-                .await
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            // A new form token with the new session id, kept in the session from now on.
+            renew_csrf_token(&session).await?;
             Ok(Redirect::to(&next).into_response())
         }
         Err(AppError::Unauthorized) => {
-            let p = page(&v, &session, Some("login.failed"), f.login, next).await?;
-            Ok((StatusCode::UNAUTHORIZED, render(&p)?).into_response())
+            let error = Some(v.lang.t("login.failed").to_string());
+            let status = StatusCode::UNAUTHORIZED;
+            page(&st, &v, &session, &headers, status, error, f.login, next).await
         }
-        Err(AppError::TooMany) => {
-            let p = page(&v, &session, Some("login.throttled"), f.login, next).await?;
-            Ok((StatusCode::TOO_MANY_REQUESTS, render(&p)?).into_response())
+        Err(AppError::TooMany(secs)) => {
+            let error = Some(throttled(v.lang, secs));
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let mut resp = page(&st, &v, &session, &headers, status, error, f.login, next).await?;
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, secs.max(1).into());
+            Ok(resp)
         }
         Err(e) => Err(e),
     }
+}
+
+/// "Wait N seconds" (or minutes, rounded up, from two minutes on).
+fn throttled(lang: Lang, secs: u64) -> String {
+    let (key, n) = if secs < 120 {
+        ("login.throttled_s", secs.max(1))
+    } else {
+        ("login.throttled_m", secs.div_ceil(60))
+    };
+    lang.t(key).replace("{n}", &n.to_string())
 }
 
 pub async fn logout(mut auth: AuthSession) -> Result<Response, AppError> {
