@@ -1,5 +1,6 @@
-//! The `dondoc` binary's library half: settings and the demo loader, shared by the command
-//! and by the end-to-end tests.
+//! The `dondoc` binary's library half: settings, the demo loader and the data generator,
+//! shared by the command, the end-to-end tests and the benchmarks.
 
 pub mod config;
 pub mod demo;
+pub mod gen;

@@ -39,6 +39,16 @@ enum Command {
     Migrate,
     /// Load the demo data (the Hà Lầm session of 24/8/2020 and a few more) into an empty database.
     Demo,
+    /// Append generated data at scale (units, people, sessions, petitions with their
+    /// raisings, directives, targets) for benchmarks; the same seed gives the same data.
+    Gen {
+        /// How many petitions (the rest scales with them: per million, 5,000 units, 10,000
+        /// sessions, 100,000 directives, about 2,000,000 raisings).
+        #[arg(long, default_value_t = 100_000)]
+        petitions: i64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -105,6 +115,19 @@ async fn main() -> Result<()> {
         Command::Migrate => {
             open(&settings).await?;
             println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Gen { petitions, seed } => {
+            if petitions < 0 {
+                bail!("--petitions must not be negative");
+            }
+            let store = open(&settings).await?;
+            let started = std::time::Instant::now();
+            dondoc::gen::generate(&store, &dondoc::gen::Sizes { petitions, seed }).await?;
+            eprintln!(
+                "generated {petitions} petitions and the rest in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Demo => {
@@ -201,6 +224,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     } else {
         None
     };
+    // Statistics for the planner, so that lists pick their indexes.
+    store.optimize().await?;
     let state = AppState::new(
         store.clone(),
         WebConfig {

@@ -66,13 +66,42 @@ fn select(vis: &Visibility) -> String {
     )
 }
 
-async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
-    let coordinating: Vec<(i64, String)> = sqlx::query_as(
-        "select u.id, u.name from directive_units du join units u on u.id = du.unit_id where du.directive_id = $1 order by u.name_key",
-    )
-    .bind(r.id)
+/// The coordinating units (id, name) of each of the directives `ids`, in one query.
+async fn coordinating_of(
+    tx: &mut Tx<'_>,
+    ids: &[Id],
+) -> Result<std::collections::HashMap<Id, Vec<(Id, String)>>> {
+    let mut by_directive: std::collections::HashMap<Id, Vec<(Id, String)>> =
+        std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_directive);
+    }
+    let list: Vec<String> = ids.iter().map(Id::to_string).collect();
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "select du.directive_id, u.id, u.name from directive_units du join units u on u.id = du.unit_id
+         where du.directive_id in ({}) order by du.directive_id, u.name_key",
+        list.join(", ")
+    ))
     .fetch_all(&mut **tx)
     .await?;
+    for (directive, unit, name) in rows {
+        by_directive
+            .entry(directive)
+            .or_default()
+            .push((unit, name));
+    }
+    Ok(by_directive)
+}
+
+async fn view(tx: &mut Tx<'_>, r: Row, today: Date) -> Result<DirectiveView> {
+    let coordinating = coordinating_of(tx, &[r.id])
+        .await?
+        .remove(&r.id)
+        .unwrap_or_default();
+    view_with(r, coordinating, today)
+}
+
+fn view_with(r: Row, coordinating: Vec<(Id, String)>, today: Date) -> Result<DirectiveView> {
     let status =
         DirectiveStatus::parse(&r.status).ok_or_else(|| StoreError::Corrupt(r.status.clone()))?;
     let deadline = opd(r.deadline)?;
@@ -215,14 +244,16 @@ impl Store {
         }
         match f.due.as_deref() {
             Some("overdue") => {
+                // Written on the list's order, so that one index serves the range and the
+                // order (no deadline counts as the last day there is).
                 w.and(
-                    "dv.status in ('assigned', 'in_progress') and dv.deadline < ?",
+                    "dv.status in ('assigned', 'in_progress') and coalesce(dv.deadline, '9999-12-31') < ?",
                     [Arg::S(d(today))],
                 );
             }
             Some("due_soon") => {
                 let until = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
-                w.and("dv.status in ('assigned', 'in_progress') and dv.deadline >= ? and dv.deadline <= ?", [
+                w.and("dv.status in ('assigned', 'in_progress') and coalesce(dv.deadline, '9999-12-31') >= ? and coalesce(dv.deadline, '9999-12-31') <= ?", [
                     Arg::S(d(today)),
                     Arg::S(d(until)),
                 ]);
@@ -232,14 +263,10 @@ impl Store {
         if let Some(cond) = visible::directive(vis, "dv") {
             w.and(&cond, []);
         }
-        let order = "case when dv.deadline is null then 1 else 0 end, dv.deadline, dv.id";
-        let Page {
-            items: rows,
-            total,
-            limit,
-            offset,
-        } = page::<Row>(
-            &self.pool,
+        // Served by an index on the same expression (see the migration "scale").
+        let order = "coalesce(dv.deadline, '9999-12-31'), dv.id";
+        let page = page::<Row>(
+            self,
             &select(vis),
             "directives dv",
             &w,
@@ -248,17 +275,13 @@ impl Store {
             f.offset,
         )
         .await?;
+        let ids: Vec<Id> = page.items.iter().map(|r| r.id).collect();
         let mut tx = self.read().await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            items.push(view(&mut tx, r, today).await?);
-        }
+        let mut coordinating = coordinating_of(&mut tx, &ids).await?;
         tx.commit().await?;
-        Ok(Page {
-            items,
-            total,
-            limit,
-            offset,
+        page.try_map(|r| {
+            let units = coordinating.remove(&r.id).unwrap_or_default();
+            view_with(r, units, today)
         })
     }
 

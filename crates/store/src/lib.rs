@@ -7,6 +7,7 @@
 
 mod audit;
 mod auth;
+pub mod bulk;
 mod directives;
 mod import;
 mod petitions;
@@ -109,6 +110,16 @@ pub struct Who {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// When set, list queries record their plans here (`Store::recording_plans`).
+    plans: Option<std::sync::Arc<std::sync::Mutex<Vec<QueryPlan>>>>,
+}
+
+/// A list query and the plan the database chose for it (`explain query plan` on SQLite,
+/// `explain` on PostgreSQL), one step a line.
+#[derive(Debug, Clone)]
+pub struct QueryPlan {
+    pub sql: String,
+    pub plan: String,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -172,7 +183,11 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to the {} database", backend.name()))?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            plans: None,
+        })
     }
 
     /// Runs the migrations of this backend that have not run yet.
@@ -191,6 +206,33 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The same store, recording the plan of every list query it runs (for tests that check
+    /// that lists use their indexes), and the log the plans go to.
+    pub fn recording_plans(&self) -> (Store, std::sync::Arc<std::sync::Mutex<Vec<QueryPlan>>>) {
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = Store {
+            plans: Some(log.clone()),
+            ..self.clone()
+        };
+        (store, log)
+    }
+
+    /// Lets SQLite refresh the planner's statistics where they are missing or stale (cheap:
+    /// a sample of each index), as it advises at start; PostgreSQL's autovacuum does this
+    /// by itself.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.execute_raw("pragma analysis_limit = 1000; pragma optimize = 0x10002;")
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Gathers the planner's statistics of every table now, after a big load.
+    pub async fn analyze(&self) -> Result<()> {
+        self.execute_raw("analyze").await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -1,5 +1,8 @@
-//! Petitions (kiến nghị) and their raisings. "Raised N times" is counted from raisings, never
-//! stored; raising a closed petition again reopens it.
+//! Petitions (kiến nghị) and their raisings. "Raised N times" is counted from raisings; the
+//! counts that lists sort and filter by at scale are cached on the petition (all raisings,
+//! those anyone may see, whether one was at a published session), updated in the transaction
+//! that changes them and checked by [`Store::stale_petition_counts`]. Raising a closed
+//! petition again reopens it.
 
 use dondoc_domain::input::{NewPetition, NewRaising};
 use dondoc_domain::petition::PetitionAction;
@@ -55,16 +58,37 @@ struct Row {
 }
 
 /// The columns of a petition as the caller sees it: "raised N times" counts the raisings
-/// visible to them.
+/// visible to them (cached for those who see all and for the public).
 fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
-    p.answer, p.reject_reason, p.status, p.version,
-    (select count(*) from raisings r where r.petition_id = p.id and {}) as raised_count,
+    p.answer, p.reject_reason, p.status, p.version, {} as raised_count,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
-        visible::raising(vis, "r")
+        raised_count(vis)
     )
+}
+
+/// The number of a petition's raisings (alias `p`) the caller may see.
+fn raised_count(vis: &Visibility) -> String {
+    match vis {
+        Visibility::All => "p.raised_count".into(),
+        Visibility::Public => "p.public_raised_count".into(),
+        Visibility::Scoped(_) => format!(
+            "(select count(*) from raisings r where r.petition_id = p.id and {})",
+            visible::raising(vis, "r")
+        ),
+    }
+}
+
+/// What "most raised first" sorts by: the cached count the caller sees, or for a unit's
+/// staff, the public one (their own unpublished raisings are counted on the page, not in
+/// the order, which an index then serves).
+fn raised_order(vis: &Visibility) -> &'static str {
+    match vis {
+        Visibility::All => "p.raised_count desc, p.id desc",
+        _ => "p.public_raised_count desc, p.id desc",
+    }
 }
 
 impl TryFrom<Row> for PetitionView {
@@ -102,6 +126,40 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
     r.ok_or(StoreError::NotFound)?.try_into()
 }
 
+/// The cached counts of a petition (`p` aliases `petitions`), as derived from its raisings.
+const DERIVED_COUNTS: [(&str, &str); 3] = [
+    (
+        "raised_count",
+        "(select count(*) from raisings r where r.petition_id = petitions.id)",
+    ),
+    (
+        "public_raised_count",
+        "(select count(*) from raisings r left join sessions s on s.id = r.session_id
+          where r.petition_id = petitions.id and (r.session_id is null or s.published = 1))",
+    ),
+    (
+        "published",
+        "(case when exists (select 1 from raisings r join sessions s on s.id = r.session_id
+          where r.petition_id = petitions.id and s.published = 1) then 1 else 0 end)",
+    ),
+];
+
+/// Brings the cached counts of the petitions matching `cond` (on `petitions`) up to date, in
+/// the caller's transaction.
+pub(crate) async fn refresh_counts(tx: &mut Tx<'_>, cond: &str) -> Result<()> {
+    let set: Vec<String> = DERIVED_COUNTS
+        .iter()
+        .map(|(col, derived)| format!("{col} = {derived}"))
+        .collect();
+    sqlx::query(&format!(
+        "update petitions set {} where {cond}",
+        set.join(", ")
+    ))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Result<Id> {
     ensure_exists(tx, "sessions", r.session_id, "session_id").await?;
     let id: i64 = sqlx::query_scalar(
@@ -114,6 +172,7 @@ pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRais
     .bind(now_ms())
     .fetch_one(&mut **tx)
     .await?;
+    refresh_counts(tx, &format!("id = {petition_id}")).await?;
     Ok(id)
 }
 
@@ -210,20 +269,21 @@ impl Store {
         }
         if let Some(s) = f.session_id {
             w.and(
-                "exists (select 1 from raisings r where r.petition_id = p.id and r.session_id = ?)",
+                "p.id in (select r.petition_id from raisings r where r.session_id = ?)",
                 [Arg::I(s)],
             );
         }
         if let Some(cond) = visible::petition(vis, "p") {
             w.and(&cond, []);
         }
+        // Each order is served by an index (see the migration "scale").
         let order = match f.sort.as_deref() {
-            Some("raised") => "raised_count desc, p.id desc",
-            Some("due") => "case when p.due_on is null then 1 else 0 end, p.due_on, p.id",
+            Some("raised") => raised_order(vis),
+            Some("due") => "coalesce(p.due_on, '9999-12-31'), p.id",
             _ => "p.id desc",
         };
         page::<Row>(
-            &self.pool,
+            self,
             &select(vis),
             "petitions p",
             &w,
@@ -233,6 +293,23 @@ impl Store {
         )
         .await?
         .try_map(PetitionView::try_from)
+    }
+
+    /// Petitions whose cached counts differ from their raisings (none, unless a bug or a
+    /// write outside the store left them so), at most `limit`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn stale_petition_counts(&self, limit: i64) -> Result<Vec<Id>> {
+        let differs: Vec<String> = DERIVED_COUNTS
+            .iter()
+            .map(|(col, derived)| format!("{col} <> {derived}"))
+            .collect();
+        Ok(sqlx::query_scalar(&format!(
+            "select id from petitions where {} order by id limit $1",
+            differs.join(" or ")
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -114,7 +114,7 @@ impl Store {
         w.search("name_key", q);
         let select = "select id, name, version from people";
         let order = "name_key, id";
-        page::<PersonRow>(&self.pool, select, "people", &w, order, limit, offset)
+        page::<PersonRow>(self, select, "people", &w, order, limit, offset)
             .await?
             .try_map(|r| Ok(Person::from(r)))
     }
@@ -244,7 +244,7 @@ impl Store {
         let select = "select id, kind, number, date, issuer, subject, version from documents";
         let order = "date desc, id desc";
         page::<DocumentRow>(
-            &self.pool,
+            self,
             select,
             "documents",
             &Where::new(),

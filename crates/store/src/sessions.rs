@@ -96,17 +96,9 @@ impl Store {
             w.and(&cond, []);
         }
         let order = "s.date desc, s.id desc";
-        page::<Row>(
-            &self.pool,
-            SELECT,
-            "sessions s",
-            &w,
-            order,
-            f.limit,
-            f.offset,
-        )
-        .await?
-        .try_map(SessionView::try_from)
+        page::<Row>(self, SELECT, "sessions s", &w, order, f.limit, f.offset)
+            .await?
+            .try_map(SessionView::try_from)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -164,6 +156,14 @@ impl Store {
         .await?
         .rows_affected();
         updated(&mut tx, n, "sessions", id).await?;
+        if before.session.published != new.published {
+            // What the public sees of the petitions raised here changes with it.
+            crate::petitions::refresh_counts(
+                &mut tx,
+                &format!("id in (select petition_id from raisings where session_id = {id})"),
+            )
+            .await?;
+        }
         let after = get_in(&mut tx, id).await?;
         audit::change(
             &mut tx,
@@ -214,19 +214,18 @@ impl Store {
         let mut tx = self.begin().await?;
         get_in(&mut tx, session_id).await?;
         ensure_exists(&mut tx, "documents", Some(document_id), "document_id").await?;
-        let n: i64 = sqlx::query_scalar(
-            "select count(*) from session_documents where session_id = $1 and document_id = $2",
+        // Linking twice links once, also when two requests link at the same moment (a count
+        // read before inserting let both through on PostgreSQL, and the second failed).
+        let added = sqlx::query(
+            "insert into session_documents (session_id, document_id) values ($1, $2)
+             on conflict do nothing",
         )
         .bind(session_id)
         .bind(document_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if n == 0 {
-            sqlx::query("insert into session_documents (session_id, document_id) values ($1, $2)")
-                .bind(session_id)
-                .bind(document_id)
-                .execute(&mut *tx)
-                .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if added > 0 {
             let after = serde_json::json!({ "document_id": document_id });
             audit::record(
                 &mut tx,

@@ -46,12 +46,19 @@ pub(crate) fn key(s: &str) -> String {
     dondoc_text::fold(s)
 }
 
+/// Lists count their matches up to this many: beyond it, "more than 10,000" says as much as
+/// an exact count, which would read every row.
+pub const COUNT_CAP: i64 = 10_000;
+
 /// A page of a list and the number of rows the filter matched.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// How many rows match, counted up to [`COUNT_CAP`].
     pub total: i64,
+    /// True when more rows match than `total` says (the count stopped at the cap).
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -62,6 +69,7 @@ impl<T> Page<T> {
         Ok(Page {
             items: self.items.into_iter().map(f).collect::<Result<_>>()?,
             total: self.total,
+            total_capped: self.total_capped,
             limit: self.limit,
             offset: self.offset,
         })
@@ -72,7 +80,7 @@ impl<T> Page<T> {
 /// match, in `order`, with how many match in all; `counted` is the table (and alias) the count
 /// runs on. The page is clamped to something sensible whatever the caller asked.
 pub(crate) async fn page<R>(
-    pool: &sqlx::AnyPool,
+    store: &crate::Store,
     select: &str,
     counted: &str,
     w: &Where,
@@ -84,8 +92,13 @@ where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let (limit, offset) = clamp_page(limit, offset);
-    let count = format!("select count(*) from {counted}{}", w.sql());
-    let total: i64 = bind_scalar(sqlx::query_scalar(&count), &w.args)
+    let count = format!(
+        "select count(*) from (select 1 from {counted}{} limit {}) c",
+        w.sql(),
+        COUNT_CAP + 1
+    );
+    let pool = &store.pool;
+    let counted: i64 = bind_scalar(sqlx::query_scalar(&count), &w.args)
         .fetch_one(pool)
         .await?;
     let n = w.next();
@@ -94,6 +107,19 @@ where
         w.sql(),
         n + 1
     );
+    if let Some(log) = &store.plans {
+        let paging = [Arg::I(limit), Arg::I(offset)];
+        for (sql, args) in [
+            (&count, &w.args[..]),
+            (&sql, &[&w.args[..], &paging].concat()[..]),
+        ] {
+            let plan = explain(store, sql, args).await?;
+            log.lock().expect("plan log").push(crate::QueryPlan {
+                sql: sql.clone(),
+                plan,
+            });
+        }
+    }
     let items: Vec<R> = bind_as(sqlx::query_as(&sql), &w.args)
         .bind(limit)
         .bind(offset)
@@ -101,10 +127,37 @@ where
         .await?;
     Ok(Page {
         items,
-        total,
+        total: counted.min(COUNT_CAP),
+        total_capped: counted > COUNT_CAP,
         limit,
         offset,
     })
+}
+
+/// The plan of `sql` with `args`, one step a line.
+async fn explain(store: &crate::Store, sql: &str, args: &[Arg]) -> Result<String> {
+    use sqlx::Row;
+    let explain = match store.backend {
+        crate::Backend::Sqlite => format!("explain query plan {sql}"),
+        crate::Backend::Postgres => format!("explain {sql}"),
+    };
+    let mut q = sqlx::query(&explain);
+    for a in args {
+        q = match a {
+            Arg::I(i) => q.bind(*i),
+            Arg::S(s) => q.bind(s.clone()),
+        };
+    }
+    let rows = q.fetch_all(&store.pool).await?;
+    let column = match store.backend {
+        crate::Backend::Sqlite => 3,
+        crate::Backend::Postgres => 0,
+    };
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String, _>(column))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(lines.join("\n"))
 }
 
 /// A bound value of a dynamic query.

@@ -202,31 +202,18 @@ impl Store {
             );
         }
         let order = "t.period_to desc, t.id";
-        let Page {
-            items: rows,
-            total,
-            limit,
-            offset,
-        } = page::<Row>(
-            &self.pool,
-            SELECT,
-            "targets t",
-            &w,
-            order,
-            f.limit,
-            f.offset,
-        )
-        .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
+        let page = page::<Row>(self, SELECT, "targets t", &w, order, f.limit, f.offset).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for r in page.items {
             let (t, name) = r.split()?;
             items.push(self.view(t, name, vis).await?);
         }
         Ok(Page {
             items,
-            total,
-            limit,
-            offset,
+            total: page.total,
+            total_capped: page.total_capped,
+            limit: page.limit,
+            offset: page.offset,
         })
     }
 

@@ -43,20 +43,23 @@ pub(crate) fn raising(v: &Visibility, r: &str) -> String {
     }
 }
 
-/// The petition in alias `p` is visible.
+/// The petition in alias `p` is visible: to the public, when it was raised at a published
+/// session; to a unit's staff, when they see one of its raisings, or it is in or assigned to
+/// one of their units. Read from the petition's cached counts (`published`: raised at a
+/// published session; `public_raised_count`: raisings anyone may see), kept with the
+/// raisings in the same transaction.
 pub(crate) fn petition(v: &Visibility, p: &str) -> Option<String> {
     match v {
         Visibility::All => None,
-        Visibility::Public => Some(format!(
-            "exists (select 1 from raisings vr join sessions vs on vs.id = vr.session_id
-              where vr.petition_id = {p}.id and vs.published = 1)"
-        )),
+        Visibility::Public => Some(format!("{p}.published = 1")),
         Visibility::Scoped(_) => {
-            let raised = raising(v, "vr");
+            let own_session = owned(v, "vs.host_unit_id").unwrap_or_default();
             let area = owned(v, &format!("{p}.area_unit_id")).unwrap_or_default();
             let resp = owned(v, &format!("{p}.responsible_unit_id")).unwrap_or_default();
             Some(format!(
-                "(exists (select 1 from raisings vr where vr.petition_id = {p}.id and {raised}) or {area} or {resp})"
+                "({p}.public_raised_count > 0 or {area} or {resp}
+                  or exists (select 1 from raisings vr join sessions vs on vs.id = vr.session_id
+                             where vr.petition_id = {p}.id and {own_session}))"
             ))
         }
     }

@@ -923,3 +923,85 @@ async fn a_backup_is_private_and_holds_no_sessions_or_tokens() {
         "an existing file is kept"
     );
 }
+
+both_backends!(
+    cached_raising_counts_follow_raisings_and_publication,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(
+            &store,
+            None,
+            UnitKind::PeoplesCommittee,
+            "UBND phường Hà Lầm",
+        )
+        .await;
+        let open = store
+            .create_session(WHO, &session(ward, true))
+            .await
+            .unwrap();
+        let closed = store
+            .create_session(WHO, &session(ward, false))
+            .await
+            .unwrap();
+        let raise = |session_id| NewRaising {
+            session_id,
+            date: date(2020, 12, 1),
+            raised_by: None,
+        };
+        // Raised at the unpublished session, then outside any, then at the published one.
+        let p = store
+            .create_petition(
+                WHO,
+                &petition("sửa đường khu 3", None, Some(closed.session.id)),
+            )
+            .await
+            .unwrap();
+        let id = p.petition.id;
+        let seen = |vis: Visibility| {
+            let store = store.clone();
+            async move {
+                store
+                    .petitions(&PetitionFilter::default(), &vis)
+                    .await
+                    .unwrap()
+                    .items
+                    .iter()
+                    .find(|p| p.petition.id == id)
+                    .map(|p| p.petition.raised_count)
+            }
+        };
+        assert_eq!(seen(Visibility::Public).await, None);
+        assert_eq!(seen(Visibility::All).await, Some(1));
+        store.add_raising(WHO, id, &raise(None)).await.unwrap();
+        assert_eq!(
+            seen(Visibility::Public).await,
+            None,
+            "no published session yet"
+        );
+        store
+            .add_raising(WHO, id, &raise(Some(open.session.id)))
+            .await
+            .unwrap();
+        assert_eq!(seen(Visibility::Public).await, Some(2));
+        assert_eq!(seen(Visibility::All).await, Some(3));
+        // Publishing the other session shows its raising; unpublishing both hides the
+        // petition again.
+        let mut edit = session(ward, true);
+        store
+            .update_session(WHO, closed.session.id, closed.session.version, &edit)
+            .await
+            .unwrap();
+        assert_eq!(seen(Visibility::Public).await, Some(3));
+        edit.published = false;
+        for s in [&closed, &open] {
+            let now = store.session(s.session.id, &Visibility::All).await.unwrap();
+            store
+                .update_session(WHO, s.session.id, now.session.version, &edit)
+                .await
+                .unwrap();
+        }
+        assert_eq!(seen(Visibility::Public).await, None);
+        assert_eq!(seen(Visibility::All).await, Some(3));
+        assert!(store.stale_petition_counts(10).await.unwrap().is_empty());
+    }
+);

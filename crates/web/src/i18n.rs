@@ -224,6 +224,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("common.prev", "← Trang trước", "← Previous"),
     ("common.next", "Trang sau →", "Next →"),
     ("common.total", "Tổng số", "Total"),
+    ("common.more_than", "hơn", "more than"),
     ("common.none", "—", "—"),
     ("common.yes", "Có", "Yes"),
     ("common.no", "Không", "No"),

@@ -515,3 +515,64 @@ fn clients_that_hang_up_do_not_wedge_the_database() {
         assert_eq!(status, 200, "request {i}, {path}: {body}");
     }
 }
+
+app_test!(
+    a_login_of_kilobytes_is_a_wrong_login_not_an_error,
+    |app| async move {
+        // Random letters do not compress: 3,000 of them once made the throttle's row too big
+        // for its index on PostgreSQL (500).
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        let login: String = (0..3000)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                char::from(b'a' + (rng % 26) as u8)
+            })
+            .collect();
+        let r = app
+            .anonymous()
+            .post_json("/api/v1/tokens", json!({ "login": login, "password": "x" }))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+);
+
+app_test!(
+    linking_a_document_twice_at_once_links_it_once,
+    |app| async move {
+        let admin = app.token("quantri", "quantri-demo").await;
+        let session = app.session_id("Đoàn công tác số 01").await;
+        let path = format!("/api/v1/sessions/{session}/documents");
+        // The race is not won every time: eight documents, 24 links of each at once.
+        for _ in 0..8 {
+            let r = admin
+                .post_json("/api/v1/documents", json!({ "kind": "Kế hoạch" }))
+                .await;
+            let document = r.json()["id"].as_i64().unwrap();
+            let mut links = tokio::task::JoinSet::new();
+            for _ in 0..24 {
+                let (admin, path) = (admin.clone(), path.clone());
+                let router = app.app.clone();
+                links.spawn(async move {
+                    let req = Request::builder()
+                        .method(Method::POST)
+                        .uri(&path)
+                        .header(
+                            header::AUTHORIZATION,
+                            format!("Bearer {}", admin.token.unwrap()),
+                        )
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(json!({ "document_id": document }).to_string()))
+                        .unwrap();
+                    router.oneshot(req).await.unwrap().status()
+                });
+            }
+            while let Some(status) = links.join_next().await {
+                assert_eq!(status.unwrap(), StatusCode::CREATED);
+            }
+            let linked = app.store.session_documents(session).await.unwrap();
+            assert_eq!(linked.iter().filter(|d| d.id == document).count(), 1);
+        }
+    }
+);

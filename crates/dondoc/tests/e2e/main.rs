@@ -13,5 +13,6 @@ mod import;
 mod nodes;
 mod outage;
 mod permissions;
+mod plans;
 mod served;
 mod visibility;

@@ -69,9 +69,7 @@ pub async fn list(
             ("status", status.clone()),
             ("due", due.clone()),
         ],
-        page.total,
-        page.limit,
-        page.offset,
+        &page,
     );
     let statuses = DirectiveStatus::ALL
         .into_iter()

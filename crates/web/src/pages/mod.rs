@@ -456,9 +456,26 @@ pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub total: i64,
+    /// More match than `total` (the count stops at `COUNT_CAP`).
+    pub capped: bool,
 }
 
-pub fn pager(base: &str, query: &[(&str, String)], total: i64, limit: i64, offset: i64) -> Pager {
+impl Pager {
+    /// "1.234", or "hơn 10.000" when the count stopped at the cap.
+    pub fn total_text(&self, lang: &Lang) -> String {
+        let lang = *lang;
+        let n = lang.number(self.total as f64, 0);
+        if self.capped {
+            format!("{} {n}", lang.t("common.more_than"))
+        } else {
+            n
+        }
+    }
+}
+
+/// The paging links of a list page at `base`, keeping the filters of `query`.
+pub fn pager<T>(base: &str, query: &[(&str, String)], page: &dondoc_store::Page<T>) -> Pager {
+    let (total, limit, offset) = (page.total, page.limit, page.offset);
     let link = |off: i64| {
         let mut q: Vec<(&str, String)> = query
             .iter()
@@ -473,7 +490,8 @@ pub fn pager(base: &str, query: &[(&str, String)], total: i64, limit: i64, offse
     };
     Pager {
         prev: (offset > 0).then(|| link((offset - limit).max(0))),
-        next: (offset + limit < total).then(|| link(offset + limit)),
+        next: (offset + limit < total || page.total_capped).then(|| link(offset + limit)),
         total,
+        capped: page.total_capped,
     }
 }

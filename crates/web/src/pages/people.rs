@@ -45,13 +45,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = app::reference::people(&st.app, &v, f.q.as_deref(), f.limit, f.offset).await?;
-    let pager = pager(
-        "/people",
-        &[("q", q.clone())],
-        page.total,
-        page.limit,
-        page.offset,
-    );
+    let pager = pager("/people", &[("q", q.clone())], &page);
     let layout = layout(&v, &session, "people", v.lang.t("nav.people")).await?;
     render(&ListPage {
         layout,
@@ -271,7 +265,7 @@ async fn documents_page(
     f: &ListQuery,
 ) -> Result<DocumentsPage, AppError> {
     let page = app::reference::documents(&st.app, v, f.limit, f.offset).await?;
-    let pager = pager("/documents", &[], page.total, page.limit, page.offset);
+    let pager = pager("/documents", &[], &page);
     let layout = layout(v, session, "documents", v.lang.t("nav.documents")).await?;
     let form = v.can(Action::EditReference).then(|| {
         document_form(

@@ -60,9 +60,7 @@ pub async fn list(
             ("status", status.clone()),
             ("sort", sort.clone()),
         ],
-        page.total,
-        page.limit,
-        page.offset,
+        &page,
     );
     let statuses = PetitionStatus::ALL
         .into_iter()

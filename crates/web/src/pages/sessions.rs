@@ -47,13 +47,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = app::sessions::list(&st.app, &v, &f).await?;
-    let pager = pager(
-        "/sessions",
-        &[("q", q.clone())],
-        page.total,
-        page.limit,
-        page.offset,
-    );
+    let pager = pager("/sessions", &[("q", q.clone())], &page);
     let can_create = v.records();
     let layout = layout(&v, &session, "sessions", v.lang.t("nav.sessions")).await?;
     render(&ListPage {

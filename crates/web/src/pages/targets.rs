@@ -64,13 +64,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = app::targets::list(&st.app, &v, &f).await?;
-    let pager = pager(
-        "/targets",
-        &[("q", q.clone())],
-        page.total,
-        page.limit,
-        page.offset,
-    );
+    let pager = pager("/targets", &[("q", q.clone())], &page);
     let can_create = v.records();
     let layout = layout(&v, &session, "targets", v.lang.t("nav.targets")).await?;
     render(&ListPage {
