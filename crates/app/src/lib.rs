@@ -33,6 +33,77 @@ pub struct App {
     today: Option<Date>,
     token_days: i64,
     max_sign_in_delay_ms: i64,
+    /// The dashboard's petition counts per visibility, for a few seconds.
+    counts: Ttl<Vec<(dondoc_domain::PetitionStatus, i64)>>,
+}
+
+/// Values kept in memory by key (a small cache shared by the clones of an `App`): served
+/// as they are, and said to be stale after `ttl`, when one caller (the first to ask) may
+/// refresh them. At most a few hundred keys; stale ones are dropped when it fills.
+#[derive(Clone)]
+pub(crate) struct Ttl<V> {
+    ttl: std::time::Duration,
+    map: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Entry<V>>>>,
+}
+
+struct Entry<V> {
+    at: std::time::Instant,
+    value: V,
+    refreshing: bool,
+}
+
+impl<V: Clone> Ttl<V> {
+    fn new(ttl: std::time::Duration) -> Self {
+        Ttl {
+            ttl,
+            map: Default::default(),
+        }
+    }
+
+    /// The value, and whether it is still fresh.
+    pub(crate) fn get(&self, key: &str) -> Option<(V, bool)> {
+        let map = self.map.lock().ok()?;
+        map.get(key)
+            .map(|e| (e.value.clone(), e.at.elapsed() < self.ttl))
+    }
+
+    /// True for the one caller that should refresh a stale value (until `put` or
+    /// `end_refresh`).
+    pub(crate) fn start_refresh(&self, key: &str) -> bool {
+        let Ok(mut map) = self.map.lock() else {
+            return false;
+        };
+        match map.get_mut(key) {
+            Some(e) if !e.refreshing => {
+                e.refreshing = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn end_refresh(&self, key: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            if let Some(e) = map.get_mut(key) {
+                e.refreshing = false;
+            }
+        }
+    }
+
+    pub(crate) fn put(&self, key: String, value: V) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() > 500 {
+                let ttl = self.ttl;
+                map.retain(|_, e| e.at.elapsed() < ttl);
+            }
+            let entry = Entry {
+                at: std::time::Instant::now(),
+                value,
+                refreshing: false,
+            };
+            map.insert(key, entry);
+        }
+    }
 }
 
 impl App {
@@ -43,6 +114,7 @@ impl App {
             today,
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
+            counts: Ttl::new(petitions::COUNTS_TTL),
         }
     }
 

@@ -29,11 +29,55 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<PetitionDetail> {
     Ok(PetitionDetail { petition, raisings })
 }
 
-/// Open petitions counted by status, for the dashboard.
+/// How long the dashboard's counts are served from memory: counting a million petitions by
+/// status reads them all, and a count a few seconds old says the same.
+pub const COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Open petitions counted by status, for the dashboard; the same for everyone who sees the
+/// same records. Once counted, the counts are served from memory, and recounted in the
+/// background when older than [`COUNTS_TTL`], so that no page waits for a count.
 pub async fn open_counts(app: &App, c: &Caller) -> Result<Vec<(PetitionStatus, i64)>> {
+    let key = format!("{:?}", c.visibility());
+    if let Some((counts, fresh)) = app.counts.get(&key) {
+        if !fresh && app.counts.start_refresh(&key) {
+            let (app, vis) = (app.clone(), c.visibility().clone());
+            tokio::spawn(async move {
+                match count_open(&app, &vis).await {
+                    Ok(counts) => app.counts.put(key, counts),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "recounting petitions");
+                        app.counts.end_refresh(&key);
+                    }
+                }
+            });
+        }
+        return Ok(counts);
+    }
+    let counts = count_open(app, c.visibility()).await?;
+    app.counts.put(key, counts.clone());
+    Ok(counts)
+}
+
+/// Counts the open petitions for visitors and for those who see all, so that the first
+/// dashboards after a start do not wait for it (run in the background at start).
+pub async fn warm_counts(app: &App) -> Result<()> {
+    for vis in [
+        dondoc_domain::Visibility::Public,
+        dondoc_domain::Visibility::All,
+    ] {
+        let counts = count_open(app, &vis).await?;
+        app.counts.put(format!("{vis:?}"), counts);
+    }
+    Ok(())
+}
+
+async fn count_open(
+    app: &App,
+    vis: &dondoc_domain::Visibility,
+) -> Result<Vec<(PetitionStatus, i64)>> {
     Ok(app
         .store
-        .petition_counts(c.visibility())
+        .petition_counts(vis)
         .await?
         .into_iter()
         .filter(|(s, _)| s.is_open())

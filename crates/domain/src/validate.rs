@@ -20,6 +20,8 @@ pub enum FieldCode {
     Cycle,
     TooShort,
     Unchanged,
+    /// The unit named was dissolved or merged into another.
+    Dissolved,
 }
 
 impl FieldCode {
@@ -37,6 +39,7 @@ impl FieldCode {
             FieldCode::Cycle => "cycle",
             FieldCode::TooShort => "too_short",
             FieldCode::Unchanged => "unchanged",
+            FieldCode::Dissolved => "dissolved",
         }
     }
 }

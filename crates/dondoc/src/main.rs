@@ -236,6 +236,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             today: None,
         },
     );
+    let warm = state.app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = dondoc_app::petitions::warm_counts(&warm).await {
+            tracing::warn!(error = %e, "counting petitions at start");
+        }
+    });
     let app = dondoc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.addr)
         .await

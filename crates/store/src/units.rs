@@ -58,6 +58,19 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<Unit> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
+/// Makes changes to the tree one at a time: two moves checked at once could each see no
+/// cycle and together make one (A under B, B under A). SQLite's write transactions are one at
+/// a time already; on PostgreSQL this lock is held until the transaction ends, and plain
+/// reads of units go on.
+async fn lock_tree(tx: &mut Tx<'_>, backend: crate::Backend) -> Result<()> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("lock table units in share row exclusive mode")
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn ancestors_in(tx: &mut Tx<'_>, id: Id) -> Result<Vec<Id>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "with recursive up (id, parent_id, depth) as (
@@ -175,6 +188,7 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_unit(&self, who: Who, id: Id, version: i64, new: &NewUnit) -> Result<Unit> {
         let mut tx = self.begin().await?;
+        lock_tree(&mut tx, self.backend()).await?;
         let before = get_in(&mut tx, id).await?;
         if let Some(p) = new.parent_id {
             ensure_exists(&mut tx, "units", Some(p), "parent_id").await?;
@@ -214,8 +228,18 @@ impl Store {
         on: Date,
     ) -> Result<Unit> {
         let mut tx = self.begin().await?;
+        lock_tree(&mut tx, self.backend()).await?;
         let before = get_in(&mut tx, id).await?;
         ensure_exists(&mut tx, "units", Some(into), "merged_into").await?;
+        // Into a unit that is itself gone, a merge would point nowhere (or back: A into B,
+        // then B into A).
+        let target = get_in(&mut tx, into).await?;
+        if target.merged_into.is_some() || target.dissolved_on.is_some() {
+            return Err(StoreError::Invalid(dondoc_domain::Invalid::one(
+                "merged_into",
+                dondoc_domain::FieldCode::Dissolved,
+            )));
+        }
         check_reparent(id, Some(into), &ancestors_in(&mut tx, into).await?).map_err(|_| {
             StoreError::Invalid(dondoc_domain::Invalid::one(
                 "merged_into",

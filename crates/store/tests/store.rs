@@ -152,6 +152,17 @@ both_backends!(unit_tree_moves_and_merges, |db| async move {
         .unwrap();
     assert_eq!(merged.merged_into, Some(other));
     assert_eq!(store.unit(zone).await.unwrap().parent_id, Some(other));
+    // Nothing merges into the unit that is gone: merging the other one back would make a
+    // loop of merges.
+    let o = store.unit(other).await.unwrap();
+    let back = store
+        .merge_unit(WHO, other, o.version, ward, date(2025, 7, 2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(back, StoreError::Invalid(ref i) if i.on("merged_into") == Some(FieldCode::Dissolved)),
+        "{back:?}"
+    );
     assert_eq!(
         store
             .petition(p.petition.id, &Visibility::All)
@@ -1005,3 +1016,34 @@ both_backends!(
         assert!(store.stale_petition_counts(10).await.unwrap().is_empty());
     }
 );
+
+both_backends!(two_moves_at_once_cannot_make_a_loop, |db| async move {
+    let store = db.store().await;
+    // A under B and B under A, asked at the same moment, many times over: one of each
+    // pair must be refused, or the two units vanish from the tree.
+    for round in 0..10 {
+        let a = unit(&store, None, UnitKind::Other, &format!("A{round}")).await;
+        let b = unit(&store, None, UnitKind::Other, &format!("B{round}")).await;
+        let under = |id: i64, parent: i64, name: String| {
+            let store = store.clone();
+            async move {
+                let u = store.unit(id).await.unwrap();
+                let new = NewUnit {
+                    parent_id: Some(parent),
+                    kind: UnitKind::Other,
+                    name,
+                    short_name: None,
+                };
+                store.update_unit(WHO, id, u.version, &new).await
+            }
+        };
+        let (x, y) = tokio::join!(
+            under(a, b, format!("A{round}")),
+            under(b, a, format!("B{round}"))
+        );
+        assert!(
+            x.is_err() || y.is_err(),
+            "round {round}: both moves were made"
+        );
+    }
+});

@@ -232,14 +232,14 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             .map(|f| FieldBody {
                 field: f.field,
                 code: f.code.as_str(),
-                message: lang.field_message(f.code),
+                message: lang.field_message(f.field, f.code),
             })
             .collect();
         let message = match info.fields.first() {
             Some(f) => format!(
                 "{}: {}",
                 lang.t(&format!("f.{}", f.field)),
-                lang.field_message(f.code)
+                lang.field_message(f.field, f.code)
             ),
             None => lang.t(info.message_key).to_string(),
         };
@@ -264,7 +264,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             format!(
                 "{}: {}",
                 lang.t(&format!("f.{}", f.field)),
-                lang.field_message(f.code)
+                lang.field_message(f.field, f.code)
             )
         }));
         let page = crate::pages::error_page(lang, status, &messages);

@@ -90,7 +90,14 @@ impl Lang {
         }
     }
 
-    pub fn field_message(self, code: FieldCode) -> &'static str {
+    /// What is wrong with `field`, in words: by the code, or for a few fields by what the
+    /// refusal means there.
+    pub fn field_message(self, field: &str, code: FieldCode) -> &'static str {
+        match (field, code) {
+            ("plan_value", FieldCode::Forbidden) => return self.t("err.plan_forbidden"),
+            ("active", FieldCode::Forbidden) => return self.t("err.own_account"),
+            _ => {}
+        }
         self.t(match code {
             FieldCode::Required => "err.required",
             FieldCode::TooLong => "err.too_long",
@@ -104,6 +111,7 @@ impl Lang {
             FieldCode::Cycle => "err.cycle",
             FieldCode::TooShort => "err.too_short",
             FieldCode::Unchanged => "err.unchanged",
+            FieldCode::Dissolved => "err.dissolved",
         })
     }
 
@@ -301,8 +309,11 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.out_of_range", "Giá trị nằm ngoài khoảng cho phép.", "Out of the allowed range."),
     ("err.date_order", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must not come before the start."),
     ("err.unknown_reference", "Không tìm thấy bản ghi được chọn.", "The chosen record does not exist."),
-    ("err.field_forbidden", "Không được thay đổi trường này (hãy điều chỉnh kế hoạch kèm lý do).", "This cannot be changed here (amend the plan with a reason)."),
+    ("err.field_forbidden", "Không được thay đổi trường này ở đây.", "This cannot be changed here."),
+    ("err.plan_forbidden", "Không được sửa trực tiếp kế hoạch (hãy điều chỉnh kế hoạch kèm lý do).", "The plan cannot be edited here (amend it with a reason)."),
+    ("err.own_account", "Bạn không thể tự khóa tài khoản của mình.", "You cannot deactivate your own account."),
     ("err.cycle", "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.", "A unit cannot be placed under itself or a unit below it."),
+    ("err.dissolved", "Đơn vị này đã giải thể hoặc sáp nhập vào đơn vị khác.", "This unit was dissolved or merged into another."),
     ("err.unchanged", "Giá trị mới trùng giá trị cũ.", "The new value is the same as the old one."),
     ("err.not_found", "Không tìm thấy trang hoặc bản ghi.", "Page or record not found."),
     ("err.forbidden", "Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),

@@ -584,6 +584,23 @@ app_test!(
         assert_eq!(r.status, StatusCode::OK);
         let doc = oas3::from_json(&r.body).expect("a valid OpenAPI 3.1 document");
         assert!(doc.openapi.starts_with("3."));
+        // A parameter said to be in the path is one of the path's `{…}` (list filters were
+        // once documented as path parameters, so clients never sent them).
+        let raw = r.json();
+        for (path, item) in raw["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for param in op["parameters"].as_array().into_iter().flatten() {
+                    let name = param["name"].as_str().unwrap();
+                    let in_path = param["in"] == "path";
+                    assert_eq!(
+                        in_path,
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: parameter {name} is \"in\": {}",
+                        param["in"]
+                    );
+                }
+            }
+        }
         let documented: std::collections::BTreeSet<(String, String)> = doc
             .paths
             .clone()
@@ -858,3 +875,29 @@ app_test!(api_documents_as_snapshots, |app| async move {
         insta::assert_json_snapshot!(name, r.json(), { ".**.at" => "[at]" });
     }
 });
+
+app_test!(
+    an_administrator_is_told_why_they_cannot_lock_themselves_out,
+    |app| async move {
+        let admin = app.token("quantri", "quantri-demo").await;
+        let me = admin.api(Method::GET, "/api/v1/me", None).await.json();
+        let (id, version) = (
+            me["id"].as_i64().unwrap(),
+            me["version"].as_i64().unwrap_or(1),
+        );
+        let r = admin
+            .post_json(
+                &format!("/api/v1/users/{id}/active"),
+                json!({ "active": false, "version": version }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["field"], "active");
+        // Said as what it is, not as the rule about plans that shares its code.
+        let message = r.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("tự khóa tài khoản"), "{message}");
+    }
+);

@@ -81,6 +81,7 @@ fn ok<T: Serialize>(v: T) -> ApiResult {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Free-text search, with or without diacritics.
     pub q: Option<String>,

@@ -450,7 +450,7 @@ fn messages(lang: Lang, errors: &FieldErrors) -> HashMap<String, &'static str> {
             let m = if k == "form" {
                 lang.t("err.unknown_reference")
             } else {
-                lang.field_message(*code)
+                lang.field_message(k, *code)
             };
             (k.clone(), m)
         })

@@ -273,14 +273,16 @@ impl FormView {
         self.has_errors = true;
         for f in &mut self.fields {
             if let Some(code) = invalid.on(f.name) {
-                f.error = Some(lang.field_message(code));
+                f.error = Some(lang.field_message(f.name, code));
             }
         }
         // A refused field the form does not show (a stale version, say) still gets said.
         for e in &invalid.0 {
             if !self.fields.iter().any(|f| f.name == e.field) {
                 if let Some(first) = self.fields.iter_mut().find(|f| f.kind != "hidden") {
-                    first.error.get_or_insert(lang.field_message(e.code));
+                    first
+                        .error
+                        .get_or_insert(lang.field_message(e.field, e.code));
                 }
             }
         }
