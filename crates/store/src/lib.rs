@@ -230,6 +230,11 @@ impl Store {
         Ok(())
     }
 
+    /// The pool's connections: how many are open, and how many of them are idle.
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Gathers the planner's statistics of every table now, after a big load.
     pub async fn analyze(&self) -> Result<()> {
         self.execute_raw("analyze").await

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod docx;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod pages;
 mod routes;
 

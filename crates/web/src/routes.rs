@@ -78,6 +78,7 @@ fn pages() -> Router<AppState> {
         .route("/assets/style.css", get(style))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(crate::metrics::show))
 }
 
 #[rustfmt::skip]
@@ -181,9 +182,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(value),
         )
     };
+    crate::metrics::install();
     Router::new()
         .merge(pages())
         .nest("/api/v1", api_v1())
+        .route_layer(from_fn(crate::metrics::track))
         .layer(from_fn(csrf_guard))
         .layer(from_fn(refuse_control_characters))
         .layer(from_fn(no_store_when_signed_in))

@@ -14,5 +14,6 @@ mod nodes;
 mod outage;
 mod permissions;
 mod plans;
+mod proxy;
 mod served;
 mod visibility;

@@ -19,7 +19,7 @@ impl Drop for Node {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -37,6 +37,11 @@ pub(crate) fn start_demo(url: &str) -> Node {
 }
 
 impl Node {
+    /// Another server process listening on `port` (nginx, say), stopped when dropped.
+    pub(crate) fn other(child: Child, port: u16) -> Node {
+        Node(child, port)
+    }
+
     pub(crate) fn port(&self) -> u16 {
         self.1
     }

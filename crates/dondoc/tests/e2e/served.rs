@@ -124,6 +124,25 @@ fn attack(url: &str) {
     assert_eq!(http(&node, "GET", "/healthz", &[], "").0, 200);
     assert_eq!(http(&node, "GET", "/readyz", &[], "").0, 200);
     assert_eq!(http(&node, "GET", "/sessions", &[], "").0, 200);
+    metrics_are_scraped_from_this_machine_only(&node);
+}
+
+fn metrics_are_scraped_from_this_machine_only(node: &Node) {
+    let (status, headers, text) = http(node, "GET", "/metrics", &[], "");
+    assert_eq!(status, 200);
+    assert!(header(&headers, "content-type").is_some_and(|t| t.starts_with("text/plain")));
+    // Requests counted by route pattern, with their latency, and the pool's connections.
+    for line in [
+        r#"http_requests_total{method="GET",route="/sessions",status="200"}"#,
+        r#"http_requests_total{method="POST",route="/sessions/import",status="413"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/sessions",status="200",le="0.1"}"#,
+        r#"db_pool_connections{state="idle"}"#,
+    ] {
+        assert!(text.contains(line), "no {line} in:\n{text}");
+    }
+    // What came through a proxy is not answered.
+    let proxied = [("X-Forwarded-For", "203.0.113.9".to_string())];
+    assert_eq!(http(node, "GET", "/metrics", &proxied, "").0, 404);
 }
 
 fn uploads_are_refused_within_bounded_memory(node: &Node) {
