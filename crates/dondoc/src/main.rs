@@ -256,13 +256,19 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     if demo {
         demo::print_logins(&logins.unwrap_or_else(demo::logins));
     }
-    // Purge expired web sessions now and then; any node may do it.
+    // Purge expired web sessions and sign-in attempts that no longer count, now and then;
+    // any node may do it.
     let purge = store.clone();
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
             if let Err(e) = purge.http_sessions_purge().await {
                 tracing::warn!(error = %e, "purging expired sessions");
+            }
+            let before =
+                jiff::Timestamp::now().as_millisecond() - dondoc_app::users::FAILURE_WINDOW_MS;
+            if let Err(e) = purge.login_attempts_purge(before).await {
+                tracing::warn!(error = %e, "purging old sign-in attempts");
             }
         }
     });

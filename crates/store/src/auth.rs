@@ -438,6 +438,16 @@ impl Store {
         .await
     }
 
+    /// Deletes the sign-in attempts made before `before_ms`, which no longer count.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn login_attempts_purge(&self, before_ms: i64) -> Result<u64> {
+        Ok(sqlx::query("delete from login_failures where at < $1")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         sqlx::query("delete from login_failures where key = $1")

@@ -822,6 +822,11 @@ both_backends!(users_tokens_sessions_and_throttling, |db| async move {
     let (_, seen) = store.login_attempt(&keys, 0).await.unwrap();
     assert_eq!((seen[0].count, seen[0].latest_ms), (0, None));
     assert_eq!(seen[1].count, 2);
+    // Attempts older than the window go.
+    let later = seen[0].now_ms + 1;
+    assert!(store.login_attempts_purge(later).await.unwrap() >= 3);
+    let (_, seen) = store.login_attempt(&keys, 0).await.unwrap();
+    assert_eq!((seen[0].count, seen[1].count), (0, 0));
 });
 
 both_backends!(people_and_documents, |db| async move {
