@@ -508,7 +508,7 @@ pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
             public.into(),
             i64::from(published).into(),
         ]);
-        if petitions.len() >= BATCH {
+        if petitions.len() >= BATCH || i + 1 == sizes.petitions {
             bulk.insert("petitions", &petition_cols, &petitions).await?;
             bulk.insert("raisings", &raising_cols, &raisings).await?;
             // One transaction a batch keeps SQLite's write-ahead log small.
@@ -519,9 +519,6 @@ pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
             raisings.clear();
         }
     }
-    bulk.insert("petitions", &petition_cols, &petitions).await?;
-    bulk.insert("raisings", &raising_cols, &raisings).await?;
-    progress.inc(petitions.len() as u64);
     progress.finish();
 
     // Directives, at sessions, with a lead unit and up to three coordinating ones.
@@ -584,7 +581,7 @@ pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
                 coordinating.push(vec![id.into(), u.into()]);
             }
         }
-        if directives.len() >= BATCH {
+        if directives.len() >= BATCH || i + 1 == sizes.directives() {
             bulk.insert("directives", &directive_cols, &directives)
                 .await?;
             bulk.insert(
@@ -600,15 +597,6 @@ pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
             coordinating.clear();
         }
     }
-    bulk.insert("directives", &directive_cols, &directives)
-        .await?;
-    bulk.insert(
-        "directive_units",
-        &["directive_id", "unit_id"],
-        &coordinating,
-    )
-    .await?;
-    progress.inc(directives.len() as u64);
     progress.finish();
 
     // A budget target per commune and year, measured at a session of that year.

@@ -50,12 +50,16 @@ pub(crate) fn key(s: &str) -> String {
 /// an exact count, which would read every row.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// The same for a search: its matches are checked word by word along the walk, and "more
+/// than 1,000" is all a reader needs to narrow it.
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
+
 /// A page of a list and the number of rows the filter matched.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// How many rows match, counted up to [`COUNT_CAP`].
+    /// How many rows match, counted up to [`COUNT_CAP`] ([`SEARCH_COUNT_CAP`] for a search).
     pub total: i64,
     /// True when more rows match than `total` says (the count stopped at the cap).
     pub total_capped: bool,
@@ -92,10 +96,15 @@ where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let (limit, offset) = clamp_page(limit, offset);
+    let cap = if w.searched {
+        SEARCH_COUNT_CAP
+    } else {
+        COUNT_CAP
+    };
     let count = format!(
         "select count(*) from (select 1 from {counted}{} limit {}) c",
         w.sql(),
-        COUNT_CAP + 1
+        cap + 1
     );
     let pool = &store.pool;
     let counted: i64 = bind_scalar(sqlx::query_scalar(&count), &w.args)
@@ -127,8 +136,8 @@ where
         .await?;
     Ok(Page {
         items,
-        total: counted.min(COUNT_CAP),
-        total_capped: counted > COUNT_CAP,
+        total: counted.min(cap),
+        total_capped: counted > cap,
         limit,
         offset,
     })
@@ -173,6 +182,8 @@ pub(crate) enum Arg {
 pub(crate) struct Where {
     parts: Vec<String>,
     pub(crate) args: Vec<Arg>,
+    /// A free-text search is among the conditions.
+    searched: bool,
 }
 
 impl Where {
@@ -209,6 +220,7 @@ impl Where {
         if folded.is_empty() {
             return self.and("1 = 0", []);
         }
+        self.searched = true;
         for word in folded.split(' ').filter(|w| !w.is_empty()).take(8) {
             self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))]);
         }
