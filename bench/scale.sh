@@ -68,7 +68,8 @@ curl -s -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$csrf&login=lanhdao&password=
 
 pages=(
   "/" "/sessions" "/sessions/2" "/petitions" "/petitions?sort=raised" "/petitions?sort=due"
-  "/petitions?q=nha+van+hoa" "/petitions?q=kenh+muong+khu+7" "/petitions?offset=9000"
+  "/petitions?q=nha+van+hoa" "/petitions?q=kenh+muong+khu+7" "/petitions?q=zzzz"
+  "/petitions?offset=9000"
   "/petitions/500000" "/directives" "/directives?due=overdue" "/directives?due=due_soon"
   "/targets" "/units" "/api/v1/petitions" "/api/v1/units"
 )
