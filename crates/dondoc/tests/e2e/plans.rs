@@ -1,13 +1,14 @@
 //! Every list query uses an index, on both databases: generated data (`dondoc gen`) is
-//! loaded, the planner's statistics brought up to date, and the plan of each list, search,
-//! dashboard and session-page query read back (`Store::recording_plans`). A full scan of a
+//! loaded, the planner's statistics brought up to date, and the plan of each list and search
+//! query read back (`Store::recording_plans`: petitions, directives and sessions, as the list
+//! pages, the dashboard's lists and a session's page ask them). A full scan of a
 //! big table (petitions, raisings, directives), or a sort of all its rows, fails the test,
 //! naming the query and its plan. A plan does not show how selective a filter checked along
 //! a walk is: such filters get a check of their own (the petitions of one session), and the
 //! page timings of `bench/scale.sh` show the rest.
 //!
 //! `DONDOC_PLAN_DB=<url>` runs the same checks on an existing database instead (a million
-//! petitions, say) and prints every plan.
+//! petitions, say) and prints every plan (with `-- --nocapture`).
 
 use dondoc_domain::Visibility;
 use dondoc_store::{DirectiveFilter, PetitionFilter, SessionFilter, Store};
@@ -31,10 +32,10 @@ const BIG: [&str; 10] = [
 /// walk of most of the table.
 const BROAD: [&str; 5] = [
     "petitions_published_idx ",
+    "petitions_published_status_idx ",
     "petitions_status_idx ",
     "petitions_status_id_idx ",
     "directives_deadline_idx ",
-    "sessions_published",
 ];
 
 /// What is wrong with the plan of `sql`, if anything: a walk of a big table (or of one of
