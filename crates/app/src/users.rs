@@ -106,12 +106,8 @@ pub async fn check_credentials(
     addr: &str,
 ) -> Result<UserWithHash> {
     let store = &app.store;
-    // Keys fit an index entry whatever was typed (a login of kilobytes once failed the
-    // insert on PostgreSQL): a longer login or address shares its first 200 characters'
-    // throttle, which costs a guesser nothing.
-    let cut = |s: &str| s.chars().take(200).collect::<String>();
-    let pair_key = format!("pair:{}|{}", cut(&login.trim().to_lowercase()), cut(addr));
-    let addr_key = format!("addr:{}", cut(addr));
+    let pair_key = format!("pair:{}|{addr}", login.trim().to_lowercase());
+    let addr_key = format!("addr:{addr}");
     let since = jiff::Timestamp::now().as_millisecond() - FAILURE_WINDOW_MS;
     // The attempt is written first and counted with all others, then checked.
     let (ids, others) = store.login_attempt(&[&pair_key, &addr_key], since).await?;

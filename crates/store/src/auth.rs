@@ -4,7 +4,7 @@
 use dondoc_domain::{ApiToken, Id, Role, User};
 use sha2::{Digest, Sha256};
 
-use crate::sql::{flag, now_ms, on_constraint, ts, updated, Tx};
+use crate::sql::{flag, id_list, now_ms, on_constraint, ts, updated, Tx};
 use crate::{audit, Result, Store, StoreError, Who};
 
 #[derive(sqlx::FromRow)]
@@ -384,6 +384,7 @@ impl Store {
     }
 
     // Login throttling: failed attempts per key ("pair:<name>|<ip>", "addr:<ip>") within a window.
+    // Keys are stored bounded (`stored_key`), whatever was typed into them.
 
     /// Records a sign-in attempt under each key and returns its row ids and, per key, the
     /// other attempts of the window: how many, and when the latest was made. Counting after
@@ -402,7 +403,7 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "insert into login_failures (key, at) values ($1, $2) returning id",
             )
-            .bind(key)
+            .bind(stored_key(key))
             .bind(at)
             .fetch_one(&self.pool)
             .await?;
@@ -414,7 +415,7 @@ impl Store {
                 "select count(*), max(at) from login_failures \
                  where key = $1 and at > $2 and id <> $3",
             )
-            .bind(key)
+            .bind(stored_key(key))
             .bind(since_ms)
             .bind(id)
             .fetch_one(&self.pool)
@@ -431,6 +432,9 @@ impl Store {
     /// Takes back attempts that turned out not to be failures.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forget_login_attempts(&self, ids: &[Id]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         self.execute_raw(&format!(
             "delete from login_failures where id in ({})",
             id_list(ids)
@@ -451,19 +455,16 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         sqlx::query("delete from login_failures where key = $1")
-            .bind(key)
+            .bind(stored_key(key))
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 }
 
-/// Ids as an SQL list (`0` for none, which no row has).
-fn id_list(ids: &[Id]) -> String {
-    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    if list.is_empty() {
-        "0".into()
-    } else {
-        list.join(", ")
-    }
+/// A throttle key as stored: its first 400 characters, so that it fits an index entry
+/// whatever was typed (a login of kilobytes once failed the insert on PostgreSQL). Longer
+/// keys share the throttle of their first 400 characters, which costs a guesser nothing.
+fn stored_key(key: &str) -> String {
+    key.chars().take(400).collect()
 }

@@ -76,11 +76,10 @@ async fn coordinating_of(
     if ids.is_empty() {
         return Ok(by_directive);
     }
-    let list: Vec<String> = ids.iter().map(Id::to_string).collect();
     let rows: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
         "select du.directive_id, u.id, u.name from directive_units du join units u on u.id = du.unit_id
          where du.directive_id in ({}) order by du.directive_id, u.name_key",
-        list.join(", ")
+        crate::sql::id_list(ids)
     ))
     .fetch_all(&mut **tx)
     .await?;

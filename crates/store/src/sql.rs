@@ -42,6 +42,12 @@ pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// Ids as the inside of an SQL `in (…)`: integers, inlined (never text from a request), so
+/// that a condition needs no placeholders of its own. The caller handles an empty list.
+pub(crate) fn id_list(ids: &[Id]) -> String {
+    ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ")
+}
+
 pub(crate) fn key(s: &str) -> String {
     dondoc_text::fold(s)
 }

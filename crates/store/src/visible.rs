@@ -5,15 +5,9 @@
 //! Unit ids are inlined as integer literals (they are `i64`s, never text from a request), so a
 //! condition can be used in any query without renumbering its placeholders.
 
-use dondoc_domain::{Id, Visibility};
+use dondoc_domain::Visibility;
 
-fn id_list(units: &[Id]) -> String {
-    units
-        .iter()
-        .map(|u| u.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use crate::sql::id_list;
 
 /// `column in (…)` for the caller's units; `None` when the caller sees every unit.
 fn owned(v: &Visibility, column: &str) -> Option<String> {

@@ -175,32 +175,10 @@ fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
     let b = start(&db.url);
 
     // Log in through node A, as a browser.
-    let (status, headers, page) = http(&a, "GET", "/login", &[], "");
-    assert_eq!(status, 200);
-    // The login form writes no web session: its token is in the form cookie.
-    assert_eq!(cookie(&headers), None);
-    let anon_cookie = named_cookie(&headers, "dondoc_form").expect("form cookie");
-    let marker = "name=\"_csrf\" value=\"";
-    let at = page.find(marker).unwrap() + marker.len();
-    let csrf = page[at..at + 64].to_string();
-    let form = format!("_csrf={csrf}&login=lanhdao&password=lanhdao-demo&next=%2F");
-    let form_headers = [
-        (
-            "Content-Type",
-            "application/x-www-form-urlencoded".to_string(),
-        ),
-        ("Cookie", anon_cookie),
-    ];
-    let (status, headers, _) = http(&a, "POST", "/login", &form_headers, &form);
-    assert_eq!(status, 303);
-    let cookie = cookie(&headers).expect("renewed session cookie");
+    let cookie = sign_in(&a, "lanhdao", "lanhdao-demo");
     // Signing in renewed the form token too: read the new one, from node B.
     let (_, _, home) = http(&b, "GET", "/", &[("Cookie", cookie.clone())], "");
-    let at = home
-        .find(marker)
-        .expect("a form token on the signed-in page")
-        + marker.len();
-    let csrf = home[at..at + 64].to_string();
+    let csrf = crate::support::csrf_of(&home);
 
     // The same cookie is a valid login on node B.
     let (status, _, body) = http(&b, "GET", "/api/v1/me", &[("Cookie", cookie.clone())], "");
@@ -292,7 +270,29 @@ fn two_nodes_on_postgres_share_logins_and_refuse_stale_updates() {
     );
 }
 
-fn form_headers_with(cookie: &str) -> [(&'static str, String); 2] {
+/// Signs in through the login form as a browser would, and returns the session cookie. The
+/// login form writes no web session: its token comes in the form cookie.
+pub(crate) fn sign_in(node: &Node, login: &str, password: &str) -> String {
+    let (status, headers, page) = http(node, "GET", "/login", &[], "");
+    assert_eq!(status, 200);
+    assert_eq!(cookie(&headers), None, "the login form wrote a web session");
+    let form_cookie = named_cookie(&headers, "dondoc_form").expect("form cookie");
+    let form = format!(
+        "_csrf={}&login={login}&password={password}&next=%2F",
+        crate::support::csrf_of(&page)
+    );
+    let (status, headers, body) = http(
+        node,
+        "POST",
+        "/login",
+        &form_headers_with(&form_cookie),
+        form,
+    );
+    assert_eq!(status, 303, "sign in as {login}: {body}");
+    cookie(&headers).expect("a renewed session cookie")
+}
+
+pub(crate) fn form_headers_with(cookie: &str) -> [(&'static str, String); 2] {
     [
         (
             "Content-Type",

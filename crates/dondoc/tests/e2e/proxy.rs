@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use dondoc_store::Backend;
 use dondoc_testing::TestDb;
 
-use crate::nodes::{free_port, http, named_cookie, start_with, Node};
+use crate::nodes::{free_port, http, start_with, Node};
 
 fn nginx() -> Option<String> {
     ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
@@ -85,25 +85,7 @@ fn nginx_in_front_of_two_nodes() {
     }
 
     // Sign in through nginx, as a browser.
-    let (status, headers, page) = http(&front, "GET", "/login", &[], "");
-    assert_eq!(status, 200);
-    let form_cookie = named_cookie(&headers, "dondoc_form").expect("form cookie");
-    let marker = "name=\"_csrf\" value=\"";
-    let at = page.find(marker).unwrap() + marker.len();
-    let form = format!(
-        "_csrf={}&login=lanhdao&password=lanhdao-demo",
-        &page[at..at + 64]
-    );
-    let form_headers = [
-        (
-            "Content-Type",
-            "application/x-www-form-urlencoded".to_string(),
-        ),
-        ("Cookie", form_cookie),
-    ];
-    let (status, headers, _) = http(&front, "POST", "/login", &form_headers, form);
-    assert_eq!(status, 303);
-    let cookie = named_cookie(&headers, "dondoc_session").expect("signed in");
+    let cookie = crate::nodes::sign_in(&front, "lanhdao", "lanhdao-demo");
 
     // Pages come from both nodes (nginx takes them in turn), signed in, compressed.
     let signed_in = [

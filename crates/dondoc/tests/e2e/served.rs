@@ -11,7 +11,7 @@ use dondoc_store::Backend;
 use dondoc_testing::TestDb;
 
 use crate::attacks::{bomb, declare_zip64_size, document, docx};
-use crate::nodes::{cookie, http, named_cookie, start_with, Node};
+use crate::nodes::{form_headers_with, http, start_with, Node};
 
 /// The longest sign-in delay the server under attack is started with, in seconds: short, so
 /// that the test sees the owner sign in after it.
@@ -35,40 +35,17 @@ fn attacks_on_a_running_server_postgres() {
     attack(&db.url);
 }
 
-/// The form token in a page.
-fn csrf(page: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let at = page.find(marker).expect("a form token") + marker.len();
-    page[at..at + 64].to_string()
-}
-
-/// Signs in through the login form as a browser would: the session cookie and the form token
-/// of the signed-in session.
+/// Signs in, and reads the form token of the signed-in session from the import page.
 fn sign_in(node: &Node, login: &str, password: &str) -> (String, String) {
-    let (_, headers, page) = http(node, "GET", "/login", &[], "");
-    let anonymous = named_cookie(&headers, "dondoc_form").expect("a form cookie");
-    let form = format!("_csrf={}&login={login}&password={password}", csrf(&page));
-    let (status, headers, body) = http(node, "POST", "/login", &form_headers(&anonymous), form);
-    assert_eq!(status, 303, "sign in as {login}: {body}");
-    let signed_in = cookie(&headers).expect("a renewed session cookie");
+    let cookie = crate::nodes::sign_in(node, login, password);
     let (_, _, page) = http(
         node,
         "GET",
         "/sessions/import",
-        &[("Cookie", signed_in.clone())],
+        &[("Cookie", cookie.clone())],
         "",
     );
-    (signed_in.clone(), csrf(&page))
-}
-
-fn form_headers(cookie: &str) -> [(&'static str, String); 2] {
-    [
-        (
-            "Content-Type",
-            "application/x-www-form-urlencoded".to_string(),
-        ),
-        ("Cookie", cookie.to_string()),
-    ]
+    (cookie, crate::support::csrf_of(&page))
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -221,7 +198,7 @@ fn csrf_is_required_whatever_authorization_comes_along(node: &Node) {
     let (cookie, _) = sign_in(node, "quantri", "quantri-demo");
     let form = "login=kedot&display_name=Ke+dot&role=admin&password=mat-khau-ke-dot";
     for authorization in ["Basic cXVhbnRyaTpx", "bearer x", "Negotiate abc", "x"] {
-        let mut headers = form_headers(&cookie).to_vec();
+        let mut headers = form_headers_with(&cookie).to_vec();
         headers.push(("Authorization", authorization.to_string()));
         let (status, _, _) = http(node, "POST", "/users", &headers, form);
         assert_eq!(status, 403, "Authorization: {authorization}");
