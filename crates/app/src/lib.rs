@@ -15,6 +15,7 @@ mod error;
 pub mod history;
 pub mod import;
 pub mod petitions;
+pub mod pick;
 pub mod reference;
 pub mod sessions;
 pub mod targets;

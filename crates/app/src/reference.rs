@@ -2,7 +2,7 @@
 
 use dondoc_domain::input::{DocumentInput, PersonInput, UnitInput};
 use dondoc_domain::{Action, Document, Id, Person, Position, Unit};
-use dondoc_store::{Page, UnitNode};
+use dondoc_store::{Page, UnitFilter, UnitNode};
 
 use crate::{App, Caller, Result};
 
@@ -12,6 +12,39 @@ use crate::{App, Caller, Result};
 pub async fn unit_tree(app: &App, c: &Caller) -> Result<Vec<UnitNode>> {
     c.require_staff()?;
     Ok(app.store.unit_tree().await?)
+}
+
+/// A page of units: the children of one, the top of the tree, or those a search names.
+pub async fn units(app: &App, c: &Caller, f: &UnitFilter) -> Result<Page<Unit>> {
+    c.require_staff()?;
+    Ok(app.store.units_page(f).await?)
+}
+
+/// How many units sit directly under each of `ids`.
+pub async fn child_counts(
+    app: &App,
+    c: &Caller,
+    ids: &[Id],
+) -> Result<std::collections::HashMap<Id, i64>> {
+    c.require_staff()?;
+    Ok(app.store.child_counts(ids).await?)
+}
+
+/// The unit's ancestors, the top of the tree first.
+pub async fn ancestors(app: &App, c: &Caller, id: Id) -> Result<Vec<Unit>> {
+    c.require_staff()?;
+    let mut out = Vec::new();
+    for a in app
+        .store
+        .unit_ancestors(id)
+        .await?
+        .into_iter()
+        .skip(1)
+        .rev()
+    {
+        out.push(app.store.unit(a).await?);
+    }
+    Ok(out)
 }
 
 /// A unit with its parent and, once merged, the unit it became part of.

@@ -35,7 +35,7 @@ pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;
 pub use targets::{MeasurementView, TargetFilter, TargetView};
-pub use units::UnitNode;
+pub use units::{UnitFilter, UnitNode};
 
 /// Which database a store talks to; chosen at run time from the URL scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -256,6 +256,32 @@ impl Store {
         .try_map(Document::try_from)
     }
 
+    /// Every document, newest first, each with its kind, number, subject and issuer folded
+    /// into one line for a picker to match words against. Documents number in the
+    /// thousands at most, and their numbers ("08-QĐi/TW") fold badly for a `like`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn documents_folded(&self) -> Result<Vec<(Document, String)>> {
+        let rows: Vec<DocumentRow> = sqlx::query_as(
+            "select id, kind, number, date, issuer, subject, version from documents \
+             order by date desc, id desc",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let d = Document::try_from(r)?;
+                let folded = key(&format!(
+                    "{} {} {} {}",
+                    d.kind,
+                    d.number.as_deref().unwrap_or_default(),
+                    d.subject.as_deref().unwrap_or_default(),
+                    d.issuer.as_deref().unwrap_or_default()
+                ));
+                Ok((d, folded))
+            })
+            .collect()
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn document(&self, id: Id) -> Result<Document> {
         let mut tx = self.read().await?;

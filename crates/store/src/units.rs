@@ -42,6 +42,20 @@ impl TryFrom<Row> for Unit {
     }
 }
 
+/// Which units a list shows: the children of one unit (or the top of the tree), or those
+/// whose name holds every word of `q`, a page at a time.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UnitFilter {
+    /// The children of this unit.
+    pub parent_id: Option<Id>,
+    /// Only the units at the top of the tree (no parent).
+    #[serde(default)]
+    pub top: bool,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
 /// A unit placed in the tree, for display.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -149,6 +163,74 @@ impl Store {
         let ids = ancestors_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// A page of units as `f` says, by name.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn units_page(&self, f: &UnitFilter) -> Result<crate::Page<Unit>> {
+        let mut w = crate::sql::Where::new();
+        if let Some(p) = f.parent_id {
+            w.and("parent_id = ?", [crate::sql::Arg::I(p)]);
+        } else if f.top {
+            w.and("parent_id is null", []);
+        }
+        w.search("name_key", f.q.as_deref());
+        crate::sql::page::<Row>(
+            self,
+            &format!("select {COLS} from units"),
+            "units",
+            &w,
+            "name_key, id",
+            f.limit,
+            f.offset,
+        )
+        .await?
+        .try_map(Unit::try_from)
+    }
+
+    /// How many units sit directly under each of `ids` (those with none are left out).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn child_counts(&self, ids: &[Id]) -> Result<HashMap<Id, i64>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "select parent_id, count(*) from units where parent_id in ({}) group by parent_id",
+            crate::sql::id_list(ids)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Units still standing whose folded name holds every word of `q`, each with its
+    /// parent's name (two "Phường 1" are told apart by their district), shortest names first:
+    /// what a unit picker offers as someone types.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn units_matching(&self, q: &str, limit: i64) -> Result<Vec<(Unit, Option<String>)>> {
+        let mut w = crate::sql::Where::new();
+        w.and("u.merged_into is null and u.dissolved_on is null", []);
+        w.search("u.name_key", Some(q));
+        let sql = format!(
+            "select u.id, u.parent_id, u.kind, u.name, u.short_name, u.dissolved_on, \
+             u.merged_into, u.version, p.name as parent_name \
+             from units u left join units p on p.id = u.parent_id{} \
+             order by length(u.name_key), u.name_key, u.id limit {}",
+            w.sql(),
+            limit.clamp(1, 100)
+        );
+        #[derive(sqlx::FromRow)]
+        struct WithParent {
+            #[sqlx(flatten)]
+            unit: Row,
+            parent_name: Option<String>,
+        }
+        let rows: Vec<WithParent> = crate::sql::bind_as(sqlx::query_as(&sql), &w.args)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| Ok((Unit::try_from(r.unit)?, r.parent_name)))
+            .collect()
     }
 
     /// Finds a unit by its folded name ("phuong ha lam" finds "Phường Hà Lầm").

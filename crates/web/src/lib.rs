@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
+pub mod pick;
 mod routes;
 
 use std::sync::Arc;

@@ -75,7 +75,9 @@ fn pages() -> Router<AppState> {
         .route("/documents/{id}", get(people::document).post(people::update_document))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}/active", post(users::set_active))
+        .route("/pick/{source}", get(crate::pick::suggest))
         .route("/assets/style.css", get(style))
+        .route("/assets/pick.js", get(pick_js))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(crate::metrics::show))
@@ -139,6 +141,16 @@ async fn style() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../assets/style.css"),
+    )
+}
+
+async fn pick_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/pick.js"),
     )
 }
 

@@ -243,8 +243,14 @@ app_test!(
                 &[("text", "x"), ("area_unit_id", "khu sáu")],
             )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.body.contains("không đọc được"), "{}", r.body);
+        // A unit field reads names (see pickers.rs): one that fits no unit is said so, to
+        // type again, with the rest of the form kept.
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("Không có bản ghi nào khớp với «khu sáu»"),
+            "{}",
+            r.body
+        );
         let r = clerk
             .post_form(
                 &format!("/sessions/{seed}/directives"),

@@ -13,6 +13,7 @@ mod import;
 mod nodes;
 mod outage;
 mod permissions;
+mod pickers;
 mod plans;
 mod proxy;
 mod served;

@@ -432,6 +432,10 @@ pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
                     if tag.contains(" checked") {
                         out.push((name, "on".into()));
                     }
+                } else if kind == "radio" {
+                    if tag.contains(" checked") {
+                        out.push((name, attr(tag, "value").unwrap_or_default()));
+                    }
                 } else if kind != "file" && kind != "submit" {
                     out.push((name, attr(tag, "value").unwrap_or_default()));
                 }

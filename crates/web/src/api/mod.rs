@@ -13,7 +13,7 @@ use dondoc_domain::{
 };
 use dondoc_store::{
     DirectiveFilter, DirectiveView, MeasurementView, Page, PetitionFilter, PetitionView,
-    SessionFilter, SessionView, TargetFilter, TargetView, UnitNode,
+    SessionFilter, SessionView, TargetFilter, TargetView, UnitFilter,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -91,9 +91,13 @@ pub struct Paging {
 
 // Units.
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "All units in tree order", body = Vec<UnitNode>)))]
-pub async fn list_units(State(st): State<AppState>, v: Viewer) -> ApiResult {
-    ok(app::reference::unit_tree(&st.app, &v).await?)
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(Paging, ("parent_id" = Option<i64>, Query, description = "The children of this unit"), ("top" = Option<bool>, Query, description = "Only the units at the top of the tree")), responses((status = 200, description = "A page of units by name", body = Page<Unit>)))]
+pub async fn list_units(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<UnitFilter>,
+) -> ApiResult {
+    ok(app::reference::units(&st.app, &v, &f).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = Unit), (status = 404, body = ApiErrorBody)))]

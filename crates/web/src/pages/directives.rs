@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::directive::DirectiveAction;
 use dondoc_domain::input::{
     DirectiveInput, DirectiveTransitionInput, ExtensionInput, ProgressInput,
@@ -21,6 +20,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -271,7 +271,7 @@ pub async fn transition(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<DirectiveTransitionInput>,
+    Picked(raw): Picked<DirectiveTransitionInput>,
 ) -> Result<Response, AppError> {
     let done = app::directives::transition(&st.app, &v, id, &raw).await;
     let key = raw
@@ -288,7 +288,7 @@ pub async fn progress(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<ProgressInput>,
+    Picked(raw): Picked<ProgressInput>,
 ) -> Result<Response, AppError> {
     let done = app::directives::report_progress(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -308,7 +308,7 @@ pub async fn extend(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<ExtensionInput>,
+    Picked(raw): Picked<ExtensionInput>,
 ) -> Result<Response, AppError> {
     let done = app::directives::extend(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -338,22 +338,20 @@ fn directive_form(
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let mut multi = Field::select(
+    let multi = Field::choices(
         l,
         "coordinating_unit_ids",
         coordinating,
         unit_options(units),
-        false,
     );
-    multi.kind = "multiselect";
     let mut fields = vec![
         Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
-        Field::select(
+        Field::choice(
             l,
             "lead_unit_id",
             opt_id(raw.lead_unit_id),
             unit_options(units),
-            true,
+            false,
         ),
         multi,
     ];
@@ -375,34 +373,13 @@ fn directive_form(
     FormView::new(action, csrf, "common.save", fields)
 }
 
-/// A multiple select sends its field once per choice; gather them before decoding.
-fn directive_input(body: &str) -> Result<DirectiveInput, AppError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(body).map_err(|e| AppError::Malformed(e.to_string()))?;
-    let coordinating: Vec<String> = pairs
-        .iter()
-        .filter(|(k, _)| k == "coordinating_unit_ids")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let mut rest: Vec<(String, String)> = pairs
-        .into_iter()
-        .filter(|(k, _)| k != "coordinating_unit_ids")
-        .collect();
-    if !coordinating.is_empty() {
-        rest.push(("coordinating_unit_ids".into(), coordinating.join(",")));
-    }
-    serde_urlencoded::from_str(&serde_urlencoded::to_string(&rest).unwrap_or_default())
-        .map_err(|e| AppError::Malformed(e.to_string()))
-}
-
 pub async fn update(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    body: String,
+    Picked(raw): Picked<DirectiveInput>,
 ) -> Result<Response, AppError> {
-    let raw = directive_input(&body)?;
     let done = app::directives::update(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
     posted(
@@ -438,9 +415,8 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    body: String,
+    Picked(raw): Picked<DirectiveInput>,
 ) -> Result<Response, AppError> {
-    let raw = directive_input(&body)?;
     let done = app::directives::create(&st.app, &v, &raw).await;
     answer(
         done,

@@ -199,6 +199,9 @@ struct ReviewPage {
     pieces: Vec<Piece>,
     units: Vec<Opt>,
     targets: Vec<Opt>,
+    /// Units or targets too many for a select: typed into a picker instead.
+    unit_pick: bool,
+    target_pick: bool,
     candidates: Vec<Vec<Opt>>,
     errors: HashMap<String, &'static str>,
     qualifiers: Vec<(String, String)>,
@@ -229,6 +232,22 @@ impl ReviewPage {
         list.iter()
             .map(|o| (o.value.clone(), o.label.clone(), o.value == selected))
             .collect()
+    }
+    /// A chosen record as its picker shows it ("Phường 1 · #42"), or what was typed.
+    fn shown(list: &[Opt], selected: &str) -> String {
+        match list
+            .iter()
+            .find(|o| !o.value.is_empty() && o.value == selected)
+        {
+            Some(o) => dondoc_app::pick::shown(o.label.trim(), o.value.parse().unwrap_or(0)),
+            None => selected.to_string(),
+        }
+    }
+    fn unit_shown(&self, selected: &str) -> String {
+        Self::shown(&self.units, selected)
+    }
+    fn target_shown(&self, selected: &str) -> String {
+        Self::shown(&self.targets, selected)
     }
     fn unit_options(&self, selected: &str) -> Vec<(String, String, bool)> {
         self.options(&self.units, selected)
@@ -324,6 +343,8 @@ async fn review_page(
         layout,
         review,
         pieces,
+        unit_pick: unit_opts.len() > crate::pick::SELECT_AT_MOST,
+        target_pick: target_opts.len() > crate::pick::SELECT_AT_MOST,
         units: unit_opts,
         targets: target_opts,
         candidates,
@@ -334,9 +355,7 @@ async fn review_page(
 }
 
 /// The review form as sent back: rows grouped by their index ("petition_text_3").
-fn parse_review(body: &[u8]) -> Result<Review, AppError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(body).map_err(|e| AppError::Malformed(e.to_string()))?;
+fn parse_review(pairs: Vec<(String, String)>) -> Result<Review, AppError> {
     let mut review = Review::default();
     const SESSION: &[&str] = &[
         "title",
@@ -428,10 +447,10 @@ pub async fn confirm(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    body: axum::body::Bytes,
+    crate::pick::PickedPairs(pairs): crate::pick::PickedPairs,
 ) -> Result<Response, AppError> {
     v.require_recorder()?;
-    let review = parse_review(&body)?;
+    let review = parse_review(pairs)?;
     match dondoc_app::import::confirm(&st.app, &v, &review).await {
         Ok(s) => Ok(Redirect::to(&format!("/sessions/{}?saved=1", s.session.id)).into_response()),
         Err(ImportError::Fields(errors)) => {

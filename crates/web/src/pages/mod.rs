@@ -145,13 +145,16 @@ pub struct Opt {
 pub struct Field {
     pub name: &'static str,
     pub label: &'static str,
-    /// text, textarea, date, number, select, multiselect, checkbox, password, hidden
+    /// text, textarea, date, number, select, multiselect, checkbox, password, hidden, pick
+    /// (one record typed and suggested, see [`crate::pick`]), picks (several)
     pub kind: &'static str,
     pub value: String,
     pub options: Vec<Opt>,
     pub required: bool,
     pub error: Option<&'static str>,
     pub hint: Option<&'static str>,
+    /// For a picker, what it suggests from ("units", "people", …).
+    pub source: &'static str,
 }
 
 impl Field {
@@ -170,6 +173,7 @@ impl Field {
             required: false,
             error: None,
             hint: None,
+            source: "",
         }
     }
 
@@ -210,6 +214,61 @@ impl Field {
             options: opts,
             ..Field::new(lang, name, "select", value)
         }
+    }
+
+    /// A choice of the record a field points at, among `options` (value, label): a select
+    /// while they are few, a picker (typed, suggested, see [`crate::pick`]) once they are
+    /// many or when `more` records exist than the options list.
+    pub fn choice(
+        lang: Lang,
+        name: &'static str,
+        value: impl Into<String>,
+        options: Vec<(String, String)>,
+        more: bool,
+    ) -> Field {
+        Field::select(lang, name, value, options, true).picker_when(more, "pick")
+    }
+
+    /// As [`Field::choice`], for a field that takes several records.
+    pub fn choices(
+        lang: Lang,
+        name: &'static str,
+        value: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Field {
+        let mut f = Field::select(lang, name, value, options, false);
+        f.kind = "multiselect";
+        f.picker_when(false, "picks")
+    }
+
+    fn picker_when(mut self, more: bool, kind: &'static str) -> Field {
+        if let Some(source) = crate::pick::source_of(self.name) {
+            if more || self.options.len() > crate::pick::SELECT_AT_MOST {
+                self.kind = kind;
+                self.source = source.as_str();
+                self.hint = Some("pick.hint");
+            }
+        }
+        self
+    }
+
+    /// What a picker's inputs show: each chosen record as its suggestion reads, or what was
+    /// typed; a "picks" field has one empty input more for the next.
+    pub fn picked(&self) -> Vec<String> {
+        let mut shown: Vec<String> = self
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| match self.options.iter().find(|o| o.value == v) {
+                Some(o) => dondoc_app::pick::shown(o.label.trim(), o.value.parse().unwrap_or(0)),
+                None => v.to_string(),
+            })
+            .collect();
+        if self.kind == "picks" || shown.is_empty() {
+            shown.push(String::new());
+        }
+        shown
     }
 
     pub fn checked(&self) -> bool {

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::input::{DocumentInput, PersonInput};
 use dondoc_domain::{Action, Document, Person, Position};
 use serde::Deserialize;
@@ -17,6 +16,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -102,7 +102,7 @@ async fn show_page(
                 "common.save",
                 vec![
                     Field::new(v.lang, "title", "text", "").required(),
-                    Field::select(v.lang, "unit_id", "", unit_options(&units), true),
+                    Field::choice(v.lang, "unit_id", "", unit_options(&units), false),
                 ],
             ),
         ));
@@ -135,7 +135,7 @@ pub async fn update(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<PersonInput>,
+    Picked(raw): Picked<PersonInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::update_person(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -147,7 +147,7 @@ pub async fn add_position(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<PersonInput>,
+    Picked(raw): Picked<PersonInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::add_position(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -177,12 +177,12 @@ async fn person_form(
         vec![
             Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
             Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
-            Field::select(
+            Field::choice(
                 l,
                 "unit_id",
                 opt_id(raw.unit_id),
                 unit_options(&units),
-                true,
+                false,
             ),
             Field::new(l, "from", "date", raw.from.clone().unwrap_or_default()),
         ],
@@ -204,7 +204,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<PersonInput>,
+    Picked(raw): Picked<PersonInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::create_person(&st.app, &v, &raw).await;
     answer(
@@ -297,7 +297,7 @@ pub async fn create_document(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<DocumentInput>,
+    Picked(raw): Picked<DocumentInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::create_document(&st.app, &v, &raw).await;
     answer(
@@ -378,7 +378,7 @@ pub async fn update_document(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<DocumentInput>,
+    Picked(raw): Picked<DocumentInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::update_document(&st.app, &v, id, &raw).await;
     let page = || document_page(&st, &v, &session, id);

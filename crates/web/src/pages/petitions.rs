@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{Action, PetitionStatus, Raising};
@@ -19,6 +18,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -140,12 +140,12 @@ async fn action_forms(
             match action {
                 PetitionAction::Assign => {
                     fields.push(
-                        Field::select(
+                        Field::choice(
                             l,
                             "responsible_unit_id",
                             opt_id(p.petition.responsible_unit_id),
                             unit_options(&units),
-                            true,
+                            false,
                         )
                         .required(),
                     );
@@ -186,17 +186,12 @@ async fn action_forms(
             ..Default::default()
         };
         forms.push(("common.edit", edit_form(l, csrf, id, &raw, &units)));
-        let sessions = app::sessions::list(&st.app, v, &Default::default())
-            .await?
-            .items;
+        let sessions = app::sessions::list(&st.app, v, &Default::default()).await?;
+        let more_sessions = sessions.total > sessions.items.len() as i64;
         let opts = sessions
+            .items
             .iter()
-            .map(|s| {
-                (
-                    s.session.id.to_string(),
-                    format!("{} · {}", s.session.date, s.session.title),
-                )
-            })
+            .map(|s| (s.session.id.to_string(), app::pick::session_label(s)))
             .collect();
         forms.push((
             "petition.raise_again",
@@ -205,7 +200,7 @@ async fn action_forms(
                 csrf,
                 "petition.raise_again",
                 vec![
-                    Field::select(l, "session_id", "", opts, true),
+                    Field::choice(l, "session_id", "", opts, more_sessions),
                     Field::new(l, "date", "date", ""),
                     Field::new(l, "raised_by", "text", ""),
                 ],
@@ -235,12 +230,12 @@ fn edit_form(
                 "text",
                 raw.category.clone().unwrap_or_default(),
             ),
-            Field::select(
+            Field::choice(
                 l,
                 "area_unit_id",
                 opt_id(raw.area_unit_id),
                 unit_options(units),
-                true,
+                false,
             ),
             Field::new(
                 l,
@@ -259,7 +254,7 @@ pub async fn update(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<PetitionInput>,
+    Picked(raw): Picked<PetitionInput>,
 ) -> Result<Response, AppError> {
     let done = app::petitions::update(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -318,7 +313,7 @@ pub async fn transition(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<PetitionTransitionInput>,
+    Picked(raw): Picked<PetitionTransitionInput>,
 ) -> Result<Response, AppError> {
     let done = app::petitions::transition(&st.app, &v, id, &raw).await;
     answer(
@@ -341,7 +336,7 @@ pub async fn raise(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<RaisingInput>,
+    Picked(raw): Picked<RaisingInput>,
 ) -> Result<Response, AppError> {
     let done = app::petitions::raise(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -377,12 +372,12 @@ async fn petition_form(
                 "text",
                 raw.category.clone().unwrap_or_default(),
             ),
-            Field::select(
+            Field::choice(
                 l,
                 "area_unit_id",
                 opt_id(raw.area_unit_id),
                 unit_options(&units),
-                true,
+                false,
             ),
             Field::new(
                 l,
@@ -396,12 +391,12 @@ async fn petition_form(
                 "date",
                 raw.raised_on.clone().unwrap_or_default(),
             ),
-            Field::select(
+            Field::choice(
                 l,
                 "responsible_unit_id",
                 opt_id(raw.responsible_unit_id),
                 unit_options(&units),
-                true,
+                false,
             ),
             Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
         ],
@@ -423,7 +418,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<PetitionInput>,
+    Picked(raw): Picked<PetitionInput>,
 ) -> Result<Response, AppError> {
     let done = app::petitions::create(&st.app, &v, &raw).await;
     answer(

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
 use dondoc_domain::input::{DirectiveInput, MeasurementInput, PetitionInput, SessionInput};
 use dondoc_domain::{Action, Document, Person};
 use dondoc_store::{
@@ -20,6 +19,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -153,54 +153,39 @@ async fn record_forms(
 ) -> Result<Vec<(&'static str, FormView)>, AppError> {
     let l = v.lang;
     let units = app::reference::unit_tree(&st.app, v).await?;
-    let people = app::reference::people(&st.app, v, None, Some(500), None)
-        .await?
-        .items;
+    // A select lists a handful; beyond that the field becomes a picker, which searches.
+    let few = Some(crate::pick::SELECT_AT_MOST as i64);
+    let people = app::reference::people(&st.app, v, None, few, None).await?;
     let targets = app::targets::list(
         &st.app,
         v,
         &TargetFilter {
-            limit: Some(500),
+            limit: few,
             ..Default::default()
         },
     )
-    .await?
-    .items;
+    .await?;
+    let documents = app::reference::documents(&st.app, v, few, None).await?;
+    let more = |total: i64, listed: usize| total > listed as i64;
+    let (more_people, more_targets, more_documents) = (
+        more(people.total, people.items.len()),
+        more(targets.total, targets.items.len()),
+        more(documents.total, documents.items.len()),
+    );
     let person_opts: Vec<(String, String)> = people
+        .items
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
-    let documents = app::reference::documents(&st.app, v, Some(500), None)
-        .await?
-        .items;
     let document_opts: Vec<(String, String)> = documents
+        .items
         .iter()
-        .map(|d| {
-            let label = format!(
-                "{} {} {}",
-                d.kind,
-                d.number.clone().unwrap_or_default(),
-                d.subject.clone().unwrap_or_default()
-            );
-            (
-                d.id.to_string(),
-                label.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        })
+        .map(|d| (d.id.to_string(), app::pick::document_label(d)))
         .collect();
     let target_opts: Vec<(String, String)> = targets
+        .items
         .iter()
-        .map(|t| {
-            (
-                t.target.id.to_string(),
-                format!(
-                    "{} · {} ({})",
-                    t.target.indicator,
-                    t.unit_name,
-                    t.target.period_to.year()
-                ),
-            )
-        })
+        .map(|t| (t.target.id.to_string(), app::pick::target_label(t)))
         .collect();
     let forms = vec![
         (
@@ -211,9 +196,9 @@ async fn record_forms(
                 "common.save",
                 vec![
                     Field::new(l, "text", "textarea", "").required(),
-                    Field::select(l, "area_unit_id", "", unit_options(&units), true),
+                    Field::choice(l, "area_unit_id", "", unit_options(&units), false),
                     Field::new(l, "raised_by", "text", ""),
-                    Field::select(l, "responsible_unit_id", "", unit_options(&units), true),
+                    Field::choice(l, "responsible_unit_id", "", unit_options(&units), false),
                 ],
             ),
         ),
@@ -225,7 +210,7 @@ async fn record_forms(
                 "common.save",
                 vec![
                     Field::new(l, "text", "textarea", "").required(),
-                    Field::select(l, "lead_unit_id", "", unit_options(&units), true),
+                    Field::choice(l, "lead_unit_id", "", unit_options(&units), false),
                     Field::new(l, "deadline", "date", ""),
                     Field::new(l, "deadline_text", "text", ""),
                 ],
@@ -238,7 +223,7 @@ async fn record_forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::select(l, "target_id", "", target_opts, true).required(),
+                    Field::choice(l, "target_id", "", target_opts, more_targets).required(),
                     Field::new(l, "value", "number", "").required(),
                     Field::select(l, "qualifier", "exact", qualifier_options(l), false),
                     Field::new(l, "estimated", "checkbox", ""),
@@ -254,7 +239,7 @@ async fn record_forms(
                 format!("/sessions/{id}/documents"),
                 csrf,
                 "common.save",
-                vec![Field::select(l, "document_id", "", document_opts, true).required()],
+                vec![Field::choice(l, "document_id", "", document_opts, more_documents).required()],
             ),
         ),
         (
@@ -264,7 +249,7 @@ async fn record_forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::select(l, "person_id", "", person_opts, true).required(),
+                    Field::choice(l, "person_id", "", person_opts, more_people).required(),
                     Field {
                         label: l.t("session.role"),
                         ..Field::new(l, "role", "text", "").required()
@@ -356,22 +341,37 @@ async fn session_form(
 ) -> Result<FormView, AppError> {
     let l = v.lang;
     let units = app::reference::unit_tree(&st.app, v).await?;
-    let people = app::reference::people(&st.app, v, None, Some(500), None)
-        .await?
-        .items;
-    let person_opts = people
+    let people = app::reference::people(
+        &st.app,
+        v,
+        None,
+        Some(crate::pick::SELECT_AT_MOST as i64),
+        None,
+    )
+    .await?;
+    let more_people = people.total > people.items.len() as i64;
+    let mut person_opts: Vec<(String, String)> = people
+        .items
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
+    // The person already chosen reads by name even when beyond the first page.
+    if let Some(id) = raw.lead_person_id {
+        if !people.items.iter().any(|p| p.id == id) {
+            if let Ok(p) = app::reference::person(&st.app, v, id).await {
+                person_opts.push((id.to_string(), p.person.name));
+            }
+        }
+    }
     let mut fields = vec![
         Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()).required(),
         Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()).required(),
-        Field::select(
+        Field::choice(
             l,
             "host_unit_id",
             opt_id(raw.host_unit_id),
             unit_options(&units),
-            true,
+            false,
         )
         .required(),
         Field::new(l, "place", "text", raw.place.clone().unwrap_or_default()),
@@ -381,12 +381,12 @@ async fn session_form(
             "text",
             raw.delegation_name.clone().unwrap_or_default(),
         ),
-        Field::select(
+        Field::choice(
             l,
             "lead_person_id",
             opt_id(raw.lead_person_id),
             person_opts,
-            true,
+            more_people,
         ),
         Field::new(
             l,
@@ -439,7 +439,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<SessionInput>,
+    Picked(raw): Picked<SessionInput>,
 ) -> Result<Response, AppError> {
     let done = app::sessions::create(&st.app, &v, &raw).await;
     answer(
@@ -488,7 +488,7 @@ pub async fn update(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<SessionInput>,
+    Picked(raw): Picked<SessionInput>,
 ) -> Result<Response, AppError> {
     let done = app::sessions::update(&st.app, &v, id, &raw).await;
     answer(
@@ -510,7 +510,7 @@ pub async fn add_petition(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(mut raw): Form<PetitionInput>,
+    Picked(mut raw): Picked<PetitionInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
     let done = app::petitions::create(&st.app, &v, &raw).await;
@@ -531,7 +531,7 @@ pub async fn add_directive(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(mut raw): Form<DirectiveInput>,
+    Picked(mut raw): Picked<DirectiveInput>,
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
     let done = app::directives::create(&st.app, &v, &raw).await;
@@ -561,7 +561,7 @@ pub async fn add_measurement(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<SessionMeasurement>,
+    Picked(raw): Picked<SessionMeasurement>,
 ) -> Result<Response, AppError> {
     let mut m: MeasurementInput =
         serde_urlencoded::from_str(&serde_urlencoded::to_string(&raw.m).unwrap_or_default())
@@ -597,7 +597,7 @@ pub async fn link_document(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<DocumentLinkForm>,
+    Picked(raw): Picked<DocumentLinkForm>,
 ) -> Result<Response, AppError> {
     let done = app::sessions::link_document(&st.app, &v, id, raw.document_id).await;
     let page = || show_page(&st, &v, &session, id);
@@ -624,7 +624,7 @@ pub async fn add_participant(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<ParticipantForm>,
+    Picked(raw): Picked<ParticipantForm>,
 ) -> Result<Response, AppError> {
     let done =
         app::sessions::add_participant(&st.app, &v, id, raw.person_id, raw.role.as_deref()).await;

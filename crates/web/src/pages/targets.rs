@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
 use dondoc_domain::target::percent_of_plan;
 use dondoc_domain::{Action, Amendment, Measurement};
@@ -19,6 +18,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -140,7 +140,14 @@ fn edit_form(
         csrf,
         "common.save",
         vec![
-            Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(units), true).required(),
+            Field::choice(
+                l,
+                "unit_id",
+                opt_id(raw.unit_id),
+                unit_options(units),
+                false,
+            )
+            .required(),
             Field::new(
                 l,
                 "indicator",
@@ -200,7 +207,7 @@ pub async fn update(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(mut raw): Form<TargetInput>,
+    Picked(mut raw): Picked<TargetInput>,
 ) -> Result<Response, AppError> {
     // An unchecked box is absent from the form: absent means "not approved".
     raw.approved = Some(raw.approved.unwrap_or(false));
@@ -315,7 +322,7 @@ pub async fn measure(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<MeasurementInput>,
+    Picked(raw): Picked<MeasurementInput>,
 ) -> Result<Response, AppError> {
     let done = app::targets::add_measurement(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -335,7 +342,7 @@ pub async fn amend(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<AmendmentInput>,
+    Picked(raw): Picked<AmendmentInput>,
 ) -> Result<Response, AppError> {
     let done = app::targets::amend(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -363,12 +370,12 @@ async fn target_form(
         csrf,
         "common.save",
         vec![
-            Field::select(
+            Field::choice(
                 l,
                 "unit_id",
                 opt_id(raw.unit_id),
                 unit_options(&units),
-                true,
+                false,
             )
             .required(),
             Field::new(
@@ -425,7 +432,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<TargetInput>,
+    Picked(raw): Picked<TargetInput>,
 ) -> Result<Response, AppError> {
     let done = app::targets::create(&st.app, &v, &raw).await;
     answer(

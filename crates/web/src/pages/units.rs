@@ -1,23 +1,23 @@
 //! Units as a tree, one unit with its history, and the admin forms to add, edit, move and merge.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::input::UnitInput;
 use dondoc_domain::{Action, Unit, UnitKind};
-use dondoc_store::UnitNode;
+use dondoc_store::{UnitFilter, UnitNode};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, posted, render, unit_options, Field,
-    FormView, HistoryRow, Layout,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -25,7 +25,12 @@ use dondoc_app as app;
 #[template(path = "units.html")]
 struct TreePage {
     layout: Layout,
-    nodes: Vec<UnitNode>,
+    q: String,
+    /// The units above the level shown, the top first; the last is the one opened.
+    path: Vec<Unit>,
+    /// The level shown (or what a search found), each with how many units it holds.
+    units: Vec<(Unit, i64)>,
+    pager: Pager,
     can_manage: bool,
 }
 
@@ -35,17 +40,65 @@ impl TreePage {
     }
 }
 
+#[derive(Deserialize)]
+pub struct TreeQuery {
+    /// The unit whose children are shown; none, the top of the tree.
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    under: Option<i64>,
+    q: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
+    offset: Option<i64>,
+}
+
+/// The tree a level at a time: the units under one (the top of the tree first), each with
+/// how many it holds and a link to open it; or the units a search names. A province has
+/// thousands of units: the whole tree is never drawn.
 pub async fn tree(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
+    Query(f): Query<TreeQuery>,
 ) -> Result<Html<String>, AppError> {
     v.require(Action::ReadInternal)?;
-    let nodes = app::reference::unit_tree(&st.app, &v).await?;
+    let q = f.q.clone().unwrap_or_default();
+    let searching = !q.trim().is_empty();
+    let filter = UnitFilter {
+        parent_id: if searching { None } else { f.under },
+        top: !searching && f.under.is_none(),
+        q: searching.then(|| q.clone()),
+        limit: Some(100),
+        offset: f.offset,
+    };
+    let page = app::reference::units(&st.app, &v, &filter).await?;
+    let ids: Vec<i64> = page.items.iter().map(|u| u.id).collect();
+    let counts = app::reference::child_counts(&st.app, &v, &ids).await?;
+    let path = match f.under.filter(|_| !searching) {
+        Some(id) => {
+            let mut path = app::reference::ancestors(&st.app, &v, id).await?;
+            path.push(app::reference::unit(&st.app, &v, id).await?);
+            path
+        }
+        None => vec![],
+    };
+    let query = [
+        ("q", q.clone()),
+        ("under", f.under.map(|u| u.to_string()).unwrap_or_default()),
+    ];
+    let pager = pager("/units", &query, &page);
     let layout = layout(&v, &session, "units", v.lang.t("nav.units")).await?;
     render(&TreePage {
         layout,
-        nodes,
+        q,
+        path,
+        units: page
+            .items
+            .into_iter()
+            .map(|u| {
+                let n = counts.get(&u.id).copied().unwrap_or(0);
+                (u, n)
+            })
+            .collect(),
+        pager,
         can_manage: v.can(Action::ManageUnits),
     })
 }
@@ -87,12 +140,12 @@ fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
             raw.short_name.clone().unwrap_or_default(),
         ),
         Field::select(l, "kind", raw.kind.clone().unwrap_or_default(), kinds, true).required(),
-        Field::select(
+        Field::choice(
             l,
             "parent_id",
             opt_id(raw.parent_id),
             unit_options(units),
-            true,
+            false,
         ),
     ];
     if let Some(v) = raw.version {
@@ -144,7 +197,7 @@ async fn show_page(
                 &layout.csrf,
                 "unit.merge",
                 vec![
-                    Field::select(v.lang, "merged_into", "", others, true).required(),
+                    Field::choice(v.lang, "merged_into", "", others, false).required(),
                     Field::new(v.lang, "version", "hidden", unit.version.to_string()),
                 ],
             ),
@@ -185,7 +238,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<UnitInput>,
+    Picked(raw): Picked<UnitInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::create_unit(&st.app, &v, &raw).await;
     answer(
@@ -212,7 +265,7 @@ pub async fn update(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<UnitInput>,
+    Picked(raw): Picked<UnitInput>,
 ) -> Result<Response, AppError> {
     let done = app::reference::update_unit(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
@@ -232,7 +285,7 @@ pub async fn merge(
     v: Viewer,
     session: Session,
     Path(id): Path<i64>,
-    Form(raw): Form<MergeForm>,
+    Picked(raw): Picked<MergeForm>,
 ) -> Result<Response, AppError> {
     let done = app::reference::merge_unit(&st.app, &v, id, raw.merged_into, raw.version).await;
     let page = || show_page(&st, &v, &session, id);

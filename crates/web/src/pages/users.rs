@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use axum::Form;
 use dondoc_domain::input::UserInput;
 use dondoc_domain::{Action, User};
 use tower_sessions::Session;
@@ -14,6 +13,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pick::Picked;
 use crate::AppState;
 use dondoc_app as app;
 
@@ -55,7 +55,13 @@ fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNo
             )
             .required(),
             Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
-            Field::select(l, "unit_id", opt_id(raw.unit_id), unit_options(units), true),
+            Field::choice(
+                l,
+                "unit_id",
+                opt_id(raw.unit_id),
+                unit_options(units),
+                false,
+            ),
             Field::new(l, "password", "password", "").required(),
         ],
     )
@@ -81,7 +87,7 @@ pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Form(raw): Form<UserInput>,
+    Picked(raw): Picked<UserInput>,
 ) -> Result<Response, AppError> {
     let err = match app::users::create(&st.app, &v, &raw)
         .await
@@ -116,7 +122,7 @@ pub async fn set_active(
     State(st): State<AppState>,
     v: Viewer,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    Form(raw): Form<ActiveForm>,
+    Picked(raw): Picked<ActiveForm>,
 ) -> Result<Response, AppError> {
     app::users::set_active(&st.app, &v, id, raw.active, raw.version).await?;
     Ok(see_other("/users"))
