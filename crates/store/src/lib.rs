@@ -119,6 +119,8 @@ pub struct Store {
 #[derive(Debug, Clone)]
 pub struct QueryPlan {
     pub sql: String,
+    /// The values bound to its placeholders, as text.
+    pub args: Vec<String>,
     pub plan: String,
 }
 

@@ -10,7 +10,9 @@ use dondoc_domain::{Id, Petition, PetitionStatus, Raising, Visibility};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::sql::{d, ensure_exists, key, now_ms, od, opd, page, pd, updated, Arg, Page, Tx, Where};
+use crate::sql::{
+    d, ensure_exists, key, now_ms, od, opd, page_counted, pd, updated, Arg, Page, Tx, Where,
+};
 use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -67,6 +69,27 @@ fn select(vis: &Visibility) -> String {
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
         raised_count(vis)
     )
+}
+
+/// A search whose words are in at most this many petitions reads them from the word index;
+/// one in more walks the list's order, where its matches come soon.
+const FEW_MATCHES: i64 = 2_000;
+
+/// The word index's matches (alias `t`), each with its petition (alias `p`): SQLite's
+/// `cross join` keeps this order, so a count stops once it has counted enough.
+const WORDS_THEN_PETITIONS: &str = "petitions_words t cross join petitions p on p.id = t.rowid";
+
+enum Matches {
+    Few,
+    Many,
+}
+
+/// A search as the word index reads it: the petitions' ids (`select`), or its condition on
+/// the index's alias `t`, with the patterns they bind.
+struct WordIndex {
+    select: String,
+    condition: String,
+    args: Vec<Arg>,
 }
 
 /// The number of a petition's raisings (alias `p`) the caller may see.
@@ -253,39 +276,59 @@ impl Store {
         f: &PetitionFilter,
         vis: &Visibility,
     ) -> Result<Page<PetitionView>> {
-        let mut w = Where::new();
-        w.search("p.text_key", f.q.as_deref());
-        if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-            w.and("p.status = ?", [Arg::S(s.to_string())]);
-        }
-        if f.open == Some(true) {
-            w.and("p.status not in ('resolved', 'rejected')", []);
-        }
-        if let Some(u) = f.responsible_unit_id {
-            w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
-        }
-        if let Some(u) = f.area_unit_id {
-            w.and("p.area_unit_id = ?", [Arg::I(u)]);
-        }
-        if let Some(s) = f.session_id {
-            w.and(
-                "p.id in (select r.petition_id from raisings r where r.session_id = ?)",
-                [Arg::I(s)],
-            );
-        }
-        if let Some(cond) = visible::petition(vis, "p") {
-            w.and(&cond, []);
-        }
+        let filters = |w: &mut Where| {
+            w.search("p.text_key", f.q.as_deref());
+            if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+                w.and("p.status = ?", [Arg::S(s.to_string())]);
+            }
+            if f.open == Some(true) {
+                w.and("p.status not in ('resolved', 'rejected')", []);
+            }
+            if let Some(u) = f.responsible_unit_id {
+                w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
+            }
+            if let Some(u) = f.area_unit_id {
+                w.and("p.area_unit_id = ?", [Arg::I(u)]);
+            }
+            if let Some(s) = f.session_id {
+                w.and(
+                    "p.id in (select r.petition_id from raisings r where r.session_id = ?)",
+                    [Arg::I(s)],
+                );
+            }
+            if let Some(cond) = visible::petition(vis, "p") {
+                w.and(&cond, []);
+            }
+        };
         // Each order is served by an index (see the migration "scale").
         let order = match f.sort.as_deref() {
             Some("raised") => raised_order(vis),
             Some("due") => "coalesce(p.due_on, '9999-12-31'), p.id",
             _ => "p.id desc",
         };
-        page::<Row>(
+        let mut w = Where::new();
+        let mut counted = Where::new();
+        let mut count_from = "petitions p";
+        match self.word_index(f.q.as_deref()).await? {
+            // Words found in few petitions: those, from the index, then the filters.
+            Some((Matches::Few, words)) => {
+                w.and(&format!("p.id in ({})", words.select), words.args.clone());
+                counted.and(&format!("p.id in ({})", words.select), words.args);
+            }
+            // Words found in many: the page walks its order until it has enough of them,
+            // the count walks the index's matches until it has counted enough.
+            Some((Matches::Many, words)) => {
+                count_from = WORDS_THEN_PETITIONS;
+                counted.and(&words.condition, words.args);
+            }
+            None => {}
+        }
+        filters(&mut w);
+        filters(&mut counted);
+        page_counted::<Row>(
             self,
             &select(vis),
-            "petitions p",
+            (count_from, &counted),
             &w,
             order,
             f.limit,
@@ -293,6 +336,56 @@ impl Store {
         )
         .await?
         .try_map(PetitionView::try_from)
+    }
+
+    /// What the word index of petitions (SQLite's trigram index, `petitions_words`) says of
+    /// a search: whether its words are in few petitions or many, and the conditions that read
+    /// them from it. None when it cannot help: no word of three letters or more (the
+    /// index's grain), or PostgreSQL, whose planner reads its own trigram index when it pays.
+    async fn word_index(&self, q: Option<&str>) -> Result<Option<(Matches, WordIndex)>> {
+        if self.backend != crate::Backend::Sqlite {
+            return Ok(None);
+        }
+        let words: Vec<String> = Where::words(q)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 3)
+            .collect();
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let likes = |alias: &str| {
+            words
+                .iter()
+                .map(|_| format!("{alias}text_key like ?"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let args: Vec<Arg> = words.iter().map(|w| Arg::S(format!("%{w}%"))).collect();
+        let mut probe = Where::new();
+        probe.and(&likes(""), args.clone());
+        let found: i64 = crate::sql::bind_scalar(
+            sqlx::query_scalar(&format!(
+                "select count(*) from (select 1 from petitions_words{} limit {})",
+                probe.sql(),
+                FEW_MATCHES + 1
+            )),
+            &probe.args,
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let matches = if found <= FEW_MATCHES {
+            Matches::Few
+        } else {
+            Matches::Many
+        };
+        Ok(Some((
+            matches,
+            WordIndex {
+                select: format!("select rowid from petitions_words where {}", likes("")),
+                condition: likes("t."),
+                args,
+            },
+        )))
     }
 
     /// Petitions whose cached counts differ from their raisings (none, unless a bug or a

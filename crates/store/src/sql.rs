@@ -101,6 +101,24 @@ pub(crate) async fn page<R>(
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    page_counted(store, select, (counted, w), w, order, limit, offset).await
+}
+
+/// As [`page`], the count made on `count.0` with the conditions `count.1`, which must match
+/// the same rows as `w` does: a search counts from its word index, the page walks the order.
+pub(crate) async fn page_counted<R>(
+    store: &crate::Store,
+    select: &str,
+    count: (&str, &Where),
+    w: &Where,
+    order: &str,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<Page<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let (counted, cw) = count;
     let (limit, offset) = clamp_page(limit, offset);
     let cap = if w.searched {
         SEARCH_COUNT_CAP
@@ -109,11 +127,11 @@ where
     };
     let count = format!(
         "select count(*) from (select 1 from {counted}{} limit {}) c",
-        w.sql(),
+        cw.sql(),
         cap + 1
     );
     let pool = &store.pool;
-    let counted: i64 = bind_scalar(sqlx::query_scalar(&count), &w.args)
+    let counted: i64 = bind_scalar(sqlx::query_scalar(&count), &cw.args)
         .fetch_one(pool)
         .await?;
     let n = w.next();
@@ -125,12 +143,19 @@ where
     if let Some(log) = &store.plans {
         let paging = [Arg::I(limit), Arg::I(offset)];
         for (sql, args) in [
-            (&count, &w.args[..]),
+            (&count, &cw.args[..]),
             (&sql, &[&w.args[..], &paging].concat()[..]),
         ] {
             let plan = explain(store, sql, args).await?;
             log.lock().expect("plan log").push(crate::QueryPlan {
                 sql: sql.clone(),
+                args: args
+                    .iter()
+                    .map(|a| match a {
+                        Arg::I(i) => i.to_string(),
+                        Arg::S(s) => s.clone(),
+                    })
+                    .collect(),
                 plan,
             });
         }
@@ -216,6 +241,19 @@ impl Where {
     }
 
     /// Words of a free-text query, each matched as a substring of the folded key column.
+    /// The folded words a search looks for (at most 8); none for an empty one.
+    pub(crate) fn words(q: Option<&str>) -> Vec<String> {
+        let Some(q) = q.filter(|q| !q.trim().is_empty()) else {
+            return vec![];
+        };
+        key(q)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .map(str::to_string)
+            .collect()
+    }
+
     pub(crate) fn search(&mut self, column: &str, q: Option<&str>) -> &mut Self {
         let Some(q) = q.filter(|q| !q.trim().is_empty()) else {
             return self;

@@ -1052,3 +1052,99 @@ both_backends!(two_moves_at_once_cannot_make_a_loop, |db| async move {
         );
     }
 });
+
+both_backends!(
+    searches_read_the_same_through_the_word_index,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
+        // 2,100 petitions about a culture house, more than the word index calls few.
+        let mut bulk = store.bulk().await.unwrap();
+        let first = bulk.next_id("petitions").await.unwrap();
+        let cols = [
+            "id",
+            "title",
+            "text",
+            "text_key",
+            "area_unit_id",
+            "status",
+            "version",
+            "created_at",
+            "raised_count",
+            "public_raised_count",
+            "published",
+        ];
+        let rows: Vec<Vec<dondoc_store::bulk::Value>> = (0..2_100)
+            .map(|i| {
+                let text = format!("Sửa nhà văn hóa khu {i}");
+                vec![
+                    (first + i).into(),
+                    text.as_str().into(),
+                    text.as_str().into(),
+                    dondoc_text::fold(&text).into(),
+                    Some(ward).into(),
+                    "received".into(),
+                    1i64.into(),
+                    0i64.into(),
+                    0i64.into(),
+                    0i64.into(),
+                    0i64.into(),
+                ]
+            })
+            .collect();
+        bulk.insert("petitions", &cols, &rows).await.unwrap();
+        bulk.commit().await.unwrap();
+        let rare = store
+            .create_petition(
+                WHO,
+                &petition("Nạo vét kênh Xyzzy phía bắc", Some(ward), None),
+            )
+            .await
+            .unwrap();
+        let search = |q: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .petitions(
+                        &PetitionFilter {
+                            q: Some(q.into()),
+                            limit: Some(5),
+                            ..Default::default()
+                        },
+                        &Visibility::All,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        // Few: the one petition, counted exactly; none for a word nowhere.
+        let found = search("kênh xyzzy").await;
+        assert_eq!(found.items.len(), 1);
+        assert_eq!(found.items[0].petition.id, rare.petition.id);
+        assert_eq!((found.total, found.total_capped), (1, false));
+        assert_eq!(search("zzzz").await.total, 0);
+        // Many: a page in order, the count stopped at the cap.
+        let found = search("van hoa").await;
+        assert_eq!(found.items.len(), 5);
+        assert_eq!((found.total, found.total_capped), (1_000, true));
+        assert!(found.items[0].petition.id > found.items[4].petition.id);
+        // Both together: only what holds every word.
+        let found = search("khu 2099 van hoa").await;
+        assert_eq!(found.items.len(), 1, "{:?}", found.items);
+        assert_eq!(found.total, 1);
+        // Short words are read from the text, as before.
+        assert_eq!(search("ha lam xy").await.total, 0);
+        // An edit moves the petition in the index.
+        store
+            .update_petition(
+                WHO,
+                rare.petition.id,
+                rare.petition.version,
+                &petition("Nạo vét mương Plugh phía nam", Some(ward), None),
+            )
+            .await
+            .unwrap();
+        assert_eq!(search("xyzzy").await.total, 0);
+        assert_eq!(search("plugh").await.total, 1);
+    }
+);
