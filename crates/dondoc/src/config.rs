@@ -42,6 +42,10 @@ pub struct Flags {
     /// same address (default 900).
     #[arg(long, global = true, env = "DONDOC_MAX_SIGN_IN_DELAY")]
     max_sign_in_delay: Option<i64>,
+    /// Seconds a visitor's page is answered from memory (default 5; 0 keeps none). Writes
+    /// through this node forget them at once; other nodes' writes show within this time.
+    #[arg(long, global = true, env = "DONDOC_PAGE_CACHE")]
+    page_cache: Option<u64>,
     /// Log as JSON lines.
     #[arg(long, global = true, env = "DONDOC_LOG_JSON")]
     log_json: Option<bool>,
@@ -59,6 +63,7 @@ struct File {
     proxies: Option<usize>,
     token_days: Option<i64>,
     max_sign_in_delay: Option<i64>,
+    page_cache: Option<u64>,
     log_json: Option<bool>,
 }
 
@@ -71,6 +76,7 @@ pub struct Settings {
     pub proxies: usize,
     pub token_days: i64,
     pub max_sign_in_delay: i64,
+    pub page_cache: u64,
     pub log_json: bool,
 }
 
@@ -108,6 +114,7 @@ impl Settings {
                 .max_sign_in_delay
                 .or(file.max_sign_in_delay)
                 .unwrap_or(dondoc_app::users::MAX_DELAY_MS / 1000),
+            page_cache: flags.page_cache.or(file.page_cache).unwrap_or(5),
             log_json: flags.log_json.or(file.log_json).unwrap_or(false),
         })
     }

@@ -233,6 +233,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             trusted_proxies: settings.trusted_proxies(),
             token_days: Some(settings.token_days),
             max_sign_in_delay_secs: Some(settings.max_sign_in_delay),
+            page_cache: Some(std::time::Duration::from_secs(settings.page_cache)),
             today: None,
         },
     );

@@ -371,7 +371,7 @@ pub async fn anonymous_form_token(
 /// The name of the web session cookie.
 pub const SESSION_COOKIE: &str = "dondoc_session";
 
-fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod docx;
 pub mod error;
 pub mod i18n;
@@ -39,6 +40,9 @@ pub struct WebConfig {
     /// The longest wait after failed sign-ins, in seconds (default:
     /// `dondoc_app::users::MAX_DELAY_MS`).
     pub max_sign_in_delay_secs: Option<i64>,
+    /// How long a visitor's page is answered from memory (see [`cache`]); none or zero keeps
+    /// none.
+    pub page_cache: Option<std::time::Duration>,
 }
 
 #[derive(Clone)]
@@ -46,6 +50,8 @@ pub struct AppState {
     /// The use cases; handlers reach records only through them.
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// Visitors' pages drawn lately.
+    pub pages: cache::PageCache,
 }
 
 impl AppState {
@@ -57,6 +63,7 @@ impl AppState {
         }
         AppState {
             app,
+            pages: cache::PageCache::new(config.page_cache.unwrap_or_default()),
             config: Arc::new(config),
         }
     }

@@ -2,11 +2,13 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -134,24 +136,52 @@ async fn ready(
     }
 }
 
-async fn style() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+async fn style(headers: axum::http::HeaderMap) -> axum::response::Response {
+    asset(
+        &headers,
+        "text/css; charset=utf-8",
         include_str!("../assets/style.css"),
     )
 }
 
-async fn pick_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+async fn pick_js(headers: axum::http::HeaderMap) -> axum::response::Response {
+    asset(
+        &headers,
+        "text/javascript; charset=utf-8",
         include_str!("../assets/pick.js"),
     )
+}
+
+/// A file served from the binary, with its `ETag`: `304` to a client that holds it.
+fn asset(
+    headers: &axum::http::HeaderMap,
+    content_type: &'static str,
+    body: &'static str,
+) -> axum::response::Response {
+    let etag = crate::cache::etag_of(body.as_bytes());
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes());
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    if held {
+        return (
+            axum::http::StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), cache],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::ETAG, etag),
+            cache,
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// A request is served to its end even when its client hangs up: the work runs in a task of
@@ -210,6 +240,7 @@ pub fn router(state: AppState) -> Router {
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))
         .layer(from_fn(render_errors))
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -217,5 +248,7 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(from_fn(run_to_completion))
+        // Outermost: a visitor's page kept in memory is answered before any other work.
+        .layer(from_fn_with_state(state.pages.clone(), crate::cache::serve))
         .with_state(state)
 }

@@ -630,7 +630,7 @@ app_test!(
         // Every API route of the route table, read from the table itself.
         let table = include_str!("../../../web/src/routes.rs");
         let api_part =
-            &table[table.find("fn api_v1()").unwrap()..table.find("async fn style()").unwrap()];
+            &table[table.find("fn api_v1()").unwrap()..table.find("async fn style(").unwrap()];
         // Whitespace-insensitive: a `.route(` call may span lines once formatted.
         let compact: String = api_part.chars().filter(|c| !c.is_whitespace()).collect();
         let mut routed = std::collections::BTreeSet::new();

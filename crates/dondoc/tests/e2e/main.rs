@@ -8,6 +8,7 @@ mod support;
 
 mod attacks;
 mod bad_input;
+mod cache;
 mod http;
 mod import;
 mod nodes;

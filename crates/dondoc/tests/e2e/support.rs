@@ -44,6 +44,11 @@ impl Resp {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Option<TestApp> {
+        Self::with_config(backend, WebConfig::default()).await
+    }
+
+    /// The demo served with `config` (its "today" fixed).
+    pub async fn with_config(backend: Backend, config: WebConfig) -> Option<TestApp> {
         let db = TestDb::new(backend).await?;
         let store = db.store().await;
         dondoc::demo::load_at(&store, TODAY)
@@ -53,7 +58,7 @@ impl TestApp {
             store.clone(),
             WebConfig {
                 today: Some(TODAY),
-                ..Default::default()
+                ..config
             },
         ));
         Some(TestApp { db, store, app })

@@ -1,0 +1,153 @@
+//! Visitors' pages kept in memory (`dondoc_web::cache`): answered again without drawing, with
+//! an `ETag` that a client may send back for `304`, compressed for a client that takes gzip,
+//! forgotten once a write goes through this node; never for the signed-in, never a page that
+//! sets a cookie.
+
+use std::time::Duration;
+
+use crate::support::TestApp;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use dondoc_store::Backend;
+use dondoc_web::WebConfig;
+use serde_json::json;
+
+async fn visitors_pages_are_kept(backend: Backend) {
+    let Some(app) = TestApp::with_config(
+        backend,
+        WebConfig {
+            page_cache: Some(Duration::from_secs(600)),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let get = |path: String, headers: Vec<(header::HeaderName, String)>| {
+        let mut b = Request::builder().method(Method::GET).uri(path);
+        for (k, v) in headers {
+            b = b.header(k, v);
+        }
+        app.send(b.body(Body::empty()).unwrap())
+    };
+    let listed = app
+        .anonymous()
+        .api(Method::GET, "/api/v1/petitions", None)
+        .await;
+    let first = &listed.json()["items"][0];
+    let (id, title) = (
+        first["id"].as_i64().unwrap(),
+        first["title"].as_str().unwrap().to_string(),
+    );
+    let page = format!("/petitions/{id}");
+
+    let r = get(page.clone(), vec![]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&title));
+    let etag = r
+        .headers
+        .get(header::ETAG)
+        .expect("an ETag")
+        .to_str()
+        .unwrap()
+        .to_string();
+    // Sent back: not modified, no body.
+    let r = get(page.clone(), vec![(header::IF_NONE_MATCH, etag.clone())]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.body.is_empty());
+
+    // A change made behind the node's back (another node, say) shows once the page's time
+    // is up; this one is answered from memory until then.
+    let stored = app
+        .store
+        .petition(id, &dondoc_domain::Visibility::All)
+        .await
+        .unwrap();
+    app.store
+        .update_petition(
+            dondoc_store::Who::default(),
+            id,
+            stored.petition.version,
+            &dondoc_domain::input::NewPetition {
+                title: "Tiêu đề đổi ngoài nút".into(),
+                text: stored.petition.text.clone(),
+                category: stored.petition.category.clone(),
+                area_unit_id: stored.petition.area_unit_id,
+                raised_by: stored.petition.raised_by.clone(),
+                responsible_unit_id: stored.petition.responsible_unit_id,
+                due_on: stored.petition.due_on,
+                session_id: None,
+                raised_on: crate::support::TODAY,
+            },
+        )
+        .await
+        .unwrap();
+    let r = get(page.clone(), vec![]).await;
+    assert!(r.body.contains(&title) && !r.body.contains("Tiêu đề đổi ngoài nút"));
+
+    // A write through this node: every page drawn again.
+    let admin = app.token("quantri", "quantri-demo").await;
+    let version = admin
+        .api(Method::GET, &format!("/api/v1/petitions/{id}"), None)
+        .await
+        .json()["petition"]["version"]
+        .clone();
+    let r = admin
+        .api(
+            Method::PUT,
+            &format!("/api/v1/petitions/{id}"),
+            Some(
+                json!({ "title": "Tiêu đề mới", "text": stored.petition.text, "version": version }),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = get(page.clone(), vec![(header::IF_NONE_MATCH, etag.clone())]).await;
+    assert_eq!(r.status, StatusCode::OK, "the old ETag no longer holds");
+    assert!(r.body.contains("Tiêu đề mới"), "{}", r.body);
+
+    // Compressed for a client that takes gzip, kept apart from the plain page.
+    let r = get(
+        "/petitions".into(),
+        vec![(header::ACCEPT_ENCODING, "gzip".into())],
+    )
+    .await;
+    assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    let r = get("/petitions".into(), vec![]).await;
+    assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(r.body.contains("<html"));
+
+    // Languages apart.
+    let r = get(
+        "/petitions".into(),
+        vec![(header::COOKIE, "lang=en".into())],
+    )
+    .await;
+    assert!(r.body.contains("lang=\"en\""), "{}", &r.body[..200]);
+
+    // The signed-in are never answered from memory; a page that sets a cookie is never kept.
+    let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+    let r = leader.get(&page).await;
+    assert!(r.headers.get(header::ETAG).is_none());
+    assert!(r.body.contains("/logout"));
+    let a = get("/login".into(), vec![]).await;
+    let b = get("/login".into(), vec![]).await;
+    assert!(
+        a.headers.get(header::SET_COOKIE).is_some() && b.headers.get(header::SET_COOKIE).is_some()
+    );
+    assert_ne!(
+        crate::support::csrf_of(&a.body),
+        crate::support::csrf_of(&b.body)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitors_pages_are_kept_sqlite() {
+    visitors_pages_are_kept(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitors_pages_are_kept_postgres() {
+    visitors_pages_are_kept(Backend::Postgres).await;
+}
