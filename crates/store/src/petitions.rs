@@ -79,17 +79,11 @@ const FEW_MATCHES: i64 = 2_000;
 /// `cross join` keeps this order, so a count stops once it has counted enough.
 const WORDS_THEN_PETITIONS: &str = "petitions_words t cross join petitions p on p.id = t.rowid";
 
-enum Matches {
-    Few,
-    Many,
-}
-
-/// A search as the word index reads it: the petitions' ids (`select`), or its condition on
-/// the index's alias `t`, with the patterns they bind.
-struct WordIndex {
-    select: String,
-    condition: String,
-    args: Vec<Arg>,
+/// A search as the word index reads it: the ids of the few petitions that hold its words,
+/// or, when they are many, its condition on the index's alias `t` with the patterns it binds.
+enum WordIndex {
+    Few(Vec<Id>),
+    Many { condition: String, args: Vec<Arg> },
 }
 
 /// The number of a petition's raisings (alias `p`) the caller may see.
@@ -310,16 +304,28 @@ impl Store {
         let mut counted = Where::new();
         let mut count_from = "petitions p";
         match self.word_index(f.q.as_deref()).await? {
-            // Words found in few petitions: those, from the index, then the filters.
-            Some((Matches::Few, words)) => {
-                w.and(&format!("p.id in ({})", words.select), words.args.clone());
-                counted.and(&format!("p.id in ({})", words.select), words.args);
+            // Words found in few petitions: those, read once from the index, then the filters.
+            // In none: nothing more to read.
+            Some(WordIndex::Few(ids)) if ids.is_empty() => {
+                let (limit, offset) = crate::sql::clamp_page(f.limit, f.offset);
+                return Ok(Page {
+                    items: vec![],
+                    total: 0,
+                    total_capped: false,
+                    limit,
+                    offset,
+                });
+            }
+            Some(WordIndex::Few(ids)) => {
+                let cond = format!("p.id in ({})", crate::sql::id_list(&ids));
+                w.and(&cond, []);
+                counted.and(&cond, []);
             }
             // Words found in many: the page walks its order until it has enough of them,
             // the count walks the index's matches until it has counted enough.
-            Some((Matches::Many, words)) => {
+            Some(WordIndex::Many { condition, args }) => {
                 count_from = WORDS_THEN_PETITIONS;
-                counted.and(&words.condition, words.args);
+                counted.and(&condition, args);
             }
             None => {}
         }
@@ -339,10 +345,11 @@ impl Store {
     }
 
     /// What the word index of petitions (SQLite's trigram index, `petitions_words`) says of
-    /// a search: whether its words are in few petitions or many, and the conditions that read
-    /// them from it. None when it cannot help: no word of three letters or more (the
-    /// index's grain), or PostgreSQL, whose planner reads its own trigram index when it pays.
-    async fn word_index(&self, q: Option<&str>) -> Result<Option<(Matches, WordIndex)>> {
+    /// a search: the petitions that hold its words when they are few, or the condition that
+    /// reads them from the index when they are many. None when it cannot help: no word of
+    /// three letters or more (the index's grain), or PostgreSQL, whose planner reads its own
+    /// trigram index when it pays.
+    async fn word_index(&self, q: Option<&str>) -> Result<Option<WordIndex>> {
         if self.backend != crate::Backend::Sqlite {
             return Ok(None);
         }
@@ -363,29 +370,23 @@ impl Store {
         let args: Vec<Arg> = words.iter().map(|w| Arg::S(format!("%{w}%"))).collect();
         let mut probe = Where::new();
         probe.and(&likes(""), args.clone());
-        let found: i64 = crate::sql::bind_scalar(
-            sqlx::query_scalar(&format!(
-                "select count(*) from (select 1 from petitions_words{} limit {})",
-                probe.sql(),
-                FEW_MATCHES + 1
-            )),
-            &probe.args,
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let matches = if found <= FEW_MATCHES {
-            Matches::Few
+        let sql = format!(
+            "select rowid from petitions_words{} limit {}",
+            probe.sql(),
+            FEW_MATCHES + 1
+        );
+        crate::sql::record_plan(self, &sql, &probe.args).await?;
+        let ids: Vec<i64> = crate::sql::bind_scalar(sqlx::query_scalar(&sql), &probe.args)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Some(if ids.len() as i64 <= FEW_MATCHES {
+            WordIndex::Few(ids)
         } else {
-            Matches::Many
-        };
-        Ok(Some((
-            matches,
-            WordIndex {
-                select: format!("select rowid from petitions_words where {}", likes("")),
+            WordIndex::Many {
                 condition: likes("t."),
                 args,
-            },
-        )))
+            }
+        }))
     }
 
     /// Petitions whose cached counts differ from their raisings (none, unless a bug or a

@@ -140,26 +140,9 @@ where
         w.sql(),
         n + 1
     );
-    if let Some(log) = &store.plans {
-        let paging = [Arg::I(limit), Arg::I(offset)];
-        for (sql, args) in [
-            (&count, &cw.args[..]),
-            (&sql, &[&w.args[..], &paging].concat()[..]),
-        ] {
-            let plan = explain(store, sql, args).await?;
-            log.lock().expect("plan log").push(crate::QueryPlan {
-                sql: sql.clone(),
-                args: args
-                    .iter()
-                    .map(|a| match a {
-                        Arg::I(i) => i.to_string(),
-                        Arg::S(s) => s.clone(),
-                    })
-                    .collect(),
-                plan,
-            });
-        }
-    }
+    let paging = [Arg::I(limit), Arg::I(offset)];
+    record_plan(store, &count, &cw.args).await?;
+    record_plan(store, &sql, &[&w.args[..], &paging].concat()).await?;
     let items: Vec<R> = bind_as(sqlx::query_as(&sql), &w.args)
         .bind(limit)
         .bind(offset)
@@ -172,6 +155,26 @@ where
         limit,
         offset,
     })
+}
+
+/// Keeps the plan of `sql` with `args` when the store records plans (`Store::recording_plans`).
+pub(crate) async fn record_plan(store: &crate::Store, sql: &str, args: &[Arg]) -> Result<()> {
+    let Some(log) = &store.plans else {
+        return Ok(());
+    };
+    let plan = explain(store, sql, args).await?;
+    log.lock().expect("plan log").push(crate::QueryPlan {
+        sql: sql.to_string(),
+        args: args
+            .iter()
+            .map(|a| match a {
+                Arg::I(i) => i.to_string(),
+                Arg::S(s) => s.clone(),
+            })
+            .collect(),
+        plan,
+    });
+    Ok(())
 }
 
 /// The plan of `sql` with `args`, one step a line.
