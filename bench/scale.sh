@@ -6,7 +6,7 @@
 # `wrk -t2 -c64` against dondoc and against nginx serving the same bytes. Loopback only.
 #
 #   bench/scale.sh [sqlite|postgres] [petitions] [path/to/dondoc]
-#       (defaults: sqlite 1000000 target/release/dondoc)
+#       (defaults: sqlite 1000000 target/release/dondoc; 0 petitions: the demo alone)
 #
 # Installs wrk and nginx-light when it may (root) and they are missing.
 set -euo pipefail
@@ -53,9 +53,11 @@ esac
 export RUST_LOG=warn,sqlx=error
 echo "# $backend, demo + $petitions generated petitions ($(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 "$bin" --database-url "$url" demo >/dev/null
-start=$(date +%s.%N)
-"$bin" --database-url "$url" gen --petitions "$petitions" 2>/dev/null
-echo "dondoc gen --petitions $petitions: $(echo "$(date +%s.%N) - $start" | bc) s"
+if [ "$petitions" -gt 0 ]; then
+  start=$(date +%s.%N)
+  "$bin" --database-url "$url" gen --petitions "$petitions" 2>/dev/null
+  echo "dondoc gen --petitions $petitions: $(echo "$(date +%s.%N) - $start" | bc) s"
+fi
 
 "$bin" --database-url "$url" --addr "127.0.0.1:$port" serve >"$work/serve.log" 2>&1 &
 pids+=($!)

@@ -372,12 +372,17 @@ pub async fn anonymous_form_token(
 pub const SESSION_COOKIE: &str = "dondoc_session";
 
 pub(crate) fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    session_cookie(headers).is_some()
+}
+
+/// The web session cookie's value, if the request carries one.
+pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
+        .find_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
 }
 
 fn same(a: &str, b: &str) -> bool {

@@ -1,14 +1,18 @@
-//! Visitors' pages, kept in memory for a few seconds.
+//! Pages kept in memory for a few seconds.
 //!
-//! Most readers of a public portal are not signed in, and read the same pages. A GET from a
-//! visitor (no session cookie, no `Authorization`) is answered from memory when this node
-//! drew the same page (same address, language and encoding) less than `ttl` ago and nothing
-//! was written through this node since; other nodes' writes show within `ttl`. Every page
-//! kept carries an `ETag`, and a visitor who sends it back gets `304 Not Modified`.
+//! Most readers of a public portal are not signed in, and read the same pages; the
+//! signed-in go back to the same lists and dashboards. A GET is answered from memory when
+//! this node drew the same page (same address, language and encoding, and for the signed-in
+//! the same web session) less than `ttl` ago and nothing was written through this node
+//! since — any write, signing out included, forgets every page; other nodes' writes show
+//! within `ttl` (and `deploy/` sends each signed-in person to one node, so that their own
+//! writes show at once). Every page kept carries an `ETag`, and a client who sends it back
+//! gets `304 Not Modified`.
 //!
-//! What is never kept: an answer other than 200, one that sets a cookie or says
-//! `no-store`/`private`, one over [`MAX_BODY`], and the node's own endpoints (`/metrics`
-//! answers by the client's address, `/healthz` and `/readyz` by the node's state).
+//! What is never kept: an answer other than 200, one that sets a cookie (or, for a visitor,
+//! says `no-store`/`private`), one over [`MAX_BODY`], an API call with a bearer token, and
+//! the node's own endpoints (`/metrics` answers by the client's address, `/healthz` and
+//! `/readyz` by the node's state).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -98,9 +102,11 @@ fn key_of(req: &Request) -> Option<String> {
         return None;
     }
     let h = req.headers();
-    if h.contains_key(header::AUTHORIZATION) || crate::auth::has_session_cookie(h) {
+    if h.contains_key(header::AUTHORIZATION) {
         return None;
     }
+    // A signed-in person's pages are theirs alone: kept under their session's id.
+    let session = crate::auth::session_cookie(h).unwrap_or_default();
     let path = req.uri().path();
     if matches!(path, "/metrics" | "/healthz" | "/readyz") {
         return None;
@@ -115,7 +121,7 @@ fn key_of(req: &Request) -> Option<String> {
     let lang = crate::i18n::Lang::for_request(h, path).code();
     let gzip = value(header::ACCEPT_ENCODING).contains("gzip");
     Some(format!(
-        "{lang} {} {}",
+        "{lang} {} {session} {}",
         if gzip { "gzip" } else { "-" },
         req.uri()
     ))
@@ -142,8 +148,9 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     }
     metrics::counter!("dondoc_page_cache_total", "result" => "miss").increment(1);
     let generation = cache.inner.generation.load(Ordering::SeqCst);
+    let signed_in = crate::auth::session_cookie(req.headers()).is_some();
     let resp = next.run(req).await;
-    if !keepable(&resp) {
+    if !keepable(&resp, signed_in) {
         return resp;
     }
     let (parts, body) = resp.into_parts();
@@ -162,7 +169,10 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     answer(page, asked.as_ref())
 }
 
-fn keepable(resp: &Response) -> bool {
+/// Whether a page may be kept. A signed-in person's pages all say `no-store` (to the
+/// browser and any proxy, see `auth::no_store_when_signed_in`): that does not bind this
+/// cache, which keeps them under their session alone.
+fn keepable(resp: &Response, signed_in: bool) -> bool {
     let h = resp.headers();
     let cache_control = h
         .get(header::CACHE_CONTROL)
@@ -170,8 +180,7 @@ fn keepable(resp: &Response) -> bool {
         .unwrap_or("");
     resp.status() == StatusCode::OK
         && !h.contains_key(header::SET_COOKIE)
-        && !cache_control.contains("no-store")
-        && !cache_control.contains("private")
+        && (signed_in || !cache_control.contains("no-store") && !cache_control.contains("private"))
         && h.get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
             .is_none_or(|n| n <= MAX_BODY)

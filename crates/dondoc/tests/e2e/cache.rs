@@ -1,7 +1,7 @@
-//! Visitors' pages kept in memory (`dondoc_web::cache`): answered again without drawing, with
-//! an `ETag` that a client may send back for `304`, compressed for a client that takes gzip,
-//! forgotten once a write goes through this node; never for the signed-in, never a page that
-//! sets a cookie.
+//! Pages kept in memory (`dondoc_web::cache`): answered again without drawing, with an `ETag`
+//! that a client may send back for `304`, compressed for a client that takes gzip, forgotten
+//! once a write goes through this node; a signed-in person's under their session alone;
+//! never a page that sets a cookie.
 
 use std::time::Duration;
 
@@ -11,6 +11,10 @@ use axum::http::{header, Method, Request, StatusCode};
 use dondoc_store::Backend;
 use dondoc_web::WebConfig;
 use serde_json::json;
+
+/// How the header names the signed-in (see the demo's users).
+const LEADER: &str = "Nguyễn Anh Tú";
+const OFFICER: &str = "Chuyên viên UBND phường";
 
 async fn visitors_pages_are_kept(backend: Backend) {
     let Some(app) = TestApp::with_config(
@@ -126,11 +130,40 @@ async fn visitors_pages_are_kept(backend: Backend) {
     .await;
     assert!(r.body.contains("lang=\"en\""), "{}", &r.body[..200]);
 
-    // The signed-in are never answered from memory; a page that sets a cookie is never kept.
+    // The signed-in: their pages kept under their own session, never shown to another.
     let mut leader = app.login("lanhdao", "lanhdao-demo").await;
-    let r = leader.get(&page).await;
-    assert!(r.headers.get(header::ETAG).is_none());
-    assert!(r.body.contains("/logout"));
+    let a = leader.get(&page).await;
+    let b = leader.get(&page).await;
+    assert!(
+        a.body.contains("/logout") && a.body.contains(LEADER),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.headers.get(header::ETAG), b.headers.get(header::ETAG));
+    assert!(a.headers.get(header::ETAG).is_some());
+    assert_eq!(a.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+    let c = officer.get(&page).await;
+    assert!(
+        c.body.contains(OFFICER) && !c.body.contains(LEADER),
+        "{}",
+        c.body
+    );
+    // Signing out is a write: the page is not answered from memory to the old cookie.
+    let r = leader.post_form("/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .send(
+            Request::builder()
+                .uri(page.as_str())
+                .header(header::COOKIE, leader.cookie.clone().unwrap())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(!r.body.contains(LEADER), "{}", r.body);
+
+    // A page that sets a cookie is never kept.
     let a = get("/login".into(), vec![]).await;
     let b = get("/login".into(), vec![]).await;
     assert!(
