@@ -6,7 +6,7 @@
 
 use dondoc_domain::input::{NewPetition, NewRaising};
 use dondoc_domain::petition::PetitionAction;
-use dondoc_domain::{Id, Petition, PetitionStatus, Raising, Visibility};
+use dondoc_domain::{FieldCode, Id, Invalid, Petition, PetitionStatus, Raising, Visibility};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,12 @@ pub struct PetitionFilter {
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// The page after this place in the order (a page's `after`): paged by the order
+    /// itself, so that the thousandth page costs what the first does. Takes the place of
+    /// `offset`.
+    pub after: Option<String>,
+    /// The page before this place in the order (a page's `before`).
+    pub before: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +61,8 @@ struct Row {
     status: String,
     version: i64,
     raised_count: i64,
+    /// What "most raised first" sorts this row by (see `Order`).
+    order_raised: i64,
     area_name: Option<String>,
     responsible_name: Option<String>,
 }
@@ -64,10 +72,11 @@ struct Row {
 fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
-    p.answer, p.reject_reason, p.status, p.version, {} as raised_count,
+    p.answer, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
-        raised_count(vis)
+        raised_count(vis),
+        raised_key(vis)
     )
 }
 
@@ -99,12 +108,103 @@ fn raised_count(vis: &Visibility) -> String {
 }
 
 /// What "most raised first" sorts by: the cached count the caller sees, or for a unit's
-/// staff, the public one (their own unpublished raisings are counted on the page, not in
-/// the order, which an index then serves).
-fn raised_order(vis: &Visibility) -> &'static str {
+/// staff the public one (their own unpublished raisings are counted on the page, not in the
+/// order, which an index then serves).
+fn raised_key(vis: &Visibility) -> &'static str {
     match vis {
-        Visibility::All => "p.raised_count desc, p.id desc",
-        _ => "p.public_raised_count desc, p.id desc",
+        Visibility::All => "p.raised_count",
+        _ => "p.public_raised_count",
+    }
+}
+
+/// An order of the petitions list: by a key (or none), then by id, each way round.
+struct Order {
+    /// The key column, and whether it is a number (else text), or none: by id alone.
+    key: Option<(&'static str, bool)>,
+    /// Largest first.
+    desc: bool,
+}
+
+/// A place in an order: the key's value there and the id.
+struct Place {
+    key: Option<Arg>,
+    id: Id,
+}
+
+impl Place {
+    fn args(&self) -> Vec<Arg> {
+        self.key.iter().cloned().chain([Arg::I(self.id)]).collect()
+    }
+}
+
+impl Order {
+    /// `recent` (newest first), `raised` (most raised first, see [`raised_key`]), `due`
+    /// (soonest first, none last).
+    fn of(sort: Option<&str>, vis: &Visibility) -> Order {
+        match sort {
+            Some("raised") => Order {
+                key: Some((raised_key(vis), true)),
+                desc: true,
+            },
+            Some("due") => Order {
+                key: Some(("coalesce(p.due_on, '9999-12-31')", false)),
+                desc: false,
+            },
+            _ => Order {
+                key: None,
+                desc: true,
+            },
+        }
+    }
+
+    /// `order by` this order, or reversed.
+    fn sql(&self, forward: bool) -> String {
+        let dir = if self.desc == forward { "desc" } else { "asc" };
+        match self.key {
+            Some((k, _)) => format!("{k} {dir}, p.id {dir}"),
+            None => format!("p.id {dir}"),
+        }
+    }
+
+    /// The rows past `place`, going forward or back.
+    fn past(&self, forward: bool, place: &Place) -> String {
+        let op = if self.desc == forward { "<" } else { ">" };
+        match (self.key, &place.key) {
+            (Some((k, _)), Some(_)) => format!("({k}, p.id) {op} (?, ?)"),
+            _ => format!("p.id {op} ?"),
+        }
+    }
+
+    /// Where a row stands in this order, as a page's `after`/`before` says it.
+    fn cursor(&self, r: &Row) -> String {
+        let id = r.id;
+        match self.key {
+            None => id.to_string(),
+            Some((_, true)) => format!("{}~{id}", r.order_raised),
+            Some((_, false)) => format!("{}~{id}", r.due_on.as_deref().unwrap_or("9999-12-31")),
+        }
+    }
+
+    /// A cursor read back; one that this order could not have made is refused.
+    fn place(&self, cursor: &str) -> Result<Place> {
+        let bad = || StoreError::Invalid(Invalid::one("after", FieldCode::InvalidChoice));
+        let (key, id) = match self.key {
+            None => (None, cursor),
+            Some((_, number)) => {
+                let (k, id) = cursor.split_once('~').ok_or_else(bad)?;
+                let key = if number {
+                    Arg::I(k.parse().map_err(|_| bad())?)
+                } else {
+                    let d: jiff::civil::Date = k.parse().map_err(|_| bad())?;
+                    Arg::S(d.to_string())
+                };
+                (Some(key), id)
+            }
+        };
+        Ok(Place {
+            key,
+            id: id.parse().map_err(|_| bad())?,
+        })
     }
 }
 
@@ -295,11 +395,7 @@ impl Store {
             }
         };
         // Each order is served by an index (see the migration "scale").
-        let order = match f.sort.as_deref() {
-            Some("raised") => raised_order(vis),
-            Some("due") => "coalesce(p.due_on, '9999-12-31'), p.id",
-            _ => "p.id desc",
-        };
+        let order = Order::of(f.sort.as_deref(), vis);
         let mut w = Where::new();
         let mut counted = Where::new();
         let mut count_from = "petitions p";
@@ -314,6 +410,8 @@ impl Store {
                     total_capped: false,
                     limit,
                     offset,
+                    after: None,
+                    before: None,
                 });
             }
             Some(WordIndex::Few(ids)) => {
@@ -331,17 +429,58 @@ impl Store {
         }
         filters(&mut w);
         filters(&mut counted);
-        page_counted::<Row>(
+        // Paged by the order: the rows past a place in it, one more than the page to know
+        // whether another follows; backwards, the order reversed, then put right.
+        let place = match (&f.after, &f.before) {
+            (Some(a), _) => Some((true, order.place(a)?)),
+            (None, Some(b)) => Some((false, order.place(b)?)),
+            (None, None) => None,
+        };
+        let (limit, offset) = crate::sql::clamp_page(f.limit, f.offset);
+        let Some((forward, place)) = place else {
+            let mut page = page_counted::<Row>(
+                self,
+                &select(vis),
+                (count_from, &counted),
+                &w,
+                &order.sql(true),
+                limit,
+                offset,
+            )
+            .await?;
+            // From the first page on, the next can be had by the order too.
+            if offset == 0 && page.items.len() as i64 == limit {
+                page.after = page.items.last().map(|r| order.cursor(r));
+            }
+            return page.try_map(PetitionView::try_from);
+        };
+        w.and(&order.past(forward, &place), place.args());
+        let mut page = page_counted::<Row>(
             self,
             &select(vis),
             (count_from, &counted),
             &w,
-            order,
-            f.limit,
-            f.offset,
+            &order.sql(forward),
+            limit + 1,
+            0,
         )
-        .await?
-        .try_map(PetitionView::try_from)
+        .await?;
+        let more = page.items.len() as i64 > limit;
+        page.items.truncate(limit as usize);
+        if !forward {
+            page.items.reverse();
+        }
+        page.limit = limit;
+        page.offset = 0;
+        // Going forward, the page came after something; going back, before something.
+        let (has_next, has_prev) = if forward { (more, true) } else { (true, more) };
+        page.after = has_next
+            .then(|| page.items.last().map(|r| order.cursor(r)))
+            .flatten();
+        page.before = has_prev
+            .then(|| page.items.first().map(|r| order.cursor(r)))
+            .flatten();
+        page.try_map(PetitionView::try_from)
     }
 
     /// What the word index of petitions (SQLite's trigram index, `petitions_words`) says of

@@ -71,6 +71,12 @@ pub struct Page<T> {
     pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
+    /// For a list paged by its order (petitions): where the next page starts, if there is
+    /// one (`after=`), and where the previous one ends (`before=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -82,6 +88,8 @@ impl<T> Page<T> {
             total_capped: self.total_capped,
             limit: self.limit,
             offset: self.offset,
+            after: self.after,
+            before: self.before,
         })
     }
 }
@@ -101,25 +109,26 @@ pub(crate) async fn page<R>(
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    let (limit, offset) = clamp_page(limit, offset);
     page_counted(store, select, (counted, w), w, order, limit, offset).await
 }
 
 /// As [`page`], the count made on `count.0` with the conditions `count.1`, which must match
-/// the same rows as `w` does: a search counts from its word index, the page walks the order.
+/// the same rows as `w` does (a search counts from its word index, the page walks the
+/// order), and the page as given (see [`clamp_page`]).
 pub(crate) async fn page_counted<R>(
     store: &crate::Store,
     select: &str,
     count: (&str, &Where),
     w: &Where,
     order: &str,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: i64,
+    offset: i64,
 ) -> Result<Page<R>>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let (counted, cw) = count;
-    let (limit, offset) = clamp_page(limit, offset);
     let cap = if w.searched {
         SEARCH_COUNT_CAP
     } else {
@@ -154,6 +163,8 @@ where
         total_capped: counted > cap,
         limit,
         offset,
+        after: None,
+        before: None,
     })
 }
 

@@ -214,6 +214,8 @@ impl Store {
             total_capped: page.total_capped,
             limit: page.limit,
             offset: page.offset,
+            after: None,
+            before: None,
         })
     }
 

@@ -1148,3 +1148,118 @@ both_backends!(
         assert_eq!(search("plugh").await.total, 1);
     }
 );
+
+both_backends!(
+    pages_by_the_order_walk_every_petition_once,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
+        let host = store
+            .create_session(WHO, &session(ward, true))
+            .await
+            .unwrap()
+            .session
+            .id;
+        // 23 petitions: some raised several times (ties in "most raised"), some with a
+        // deadline (ties in "due" too), some at a published session.
+        for i in 0..23i64 {
+            let p = store
+                .create_petition(
+                    WHO,
+                    &NewPetition {
+                        due_on: (i % 3 == 0).then(|| date(2026, 1, 1 + (i % 2) as i8)),
+                        ..petition(
+                            &format!("kiến nghị số {i}"),
+                            Some(ward),
+                            (i % 2 == 0).then_some(host),
+                        )
+                    },
+                )
+                .await
+                .unwrap();
+            for _ in 0..(i % 4) {
+                store
+                    .add_raising(
+                        WHO,
+                        p.petition.id,
+                        &NewRaising {
+                            session_id: None,
+                            date: date(2021, 1, 1),
+                            raised_by: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        for vis in [
+            Visibility::All,
+            Visibility::Public,
+            Visibility::Scoped(vec![ward]),
+        ] {
+            for sort in [None, Some("raised"), Some("due")] {
+                let f = |after: Option<String>, before: Option<String>, limit| PetitionFilter {
+                    sort: sort.map(str::to_string),
+                    limit: Some(limit),
+                    after,
+                    before,
+                    ..Default::default()
+                };
+                let all: Vec<i64> = store
+                    .petitions(&f(None, None, 100), &vis)
+                    .await
+                    .unwrap()
+                    .items
+                    .iter()
+                    .map(|p| p.petition.id)
+                    .collect();
+                // Forward, four at a time.
+                let mut walked = Vec::new();
+                let mut page = store.petitions(&f(None, None, 4), &vis).await.unwrap();
+                let mut pages = vec![];
+                loop {
+                    walked.extend(page.items.iter().map(|p| p.petition.id));
+                    pages.push(page.items.iter().map(|p| p.petition.id).collect::<Vec<_>>());
+                    let Some(after) = page.after.clone() else {
+                        break;
+                    };
+                    page = store
+                        .petitions(&f(Some(after), None, 4), &vis)
+                        .await
+                        .unwrap();
+                    assert!(page.before.is_some(), "{vis:?} {sort:?}: a way back");
+                }
+                assert_eq!(walked, all, "{vis:?} {sort:?}");
+                // And back from the last page, the same pages.
+                let mut back = vec![page.items.iter().map(|p| p.petition.id).collect::<Vec<_>>()];
+                while let Some(before) = page.before.clone() {
+                    page = store
+                        .petitions(&f(None, Some(before), 4), &vis)
+                        .await
+                        .unwrap();
+                    back.push(page.items.iter().map(|p| p.petition.id).collect());
+                }
+                back.reverse();
+                assert_eq!(back, pages, "{vis:?} {sort:?}");
+            }
+        }
+        // A place the order could not have made is refused, not a failure.
+        let bad = PetitionFilter {
+            sort: Some("raised".into()),
+            after: Some("x~1".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            store.petitions(&bad, &Visibility::All).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let bad = PetitionFilter {
+            after: Some("1; drop table petitions".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            store.petitions(&bad, &Visibility::All).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+);

@@ -901,3 +901,47 @@ app_test!(
         assert!(message.contains("tự khóa tài khoản"), "{message}");
     }
 );
+
+app_test!(the_petitions_list_pages_by_its_order, |app| async move {
+    let anonymous = app.anonymous();
+    let r = anonymous
+        .api(Method::GET, "/api/v1/petitions?limit=2", None)
+        .await;
+    let first = r.json();
+    let after = first["after"]
+        .as_str()
+        .expect("a next page by the order")
+        .to_string();
+    let r = anonymous
+        .api(
+            Method::GET,
+            &format!("/api/v1/petitions?limit=2&after={after}"),
+            None,
+        )
+        .await;
+    let next = r.json();
+    assert!(next["before"].as_str().is_some(), "{next}");
+    let ids = |p: &serde_json::Value| -> Vec<i64> {
+        p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert!(ids(&next).iter().all(|i| !ids(&first).contains(i)));
+    assert!(
+        ids(&next)[0] < ids(&first)[1],
+        "newest first, on from the first page"
+    );
+    // The page links carry the place, and the filters.
+    let mut visitor = app.anonymous();
+    let r = visitor.get("/petitions?limit=1&open=true").await;
+    assert!(r.body.contains("after="), "{}", r.body);
+    assert!(r.body.contains("open=true"), "{}", r.body);
+    // A place no order could make: a message, not a failure.
+    let r = anonymous
+        .api(Method::GET, "/api/v1/petitions?sort=raised&after=abc", None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+});

@@ -150,6 +150,21 @@ async fn run_lists(
                 offset: Some(9_000),
                 ..Default::default()
             },
+            // Pages deep in each order, by the order.
+            PetitionFilter {
+                after: Some("15000".into()),
+                ..Default::default()
+            },
+            PetitionFilter {
+                sort: Some("raised".into()),
+                after: Some("1~15000".into()),
+                ..Default::default()
+            },
+            PetitionFilter {
+                sort: Some("due".into()),
+                before: Some("2026-01-01~15000".into()),
+                ..Default::default()
+            },
             PetitionFilter {
                 q: Some("nha van hoa".into()),
                 ..Default::default()

@@ -385,7 +385,7 @@ pub async fn add_measurement(
 
 // Petitions.
 
-#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query)), responses((status = 200, body = Page<PetitionView>)))]
+#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(Paging, ("status" = Option<String>, Query), ("open" = Option<bool>, Query), ("session_id" = Option<i64>, Query), ("sort" = Option<String>, Query), ("after" = Option<String>, Query, description = "The page after this place in the order: a page's `after`"), ("before" = Option<String>, Query, description = "The page before this place in the order: a page's `before`")), responses((status = 200, body = Page<PetitionView>), (status = 422, body = ApiErrorBody)))]
 pub async fn list_petitions(
     State(st): State<AppState>,
     v: Viewer,

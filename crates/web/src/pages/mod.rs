@@ -549,6 +549,27 @@ pub fn pager<T>(base: &str, query: &[(&str, String)], page: &dondoc_store::Page<
             serde_urlencoded::to_string(&q).unwrap_or_default()
         )
     };
+    // A list paged by its order says where the pages around start and end.
+    if page.after.is_some() || page.before.is_some() {
+        let at = |name: &'static str, cursor: &String| {
+            let mut q: Vec<(&str, String)> = query
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect();
+            q.push((name, cursor.clone()));
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            )
+        };
+        return Pager {
+            prev: page.before.as_ref().map(|c| at("before", c)),
+            next: page.after.as_ref().map(|c| at("after", c)),
+            total,
+            capped: page.total_capped,
+        };
+    }
     Pager {
         prev: (offset > 0).then(|| link((offset - limit).max(0))),
         next: (offset + limit < total || page.total_capped).then(|| link(offset + limit)),

@@ -53,12 +53,17 @@ pub async fn list(
     let status = f.status.clone().unwrap_or_default();
     let sort = f.sort.clone().unwrap_or_default();
     let page = app::petitions::list(&st.app, &v, &f).await?;
+    let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
     let pager = pager(
         "/petitions",
         &[
             ("q", q.clone()),
             ("status", status.clone()),
             ("sort", sort.clone()),
+            ("open", f.open.map(|o| o.to_string()).unwrap_or_default()),
+            ("responsible_unit_id", id(f.responsible_unit_id)),
+            ("area_unit_id", id(f.area_unit_id)),
+            ("session_id", id(f.session_id)),
         ],
         &page,
     );
