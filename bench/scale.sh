@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Pages at scale: loads the demo and `dondoc gen --petitions N` into a fresh database
 # (SQLite, or PostgreSQL in a private cluster started from the Debian binaries), serves it,
-# and times each page as a visitor and as the demo leader: median, p95 and p99 of 20
-# sequential requests each, and the page's size. Then, if wrk and nginx are installed,
-# `wrk -t2 -c64` against dondoc and against nginx serving the same bytes. Loopback only.
+# and times each page as a visitor and as the demo leader, every request drawn (no page
+# kept in memory): median, p95 and p99 of 20 sequential requests each, and the page's size.
+# Then, if wrk and nginx are installed, `wrk -t2 -c64` against dondoc as deployed (pages
+# kept 5 s), against dondoc keeping none, and against nginx serving the same bytes.
+# Loopback only.
 #
 #   bench/scale.sh [sqlite|postgres] [petitions] [path/to/dondoc]
 #       (defaults: sqlite 1000000 target/release/dondoc; 0 petitions: the demo alone)
@@ -26,6 +28,7 @@ chmod 755 "$work"
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1 || true)
 port=18094
 nginx_port=18095
+cached_port=18097
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -59,9 +62,15 @@ if [ "$petitions" -gt 0 ]; then
   echo "dondoc gen --petitions $petitions: $(echo "$(date +%s.%N) - $start" | bc) s"
 fi
 
-"$bin" --database-url "$url" --addr "127.0.0.1:$port" serve >"$work/serve.log" 2>&1 &
+# Two nodes on the database: one that keeps no page in memory (every request drawn: the
+# page timings, and throughput without the cache), one as deployed (pages kept 5 s).
+"$bin" --database-url "$url" --addr "127.0.0.1:$port" --page-cache 0 serve >"$work/serve.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+"$bin" --database-url "$url" --addr "127.0.0.1:$cached_port" serve >"$work/serve-cached.log" 2>&1 &
+pids+=($!)
+for p in $port $cached_port; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.2; done
+done
 
 # The leader's session: the form cookie and token of the login page, then sign in.
 jar="$work/leader.jar"
@@ -71,7 +80,8 @@ curl -s -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$csrf&login=lanhdao&password=
 pages=(
   "/" "/sessions" "/sessions/2" "/petitions" "/petitions?sort=raised" "/petitions?sort=due"
   "/petitions?q=nha+van+hoa" "/petitions?q=kenh+muong+khu+7" "/petitions?q=zzzz"
-  "/petitions?offset=9000"
+  "/petitions?offset=9000" "/petitions?offset=500000" "/petitions?after=500000"
+  "/petitions?sort=raised&after=1~500000"
   "/petitions/500000" "/directives" "/directives?due=overdue" "/directives?due=due_soon"
   "/targets" "/units" "/api/v1/petitions" "/api/v1/units"
 )
@@ -110,8 +120,8 @@ http {
 EOF
   nginx -c "$work/nginx.conf"
   echo
-  echo "| who | page | dondoc req/s | nginx req/s (same bytes) | ratio | dondoc timeouts |"
-  echo "|---|---|---|---|---|---|"
+  echo "| who | page | dondoc req/s | dondoc req/s, no page cache | nginx req/s (same bytes) | ratio | ratio, no page cache | dondoc timeouts |"
+  echo "|---|---|---|---|---|---|---|---|"
   for spec in "visitor /sessions/2" "visitor /petitions" "leader /" "leader /sessions/2"; do
     set -- $spec
     opts=()
@@ -121,11 +131,13 @@ EOF
     cookie=$(awk '$6 == "dondoc_session" { print "dondoc_session=" $7 }' "$jar")
     header=()
     [ "$1" = leader ] && header=(-H "Cookie: $cookie")
-    d=$(wrk -t2 -c64 -d10s "${header[@]}" "http://127.0.0.1:$port$2")
+    d=$(wrk -t2 -c64 -d10s "${header[@]}" "http://127.0.0.1:$cached_port$2")
+    u=$(wrk -t2 -c64 -d10s "${header[@]}" "http://127.0.0.1:$port$2")
     n=$(wrk -t2 -c64 -d10s "http://127.0.0.1:$nginx_port/$name.html")
     dr=$(echo "$d" | awk '/Requests\/sec/ { print $2 }')
+    ur=$(echo "$u" | awk '/Requests\/sec/ { print $2 }')
     nr=$(echo "$n" | awk '/Requests\/sec/ { print $2 }')
-    to=$(echo "$d" | awk '/timeout/ { print $NF }')
-    echo "| $1 | \`$2\` | $dr | $nr | $(echo "scale=3; $dr / $nr" | bc) | ${to:-0} |"
+    to=$(echo "$d $u" | awk '/timeout/ { print $NF }' | paste -sd/)
+    echo "| $1 | \`$2\` | $dr | $ur | $nr | $(echo "scale=3; $dr / $nr" | bc) | $(echo "scale=3; $ur / $nr" | bc) | ${to:-0} |"
   done
 fi

@@ -437,6 +437,14 @@ impl Store {
             (None, None) => None,
         };
         let (limit, offset) = crate::sql::clamp_page(f.limit, f.offset);
+        // Deeper than the count goes, a page is had by the order (`after`), which costs
+        // what the first page does; an offset there would walk every row before it.
+        if offset > crate::sql::COUNT_CAP {
+            return Err(StoreError::Invalid(Invalid::one(
+                "offset",
+                FieldCode::OutOfRange,
+            )));
+        }
         let Some((forward, place)) = place else {
             let mut page = page_counted::<Row>(
                 self,
