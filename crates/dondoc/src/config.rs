@@ -26,6 +26,15 @@ pub struct Flags {
         hide_env_values = true
     )]
     database_url: Option<String>,
+    /// postgres://… of a hot standby of the PostgreSQL database: visitors' pages and
+    /// searches are read from it (`dondoc serve`).
+    #[arg(
+        long,
+        global = true,
+        env = "DONDOC_DATABASE_READ_URL",
+        hide_env_values = true
+    )]
+    database_read_url: Option<String>,
     /// Mark cookies Secure: set when users reach dondoc over HTTPS.
     #[arg(long, global = true, env = "DONDOC_SECURE_COOKIES")]
     secure_cookies: Option<bool>,
@@ -58,6 +67,7 @@ struct File {
     addr: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    database_read_url: Option<String>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
     proxies: Option<usize>,
@@ -71,6 +81,7 @@ pub struct Settings {
     pub addr: String,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    pub database_read_url: Option<String>,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
     pub proxies: usize,
@@ -100,6 +111,7 @@ impl Settings {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("data")),
             database_url: flags.database_url.or(file.database_url),
+            database_read_url: flags.database_read_url.or(file.database_read_url),
             secure_cookies: flags
                 .secure_cookies
                 .or(file.secure_cookies)

@@ -218,7 +218,11 @@ fn extract(file: &str, pretty: bool) -> Result<()> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> Result<()> {
-    let store = open(&settings).await?;
+    let mut store = open(&settings).await?;
+    if let Some(url) = &settings.database_read_url {
+        tracing::info!(replica = %redact_url(url), "reading visitors' pages from a replica");
+        store = store.with_replica(url).await?;
+    }
     let logins = if demo && store.is_empty().await? {
         Some(demo::load(&store).await?)
     } else {

@@ -230,6 +230,7 @@ impl Store {
         vis: &Visibility,
         today: Date,
     ) -> Result<Page<DirectiveView>> {
+        let store = self.reading(vis);
         let mut w = Where::new();
         w.search("dv.text_key", f.q.as_deref());
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
@@ -265,7 +266,7 @@ impl Store {
         // Served by an index on the same expression (see the migration "scale").
         let order = "coalesce(dv.deadline, '9999-12-31'), dv.id";
         let page = page::<Row>(
-            self,
+            &store,
             &select(vis),
             "directives dv",
             &w,
@@ -275,7 +276,7 @@ impl Store {
         )
         .await?;
         let ids: Vec<Id> = page.items.iter().map(|r| r.id).collect();
-        let mut tx = self.read().await?;
+        let mut tx = store.read().await?;
         let mut coordinating = coordinating_of(&mut tx, &ids).await?;
         tx.commit().await?;
         page.try_map(|r| {
@@ -286,7 +287,8 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn directive(&self, id: Id, vis: &Visibility, today: Date) -> Result<DirectiveView> {
-        let mut tx = self.read().await?;
+        let store = self.reading(vis);
+        let mut tx = store.read().await?;
         let r: Option<Row> = sqlx::query_as(&format!(
             "{} where dv.id = $1{}",
             select(vis),

@@ -109,6 +109,9 @@ pub struct Who {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// A read replica (a PostgreSQL hot standby) for what the public reads: see
+    /// [`Store::with_replica`].
+    replica: Option<AnyPool>,
     backend: Backend,
     /// When set, list queries record their plans here (`Store::recording_plans`).
     plans: Option<std::sync::Arc<std::sync::Mutex<Vec<QueryPlan>>>>,
@@ -187,9 +190,37 @@ impl Store {
             .with_context(|| format!("connecting to the {} database", backend.name()))?;
         Ok(Store {
             pool,
+            replica: None,
             backend,
             plans: None,
         })
+    }
+
+    /// The same store, reading what the public sees (every read made with
+    /// [`Visibility::Public`]: visitors' pages and searches) from a read replica at `url`, a
+    /// PostgreSQL hot standby of this database. Those reads may lag the primary by the
+    /// replication delay; everything else, and every write, goes to the primary.
+    pub async fn with_replica(mut self, url: &str) -> anyhow::Result<Store> {
+        if self.backend != Backend::Postgres || Backend::from_url(url)? != Backend::Postgres {
+            anyhow::bail!("a read replica is a PostgreSQL standby of a PostgreSQL primary");
+        }
+        let replica = Store::connect(url).await.context("the read replica")?;
+        self.replica = Some(replica.pool);
+        Ok(self)
+    }
+
+    /// The store a read made with `vis` goes to: the replica for the public, when there is
+    /// one; the primary otherwise. The one place that rule is made.
+    pub(crate) fn reading(&self, vis: &dondoc_domain::Visibility) -> std::borrow::Cow<'_, Store> {
+        match (&self.replica, vis) {
+            (Some(replica), dondoc_domain::Visibility::Public) => std::borrow::Cow::Owned(Store {
+                pool: replica.clone(),
+                replica: None,
+                backend: self.backend,
+                plans: self.plans.clone(),
+            }),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// Runs the migrations of this backend that have not run yet.

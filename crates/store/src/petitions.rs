@@ -370,6 +370,7 @@ impl Store {
         f: &PetitionFilter,
         vis: &Visibility,
     ) -> Result<Page<PetitionView>> {
+        let store = self.reading(vis);
         let filters = |w: &mut Where| {
             w.search("p.text_key", f.q.as_deref());
             if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
@@ -447,7 +448,7 @@ impl Store {
         }
         let Some((forward, place)) = place else {
             let mut page = page_counted::<Row>(
-                self,
+                &store,
                 &select(vis),
                 (count_from, &counted),
                 &w,
@@ -464,7 +465,7 @@ impl Store {
         };
         w.and(&order.past(forward, &place), place.args());
         let mut page = page_counted::<Row>(
-            self,
+            &store,
             &select(vis),
             (count_from, &counted),
             &w,
@@ -555,13 +556,14 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition(&self, id: Id, vis: &Visibility) -> Result<PetitionView> {
+        let store = self.reading(vis);
         let r: Option<Row> = sqlx::query_as(&format!(
             "{} where p.id = $1{}",
             select(vis),
             visible::and(visible::petition(vis, "p"))
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&store.pool)
         .await?;
         r.ok_or(StoreError::NotFound)?.try_into()
     }
@@ -697,6 +699,7 @@ impl Store {
         petition_id: Id,
         vis: &Visibility,
     ) -> Result<Vec<(Raising, Option<String>)>> {
+        let store = self.reading(vis);
         #[derive(sqlx::FromRow)]
         struct RaisingRow {
             id: i64,
@@ -712,7 +715,7 @@ impl Store {
             visible::raising(vis, "r")
         ))
         .bind(petition_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&store.pool)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -733,13 +736,14 @@ impl Store {
     /// Petitions visible to the caller counted by status, for the dashboard.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition_counts(&self, vis: &Visibility) -> Result<Vec<(PetitionStatus, i64)>> {
+        let store = self.reading(vis);
         let cond = visible::petition(vis, "p")
             .map(|c| format!(" where {c}"))
             .unwrap_or_default();
         let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
             "select p.status, count(*) from petitions p{cond} group by p.status order by p.status"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&store.pool)
         .await?;
         Ok(rows
             .into_iter()

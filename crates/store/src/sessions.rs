@@ -87,6 +87,7 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<SessionView> {
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sessions(&self, f: &SessionFilter, vis: &Visibility) -> Result<Page<SessionView>> {
+        let store = self.reading(vis);
         let mut w = Where::new();
         w.search("s.title_key", f.q.as_deref());
         if let Some(u) = f.host_unit_id {
@@ -96,19 +97,20 @@ impl Store {
             w.and(&cond, []);
         }
         let order = "s.date desc, s.id desc";
-        page::<Row>(self, SELECT, "sessions s", &w, order, f.limit, f.offset)
+        page::<Row>(&store, SELECT, "sessions s", &w, order, f.limit, f.offset)
             .await?
             .try_map(SessionView::try_from)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, id: Id, vis: &Visibility) -> Result<SessionView> {
+        let store = self.reading(vis);
         let r: Option<Row> = sqlx::query_as(&format!(
             "{SELECT} where s.id = $1{}",
             visible::and(visible::session(vis, "s"))
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&store.pool)
         .await?;
         r.ok_or(StoreError::NotFound)?.try_into()
     }

@@ -191,6 +191,7 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn targets(&self, f: &TargetFilter, vis: &Visibility) -> Result<Page<TargetView>> {
+        let store = self.reading(vis);
         let mut w = Where::new();
         if let Some(u) = f.unit_id {
             w.and("t.unit_id = ?", [Arg::I(u)]);
@@ -202,7 +203,7 @@ impl Store {
             );
         }
         let order = "t.period_to desc, t.id";
-        let page = page::<Row>(self, SELECT, "targets t", &w, order, f.limit, f.offset).await?;
+        let page = page::<Row>(&store, SELECT, "targets t", &w, order, f.limit, f.offset).await?;
         let mut items = Vec::with_capacity(page.items.len());
         for r in page.items {
             let (t, name) = r.split()?;
@@ -221,7 +222,8 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn target(&self, id: Id, vis: &Visibility) -> Result<TargetView> {
-        let mut tx = self.read().await?;
+        let store = self.reading(vis);
+        let mut tx = store.read().await?;
         let (t, name) = get_in(&mut tx, id).await?;
         tx.commit().await?;
         self.view(t, name, vis).await
@@ -383,12 +385,13 @@ impl Store {
     /// A target's measurements visible to the caller, oldest period first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn measurements(&self, target_id: Id, vis: &Visibility) -> Result<Vec<Measurement>> {
+        let store = self.reading(vis);
         let rows: Vec<MeasurementRow> = sqlx::query_as(&format!(
             "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 and {} order by m.period_to, m.id",
             visible::measurement(vis, "m")
         ))
         .bind(target_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&store.pool)
         .await?;
         rows.into_iter().map(Measurement::try_from).collect()
     }

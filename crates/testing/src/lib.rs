@@ -200,17 +200,12 @@ impl Booted {
     }
 }
 
-/// Creates a cluster in a new temporary folder and starts it; it is stopped and removed when
-/// this test process ends.
-fn boot() -> Result<Booted> {
-    let bindir = pg_bindir()
-        .context("PostgreSQL server binaries not found (install the postgresql package)")?;
+/// A new temporary folder for a server's files (`data`, `sock`, `log`), owned by the
+/// `postgres` user when we are root.
+fn new_base() -> Result<PathBuf> {
     let base =
         std::env::temp_dir().join(format!("dondoc-pg-{}-{}", std::process::id(), free_port()?));
-    std::fs::create_dir_all(&base)?;
-    let data = base.join("data");
-    let sock = base.join("sock");
-    std::fs::create_dir_all(&sock)?;
+    std::fs::create_dir_all(base.join("sock"))?;
     if is_root() {
         let ok = Command::new("chown")
             .args(["-R", "postgres:postgres"])
@@ -221,39 +216,25 @@ fn boot() -> Result<Booted> {
             bail!("chown of {} to postgres failed", base.display());
         }
     }
-    let data_s = data.to_string_lossy().to_string();
-    let out = pg_command(
-        &bindir.join("initdb"),
-        &[
-            "-D",
-            &data_s,
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        ],
-    )
-    .stdout(Stdio::null())
-    .output()?;
-    if !out.status.success() {
-        bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
+    Ok(base)
+}
+
+/// Starts the server whose files `base/data` holds, on a free port; it is stopped and its
+/// folder removed when this test process ends.
+fn start_in(bindir: &Path, base: &Path) -> Result<Booted> {
+    let data_s = base.join("data").to_string_lossy().to_string();
     let port = free_port()?;
     let booted = Booted {
         pg_ctl: bindir.join("pg_ctl"),
         opts: format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-            sock.display()
+            base.join("sock").display()
         ),
         log: base.join("log").to_string_lossy().to_string(),
         data: data_s.clone(),
         port,
     };
     booted.start()?;
-    // Stop the cluster and remove its files once this test process is gone.
     let stop = if is_root() {
         format!(
             "runuser -u postgres -- {} -D {data_s} -m immediate stop",
@@ -274,6 +255,71 @@ fn boot() -> Result<Booted> {
         .stderr(Stdio::null())
         .spawn()?;
     Ok(booted)
+}
+
+/// Creates a cluster in a new temporary folder and starts it; it is stopped and removed when
+/// this test process ends.
+fn boot() -> Result<Booted> {
+    let bindir = pg_bindir()
+        .context("PostgreSQL server binaries not found (install the postgresql package)")?;
+    let base = new_base()?;
+    let data_s = base.join("data").to_string_lossy().to_string();
+    let out = pg_command(
+        &bindir.join("initdb"),
+        &[
+            "-D",
+            &data_s,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+    )
+    .stdout(Stdio::null())
+    .output()?;
+    if !out.status.success() {
+        bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    start_in(&bindir, &base)
+}
+
+/// A hot standby of the server on `port`: a base backup streamed from it (`pg_basebackup
+/// -R`, which writes the settings that make it follow), started on a port of its own.
+fn boot_standby(port: u16) -> Result<Booted> {
+    let bindir = pg_bindir().context("PostgreSQL server binaries not found")?;
+    let base = new_base()?;
+    let data_s = base.join("data").to_string_lossy().to_string();
+    let port_s = port.to_string();
+    let out = pg_command(
+        &bindir.join("pg_basebackup"),
+        &[
+            "-D",
+            &data_s,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port_s,
+            "-U",
+            "postgres",
+            "-R",
+            "-X",
+            "stream",
+            "--no-sync",
+            "--checkpoint=fast",
+        ],
+    )
+    .stdout(Stdio::null())
+    .output()?;
+    if !out.status.success() {
+        bail!(
+            "pg_basebackup failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    start_in(&bindir, &base)
 }
 
 fn start_cluster() -> Result<Cluster> {
@@ -371,6 +417,22 @@ impl OwnCluster {
     /// Starts it again on the same port and files.
     pub fn start_again(&self) {
         self.booted.start().expect("pg_ctl start");
+    }
+
+    /// A hot standby that streams this server's changes (a read replica), with every
+    /// database this one has.
+    pub async fn standby(&self) -> OwnCluster {
+        let port = self.booted.port;
+        let booted = tokio::task::spawn_blocking(move || boot_standby(port))
+            .await
+            .expect("standby thread")
+            .expect("a standby starts");
+        OwnCluster { booted }
+    }
+
+    /// The URL of database `name` on this server (which must have it).
+    pub fn url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.booted.port)
     }
 }
 

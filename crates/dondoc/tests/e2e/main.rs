@@ -17,5 +17,6 @@ mod permissions;
 mod pickers;
 mod plans;
 mod proxy;
+mod replica;
 mod served;
 mod visibility;
