@@ -14,6 +14,7 @@ pub mod directives;
 mod error;
 pub mod history;
 pub mod import;
+pub mod inbox;
 pub mod petitions;
 pub mod pick;
 pub mod reference;

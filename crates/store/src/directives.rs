@@ -23,6 +23,10 @@ pub struct DirectiveFilter {
     pub due: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only those still open that one of these units leads or coordinates: a unit's inbox
+    /// (set by the use case from the caller's scope, never from a request).
+    #[serde(skip)]
+    pub open_for_units: Option<Vec<Id>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,6 +263,20 @@ impl Store {
                 ]);
             }
             _ => {}
+        }
+        if let Some(units) = &f.open_for_units {
+            if units.is_empty() {
+                w.and("1 = 0", []);
+            } else {
+                let ids = crate::sql::id_list(units);
+                w.and(
+                    &format!(
+                        "dv.status in ('assigned', 'in_progress') and (dv.lead_unit_id in ({ids}) \
+                         or dv.id in (select du.directive_id from directive_units du where du.unit_id in ({ids})))"
+                    ),
+                    [],
+                );
+            }
         }
         if let Some(cond) = visible::directive(vis, "dv") {
             w.and(&cond, []);

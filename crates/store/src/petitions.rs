@@ -35,6 +35,10 @@ pub struct PetitionFilter {
     pub after: Option<String>,
     /// The page before this place in the order (a page's `before`).
     pub before: Option<String>,
+    /// Only those still open that one of these units answers for: a unit's inbox (set by
+    /// the use case from the caller's scope, never from a request).
+    #[serde(skip)]
+    pub open_for_units: Option<Vec<Id>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -390,6 +394,19 @@ impl Store {
                     "p.id in (select r.petition_id from raisings r where r.session_id = ?)",
                     [Arg::I(s)],
                 );
+            }
+            if let Some(units) = &f.open_for_units {
+                if units.is_empty() {
+                    w.and("1 = 0", []);
+                } else {
+                    w.and(
+                        &format!(
+                            "p.status not in ('resolved', 'rejected') and p.responsible_unit_id in ({})",
+                            crate::sql::id_list(units)
+                        ),
+                        [],
+                    );
+                }
             }
             if let Some(cond) = visible::petition(vis, "p") {
                 w.and(&cond, []);

@@ -22,7 +22,7 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, import, login, people, petitions, sessions, targets, units, users,
+    dashboard, directives, import, inbox, login, people, petitions, sessions, targets, units, users,
 };
 use crate::{api, AppState};
 
@@ -38,6 +38,7 @@ fn pages() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_lang))
+        .route("/inbox", get(inbox::show))
         .route("/sessions", get(sessions::list).post(sessions::create))
         .route("/sessions/new", get(sessions::new))
         .route("/sessions/import", get(import::show).post(import::read))

@@ -11,6 +11,7 @@ mod bad_input;
 mod cache;
 mod http;
 mod import;
+mod inbox;
 mod nodes;
 mod outage;
 mod permissions;

@@ -30,6 +30,11 @@ struct ListPage {
     layout: Layout,
     q: String,
     due: String,
+    /// Filters set by a link (a unit's page, a session's), kept across searches and pages.
+    lead_unit_id: String,
+    session_id: String,
+    /// The lead unit filtered on, by name.
+    lead_filter: Option<String>,
     statuses: Vec<(&'static str, &'static str, bool)>,
     directives: Vec<DirectiveView>,
     pager: Pager,
@@ -62,15 +67,27 @@ pub async fn list(
     let status = f.status.clone().unwrap_or_default();
     let due = f.due.clone().unwrap_or_default();
     let page = app::directives::list(&st.app, &v, &f).await?;
+    let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
+    let (lead_unit_id, session_id) = (id(f.lead_unit_id), id(f.session_id));
     let pager = pager(
         "/directives",
         &[
             ("q", q.clone()),
             ("status", status.clone()),
             ("due", due.clone()),
+            ("lead_unit_id", lead_unit_id.clone()),
+            ("session_id", session_id.clone()),
         ],
         &page,
     );
+    // A filter the form does not show is said, with a way to drop it.
+    let lead_filter = f.lead_unit_id.map(|u| {
+        page.items
+            .iter()
+            .find(|d| d.directive.lead_unit_id == Some(u))
+            .and_then(|d| d.lead_name.clone())
+            .unwrap_or_else(|| format!("#{u}"))
+    });
     let statuses = DirectiveStatus::ALL
         .into_iter()
         .map(|s| {
@@ -87,6 +104,9 @@ pub async fn list(
         layout,
         q,
         due,
+        lead_unit_id,
+        session_id,
+        lead_filter,
         statuses,
         directives: page.items,
         pager,

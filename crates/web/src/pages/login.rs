@@ -13,6 +13,7 @@ use crate::auth::{anonymous_form_token, client_addr, renew_csrf_token, AuthSessi
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::AppState;
+use dondoc_domain::Role;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -116,10 +117,17 @@ pub async fn submit(
     };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {
-        Ok(_) => {
+        Ok(user) => {
             // A new form token with the new session id, kept in the session from now on.
             renew_csrf_token(&session).await?;
-            Ok(Redirect::to(&next).into_response())
+            // Officers and clerks start from their unit's work.
+            let works = matches!(user.role, Role::Officer | Role::Clerk) && user.unit_id.is_some();
+            let to = if next == "/" && works {
+                "/inbox"
+            } else {
+                &next
+            };
+            Ok(Redirect::to(to).into_response())
         }
         Err(AppError::Unauthorized) => {
             let error = Some(v.lang.t("login.failed").to_string());

@@ -21,6 +21,7 @@ macro_rules! record_page_handler {
 pub mod dashboard;
 pub mod directives;
 pub mod import;
+pub mod inbox;
 pub mod login;
 pub mod people;
 pub mod petitions;
