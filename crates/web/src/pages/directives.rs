@@ -14,8 +14,8 @@ use tower_sessions::Session;
 
 use super::sessions::{tl, FormPage};
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice,
+    unit_options, Field, FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -366,13 +366,7 @@ fn directive_form(
     );
     let mut fields = vec![
         Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
-        Field::choice(
-            l,
-            "lead_unit_id",
-            opt_id(raw.lead_unit_id),
-            unit_options(units),
-            false,
-        ),
+        unit_choice(l, "lead_unit_id", opt_id(raw.lead_unit_id), units),
         multi,
     ];
     match raw.version {

@@ -415,6 +415,49 @@ where
     .await
 }
 
+/// The choice of a unit among `units` (the tree): a select of them all while they are few;
+/// past that a picker, which lists none of them (only the chosen one, to show its name).
+pub fn unit_choice(
+    lang: Lang,
+    name: &'static str,
+    value: impl Into<String>,
+    units: &[UnitNode],
+) -> Field {
+    let value = value.into();
+    if units.len() <= crate::pick::SELECT_AT_MOST {
+        return Field::choice(lang, name, value, unit_options(units), false);
+    }
+    Field::choice(lang, name, value.clone(), chosen_units(units, &value), true)
+}
+
+/// As [`unit_choice`], for a field that takes several units.
+pub fn unit_choices(
+    lang: Lang,
+    name: &'static str,
+    value: impl Into<String>,
+    units: &[UnitNode],
+) -> Field {
+    let value = value.into();
+    if units.len() <= crate::pick::SELECT_AT_MOST {
+        return Field::choices(lang, name, value, unit_options(units));
+    }
+    let mut f = Field::choices(lang, name, value.clone(), chosen_units(units, &value));
+    f.kind = "picks";
+    f.source = "units";
+    f.hint = Some("pick.hint");
+    f
+}
+
+/// The units named in `value` ("3,5"), as options.
+fn chosen_units(units: &[UnitNode], value: &str) -> Vec<(String, String)> {
+    let ids: Vec<&str> = value.split(',').map(str::trim).collect();
+    units
+        .iter()
+        .filter(|n| ids.contains(&n.unit.id.to_string().as_str()))
+        .map(|n| (n.unit.id.to_string(), n.unit.name.clone()))
+        .collect()
+}
+
 /// Select options for units, indented by depth so the tree shows.
 pub fn unit_options(units: &[UnitNode]) -> Vec<(String, String)> {
     units

@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
     FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
@@ -102,7 +102,7 @@ async fn show_page(
                 "common.save",
                 vec![
                     Field::new(v.lang, "title", "text", "").required(),
-                    Field::choice(v.lang, "unit_id", "", unit_options(&units), false),
+                    unit_choice(v.lang, "unit_id", "", &units),
                 ],
             ),
         ));
@@ -177,13 +177,7 @@ async fn person_form(
         vec![
             Field::new(l, "name", "text", raw.name.clone().unwrap_or_default()).required(),
             Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()),
-            Field::choice(
-                l,
-                "unit_id",
-                opt_id(raw.unit_id),
-                unit_options(&units),
-                false,
-            ),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), &units),
             Field::new(l, "from", "date", raw.from.clone().unwrap_or_default()),
         ],
     ))

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use super::sessions::FormPage;
 use super::{
     answer, history_rows, invalid_page, layout, opt_id, pager, posted, refuse_in, render,
-    unit_options, Field, FormView, HistoryRow, Layout, Pager,
+    unit_choice, Field, FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -145,12 +145,11 @@ async fn action_forms(
             match action {
                 PetitionAction::Assign => {
                     fields.push(
-                        Field::choice(
+                        unit_choice(
                             l,
                             "responsible_unit_id",
                             opt_id(p.petition.responsible_unit_id),
-                            unit_options(&units),
-                            false,
+                            &units,
                         )
                         .required(),
                     );
@@ -235,13 +234,7 @@ fn edit_form(
                 "text",
                 raw.category.clone().unwrap_or_default(),
             ),
-            Field::choice(
-                l,
-                "area_unit_id",
-                opt_id(raw.area_unit_id),
-                unit_options(units),
-                false,
-            ),
+            unit_choice(l, "area_unit_id", opt_id(raw.area_unit_id), units),
             Field::new(
                 l,
                 "raised_by",
@@ -377,13 +370,7 @@ async fn petition_form(
                 "text",
                 raw.category.clone().unwrap_or_default(),
             ),
-            Field::choice(
-                l,
-                "area_unit_id",
-                opt_id(raw.area_unit_id),
-                unit_options(&units),
-                false,
-            ),
+            unit_choice(l, "area_unit_id", opt_id(raw.area_unit_id), &units),
             Field::new(
                 l,
                 "raised_by",
@@ -396,12 +383,11 @@ async fn petition_form(
                 "date",
                 raw.raised_on.clone().unwrap_or_default(),
             ),
-            Field::choice(
+            unit_choice(
                 l,
                 "responsible_unit_id",
                 opt_id(raw.responsible_unit_id),
-                unit_options(&units),
-                false,
+                &units,
             ),
             Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
         ],

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
     FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
@@ -196,9 +196,9 @@ async fn record_forms(
                 "common.save",
                 vec![
                     Field::new(l, "text", "textarea", "").required(),
-                    Field::choice(l, "area_unit_id", "", unit_options(&units), false),
+                    unit_choice(l, "area_unit_id", "", &units),
                     Field::new(l, "raised_by", "text", ""),
-                    Field::choice(l, "responsible_unit_id", "", unit_options(&units), false),
+                    unit_choice(l, "responsible_unit_id", "", &units),
                 ],
             ),
         ),
@@ -210,7 +210,7 @@ async fn record_forms(
                 "common.save",
                 vec![
                     Field::new(l, "text", "textarea", "").required(),
-                    Field::choice(l, "lead_unit_id", "", unit_options(&units), false),
+                    unit_choice(l, "lead_unit_id", "", &units),
                     Field::new(l, "deadline", "date", ""),
                     Field::new(l, "deadline_text", "text", ""),
                 ],
@@ -366,14 +366,7 @@ async fn session_form(
     let mut fields = vec![
         Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()).required(),
         Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()).required(),
-        Field::choice(
-            l,
-            "host_unit_id",
-            opt_id(raw.host_unit_id),
-            unit_options(&units),
-            false,
-        )
-        .required(),
+        unit_choice(l, "host_unit_id", opt_id(raw.host_unit_id), &units).required(),
         Field::new(l, "place", "text", raw.place.clone().unwrap_or_default()),
         Field::new(
             l,

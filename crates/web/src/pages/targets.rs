@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use super::sessions::{qualifier_options, FormPage};
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
     FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
@@ -140,14 +140,7 @@ fn edit_form(
         csrf,
         "common.save",
         vec![
-            Field::choice(
-                l,
-                "unit_id",
-                opt_id(raw.unit_id),
-                unit_options(units),
-                false,
-            )
-            .required(),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), units).required(),
             Field::new(
                 l,
                 "indicator",
@@ -370,14 +363,7 @@ async fn target_form(
         csrf,
         "common.save",
         vec![
-            Field::choice(
-                l,
-                "unit_id",
-                opt_id(raw.unit_id),
-                unit_options(&units),
-                false,
-            )
-            .required(),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), &units).required(),
             Field::new(
                 l,
                 "indicator",

@@ -11,8 +11,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_options, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice,
+    unit_options, Field, FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -140,13 +140,7 @@ fn unit_fields(l: Lang, raw: &UnitInput, units: &[UnitNode]) -> Vec<Field> {
             raw.short_name.clone().unwrap_or_default(),
         ),
         Field::select(l, "kind", raw.kind.clone().unwrap_or_default(), kinds, true).required(),
-        Field::choice(
-            l,
-            "parent_id",
-            opt_id(raw.parent_id),
-            unit_options(units),
-            false,
-        ),
+        unit_choice(l, "parent_id", opt_id(raw.parent_id), units),
     ];
     if let Some(v) = raw.version {
         fields.push(Field::new(l, "version", "hidden", v.to_string()));

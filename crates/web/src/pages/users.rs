@@ -8,7 +8,7 @@ use dondoc_domain::{Action, User};
 use tower_sessions::Session;
 
 use super::{
-    invalid_page, layout, opt_id, render, see_other, unit_options, Field, FormView, Layout,
+    invalid_page, layout, opt_id, render, see_other, unit_choice, Field, FormView, Layout,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -55,13 +55,7 @@ fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNo
             )
             .required(),
             Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
-            Field::choice(
-                l,
-                "unit_id",
-                opt_id(raw.unit_id),
-                unit_options(units),
-                false,
-            ),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), units),
             Field::new(l, "password", "password", "").required(),
         ],
     )
