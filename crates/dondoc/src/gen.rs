@@ -224,6 +224,17 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 
 /// Writes the data, with a progress bar on standard error.
 pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
+    // The word index is rebuilt once at the end rather than kept row by row.
+    store.pause_word_index().await?;
+    let written = write(store, sizes).await;
+    store.resume_word_index().await?;
+    written?;
+    // The planner's statistics, so that lists choose their indexes from the start.
+    store.analyze().await?;
+    Ok(())
+}
+
+async fn write(store: &Store, sizes: &Sizes) -> Result<()> {
     let mut rng = StdRng::seed_from_u64(sizes.seed);
     let now = jiff::Timestamp::now().as_millisecond();
     let mut bulk = store.bulk().await?;
@@ -665,7 +676,5 @@ pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
     bulk.insert("measurements", &measurement_cols, &measurements)
         .await?;
     bulk.commit().await?;
-    // The planner's statistics, so that lists choose their indexes from the start.
-    store.analyze().await?;
     Ok(())
 }

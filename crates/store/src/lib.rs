@@ -234,6 +234,10 @@ impl Store {
             .run(&self.pool)
             .await
             .context("running database migrations")?;
+        // A bulk load cut short left the word index paused: kept again, and rebuilt.
+        self.resume_word_index()
+            .await
+            .context("rebuilding the word index after a bulk load")?;
         Ok(())
     }
 

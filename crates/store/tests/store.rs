@@ -1263,3 +1263,72 @@ both_backends!(
         ));
     }
 );
+
+both_backends!(
+    a_bulk_load_cut_short_gets_its_word_index_back,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
+        store.pause_word_index().await.unwrap();
+        let mut bulk = store.bulk().await.unwrap();
+        let id = bulk.next_id("petitions").await.unwrap();
+        let cols = [
+            "id",
+            "title",
+            "text",
+            "text_key",
+            "area_unit_id",
+            "status",
+            "version",
+            "created_at",
+            "raised_count",
+            "public_raised_count",
+            "published",
+        ];
+        let text = "Nạo vét kênh Quuxa";
+        let row: Vec<dondoc_store::bulk::Value> = vec![
+            id.into(),
+            text.into(),
+            text.into(),
+            dondoc_text::fold(text).into(),
+            Some(ward).into(),
+            "received".into(),
+            1i64.into(),
+            0i64.into(),
+            0i64.into(),
+            0i64.into(),
+            0i64.into(),
+        ];
+        bulk.insert("petitions", &cols, &[row]).await.unwrap();
+        bulk.commit().await.unwrap();
+        // The load stops here (no resume); the store is opened again.
+        store.migrate().await.unwrap();
+        let search = |q: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .petitions(
+                        &PetitionFilter {
+                            q: Some(q.into()),
+                            ..Default::default()
+                        },
+                        &Visibility::All,
+                    )
+                    .await
+                    .unwrap()
+                    .total
+            }
+        };
+        assert_eq!(
+            search("quuxa").await,
+            1,
+            "the bulk-loaded petition is in the index"
+        );
+        // And the index is kept row by row again.
+        store
+            .create_petition(WHO, &petition("Sửa cầu Fizzbo", Some(ward), None))
+            .await
+            .unwrap();
+        assert_eq!(search("fizzbo").await, 1);
+    }
+);
