@@ -17,6 +17,7 @@ pub mod model;
 mod orgs;
 mod people;
 mod petitions;
+mod session;
 pub mod time;
 mod words;
 
@@ -58,7 +59,7 @@ impl Context<'_> {
 }
 
 /// The opening of a paragraph, where a report says when and with whom the session was held.
-fn opening(text: &str, paragraph: &Range<usize>) -> Range<usize> {
+pub(crate) fn opening(text: &str, paragraph: &Range<usize>) -> Range<usize> {
     paragraph.start..boundary(text, paragraph.end.min(paragraph.start + 2000)).max(paragraph.start)
 }
 
@@ -82,7 +83,15 @@ fn extract_normalized(text: &str) -> Extraction {
         .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
         .collect();
     let article_text_ranges: Vec<Range<usize>> = article.iter().map(|p| p.range.clone()).collect();
-    let year = time::context_year_of(text, &article_text_ranges);
+    // The years the article names; else the page's dateline; else the term it names.
+    let dateline: Vec<Range<usize>> = paras
+        .iter()
+        .filter(|p| p.kind == ParaKind::Furniture && layout::is_stamp(&text[p.range.clone()]))
+        .map(|p| p.range.clone())
+        .collect();
+    let year = time::context_year_of(text, &article_text_ranges)
+        .or_else(|| time::context_year_of(text, &dateline))
+        .or_else(|| time::term_start_year(text));
     // A city's text names its Thành ủy more than the province's Tỉnh ủy.
     let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum::<usize>();
     let city = count(&[
@@ -150,7 +159,16 @@ fn extract_normalized(text: &str) -> Extraction {
     let figures = collect_figures(&cx, &paras, &document_ranges);
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
     let directives = collect_directives(&cx, &paras, &org_mentions);
-    let session = session_header(&cx, &paras, title.as_deref(), &people, &document_ranges);
+    let delegations = delegations(&cx, &sentences, &org_mentions);
+    let session = session::header(&session::Input {
+        text,
+        paras: &paras,
+        title: title.as_deref(),
+        people: &people,
+        documents: &document_ranges,
+        delegations: &delegations,
+        year: cx.year,
+    });
     let sentence_ranges: Vec<Range<usize>> = sentences.iter().map(|(_, s, _)| s.clone()).collect();
     let abbreviations = collect_abbreviations(&cx, &sentence_ranges);
 
@@ -321,8 +339,9 @@ fn collect_orgs(
             }
             let key = key_of(&name);
             // The same body, or a shorter reference to one already named ("đoàn công tác số 1"
-            // after "Đoàn công tác số 01 Thành ủy").
-            if keys.names(&key) || keys.begins(&key) {
+            // after "Đoàn công tác số 01 Thành ủy"); a short name the text defines is kept.
+            if keys.names(&key) || (keys.begins(&key) && !orgs::after_alias(cx.text, m.range.start))
+            {
                 continue;
             }
             keys.insert(&key);
@@ -384,7 +403,12 @@ fn collect_documents(
                 .map(|o| abbrev::expand(&cx.text[o.range.clone()], cx.city))
         };
         for m in documents::find(cx.text, s.clone(), issuer_of) {
-            ranges.push(m.range.clone());
+            // With its date: a day written after a document's number is the document's.
+            let end = m
+                .date_range
+                .as_ref()
+                .map_or(m.range.end, |d| d.end.max(m.range.end));
+            ranges.push(m.range.start..end);
             if seen.contains(&m) {
                 continue;
             }
@@ -528,121 +552,31 @@ fn collect_directives(
     out
 }
 
-/// The unit a headline says was visited: what follows the visit verb, from "tại" on if the
-/// visit was to a place, up to the subject matter ("về …", "trước kỳ họp …").
-fn host_of(right: &str) -> String {
-    let mut h = right.trim().trim_end_matches(['.', ':']);
-    if let Some((_, place)) = h.split_once(" tại ") {
-        h = place;
-    }
-    for cut in [
-        " về ",
-        " trước ",
-        " nhằm ",
-        " để ",
-        " năm ",
-        " trong ",
-        " sau ",
-    ] {
-        if let Some((head, _)) = h.split_once(cut) {
-            h = head;
-        }
-    }
-    h.trim().to_string()
-}
-
-/// Verbs that join a delegation to the unit it visits in a headline.
-const VISITS: &[&str] = &[
-    " làm việc với ",
-    " làm việc tại ",
-    " thăm và làm việc với ",
-    " thăm và làm việc tại ",
-    " kiểm tra ",
-    " giám sát ",
-    " tiếp xúc cử tri ",
-];
-
-fn session_header(
+/// The delegations the body names, in order: each as written, or by the short name the text
+/// gives it right after ("Đoàn Kiểm tra số 542 của Ban Bí thư … (gọi tắt là Đoàn Kiểm tra số
+/// 542)").
+fn delegations(
     cx: &Context,
-    paras: &[layout::Para],
-    title: Option<&str>,
-    people: &[(Person, bool)],
-    documents: &[Range<usize>],
-) -> SessionHeader {
-    let mut header = SessionHeader::default();
-    if let Some(t) = title {
-        if let Some((left, right)) = VISITS.iter().find_map(|v| t.split_once(v)) {
-            header.delegation = Some(left.trim().to_string()).filter(|s| !s.is_empty());
-            header.host = Some(host_of(right)).filter(|s| !s.is_empty());
+    sentences: &[(usize, Range<usize>, ParaKind)],
+    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, s, kind) in sentences {
+        if *kind != ParaKind::Body {
+            continue;
         }
-    }
-    let body: Vec<&layout::Para> = paras.iter().filter(|p| p.kind == ParaKind::Body).collect();
-    // The body may name the host in full ("làm việc với UBND phường Phú Hội" where the title
-    // says "tại phường Phú Hội").
-    for p in body.iter().take(2) {
-        let p_range = opening(cx.text, &p.range);
-        let s = &cx.text[p_range.clone()];
-        // Only a place is completed this way; a host the title names as a body stays as written.
-        let host_is_body = header.host.as_deref().is_some_and(|h| {
-            orgs::find(h, 0..h.len())
-                .first()
-                .is_some_and(|o| o.range.start == 0)
-        });
-        if let (Some(k), Some(h), false) = (
-            s.find("làm việc với "),
-            header.host.as_deref(),
-            host_is_body,
-        ) {
-            let start = p_range.start + k + "làm việc với ".len();
-            if let Some(o) = orgs::find(cx.text, start..p_range.end)
-                .into_iter()
-                .find(|o| o.range.start == start)
-            {
-                let named = &cx.text[o.range];
-                if fold(named).contains(&fold(h)) && named.len() > h.len() {
-                    header.host = Some(named.to_string());
-                }
+        for m in org_mentions.get(&s.start).into_iter().flatten() {
+            if m.kind != "delegation" || orgs::after_alias(cx.text, m.range.start) {
+                continue;
             }
-            break;
-        }
-    }
-    if header.host.is_none() {
-        for p in body.iter().take(3) {
-            let r = opening(cx.text, &p.range);
-            let s = &cx.text[r.clone()];
-            if let Some(k) = s.find("làm việc với ") {
-                let start = r.start + k + "làm việc với ".len();
-                if let Some(o) = orgs::find(cx.text, start..r.end)
-                    .into_iter()
-                    .find(|o| o.range.start == start)
-                {
-                    header.host = Some(cx.text[o.range].to_string());
-                    break;
-                }
+            let name = orgs::alias_after(cx.text, m.range.end, s.end)
+                .unwrap_or_else(|| cx.text[m.range.clone()].to_string());
+            if !out.iter().any(|o| fold(o) == fold(&name)) {
+                out.push(name);
             }
         }
     }
-    // The session's day: the first day named in the opening paragraphs, outside document references.
-    for p in body.iter().take(3) {
-        let day = time::find(cx.text, opening(cx.text, &p.range), cx.year)
-            .into_iter()
-            .find(|t| {
-                matches!(t.kind, time::Kind::Day { .. } | time::Kind::Range)
-                    && !documents
-                        .iter()
-                        .any(|d| d.start <= t.range.start && t.range.end <= d.end)
-            });
-        if let Some(t) = day {
-            header.date = t.when.map(|w| w.start().to_string());
-            break;
-        }
-    }
-    header.lead = people
-        .iter()
-        .find(|(_, lead)| *lead)
-        .or(people.first())
-        .map(|(p, _)| p.name.clone());
-    header
+    out
 }
 
 fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviation> {

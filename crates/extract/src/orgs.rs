@@ -101,6 +101,10 @@ const HEADS: &[Head] = &[
     h("Đoàn giám sát", "delegation", Mode::Delegation),
     h("Đoàn kiểm tra", "delegation", Mode::Delegation),
     h("Đoàn đại biểu", "delegation", Mode::Delegation),
+    h("Tổ công tác", "delegation", Mode::Delegation),
+    h("Tổ đại biểu", "delegation", Mode::Delegation),
+    h("Tổ giám sát", "delegation", Mode::Delegation),
+    h("Tổ kiểm tra", "delegation", Mode::Delegation),
     h("khu", "residential_area", Mode::Area),
     h("Khu", "residential_area", Mode::Area),
     h("tổ dân phố", "residential_area", Mode::Area),
@@ -283,6 +287,42 @@ fn proper_at(text: &str, ws: &[Word], j: usize) -> usize {
 pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
     let ws = words(text, range.clone());
     find_in(text, range, &ws)
+}
+
+/// The short name a text gives a body right after naming it: "… (gọi tắt là Đoàn Kiểm tra
+/// số 542)", "(sau đây gọi tắt là …)".
+pub fn alias_after(text: &str, end: usize, limit: usize) -> Option<String> {
+    let rest = text[end..limit].trim_start();
+    let rest = rest.strip_prefix('(')?;
+    let k = rest.find("gọi tắt là ")?;
+    if k > 12 {
+        return None;
+    }
+    let name = &rest[k + "gọi tắt là ".len()..];
+    let name = &name[..name.find(')')?];
+    let name = name.trim();
+    (!name.is_empty() && name.split_whitespace().count() <= 10).then(|| name.to_string())
+}
+
+/// Whether the mention at `start` is the short name a text gives a body ("gọi tắt là X").
+pub fn after_alias(text: &str, start: usize) -> bool {
+    text[..start].trim_end().ends_with("gọi tắt là")
+}
+
+/// A place named by its level and its proper name ("xã Tùng Châu", "huyện Chợ Mới") starting
+/// at byte `start`: the byte where it ends.
+pub fn place_at(text: &str, start: usize, end: usize) -> Option<usize> {
+    let end = crate::lexicon::floor(text, end.min(start + 200)).max(start);
+    let ws = words(text, start..end);
+    if ws.first().is_none_or(|w| w.start != start) {
+        return None;
+    }
+    let past = level_at(text, &ws, 0, end)?;
+    if past >= ws.len() || !linked(text, &ws, past) || !ws[past].capitalized() {
+        return None;
+    }
+    let k = proper_at(text, &ws, past);
+    (k > past).then(|| ws[k - 1].end)
 }
 
 /// Organisations of one sentence whose words the caller has already split.
@@ -508,9 +548,17 @@ fn scan(
                 && ws
                     .get(k + 1)
                     .is_some_and(|w| w.text.chars().all(|c| c.is_ascii_digit()));
+            // In lower case it is a delegation when numbered or when its body follows
+            // ("tổ đại biểu HĐND huyện"); else a common noun ("các thành viên đoàn công tác").
+            let body_follows = ws.get(k).is_some_and(|w| {
+                adjacent(k)
+                    && w.capitalized()
+                    && head_at(&text[w.start..end], true)
+                        .is_some_and(|h| matches!(h.mode, Mode::Committee | Mode::Admin))
+            });
             if numbered {
                 k += 2;
-            } else if !ws[i].capitalized() {
+            } else if !ws[i].capitalized() && !body_follows {
                 return None;
             }
             // "Trưởng đoàn công tác số 3" is a title.

@@ -77,7 +77,7 @@ fn patterns() -> &'static Patterns {
             range: r(r"(?i)(?:từ\s+)?(?:ngày\s+)?(?-u:\b)(\d{1,2})(?:\s*/\s*(\d{1,2}))?\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})(?-u:\b)"),
             full: r(r"(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)"),
             verbal: r(r"(?i)(?-u:\b)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d{2}))?"),
-            short: r(r"(?i)(?-u:\b)(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?-u:\b)"),
+            short: r(r"(?i)(?-u:\b)(?:ngày|sáng|chiều|tối|trưa|hôm)\s*,?\s+(?:ngày\s*,?\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?-u:\b)"),
             month_year: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*((?:19|20)\d{2})(?-u:\b)"),
             month: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})(?-u:\b)"),
             quarter: r(r"(?i)(?-u:\b)quý\s+(IV|III|II|I|[1-4])(?-u:\b)(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
@@ -355,6 +355,15 @@ pub fn context_year_of(text: &str, parts: &[Range<usize>]) -> Option<i16> {
         .map(|(y, _)| y)
 }
 
+/// The first year of a term the text names ("nhiệm kỳ 2025-2030"): the year of its congress,
+/// a context year when the text names no other.
+pub fn term_start_year(text: &str) -> Option<i16> {
+    if !text.contains("kỳ") {
+        return None;
+    }
+    patterns().term.captures(text).and_then(|c| num(c.get(1)))
+}
+
 fn count_years(
     text: &str,
     range: Range<usize>,
@@ -380,7 +389,11 @@ fn count_years(
             || trimmed.ends_with("năm")
             || trimmed.ends_with("Năm");
         let term = crate::lexicon::tail(before, 24).contains("kỳ");
-        if dated && !term {
+        // A date written after a document's number ("Quy định số 08-QĐi/TW; ngày 25-10-2018")
+        // is the document's, not the article's.
+        let near = crate::lexicon::tail(before, 48);
+        let document = near.rfind("số ").is_some_and(|k| near[k..].contains('/'));
+        if dated && !term && !document {
             let year: i16 = text[i..i + 4].parse().unwrap_or(0);
             *counts.entry(year).or_default() += 1;
         }
