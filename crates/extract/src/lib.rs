@@ -158,7 +158,16 @@ fn extract_normalized(text: &str) -> Extraction {
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
     let figures = collect_figures(&cx, &paras, &document_ranges);
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
-    let directives = collect_directives(&cx, &paras, &org_mentions);
+    // What residents ask for is a petition, however it is worded ("Việc … cần thực hiện
+    // nhanh hơn"): no directive.
+    let directives: Vec<Directive> = collect_directives(&cx, &paras, &org_mentions)
+        .into_iter()
+        .filter(|d| {
+            !petitions
+                .iter()
+                .any(|p| p.span[0] < d.span[1] && d.span[0] < p.span[1])
+        })
+        .collect();
     let delegations = delegations(&cx, &sentences, &org_mentions);
     let session = session::header(&session::Input {
         text,
@@ -489,11 +498,35 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
         .map(|p| p.range.clone())
         .collect();
     for (i, p) in body.iter().enumerate() {
-        for s in cx.sentences_of(p).iter().cloned() {
-            let (items, count) = petitions::find(cx.text, s, &body[i + 1..]);
+        // Residents who have started listing their petitions may go on in the sentences after.
+        let mut residents_listing = false;
+        for s in cx.sentences_of(p) {
+            let s = s.clone();
+            let found = petitions::find(cx.text, s.clone(), &body[i + 1..]);
             if declared.is_none() {
-                declared = count;
+                declared = found.declared;
             }
+            let items = if !found.items.is_empty() {
+                residents_listing = found.residents;
+                found.items
+            } else if residents_listing {
+                if petitions::says_repeated(cx.text, s.clone()) {
+                    // "Vấn đề này đã đề nghị nhiều lần …" marks the petition before it.
+                    if let Some(last) = out.last_mut() {
+                        last.repeated = true;
+                    }
+                    continue;
+                }
+                match petitions::continuation(cx.text, s.clone()) {
+                    Some(items) => items,
+                    None => {
+                        residents_listing = false;
+                        continue;
+                    }
+                }
+            } else {
+                continue;
+            };
             for it in items {
                 let text = cx.text[it.range.clone()].to_string();
                 if !seen.insert(fold(&text)) {
@@ -506,6 +539,12 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
                 });
             }
         }
+    }
+    // "… trả lời … là 51/51 ý kiến": the petitions answered out of all there were.
+    if declared.is_none() {
+        declared = body
+            .iter()
+            .find_map(|p| petitions::answered_count(&cx.text[p.clone()]));
     }
     (out, declared)
 }

@@ -237,7 +237,10 @@ pub fn header(cx: &Input) -> SessionHeader {
 
     // The delegation the body names: in full where the headline shortens it ("Tổ Đại biểu
     // HĐND huyện" for "Đại biểu HĐND huyện"); the body's own when the headline names none.
+    // Only a headline's members ("Đại biểu HĐND huyện") are completed so; a body it names
+    // ("HĐND tỉnh Bắc Giang") stays as the headline has it.
     match header.delegation.as_deref() {
+        Some(_) if !matches!(subject, Some((Subject::Person, _))) => {}
         Some(d) => {
             let key = fold(d);
             if let Some(longer) = cx

@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use scorer::{header_fields, score, Tally};
 use serde_json::Value;
 
-const MACRO_F1_FLOOR: f64 = 0.77;
-const HEADER_FLOOR: f64 = 0.90;
-const SECTION_FLOOR: f64 = 0.38;
+const MACRO_F1_FLOOR: f64 = 0.85;
+const HEADER_FLOOR: f64 = 0.85;
+const SECTION_FLOOR: f64 = 0.70;
 
 fn dev_dir() -> PathBuf {
     match std::env::var_os("DONDOC_DEV_DIR") {
