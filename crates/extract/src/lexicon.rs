@@ -142,6 +142,8 @@ pub const TITLE_HEADS: &[&str] = &[
     "Chi ủy viên",
     "Trưởng ban",
     "Phó Trưởng ban",
+    "Phó ban",
+    "Phó Ban",
     "Trưởng phòng",
     "Phó Trưởng phòng",
     "Tư lệnh",
@@ -169,6 +171,11 @@ pub const PERSON_CUES: &[&str] = &[
     "Bà",
     "Anh",
     "Chị",
+    // Residents named in a report of their petitions ("ý kiến của công dân: Vi Văn Niệm").
+    "công dân",
+    "cử tri",
+    "Công dân",
+    "Cử tri",
 ];
 
 /// Verbs and function words that end a name or a title: what comes after them is not part of it.
@@ -254,6 +261,10 @@ pub const STOP_WORDS: &[&str] = &[
     "tham mưu",
     "giải quyết",
     "xem xét",
+    "trên",
+    "dưới",
+    "đối với",
+    "từ",
 ];
 
 /// Verbs that begin the action of an instruction ("yêu cầu X <verb> …").
@@ -335,6 +346,7 @@ pub const ACTION_VERBS: &[&str] = &[
     "phân công",
     "giao",
     "khuyến khích",
+    "mạnh dạn",
     "khuyên khích",
     "tổ chức lại",
     "sắp xếp",

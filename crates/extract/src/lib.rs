@@ -153,6 +153,24 @@ fn extract_normalized(text: &str) -> Extraction {
         org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
         people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
     }
+    // A name after a body's place is a person's, not more of the body's name ("UBND huyện
+    // Nguyễn Hữu Phương"): the body ends before it.
+    for (start, found) in org_mentions.iter_mut() {
+        let Some(persons) = people_mentions.get(start) else {
+            continue;
+        };
+        for m in found.iter_mut() {
+            if let Some(p) = persons
+                .iter()
+                .find(|p| m.range.start < p.name_range.start && p.name_range.start < m.range.end)
+            {
+                let kept = text[m.range.start..p.name_range.start].trim_end();
+                m.range.end = m.range.start + kept.len();
+                let last = kept.rsplit(' ').next().unwrap_or("");
+                m.bare = kept == m.head || lexicon::LEVELS.contains(&last);
+            }
+        }
+    }
     let people = collect_people(&cx, &sentences, &mut people_mentions);
     let organizations = collect_orgs(&cx, &sentences, &org_mentions);
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
