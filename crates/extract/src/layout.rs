@@ -74,6 +74,15 @@ const FURNITURE: &[&str] = &[
     "tăng giảm cỡ chữ",
 ];
 
+/// A heading or counter of the page around the article ("Thống kê truy cập", "Tỷ giá"), by
+/// how it starts; from one on after the body's middle, the page's short lines are furniture.
+fn is_page_heading(line: &str) -> bool {
+    let line = line.trim().trim_start_matches(['•', '*', '·']).trim();
+    let lower = crate::lexicon::lower(&line.chars().take(40).collect::<String>());
+    line.chars().count() <= 80 && FURNITURE.iter().any(|f| lower.starts_with(f))
+        || lower.parse::<f64>().is_ok()
+}
+
 pub fn is_furniture(line: &str) -> bool {
     // Furniture is told by how a line starts: look at its start only.
     let line = line.trim().trim_start_matches(['•', '*', '·']).trim();
@@ -252,7 +261,7 @@ fn sentence_caption(text: &str, range: &Range<usize>) -> bool {
     let lower = crate::lexicon::lower(line);
     words <= 30
         && !line.contains([':', ';'])
-        && !line.chars().any(|c| c.is_ascii_digit())
+        && line.matches(',').count() <= 2
         && segment::sentences(text, range.clone()).len() == 1
         && !lower.contains(" đã ")
         && !lower.contains(" sẽ ")
@@ -295,7 +304,7 @@ pub fn layout(text: &str) -> Vec<Para> {
     let mut furniture_from = n;
     for i in (1..n).rev() {
         let line = &text[paras[i].range.clone()];
-        if i >= n / 2 && is_furniture(line) && !is_stamp(line) {
+        if i >= n / 2 && is_page_heading(line) {
             furniture_from = i;
         } else if line.chars().count() > 60 && furniture_from < n {
             break;

@@ -178,12 +178,22 @@ fn extract_normalized(text: &str) -> Extraction {
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
     // What residents ask for is a petition, however it is worded ("Việc … cần thực hiện
     // nhanh hơn"): no directive.
+    // Petition spans by start, with the furthest end reached so far: a directive overlaps one
+    // when a petition starting before its end reaches past its start.
+    let mut starts: Vec<[usize; 2]> = petitions.iter().map(|p| p.span).collect();
+    starts.sort_unstable();
+    let reach: Vec<usize> = starts
+        .iter()
+        .scan(0, |m, s| {
+            *m = (*m).max(s[1]);
+            Some(*m)
+        })
+        .collect();
     let directives: Vec<Directive> = collect_directives(&cx, &paras, &org_mentions)
         .into_iter()
         .filter(|d| {
-            !petitions
-                .iter()
-                .any(|p| p.span[0] < d.span[1] && d.span[0] < p.span[1])
+            let k = starts.partition_point(|s| s[0] < d.span[1]);
+            k.checked_sub(1).is_none_or(|k| reach[k] <= d.span[0])
         })
         .collect();
     let delegations = delegations(&cx, &sentences, &org_mentions);
@@ -352,11 +362,23 @@ fn collect_orgs(
         k
     };
     let no_orgs = Vec::new();
+    // Where a text cut mid-word ends (no final punctuation).
+    let trimmed = cx.text.trim_end();
+    let cut_at = if trimmed.ends_with(char::is_alphanumeric) {
+        trimmed.len()
+    } else {
+        0
+    };
     for (_, s, _) in sentences {
         let found = org_mentions.get(&s.start).unwrap_or(&no_orgs);
         for (i, m) in found.iter().enumerate() {
-            // "QĐ-UBND" in a document symbol names no body.
-            if cx.text[..m.range.start].ends_with(['-', '/']) {
+            // "QĐ-UBND" in a document symbol names no body; a name the page cuts off ("Đảng
+            // ủy phường Bình Hưn" at the end of an excerpt) is no name; "Đảng bộ các cấp" is
+            // every one of them.
+            if cx.text[..m.range.start].ends_with(['-', '/'])
+                || (m.range.end == cut_at && cut_at > 0)
+                || cx.text[m.range.end..].starts_with(" các cấp")
+            {
                 continue;
             }
             let name = orgs::name_of(cx.text, found, i);
@@ -618,6 +640,7 @@ fn delegations(
     org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, s, kind) in sentences {
         if *kind != ParaKind::Body {
             continue;
@@ -628,7 +651,7 @@ fn delegations(
             }
             let name = orgs::alias_after(cx.text, m.range.end, s.end)
                 .unwrap_or_else(|| cx.text[m.range.clone()].to_string());
-            if !out.iter().any(|o| fold(o) == fold(&name)) {
+            if seen.insert(fold(&name)) {
                 out.push(name);
             }
         }

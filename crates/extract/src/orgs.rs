@@ -54,6 +54,11 @@ const HEADS: &[Head] = &[
     h("UBND", "peoples_committee", Mode::Admin),
     h("Ủy ban nhân dân", "peoples_committee", Mode::Admin),
     h("Uỷ ban nhân dân", "peoples_committee", Mode::Admin),
+    h("Ủy ban MTTQ Việt Nam", "front", Mode::Admin),
+    h("Ủy ban Mặt trận Tổ quốc Việt Nam", "front", Mode::Admin),
+    h("Mặt trận Tổ quốc Việt Nam", "front", Mode::Admin),
+    h("UBMTTQVN", "front", Mode::Admin),
+    h("MTTQVN", "front", Mode::Admin),
     h("Ủy ban MTTQ", "front", Mode::Admin),
     h("Ủy ban Mặt trận Tổ quốc", "front", Mode::Admin),
     h("UBMTTQ", "front", Mode::Admin),
@@ -70,6 +75,18 @@ const HEADS: &[Head] = &[
     h("Trung tâm y tế", "health", Mode::Admin),
     h("Bệnh viện", "health", Mode::Named),
     h("Công an", "department", Mode::Admin),
+    // The commands of a ward's militia and police ("BCH quân sự", "BCH công an").
+    h("Ban Chỉ huy Quân sự", "other", Mode::Admin),
+    h("Ban Chỉ huy quân sự", "other", Mode::Admin),
+    h("BCH quân sự", "other", Mode::Admin),
+    h("BCH Quân sự", "other", Mode::Admin),
+    h("BCH công an", "other", Mode::Admin),
+    h(
+        "Ban Chấp hành Trung ương",
+        "party_committee",
+        Mode::Committee,
+    ),
+    h("Bộ Chính trị", "party_committee", Mode::Committee),
     h("Ban Chấp hành", "party_committee", Mode::Prefix),
     h("BCH", "party_committee", Mode::Prefix),
     h("Ban Thường vụ", "party_committee", Mode::Prefix),
@@ -89,7 +106,8 @@ const HEADS: &[Head] = &[
     h("Văn phòng", "department", Mode::Named),
     h("Chi cục", "department", Mode::Named),
     h("Cục", "department", Mode::Named),
-    h("Thanh tra", "department", Mode::Named),
+    h("Thanh tra", "department", Mode::Admin),
+    h("Chi nhánh", "other", Mode::Descriptive),
     h("Trung tâm", "other", Mode::Named),
     h("Công ty", "enterprise", Mode::Named),
     h("Tổng công ty", "enterprise", Mode::Named),
@@ -260,10 +278,15 @@ fn is_stop(text: &str, w: &Word, end: usize) -> bool {
 /// A level word at word `j` ("phường", "thành phố"), as the index past it.
 fn level_at(text: &str, ws: &[Word], j: usize, end: usize) -> Option<usize> {
     let w = ws.get(j)?;
+    let rest = &text[w.start..end];
     let l = LEVELS
         .iter()
-        .filter(|l| text[w.start..end].starts_with(**l))
+        .filter(|l| rest.starts_with(**l) && starts_with_word(rest, l))
         .max_by_key(|l| l.len())?;
+    // "xã hội" (society) is no commune.
+    if starts_with_word(rest, "xã hội") {
+        return None;
+    }
     let past = w.start + l.len();
     Some(word_index(ws, j, past))
 }
@@ -353,6 +376,8 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
                     | "trạm"
                     | "trung"
                     | "thường"
+                    | "phòng"
+                    | "trường"
             )
         {
             i += 1;
@@ -367,23 +392,23 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             i += 1;
             continue;
         };
-        // Lower-case heads of the Named kind are common nouns ("các phòng, ban").
-        if head.mode == Mode::Named && !ws[i].capitalized() {
-            i += 1;
-            continue;
-        }
         let after_head = word_index(ws, i, at + head.text.len());
-        // "Trường" names a school only with its type ("Trường THCS …"); "xã Trường Sơn" is a place.
-        if head.text == "Trường"
-            && !ws.get(after_head).is_some_and(|w| {
-                SCHOOL_TYPES
-                    .iter()
-                    .any(|t| starts_with_word(&text[w.start..range.end], t))
-            })
-        {
-            i += 1;
-            continue;
+        // Lower-case heads of the Named kind are common nouns ("các phòng, ban"), but for a
+        // department named by its field ("phòng lao động thương binh và xã hội"), one named
+        // in a title ("Trưởng ban Tuyên giáo Huyện ủy") and a school with its type.
+        let domain = department_domain(text, ws, after_head, range.end);
+        if head.mode == Mode::Named && !ws[i].capitalized() {
+            let titled = i > 0
+                && matches!(ws[i - 1].text, "Trưởng" | "trưởng" | "Phó" | "phó")
+                && ws.get(after_head).is_some_and(Word::capitalized);
+            let school = head.text == "Trường";
+            let field = domain && matches!(ws[i].text, "phòng" | "ban");
+            if !(titled || school || field) {
+                i += 1;
+                continue;
+            }
         }
+
         // "Tỉnh ủy viên" is a title, not the committee.
         if ws
             .get(after_head)
@@ -393,11 +418,24 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             continue;
         }
         let prev = i.checked_sub(1).map(|p| ws[p].text);
-        if prev == Some("các") || prev == Some("những") {
+        if (prev == Some("các") || prev == Some("những")) && !ws[i].capitalized() {
             i = after_head;
             continue;
         }
-        match scan(text, ws, i, after_head, head, range.end) {
+        let found = if domain && head.mode == Mode::Named {
+            let last = domain_tail(text, ws, after_head, range.end);
+            Some(Mention {
+                range: ws[i].start..ws[last - 1].end,
+                kind: head.kind,
+                bare: false,
+                head: head.text,
+            })
+        } else if head.text == "Trường" {
+            school_at(text, ws, i, after_head, range.end)
+        } else {
+            scan(text, ws, i, after_head, head, range.end)
+        };
+        match found {
             Some(m) => {
                 // A delegation "của" a body also names that body: look inside it.
                 let next = if m.kind == "delegation" {
@@ -496,7 +534,11 @@ fn scan(
                     break;
                 }
                 if let Some(past) = level_at(text, ws, k, end) {
-                    last = proper_at(text, ws, past).max(past);
+                    last = if adjacent(past) {
+                        proper_at(text, ws, past).max(past)
+                    } else {
+                        past
+                    };
                     k = last;
                     continue;
                 }
@@ -607,6 +649,106 @@ fn scan(
     }
 }
 
+/// Fields a department is named by, in lower case ("phòng nông nghiệp và phát triển nông
+/// thôn", "Ban pháp chế HĐND huyện").
+const DOMAINS: &[&str] = &[
+    "nông nghiệp",
+    "nông",
+    "lao động",
+    "tài nguyên",
+    "tài chính",
+    "giáo dục",
+    "y tế",
+    "văn hóa",
+    "văn hoá",
+    "tư pháp",
+    "nội vụ",
+    "kinh tế",
+    "dân tộc",
+    "công thương",
+    "giao thông",
+    "kế hoạch",
+    "pháp chế",
+    "tiếp công dân",
+    "quản lý đô thị",
+    "dân vận",
+    "tuyên giáo",
+];
+
+/// Whether word `j` starts a department's field in lower case.
+fn department_domain(text: &str, ws: &[Word], j: usize, end: usize) -> bool {
+    ws.get(j).is_some_and(|w| {
+        !w.capitalized()
+            && j > 0
+            && joined_by_space(text, &ws[j - 1], w)
+            && DOMAINS
+                .iter()
+                .any(|d| starts_with_word(&text[w.start..end], d))
+    })
+}
+
+/// The end (a word index) of a department named by its field in lower case: up to
+/// punctuation, a verb, or its level and place.
+fn domain_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
+    let mut k = from;
+    let mut last = from + 1;
+    while k < ws.len() && (k == from || linked(text, ws, k)) && k - from < 10 {
+        if k > from && is_stop(text, &ws[k], end) {
+            break;
+        }
+        if let Some(past) = level_at(text, ws, k, end) {
+            last = if past < ws.len() && linked(text, ws, past) {
+                proper_at(text, ws, past).max(past)
+            } else {
+                past
+            };
+            break;
+        }
+        if ws[k].capitalized() && k > from {
+            // "Ban pháp chế HĐND huyện": the body it belongs to.
+            if let Some(h) = head_at(&text[ws[k].start..end], true)
+                .filter(|h| matches!(h.mode, Mode::Admin | Mode::Committee))
+            {
+                let after = word_index(ws, k, ws[k].start + h.text.len());
+                if let Some(m) = scan(text, ws, k, after, h, end) {
+                    last = word_index(ws, k, m.range.end);
+                }
+                break;
+            }
+        }
+        last = k + 1;
+        k += 1;
+    }
+    last
+}
+
+/// A school: "Trường" with its type and its name ("Trường THCS Hồng Hải", "trường mầm non
+/// Tùng Châu"); "xã Trường Sơn" is a place.
+fn school_at(text: &str, ws: &[Word], i: usize, after_head: usize, end: usize) -> Option<Mention> {
+    let w = ws.get(after_head)?;
+    let rest = &text[w.start..end];
+    let kind = SCHOOL_TYPES
+        .iter()
+        .filter(|t| starts_with_word(rest, t))
+        .max_by_key(|t| t.len())?;
+    if w.capitalized() {
+        let head = HEADS.iter().find(|h| h.text == "Trường")?;
+        return scan(text, ws, i, after_head, head, end);
+    }
+    // The type in lower case: the name must follow it, capitalised.
+    let name = word_index(ws, after_head, w.start + kind.len());
+    if !ws.get(name).is_some_and(Word::capitalized) || !linked(text, ws, name) {
+        return None;
+    }
+    let last = proper_at(text, ws, name);
+    Some(Mention {
+        range: ws[i].start..ws[last - 1].end,
+        kind: "school",
+        bare: false,
+        head: "Trường",
+    })
+}
+
 /// Whether word `j` continues the name word `j - 1` is in: joined by a space, or by a dash
 /// between capitalised parts ("Sở Quy hoạch - Kiến trúc", "Năm Căn - Ngọc Hiển").
 fn linked(text: &str, ws: &[Word], j: usize) -> bool {
@@ -658,6 +800,17 @@ fn name_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
             lower_run += 1;
             if soon || compound || (after_conjunction && k == last && lower_run <= 3) {
                 last = k + 1;
+            } else if k == last {
+                // "Trung tâm Phát triển quỹ đất;", "Ban Tiếp công dân huyện": lower-case words
+                // that run to where the name ends (punctuation, a level, a capital).
+                match lower_tail(text, ws, k, end) {
+                    Some(past) => {
+                        last = past;
+                        k = past;
+                        continue;
+                    }
+                    None => break,
+                }
             } else {
                 break;
             }
@@ -665,6 +818,27 @@ fn name_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
         k += 1;
     }
     last.max(from + 1)
+}
+
+/// A run of up to three lower-case words from `k` that ends where a name can end: before
+/// punctuation or the sentence's end, a level word or a capital. The index past it.
+fn lower_tail(text: &str, ws: &[Word], k: usize, end: usize) -> Option<usize> {
+    let mut n = k;
+    while n < ws.len()
+        && n - k < 3
+        && (n == k || linked(text, ws, n))
+        && !ws[n].capitalized()
+        && !is_stop(text, &ws[n], end)
+        && level_at(text, ws, n, end).is_none()
+        && !ws[n].text.chars().any(|c| c.is_ascii_digit())
+    {
+        n += 1;
+    }
+    let ends = n == ws.len()
+        || !linked(text, ws, n)
+        || level_at(text, ws, n, end).is_some()
+        || ws[n].capitalized();
+    (n > k && ends).then_some(n)
 }
 
 /// Lower-case second syllables of the capitalised words of names ("Tài nguyên", "Môi trường").
@@ -774,6 +948,68 @@ mod tests {
             (
                 "Trường THCS Hồng Hải tổ chức",
                 &[("Trường THCS Hồng Hải", "school")],
+            ),
+            // Names that go on in lower case to where they end.
+            (
+                "đại diện Trung tâm Dịch vụ nông nghiệp; Ban Quản lý chợ huyện; Thanh tra huyện.",
+                &[
+                    ("Trung tâm Dịch vụ nông nghiệp", "other"),
+                    ("Ban Quản lý chợ huyện", "project_board"),
+                    ("Thanh tra huyện", "department"),
+                ],
+            ),
+            (
+                "giao Sở Tài chính trên cơ sở đề xuất",
+                &[("Sở Tài chính", "department")],
+            ),
+            // Departments named by their field in lower case.
+            (
+                "làm việc tại phòng tài chính kế hoạch, phòng lao động thương binh và xã hội huyện",
+                &[
+                    ("phòng tài chính kế hoạch", "department"),
+                    ("phòng lao động thương binh và xã hội huyện", "department"),
+                ],
+            ),
+            (
+                "tại các Phòng Nội vụ, Phòng Tư pháp",
+                &[
+                    ("Phòng Nội vụ", "department"),
+                    ("Phòng Tư pháp", "department"),
+                ],
+            ),
+            (
+                "Trưởng ban Dân vận Thị ủy phát biểu",
+                &[("ban Dân vận Thị ủy", "department")],
+            ),
+            (
+                "Hiệu trưởng trường tiểu học Na Mèo cho biết",
+                &[("trường tiểu học Na Mèo", "school")],
+            ),
+            (
+                "đại diện UBMTTQVN, BCH quân sự, Bộ Chính trị",
+                &[
+                    ("UBMTTQVN", "front"),
+                    ("BCH quân sự", "other"),
+                    ("Bộ Chính trị", "party_committee"),
+                ],
+            ),
+            (
+                "Ủy ban MTTQ Việt Nam huyện Tân Hiệp",
+                &[("Ủy ban MTTQ Việt Nam huyện Tân Hiệp", "front")],
+            ),
+            (
+                "Tổ công tác số 2 Ban Chỉ đạo đại hội Tỉnh ủy làm việc",
+                &[
+                    ("Tổ công tác số 2 Ban Chỉ đạo đại hội Tỉnh ủy", "delegation"),
+                    ("Ban Chỉ đạo đại hội Tỉnh ủy", "department"),
+                ],
+            ),
+            (
+                "tổ đại biểu HĐND huyện tổng hợp",
+                &[
+                    ("tổ đại biểu HĐND huyện", "delegation"),
+                    ("HĐND huyện", "peoples_council"),
+                ],
             ),
         ];
         for (text, want) in cases {
