@@ -418,9 +418,11 @@ fn with_deadline(
                 None => unreachable!("filtered"),
             };
             let before = text[range.start..t.range.start].trim_end();
+            // The markers are a few words long: the end of what stands before is enough.
+            let before_lower = crate::lexicon::lower(crate::lexicon::tail(before, 40));
             let marker = DEADLINE_MARKERS
                 .iter()
-                .filter(|m| before.to_lowercase().ends_with(**m))
+                .filter(|m| before_lower.ends_with(**m))
                 .max_by_key(|m| m.len());
             let start = match marker {
                 Some(m) => range.start + before.len() - m.len(),

@@ -166,10 +166,8 @@ pub fn find(
         if bare_number && kind_word.chars().all(|ch| ch.is_uppercase()) && kind_word != "NQ" {
             continue;
         }
-        let numbered_with_so = s[whole.start + kind_word.len()..]
-            .trim_start()
-            .to_lowercase()
-            .starts_with("số");
+        let numbered_with_so =
+            crate::lexicon::starts_with_word(s[whole.start + kind_word.len()..].trim_start(), "số");
         if kind_word.starts_with(char::is_lowercase) && (bare_number || !numbered_with_so) {
             continue;
         }

@@ -175,7 +175,9 @@ impl<'a> Cursor<'a> {
 }
 
 fn is_plan_percent(text: &str, a: &Amount, end: usize) -> bool {
-    let after = crate::lexicon::lower(text[a.range.end..end].trim_start());
+    // The words right after the amount are enough: look no further than a few of them.
+    let window = crate::lexicon::floor(text, end.min(a.range.end + 40)).max(a.range.end);
+    let after = crate::lexicon::lower(text[a.range.end..window].trim_start());
     ["kế hoạch", "kh ", "dự toán", "chỉ tiêu"]
         .iter()
         .any(|w| after.starts_with(w))

@@ -107,7 +107,11 @@ const STAMP_WORDS: &[&str] = &[
 /// A date, time or view-count line of the page: digits, separators and a few stamp words only.
 pub fn is_stamp(line: &str) -> bool {
     let line = line.trim();
-    if line.is_empty() || line.chars().count() > 80 || !line.chars().any(|c| c.is_ascii_digit()) {
+    if line.is_empty()
+        || line.len() > 320
+        || line.chars().count() > 80
+        || !line.bytes().any(|c| c.is_ascii_digit())
+    {
         return false;
     }
     line.split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | ':' | '(' | ')'))
@@ -122,11 +126,13 @@ pub fn is_stamp(line: &str) -> bool {
 
 /// An image's file name left on the page ("0/637309136319356955446.png").
 fn is_file_name(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
-    !lower.contains(' ')
-        && [".png", ".jpg", ".jpeg", ".gif", ".webp"]
-            .iter()
-            .any(|e| lower.ends_with(e))
+    let line = line.trim();
+    !line.contains(' ')
+        && [".png", ".jpg", ".jpeg", ".gif", ".webp"].iter().any(|e| {
+            line.len() >= e.len()
+                && line.is_char_boundary(line.len() - e.len())
+                && line[line.len() - e.len()..].eq_ignore_ascii_case(e)
+        })
 }
 
 fn ends_like_sentence(s: &str) -> bool {
@@ -271,13 +277,16 @@ fn sentence_caption(text: &str, range: &Range<usize>) -> bool {
 /// A photo credit inside a caption line: "Ảnh: …" before the caption, or after it.
 fn credit_split(text: &str, range: &Range<usize>) -> Option<Range<usize>> {
     let line = &text[range.clone()];
+    if !line.contains("nh:") && !line.contains("nh :") {
+        return None;
+    }
     for mark in ["Ảnh:", "ảnh:", "Ảnh :", "(Ảnh:"] {
         if let Some(rest) = line.strip_prefix(mark) {
             let lead = line.len() - rest.trim_start().len();
             return Some(range.start + lead..range.end);
         }
-        if let Some(k) = line.find(&format!(" {mark}")) {
-            let credit = &line[k + 1 + mark.len()..];
+        if let Some(k) = line.find(mark).filter(|k| line[..*k].ends_with(' ')) {
+            let credit = &line[k + mark.len()..];
             if credit.split_whitespace().count() <= 5 && k > 0 {
                 return Some(range.start..range.start + line[..k].trim_end().len());
             }
@@ -356,6 +365,9 @@ pub fn layout(text: &str) -> Vec<Para> {
             continue;
         }
         let range = paras[i].range.clone();
+        if range.len() > 1200 {
+            continue;
+        }
         if let Some(r) = credit_split(text, &range) {
             paras[i].range = r;
             paras[i].kind = Kind::Caption;

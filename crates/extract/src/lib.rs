@@ -32,13 +32,23 @@ use crate::layout::Kind as ParaKind;
 
 /// Reads a report. The input is NFC-normalised first; every span refers to that text.
 pub fn extract(input: &str) -> Extraction {
-    let text = dondoc_text::nfc(input);
+    let text = normalize(input);
     extract_normalized(&text)
 }
 
-/// The NFC form of `input`: the text an extraction's spans refer to.
+/// The NFC form of `input`: the text an extraction's spans refer to. Normalised line by line
+/// (no composition crosses a line end), so that a long input with a few decomposed lines
+/// rebuilds those lines only.
 pub fn normalize(input: &str) -> String {
-    dondoc_text::nfc(input)
+    let mut out = String::with_capacity(input.len());
+    for line in input.split_inclusive('\n') {
+        if line.is_ascii() {
+            out.push_str(line);
+        } else {
+            out.push_str(&dondoc_text::nfc(line));
+        }
+    }
+    out
 }
 
 struct Context<'a> {

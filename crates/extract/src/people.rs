@@ -88,11 +88,12 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
     Some(j)
 }
 
+/// Whether a word is (the last word of) a level: "huyện", "phố" of "thành phố".
 fn is_level(w: &str) -> bool {
-    let w = crate::lexicon::lower(w);
-    LEVELS
-        .iter()
-        .any(|l| l.ends_with(w.as_str()) || crate::lexicon::lower(l).ends_with(w.as_str()))
+    LEVELS.iter().any(|l| {
+        let last = l.rsplit(' ').next().unwrap_or(l);
+        last.len() == w.len() && starts_with_word(w, last)
+    })
 }
 
 /// A title of office starting at byte `at`: up to the next comma, bracket or stop word.
