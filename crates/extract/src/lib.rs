@@ -158,10 +158,12 @@ fn extract_normalized(text: &str) -> Extraction {
     // directives reuse the organisations for their assignees.
     let mut org_mentions: HashMap<usize, Vec<orgs::Mention>> = HashMap::new();
     let mut people_mentions: HashMap<usize, Vec<people::Mention>> = HashMap::new();
+    let mut sentence_words = Vec::with_capacity(sentences.len());
     for (_, s, _) in &sentences {
         let ws = words::words(text, s.clone());
         org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
         people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
+        sentence_words.push(ws);
     }
     // A name after a body's place is a person's, not more of the body's name ("UBND huyện
     // Nguyễn Hữu Phương"): the body ends before it.
@@ -216,8 +218,7 @@ fn extract_normalized(text: &str) -> Extraction {
         delegations: &delegations,
         year: cx.year,
     });
-    let sentence_ranges: Vec<Range<usize>> = sentences.iter().map(|(_, s, _)| s.clone()).collect();
-    let abbreviations = collect_abbreviations(&cx, &sentence_ranges);
+    let abbreviations = collect_abbreviations(&cx, &sentence_words);
 
     Extraction {
         schema: SCHEMA,
@@ -669,26 +670,44 @@ fn delegations(
     out
 }
 
-fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviation> {
-    let mut seen: HashMap<String, ()> = HashMap::new();
+/// Abbreviations the text uses, with their meaning where they stand: from the dictionary, or
+/// from the text itself when it defines one ("33 tổ dân phố (TDP)").
+fn collect_abbreviations(cx: &Context, sentence_words: &[Vec<words::Word>]) -> Vec<Abbreviation> {
+    let text = cx.text;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for r in ranges {
-        let ws = words::words(cx.text, r.clone());
+    for ws in sentence_words {
         let mut i = 0;
         while i < ws.len() {
             let w = ws[i];
-            // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH").
-            let joined = if i + 1 < ws.len() && &cx.text[w.end..ws[i + 1].start] == "-" {
-                Some(format!("{}-{}", w.text, ws[i + 1].text))
-            } else {
-                None
+            // "Đ/c", "đ/c": the comrade a name follows.
+            if matches!(w.text, "Đ" | "đ")
+                && ws.get(i + 1).is_some_and(|n| n.text == "c")
+                && &text[w.end..ws[i + 1].start] == "/"
+            {
+                let short = &text[w.start..ws[i + 1].end];
+                if seen.insert(short.to_string()) {
+                    out.push(Abbreviation {
+                        short: short.to_string(),
+                        long: "đồng chí".to_string(),
+                    });
+                }
+                i += 2;
+                continue;
+            }
+            // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH", "KT- XH" as written).
+            let joined = ws.get(i + 1).and_then(|n| {
+                let between = &text[w.end..n.start];
+                let key = format!("{}-{}", w.text, n.text);
+                (matches!(between, "-" | "- ") && abbrev::dictionary().contains_key(&key))
+                    .then(|| (text[w.start..n.end].to_string(), key))
+            });
+            let (token, key, next) = match joined {
+                Some((written, key)) => (written, key, i + 2),
+                None => (w.text.to_string(), w.text.to_string(), i + 1),
             };
-            let (token, next) = match joined.filter(|j| abbrev::dictionary().contains_key(j)) {
-                Some(j) => (j, i + 2),
-                None => (w.text.to_string(), i + 1),
-            };
-            if abbrev::is_abbreviation_token(&token) && !seen.contains_key(&token) {
-                let before = cx.text[..w.start].trim_end();
+            if abbrev::is_abbreviation_token(&key) && !seen.contains(&token) {
+                let before = text[..w.start].trim_end();
                 let place = if before.ends_with('/')
                     || (before.ends_with('-')
                         && before[..before.len() - 1]
@@ -699,8 +718,12 @@ fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviat
                 } else {
                     abbrev::Place::Prose
                 };
-                if let Some(long) = abbrev::meaning(&token, place, cx.city) {
-                    seen.insert(token.clone(), ());
+                let after = &text[ws[next - 1].end..];
+                let long = defined_before(text, ws, i, next)
+                    .or_else(|| abbrev::in_context(&key, after))
+                    .or_else(|| abbrev::meaning(&key, place, cx.city));
+                if let Some(long) = long {
+                    seen.insert(token.clone());
                     out.push(Abbreviation { short: token, long });
                 }
             }
@@ -708,6 +731,30 @@ fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviat
         }
     }
     out
+}
+
+/// The words an abbreviation in brackets stands for, read off the words before it by their
+/// initials: "33 tổ dân phố (TDP)" → "tổ dân phố".
+fn defined_before(text: &str, ws: &[words::Word], i: usize, next: usize) -> Option<String> {
+    let w = ws[i];
+    if !text[..w.start].ends_with('(') || !text[ws[next - 1].end..].starts_with(')') {
+        return None;
+    }
+    let letters: Vec<char> = w
+        .text
+        .chars()
+        .flat_map(|c| fold(&c.to_string()).chars().collect::<Vec<_>>())
+        .collect();
+    let n = letters.len();
+    if n < 2 || n > i || next != i + 1 {
+        return None;
+    }
+    let words = &ws[i - n..i];
+    let matches = words
+        .iter()
+        .zip(&letters)
+        .all(|(word, l)| fold(word.text).chars().next().is_some_and(|c| c == *l));
+    matches.then(|| text[words[0].start..words[n - 1].end].to_string())
 }
 
 /// The extraction as JSON, as `dondoc extract` prints it.
@@ -718,4 +765,33 @@ pub fn to_json(e: &Extraction, pretty: bool) -> String {
         serde_json::to_string(e)
     };
     r.unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Abbreviations as the field writes them: a hyphen with a space, a slash, a definition in
+    /// brackets, a meaning the next words decide.
+    #[test]
+    fn abbreviations_as_written() {
+        let e = extract(
+            "Tin xã\n\nĐ/c Hoàng Văn Sáng cùng đại diện BCH quân sự xã, các tổ chức CT-XH và 12 tổ dân phố (TDP) dự. Tình hình KT- XH ổn định.",
+        );
+        let got: Vec<(&str, &str)> = e
+            .abbreviations
+            .iter()
+            .map(|a| (a.short.as_str(), a.long.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Đ/c", "đồng chí"),
+                ("BCH", "Ban Chỉ huy"),
+                ("CT-XH", "chính trị - xã hội"),
+                ("TDP", "tổ dân phố"),
+                ("KT- XH", "kinh tế - xã hội"),
+            ]
+        );
+    }
 }
