@@ -649,8 +649,8 @@ fn delegations(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
     org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (_, s, kind) in sentences {
         if *kind != ParaKind::Body {
@@ -663,7 +663,7 @@ fn delegations(
             let name = orgs::alias_after(cx.text, m.range.end, s.end)
                 .unwrap_or_else(|| cx.text[m.range.clone()].to_string());
             if seen.insert(fold(&name)) {
-                out.push(name);
+                out.push((m.range.start, name));
             }
         }
     }

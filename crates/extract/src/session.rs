@@ -146,7 +146,7 @@ pub struct Input<'a> {
     pub documents: &'a [Range<usize>],
     /// The delegations the body names, in order, each as written or by the short name the text
     /// gives it ("(gọi tắt là Đoàn Kiểm tra số 542)").
-    pub delegations: &'a [String],
+    pub delegations: &'a [(usize, String)],
     pub year: Option<i16>,
 }
 
@@ -208,8 +208,10 @@ pub fn header(cx: &Input) -> SessionHeader {
             }
         }
     }
-    // A unit holding its own meeting: "UBND phường tổ chức hội nghị".
-    if header.host.is_none() && header.delegation.is_none() {
+    // A unit holding its own meeting: "UBND phường tổ chức hội nghị"; named there in full
+    // where the headline shortens it.
+    let held_short = matches!(subject, Some((Subject::Unit, _))) && header.delegation.is_none();
+    if (header.host.is_none() || held_short) && header.delegation.is_none() {
         'held: for r in lede {
             let s = &text[r.clone()];
             for verb in [
@@ -227,7 +229,13 @@ pub fn header(cx: &Input) -> SessionHeader {
                         .into_iter()
                         .find(|o| o.range.start == at && o.range.end == r.start + k)
                     {
-                        header.host = Some(text[o.range].to_string());
+                        let named = &text[o.range];
+                        let fuller = header.host.as_deref().is_none_or(|h| {
+                            named.len() > h.len() && fold(named).contains(&fold(h))
+                        });
+                        if fuller {
+                            header.host = Some(named.to_string());
+                        }
                         break 'held;
                     }
                 }
@@ -243,15 +251,23 @@ pub fn header(cx: &Input) -> SessionHeader {
         Some(_) if !matches!(subject, Some((Subject::Person, _))) => {}
         Some(d) => {
             let key = fold(d);
-            if let Some(longer) = cx
+            if let Some((_, longer)) = cx
                 .delegations
                 .iter()
-                .find(|n| n.len() > d.len() && fold(n).contains(&key))
+                .find(|(_, n)| n.len() > d.len() && fold(n).contains(&key))
             {
                 header.delegation = Some(longer.clone());
             }
         }
-        None => header.delegation = cx.delegations.first().cloned(),
+        // One the lede names; else (below) the subject of the lede's visit; else the first
+        // one the body names.
+        None => {
+            header.delegation = cx
+                .delegations
+                .iter()
+                .find(|(at, _)| lede.first().is_some_and(|r| r.contains(at)))
+                .map(|(_, n)| n.clone());
+        }
     }
     // A person the headline names leads a delegation the opening mentions ("dẫn đầu đoàn công
     // tác", "cùng đoàn công tác"): that is the delegation.
@@ -298,6 +314,9 @@ pub fn header(cx: &Input) -> SessionHeader {
                 }
             }
         }
+    }
+    if header.delegation.is_none() {
+        header.delegation = cx.delegations.first().map(|(_, n)| n.clone());
     }
     // A person's visit "trên địa bàn huyện X" or "tại xã Y" hosts it there.
     if header.host.is_none() && matches!(subject, Some((Subject::Person, _))) {
@@ -371,4 +390,60 @@ fn session_day(cx: &Input, body: &[Range<usize>]) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    /// (date, delegation, lead, host) of a report.
+    fn header(text: &str) -> [Option<String>; 4] {
+        let e = crate::extract(text);
+        [
+            e.session.date,
+            e.session.delegation,
+            e.session.lead,
+            e.session.host,
+        ]
+    }
+
+    fn some(v: [&str; 4]) -> [Option<String>; 4] {
+        v.map(|s| (!s.is_empty()).then(|| s.to_string()))
+    }
+
+    /// Headers of the genre's constructions, in reports written for this test.
+    #[test]
+    fn headers_table() {
+        let cases: &[(&str, [&str; 4])] = &[
+            // No headline; the subject of "có buổi làm việc với" is the delegation, the place it
+            // visits the host; the day's year from the text.
+            (
+                "Sáng ngày, 9/5, Thường trực Thị ủy có buổi làm việc với xã Tân Lập về sản xuất vụ hè thu năm 2022.\nĐồng chí Mai Văn Hưng, Bí thư Thị ủy chủ trì.",
+                ["2022-05-09", "Thường trực Thị ủy", "Mai Văn Hưng", "xã Tân Lập"],
+            ),
+            // A unit holding its own meeting: host, no delegation; a deadline is no session day.
+            (
+                "UBND xã họp giao ban tháng 4\n\nNgày 6/4/2023, UBND xã Phú Lương tổ chức họp giao ban. Đồng chí Lê Văn Tâm, Chủ tịch UBND xã chủ trì, yêu cầu các ban hoàn thành báo cáo trước ngày 20/4/2023.",
+                ["2023-04-06", "", "Lê Văn Tâm", "UBND xã Phú Lương"],
+            ),
+            // A person in the headline leads the delegation the lede mentions; the host is where
+            // the visit took place.
+            (
+                "Phó Chủ tịch UBND tỉnh Đinh Văn Cường kiểm tra tiến độ cầu Bản Phố\n\nNgày 14-6-2021, Phó Chủ tịch UBND tỉnh Đinh Văn Cường dẫn đầu đoàn công tác đến kiểm tra tiến độ cầu Bản Phố trên địa bàn huyện Bắc Hà.\n\nĐồng chí yêu cầu nhà thầu đẩy nhanh tiến độ.",
+                ["2021-06-14", "đoàn công tác", "Đinh Văn Cường", "huyện Bắc Hà"],
+            ),
+            // A delegation the text names and shortens; a day without a year in a text whose
+            // only years are those of documents has no date.
+            (
+                "Sáng 3-12, Đoàn Giám sát số 7 của Ban Thường vụ Tỉnh ủy (gọi tắt là Đoàn Giám sát số 7) làm việc với Đảng ủy xã Hòa Bình theo Kế hoạch số 12-KH/TU, ngày 02-10-2019.",
+                ["", "Đoàn Giám sát số 7", "", "Đảng ủy xã Hòa Bình"],
+            ),
+            // The year from the term when the text names no other.
+            (
+                "Ngày 5-8, Ban Thường vụ Huyện ủy làm việc với Đảng ủy xã Vĩnh Lợi về đại hội nhiệm kỳ 2025-2030.",
+                ["2025-08-05", "Ban Thường vụ Huyện ủy", "", "Đảng ủy xã Vĩnh Lợi"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(header(text), some(*want), "{text}");
+        }
+    }
 }
