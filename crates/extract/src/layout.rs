@@ -263,15 +263,17 @@ const PHOTO_VERBS: &[&str] = &[
 /// what in the picture, without dates, figures or lists.
 fn sentence_caption(text: &str, range: &Range<usize>) -> bool {
     let line = &text[range.clone()];
-    let words = line.split_whitespace().count();
+    if line.split_whitespace().count() > 30
+        || line.contains([':', ';'])
+        || line.matches(',').count() > 2
+    {
+        return false;
+    }
     let lower = crate::lexicon::lower(line);
-    words <= 30
-        && !line.contains([':', ';'])
-        && line.matches(',').count() <= 2
-        && segment::sentences(text, range.clone()).len() == 1
-        && !lower.contains(" đã ")
+    !lower.contains(" đã ")
         && !lower.contains(" sẽ ")
         && PHOTO_VERBS.iter().any(|v| lower.contains(v))
+        && segment::sentences(text, range.clone()).len() == 1
 }
 
 /// A photo credit inside a caption line: "Ảnh: …" before the caption, or after it.

@@ -403,10 +403,10 @@ pub fn starts_with_word(s: &str, word: &str) -> bool {
 }
 
 pub fn lower_char(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
+    match c {
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        '\u{C0}'..='\u{FF}' | '\u{1EA0}'..='\u{1EF9}' => lower_same_length(c),
+        _ => c.to_lowercase().next().unwrap_or(c),
     }
 }
 

@@ -22,11 +22,37 @@ pub mod time;
 mod words;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use dondoc_text::{fold, segment};
 
 pub use model::*;
+
+/// Maps keyed by a byte offset: the keys are distinct small integers, so a multiply mixes
+/// them well enough, and costs less than the default hasher, which guards against inputs
+/// chosen to collide (the offsets of one text are not chosen).
+type OffsetMap<V> = HashMap<usize, V, BuildHasherDefault<OffsetHasher>>;
+
+#[derive(Default)]
+struct OffsetHasher(u64);
+
+impl Hasher for OffsetHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The high bits are the mixed ones; the table takes the low ones.
+        self.0 ^= self.0 >> 32;
+    }
+}
 
 use crate::layout::Kind as ParaKind;
 
@@ -56,7 +82,7 @@ struct Context<'a> {
     year: Option<i16>,
     city: bool,
     /// The sentences of each paragraph of the article, by the paragraph's start.
-    split: HashMap<usize, Vec<Range<usize>>>,
+    split: OffsetMap<Vec<Range<usize>>>,
 }
 
 impl Context<'_> {
@@ -102,25 +128,28 @@ fn extract_normalized(text: &str) -> Extraction {
     let year = time::context_year_of(text, &article_text_ranges)
         .or_else(|| time::context_year_of(text, &dateline))
         .or_else(|| time::term_start_year(text));
-    // A city's text names its Thành ủy more than the province's Tỉnh ủy.
-    let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum::<usize>();
-    let city = count(&[
-        "Thành ủy",
-        "thành ủy",
-        "Thành uỷ",
-        "thành uỷ",
-        "THÀNH ỦY",
-        "THÀNH UỶ",
-    ]) > count(&[
-        "Tỉnh ủy",
-        "tỉnh ủy",
-        "Tỉnh uỷ",
-        "tỉnh uỷ",
-        "TỈNH ỦY",
-        "TỈNH UỶ",
-    ]);
+    // A city's text names its Thành ủy more than the province's Tỉnh ủy: one look for each
+    // spelling of "ủy", then at the word before it.
+    let (mut city_count, mut province_count) = (0usize, 0usize);
+    for committee in ["ủy", "uỷ", "ỦY", "UỶ"] {
+        for (k, _) in text.match_indices(committee) {
+            let before = lexicon::tail(&text[..k], 8);
+            if ["Thành ", "thành ", "THÀNH "]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
+                city_count += 1;
+            } else if ["Tỉnh ", "tỉnh ", "TỈNH "]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
+                province_count += 1;
+            }
+        }
+    }
+    let city = city_count > province_count;
     // Each paragraph is split into sentences once; every recogniser walks the same split.
-    let split: HashMap<usize, Vec<Range<usize>>> = paras
+    let split: OffsetMap<Vec<Range<usize>>> = paras
         .iter()
         .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
         .map(|p| (p.range.start, segment::sentences(text, p.range.clone())))
@@ -156,14 +185,15 @@ fn extract_normalized(text: &str) -> Extraction {
 
     // People and organisations are found once per sentence, on one split into words; the
     // directives reuse the organisations for their assignees.
-    let mut org_mentions: HashMap<usize, Vec<orgs::Mention>> = HashMap::new();
-    let mut people_mentions: HashMap<usize, Vec<people::Mention>> = HashMap::new();
-    let mut sentence_words = Vec::with_capacity(sentences.len());
+    let mut org_mentions: OffsetMap<Vec<orgs::Mention>> = OffsetMap::default();
+    let mut people_mentions: OffsetMap<Vec<people::Mention>> = OffsetMap::default();
+    // Abbreviations are read on the same words, sentence by sentence.
+    let mut abbreviations = Abbreviations::default();
     for (_, s, _) in &sentences {
         let ws = words::words(text, s.clone());
         org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
         people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
-        sentence_words.push(ws);
+        abbreviations.add(&cx, &ws);
     }
     // A name after a body's place is a person's, not more of the body's name ("UBND huyện
     // Nguyễn Hữu Phương"): the body ends before it.
@@ -218,7 +248,7 @@ fn extract_normalized(text: &str) -> Extraction {
         delegations: &delegations,
         year: cx.year,
     });
-    let abbreviations = collect_abbreviations(&cx, &sentence_words);
+    let abbreviations = abbreviations.out;
 
     Extraction {
         schema: SCHEMA,
@@ -243,13 +273,14 @@ fn extract_normalized(text: &str) -> Extraction {
 fn collect_people(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    mentions: &mut HashMap<usize, Vec<people::Mention>>,
+    mentions: &mut OffsetMap<Vec<people::Mention>>,
 ) -> Vec<(Person, bool)> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(Person, bool)> = Vec::new();
     for (_, s, _) in sentences {
         for m in mentions.remove(&s.start).unwrap_or_default() {
-            let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 400));
+            // The words right after the name (120 characters at most, 3 bytes each at most).
+            let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 360));
             let after =
                 crate::lexicon::lower(&cx.text[m.name_range.end..window_end.max(m.name_range.end)]);
             let near: String = after.chars().take(120).collect();
@@ -358,7 +389,7 @@ impl KeySet {
 fn collect_orgs(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
 ) -> Vec<Organization> {
     let mut full: Vec<Organization> = Vec::new();
     let mut keys = KeySet::default();
@@ -603,7 +634,7 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
 fn collect_directives(
     cx: &Context,
     paras: &[layout::Para],
-    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
 ) -> Vec<Directive> {
     let mut out = Vec::new();
     for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
@@ -648,7 +679,7 @@ fn collect_directives(
 fn delegations(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
 ) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -671,12 +702,18 @@ fn delegations(
 }
 
 /// Abbreviations the text uses, with their meaning where they stand: from the dictionary, or
-/// from the text itself when it defines one ("33 tổ dân phố (TDP)").
-fn collect_abbreviations(cx: &Context, sentence_words: &[Vec<words::Word>]) -> Vec<Abbreviation> {
-    let text = cx.text;
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for ws in sentence_words {
+/// from the text itself when it defines one ("33 tổ dân phố (TDP)"). The first use decides.
+#[derive(Default)]
+struct Abbreviations {
+    seen: std::collections::HashSet<String>,
+    out: Vec<Abbreviation>,
+}
+
+impl Abbreviations {
+    /// The abbreviations of one sentence, given its words.
+    fn add(&mut self, cx: &Context, ws: &[words::Word]) {
+        let text = cx.text;
+        let (seen, out) = (&mut self.seen, &mut self.out);
         let mut i = 0;
         while i < ws.len() {
             let w = ws[i];
@@ -695,11 +732,20 @@ fn collect_abbreviations(cx: &Context, sentence_words: &[Vec<words::Word>]) -> V
                 i += 2;
                 continue;
             }
+            // Most words are no abbreviation: tell them by their second letter, in lower case.
+            if w.text.chars().nth(1).is_none_or(char::is_lowercase) {
+                i += 1;
+                continue;
+            }
             // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH", "KT- XH" as written).
             let joined = ws.get(i + 1).and_then(|n| {
                 let between = &text[w.end..n.start];
+                if !matches!(between, "-" | "- ") {
+                    return None;
+                }
                 let key = format!("{}-{}", w.text, n.text);
-                (matches!(between, "-" | "- ") && abbrev::dictionary().contains_key(&key))
+                abbrev::dictionary()
+                    .contains_key(&key)
                     .then(|| (text[w.start..n.end].to_string(), key))
             });
             let (token, key, next) = match joined {
@@ -730,7 +776,6 @@ fn collect_abbreviations(cx: &Context, sentence_words: &[Vec<words::Word>]) -> V
             i = next;
         }
     }
-    out
 }
 
 /// The words an abbreviation in brackets stands for, read off the words before it by their

@@ -372,13 +372,17 @@ fn count_years(
     let b = &text.as_bytes()[..range.end];
     let mut i = range.start;
     while i + 4 <= b.len() {
-        let four = &b[i..i + 4];
-        let is_year = four.iter().all(u8::is_ascii_digit)
-            && (four.starts_with(b"19") || four.starts_with(b"20"));
-        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
-            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
-        if !(is_year && bounded) {
+        // Runs of digits only: skip to the next one, then past it whole.
+        if !b[i].is_ascii_digit() {
             i += 1;
+            continue;
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let four = &b[i..i + run.min(4)];
+        let is_year = run == 4 && (four.starts_with(b"19") || four.starts_with(b"20"));
+        let bounded = i == 0 || !b[i - 1].is_ascii_digit();
+        if !(is_year && bounded) {
+            i += run;
             continue;
         }
         let before = &text[range.start..i];
