@@ -22,75 +22,70 @@ pub mod time;
 mod words;
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use dondoc_text::{fold, segment};
 
 pub use model::*;
 
-/// Maps keyed by a byte offset: the keys are distinct small integers, so a multiply mixes
-/// them well enough, and costs less than the default hasher, which guards against inputs
-/// chosen to collide (the offsets of one text are not chosen).
-type OffsetMap<V> = HashMap<usize, V, BuildHasherDefault<OffsetHasher>>;
-
-#[derive(Default)]
-struct OffsetHasher(u64);
-
-impl Hasher for OffsetHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 =
-                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        // The high bits are the mixed ones; the table takes the low ones.
-        self.0 ^= self.0 >> 32;
-    }
-}
-
 use crate::layout::Kind as ParaKind;
 
 /// Reads a report. The input is NFC-normalised first; every span refers to that text.
 pub fn extract(input: &str) -> Extraction {
-    let text = normalize(input);
+    let text = normalized(input);
     extract_normalized(&text)
 }
 
-/// The NFC form of `input`: the text an extraction's spans refer to. Normalised line by line
-/// (no composition crosses a line end), so that a long input with a few decomposed lines
-/// rebuilds those lines only.
+/// The NFC form of `input`: the text an extraction's spans refer to.
 pub fn normalize(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
+    normalized(input).into_owned()
+}
+
+/// The NFC form of `input`, borrowed when it is NFC already (most text arrives composed).
+/// Checked line by line (no composition crosses a line end), so that a long input with a few
+/// decomposed lines rebuilds those lines only.
+fn normalized(input: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    let mut out: Option<String> = None;
+    let mut at = 0;
     for line in input.split_inclusive('\n') {
-        if line.is_ascii() {
-            out.push_str(line);
-        } else {
-            out.push_str(&dondoc_text::nfc(line));
+        let composed = line.is_ascii() || is_nfc_quick(line.chars()) == IsNormalized::Yes;
+        match (&mut out, composed) {
+            (Some(o), true) => o.push_str(line),
+            (Some(o), false) => o.push_str(&dondoc_text::nfc(line)),
+            (None, true) => {}
+            (None, false) => {
+                let nfc = dondoc_text::nfc(line);
+                if nfc != line {
+                    let mut o = String::with_capacity(input.len() + 16);
+                    o.push_str(&input[..at]);
+                    o.push_str(&nfc);
+                    out = Some(o);
+                }
+            }
         }
+        at += line.len();
     }
-    out
+    match out {
+        Some(o) => std::borrow::Cow::Owned(o),
+        None => std::borrow::Cow::Borrowed(input),
+    }
 }
 
 struct Context<'a> {
     text: &'a str,
     year: Option<i16>,
     city: bool,
-    /// The sentences of each paragraph of the article, by the paragraph's start.
-    split: OffsetMap<Vec<Range<usize>>>,
+    /// The sentences of the article, in order: every recogniser walks the same split.
+    split: Vec<Range<usize>>,
+    /// For each paragraph (by its index), which of `split` are its sentences.
+    by_para: Vec<Range<usize>>,
 }
 
 impl Context<'_> {
-    fn sentences_of(&self, paragraph: &Range<usize>) -> &[Range<usize>] {
-        self.split
-            .get(&paragraph.start)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// The sentences of paragraph `i`.
+    fn sentences_of(&self, i: usize) -> &[Range<usize>] {
+        &self.split[self.by_para[i].clone()]
     }
 }
 
@@ -148,17 +143,23 @@ fn extract_normalized(text: &str) -> Extraction {
         }
     }
     let city = city_count > province_count;
-    // Each paragraph is split into sentences once; every recogniser walks the same split.
-    let split: OffsetMap<Vec<Range<usize>>> = paras
-        .iter()
-        .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
-        .map(|p| (p.range.start, segment::sentences(text, p.range.clone())))
-        .collect();
+    // Each paragraph of the article is split into sentences once; sentences and what is found
+    // in them are kept in text order, in vectors indexed alike (read in order, not looked up).
+    let mut split: Vec<Range<usize>> = Vec::new();
+    let mut by_para: Vec<Range<usize>> = Vec::with_capacity(paras.len());
+    for p in &paras {
+        let from = split.len();
+        if matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title) {
+            split.extend(segment::sentences(text, p.range.clone()));
+        }
+        by_para.push(from..split.len());
+    }
     let cx = Context {
         text,
         year,
         city,
         split,
+        by_para,
     };
 
     let title = paras
@@ -176,31 +177,26 @@ fn extract_normalized(text: &str) -> Extraction {
         .collect();
 
     // Sentences of every part of the article, with the paragraph they belong to.
-    let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::new();
+    let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::with_capacity(cx.split.len());
     for (i, p) in paras.iter().enumerate() {
-        for s in cx.sentences_of(&p.range) {
+        for s in cx.sentences_of(i) {
             sentences.push((i, s.clone(), p.kind));
         }
     }
 
     // People and organisations are found once per sentence, on one split into words; the
     // directives reuse the organisations for their assignees.
-    let mut org_mentions: OffsetMap<Vec<orgs::Mention>> = OffsetMap::default();
-    let mut people_mentions: OffsetMap<Vec<people::Mention>> = OffsetMap::default();
+    let mut org_mentions: Vec<Vec<orgs::Mention>> = Vec::with_capacity(sentences.len());
+    let mut people_mentions: Vec<Vec<people::Mention>> = Vec::with_capacity(sentences.len());
     // Abbreviations are read on the same words, sentence by sentence.
     let mut abbreviations = Abbreviations::default();
     for (_, s, _) in &sentences {
         let ws = words::words(text, s.clone());
-        org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
-        people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
+        let mut found = orgs::find_in(text, s.clone(), &ws);
+        let persons = people::find_in(text, s.clone(), &ws);
         abbreviations.add(&cx, &ws);
-    }
-    // A name after a body's place is a person's, not more of the body's name ("UBND huyện
-    // Nguyễn Hữu Phương"): the body ends before it.
-    for (start, found) in org_mentions.iter_mut() {
-        let Some(persons) = people_mentions.get(start) else {
-            continue;
-        };
+        // A name after a body's place is a person's, not more of the body's name ("UBND
+        // huyện Nguyễn Hữu Phương"): the body ends before it.
         for m in found.iter_mut() {
             if let Some(p) = persons
                 .iter()
@@ -212,9 +208,11 @@ fn extract_normalized(text: &str) -> Extraction {
                 m.bare = kept == m.head || lexicon::LEVELS.contains(&last);
             }
         }
+        org_mentions.push(found);
+        people_mentions.push(persons);
     }
-    let people = collect_people(&cx, &sentences, &mut people_mentions);
-    let organizations = collect_orgs(&cx, &sentences, &org_mentions);
+    let people = collect_people(&cx, &sentences, people_mentions);
+    let organizations = collect_orgs(&cx, &org_mentions);
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
     let figures = collect_figures(&cx, &paras, &document_ranges);
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
@@ -273,12 +271,12 @@ fn extract_normalized(text: &str) -> Extraction {
 fn collect_people(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    mentions: &mut OffsetMap<Vec<people::Mention>>,
+    mentions: Vec<Vec<people::Mention>>,
 ) -> Vec<(Person, bool)> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(Person, bool)> = Vec::new();
-    for (_, s, _) in sentences {
-        for m in mentions.remove(&s.start).unwrap_or_default() {
+    for ((_, s, _), found) in sentences.iter().zip(mentions) {
+        for m in found {
             // The words right after the name (120 characters at most, 3 bytes each at most).
             let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 360));
             let after =
@@ -386,11 +384,7 @@ impl KeySet {
     }
 }
 
-fn collect_orgs(
-    cx: &Context,
-    sentences: &[(usize, Range<usize>, ParaKind)],
-    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
-) -> Vec<Organization> {
+fn collect_orgs(cx: &Context, org_mentions: &[Vec<orgs::Mention>]) -> Vec<Organization> {
     let mut full: Vec<Organization> = Vec::new();
     let mut keys = KeySet::default();
     let mut bare: Vec<(String, String, &'static str, Range<usize>)> = Vec::new();
@@ -403,7 +397,6 @@ fn collect_orgs(
         key_cache.insert(name.to_string(), k.clone());
         k
     };
-    let no_orgs = Vec::new();
     // Where a text cut mid-word ends (no final punctuation).
     let trimmed = cx.text.trim_end();
     let cut_at = if trimmed.ends_with(char::is_alphanumeric) {
@@ -411,8 +404,7 @@ fn collect_orgs(
     } else {
         0
     };
-    for (_, s, _) in sentences {
-        let found = org_mentions.get(&s.start).unwrap_or(&no_orgs);
+    for found in org_mentions {
         for (i, m) in found.iter().enumerate() {
             // "QĐ-UBND" in a document symbol names no body; a name the page cuts off ("Đảng
             // ủy phường Bình Hưn" at the end of an excerpt) is no name; "Đảng bộ các cấp" is
@@ -528,7 +520,10 @@ fn collect_documents(
 
 fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>]) -> Vec<Figure> {
     let mut out = Vec::new();
-    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+    for (i, p) in paras.iter().enumerate() {
+        if p.kind != ParaKind::Body {
+            continue;
+        }
         // A paragraph that opens with a period ("8 tháng năm 2020, …") gives it to its figures.
         let opening = time::find(
             cx.text,
@@ -544,7 +539,7 @@ fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>
         .map(|w| (w.start(), w.end()));
         // A period a sentence names holds for the figures of the sentences after it.
         let mut carried = opening;
-        for s in cx.sentences_of(&p.range) {
+        for s in cx.sentences_of(i) {
             let (found, named) = figures::find(cx.text, s.clone(), cx.year, carried, exclude);
             if named.is_some() {
                 carried = named;
@@ -574,15 +569,14 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
     let mut out: Vec<Petition> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut declared = None;
-    let body: Vec<Range<usize>> = paras
-        .iter()
-        .filter(|p| p.kind == ParaKind::Body)
-        .map(|p| p.range.clone())
+    let body_index: Vec<usize> = (0..paras.len())
+        .filter(|i| paras[*i].kind == ParaKind::Body)
         .collect();
-    for (i, p) in body.iter().enumerate() {
+    let body: Vec<Range<usize>> = body_index.iter().map(|i| paras[*i].range.clone()).collect();
+    for (i, p) in body_index.iter().enumerate() {
         // Residents who have started listing their petitions may go on in the sentences after.
         let mut residents_listing = false;
-        for s in cx.sentences_of(p) {
+        for s in cx.sentences_of(*p) {
             let s = s.clone();
             let found = petitions::find(cx.text, s.clone(), &body[i + 1..]);
             if declared.is_none() {
@@ -634,14 +628,19 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
 fn collect_directives(
     cx: &Context,
     paras: &[layout::Para],
-    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
+    org_mentions: &[Vec<orgs::Mention>],
 ) -> Vec<Directive> {
     let mut out = Vec::new();
-    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+    for (i, p) in paras.iter().enumerate() {
+        if p.kind != ParaKind::Body {
+            continue;
+        }
         let mut previous_was_instruction = false;
-        for s in cx.sentences_of(&p.range).iter().cloned() {
-            let no_orgs = Vec::new();
-            let found_orgs = org_mentions.get(&s.start).unwrap_or(&no_orgs);
+        for (j, s) in cx.by_para[i]
+            .clone()
+            .zip(cx.sentences_of(i).iter().cloned())
+        {
+            let found_orgs = &org_mentions[j];
             let org_end = |at: usize| {
                 found_orgs
                     .iter()
@@ -679,15 +678,15 @@ fn collect_directives(
 fn delegations(
     cx: &Context,
     sentences: &[(usize, Range<usize>, ParaKind)],
-    org_mentions: &OffsetMap<Vec<orgs::Mention>>,
+    org_mentions: &[Vec<orgs::Mention>],
 ) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (_, s, kind) in sentences {
+    for ((_, s, kind), found) in sentences.iter().zip(org_mentions) {
         if *kind != ParaKind::Body {
             continue;
         }
-        for m in org_mentions.get(&s.start).into_iter().flatten() {
+        for m in found {
             if m.kind != "delegation" || orgs::after_alias(cx.text, m.range.start) {
                 continue;
             }
@@ -810,6 +809,22 @@ pub fn to_json(e: &Extraction, pretty: bool) -> String {
         serde_json::to_string(e)
     };
     r.unwrap_or_else(|_| "{}".into())
+}
+
+/// The extraction as JSON, written to `out` as it is serialised (no copy of the whole of it
+/// in memory), followed by a line end.
+pub fn write_json(
+    e: &Extraction,
+    pretty: bool,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, e)?;
+    } else {
+        serde_json::to_writer(&mut out, e)?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 #[cfg(test)]

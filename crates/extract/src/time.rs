@@ -162,7 +162,29 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
     for m in p.ordinal.find_iter(only(roman_words || has("hứ"), s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
-    for c in p.range.captures_iter(only(has("-") || has("–"), s)) {
+    let dashed = has("-") || has("–");
+    let slashed = has("/");
+    // A year is written with 19 or 20; a day without one after "ngày", "sáng", "chiều" …
+    let century = has("20") || has("19");
+    let day_words = has("gày")
+        || has("GÀY")
+        || has("áng")
+        || has("iều")
+        || has("ối")
+        || has("rưa")
+        || has("ôm");
+    // A clock time is a number right before "h" or "giờ".
+    let clock = has("giờ") || {
+        let b = s.as_bytes();
+        (0..b.len()).any(|i| {
+            b[i].is_ascii_digit()
+                && matches!(
+                    (b.get(i + 1), b.get(i + 2)),
+                    (Some(b'h' | b'H'), _) | (Some(b' '), Some(b'h' | b'H'))
+                )
+        })
+    };
+    for c in p.range.captures_iter(only(dashed && slashed && century, s)) {
         let (d1, m1, d2, m2, y) = (
             num(c.get(1)),
             num(c.get(2)),
@@ -183,7 +205,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.full.captures_iter(only(digits, s)) {
+    for c in p.full.captures_iter(only(digits && century, s)) {
         if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             if let Some(day) = date(y, m, d) {
                 push(
@@ -213,7 +235,10 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.short.captures_iter(only(digits, s)) {
+    for c in p
+        .short
+        .captures_iter(only(digits && (dashed || slashed) && day_words, s))
+    {
         let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
         // "ngày 24/8/2020" was taken above; here only dates without a year.
         if s[whole.end..].trim_start().starts_with(['/', '-']) {
@@ -329,7 +354,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for m in p.clock.find_iter(only(has("giờ") || has("h"), s)) {
+    for m in p.clock.find_iter(only(clock, s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
     out.sort_by_key(|e| e.range.start);
