@@ -67,25 +67,28 @@ pub fn find(
     let s = &text[sentence.clone()];
     let mut out = Vec::new();
     // Most sentences instruct nobody: look for the words first, lower-case only when one is there.
-    if ![
-        "êu cầu",
-        "iao",
-        "ề nghị",
-        "hỉ đạo",
-        " cần ",
-        " phải ",
-        "luận một số nhiệm vụ",
-        "luận các nhiệm vụ",
-        "luận những nhiệm vụ",
-        "luận nhiệm vụ",
-        "ÊU CẦU",
-        "IAO",
-        "Ề NGHỊ",
-        "HỈ ĐẠO",
-        " CẦN ",
-    ]
-    .iter()
-    .any(|w| s.contains(w))
+    static CUES: std::sync::OnceLock<crate::lexicon::Cues> = std::sync::OnceLock::new();
+    if !CUES
+        .get_or_init(|| {
+            crate::lexicon::Cues::new(&[
+                "êu cầu",
+                "iao",
+                "ề nghị",
+                "hỉ đạo",
+                " cần ",
+                " phải ",
+                "luận một số nhiệm vụ",
+                "luận các nhiệm vụ",
+                "luận những nhiệm vụ",
+                "luận nhiệm vụ",
+                "ÊU CẦU",
+                "IAO",
+                "Ề NGHỊ",
+                "HỈ ĐẠO",
+                " CẦN ",
+            ])
+        })
+        .in_text(s)
     {
         return out;
     }

@@ -389,6 +389,25 @@ pub const LEVELS: &[&str] = &[
     "Huyện",
 ];
 
+/// A set of literal cues a sentence must contain one of before a recogniser looks closer:
+/// matched in one pass (the regex engine's literal search), not one scan per cue.
+pub struct Cues(regex::Regex);
+
+impl Cues {
+    pub fn new(cues: &[&str]) -> Cues {
+        let alternation = cues
+            .iter()
+            .map(|c| regex::escape(c))
+            .collect::<Vec<_>>()
+            .join("|");
+        Cues(regex::Regex::new(&alternation).expect("escaped literals compile"))
+    }
+
+    pub fn in_text(&self, s: &str) -> bool {
+        self.0.is_match(s)
+    }
+}
+
 /// Whether `s` starts with `word` as whole words, ignoring case (without allocating: this runs
 /// for every word of every report).
 pub fn starts_with_word(s: &str, word: &str) -> bool {

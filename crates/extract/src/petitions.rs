@@ -133,29 +133,32 @@ pub struct Found {
 /// after it, for lists written as "-" or "+" lines.
 pub fn find(text: &str, sentence: Range<usize>, following: &[Range<usize>]) -> Found {
     let s = &text[sentence.clone()];
-    if ![
-        "iến nghị",
-        "hản ánh",
-        "ề xuất",
-        "ề nghị",
-        "ập trung vào",
-        "ề cập",
-        "ong muốn",
-        "ề đạt",
-        "nêu",
-        "như:",
-        "ần hỗ trợ",
-        "ần được hỗ trợ",
-        "ần quan tâm hỗ trợ",
-        "IẾN NGHỊ",
-        "HẢN ÁNH",
-        "Ề XUẤT",
-        "Ề NGHỊ",
-        "ẬP TRUNG VÀO",
-        "Ề CẬP",
-    ]
-    .iter()
-    .any(|w| s.contains(w))
+    static CUES: OnceLock<crate::lexicon::Cues> = OnceLock::new();
+    if !CUES
+        .get_or_init(|| {
+            crate::lexicon::Cues::new(&[
+                "iến nghị",
+                "hản ánh",
+                "ề xuất",
+                "ề nghị",
+                "ập trung vào",
+                "ề cập",
+                "ong muốn",
+                "ề đạt",
+                "nêu",
+                "như:",
+                "ần hỗ trợ",
+                "ần được hỗ trợ",
+                "ần quan tâm hỗ trợ",
+                "IẾN NGHỊ",
+                "HẢN ÁNH",
+                "Ề XUẤT",
+                "Ề NGHỊ",
+                "ẬP TRUNG VÀO",
+                "Ề CẬP",
+            ])
+        })
+        .in_text(s)
     {
         return Found::default();
     }
