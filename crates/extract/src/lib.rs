@@ -187,11 +187,12 @@ fn extract_normalized(text: &str) -> Extraction {
     // People and organisations are found once per sentence, on one split into words; the
     // directives reuse the organisations for their assignees.
     let mut org_mentions: Vec<Vec<orgs::Mention>> = Vec::with_capacity(sentences.len());
-    let mut people_mentions: Vec<Vec<people::Mention>> = Vec::with_capacity(sentences.len());
+    let mut people = People::default();
     // Abbreviations are read on the same words, sentence by sentence.
     let mut abbreviations = Abbreviations::default();
+    let mut ws = Vec::new();
     for (_, s, _) in &sentences {
-        let ws = words::words(text, s.clone());
+        words::words_into(text, s.clone(), &mut ws);
         let mut found = orgs::find_in(text, s.clone(), &ws);
         let persons = people::find_in(text, s.clone(), &ws);
         abbreviations.add(&cx, &ws);
@@ -209,9 +210,9 @@ fn extract_normalized(text: &str) -> Extraction {
             }
         }
         org_mentions.push(found);
-        people_mentions.push(persons);
+        people.add(&cx, s, persons);
     }
-    let people = collect_people(&cx, &sentences, people_mentions);
+    let people = people.out;
     let organizations = collect_orgs(&cx, &org_mentions);
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
     let figures = collect_figures(&cx, &paras, &document_ranges);
@@ -267,15 +268,15 @@ fn extract_normalized(text: &str) -> Extraction {
 
 /// People, merged by folded name; a later mention adds the positions an earlier one lacked.
 /// The flag says whether the mention reads as the session's lead (with the delegation, chairing,
-/// concluding).
-fn collect_people(
-    cx: &Context,
-    sentences: &[(usize, Range<usize>, ParaKind)],
-    mentions: Vec<Vec<people::Mention>>,
-) -> Vec<(Person, bool)> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<(Person, bool)> = Vec::new();
-    for ((_, s, _), found) in sentences.iter().zip(mentions) {
+/// concluding). Fed sentence by sentence, as they are read.
+#[derive(Default)]
+struct People {
+    index: HashMap<String, usize>,
+    out: Vec<(Person, bool)>,
+}
+
+impl People {
+    fn add(&mut self, cx: &Context, s: &Range<usize>, found: Vec<people::Mention>) {
         for m in found {
             // The words right after the name (120 characters at most, 3 bytes each at most).
             let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 360));
@@ -293,7 +294,7 @@ fn collect_people(
             .iter()
             .any(|w| near.contains(w));
             let key = fold(&m.name);
-            match index.get(&key).map(|i| &mut out[*i]) {
+            match self.index.get(&key).map(|i| &mut self.out[*i]) {
                 Some((p, l)) => {
                     for pos in m.positions {
                         let k = fold(&abbrev::expand(&pos, cx.city));
@@ -305,13 +306,13 @@ fn collect_people(
                     *l |= lead;
                 }
                 None => {
-                    index.insert(key, out.len());
+                    self.index.insert(key, self.out.len());
                     let expanded = m
                         .positions
                         .iter()
                         .map(|p| abbrev::expand(p, cx.city))
                         .collect();
-                    out.push((
+                    self.out.push((
                         Person {
                             name: m.name,
                             positions: m.positions,
@@ -324,7 +325,6 @@ fn collect_people(
             }
         }
     }
-    out
 }
 
 /// A key under which two spellings of one organisation meet: folded, abbreviations spelled
