@@ -582,6 +582,12 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
             if declared.is_none() {
                 declared = found.declared;
             }
+            if found.repeats_previous {
+                if let Some(last) = out.last_mut() {
+                    last.repeated = true;
+                }
+                continue;
+            }
             let items = if !found.items.is_empty() {
                 residents_listing = found.residents;
                 found.items

@@ -127,6 +127,9 @@ pub struct Found {
     pub declared: Option<u32>,
     /// Residents (voters, citizens, a ward) speak: the sentences after it may go on listing.
     pub residents: bool,
+    /// The sentence says the matter before it was raised before ("Việc này bà con đã kiến
+    /// nghị nhiều lần …"): no new petition, the last one is repeated.
+    pub repeats_previous: bool,
 }
 
 /// The petitions of one sentence, and the count it declares. `following` are the paragraphs
@@ -212,6 +215,15 @@ pub fn find(text: &str, sentence: Range<usize>, following: &[Range<usize>]) -> F
         return found;
     };
     found.residents = residents;
+    // "Việc này … đã kiến nghị nhiều lần": the matter before, raised before, not a new one.
+    let before_trigger = lower[..trigger_at - name.len()].trim_end();
+    let refers_back = ["việc này", "vấn đề này", "nội dung này", "kiến nghị này"]
+        .iter()
+        .any(|r| before_trigger.starts_with(r));
+    if repeated && refers_back && before_trigger.ends_with(" đã") {
+        found.repeats_previous = true;
+        return found;
+    }
     // The matter follows the trigger directly ("Cử tri đề nghị sửa chữa …", "mong muốn được
     // làm rõ …"); else the list starts after a colon; else after "về" or "việc".
     let after = &lower[trigger_at..];
@@ -623,6 +635,9 @@ mod tests {
         assert!(continuation(t, 0..t.len()).is_none());
         let t = "Việc này đã kiến nghị nhiều lần nhưng chưa được giải quyết.";
         assert!(says_repeated(t, 0..t.len()));
+        let t = "Việc này bà con đã kiến nghị nhiều lần nhưng chưa được giải quyết.";
+        let f = find(t, 0..t.len(), &[]);
+        assert!(f.repeats_previous && f.items.is_empty(), "{f:?}");
     }
 
     #[test]

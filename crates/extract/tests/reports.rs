@@ -1,6 +1,7 @@
-//! The reader against hand-made answers: the seed and sixteen reports of the genre written for
-//! these tests (other provinces and years, list and date styles, the new tone-mark style, NFD
-//! input, CRLF line ends, a truncated text). Scored as `../shared/extract/score.py` scores: the
+//! The reader against hand-made answers: the seed and seventeen reports of the genre written
+//! for these tests (other provinces and years, list and date styles, the new tone-mark style,
+//! NFD input, CRLF line ends, a truncated text, a page with its furniture around a headline
+//! ending with a full stop). Scored as `../shared/extract/score.py` scores: the
 //! same folding, abbreviation spelling-out and matching rules, ported here so that the suite
 //! needs nothing but cargo.
 
