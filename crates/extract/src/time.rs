@@ -133,17 +133,14 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
         return out;
     }
     let p = patterns();
-    // Taken spans, start → end; they never overlap, so the one that could overlap a new span
-    // is the last starting before its end.
-    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    let mut push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
+    // A new span is kept unless it overlaps one kept before; a sentence names a handful of
+    // times at most, so the kept ones (in `out`) are simply looked through.
+    let push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
         let r = range.start + r.start..range.start + r.end;
-        let clash = taken
-            .range(..r.end)
-            .next_back()
-            .is_some_and(|(_, end)| *end > r.start);
+        let clash = out
+            .iter()
+            .any(|t| t.range.start < r.end && r.start < t.range.end);
         if !clash && r.start < r.end {
-            taken.insert(r.start, r.end);
             out.push(TimeExpr {
                 range: r,
                 kind,
