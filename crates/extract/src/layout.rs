@@ -251,9 +251,10 @@ const PHOTO_VERBS: &[&str] = &[
     "chủ trì",
     "dự buổi",
     "thông báo",
-    "trao",
-    "tặng",
-    "thăm",
+    "trao tặng",
+    "trao quà",
+    "tặng quà",
+    "thăm hỏi",
     "quang cảnh",
     "toàn cảnh",
     "tại buổi",
@@ -270,8 +271,21 @@ fn sentence_caption(text: &str, range: &Range<usize>) -> bool {
         return false;
     }
     let lower = crate::lexicon::lower(line);
-    !lower.contains(" đã ")
-        && !lower.contains(" sẽ ")
+    // What a report says happened or must happen is no caption, however short.
+    let told = [
+        " đã ",
+        " sẽ ",
+        "yêu cầu",
+        "đề nghị",
+        "kiến nghị",
+        "chỉ đạo",
+        " giao ",
+        " cần ",
+        " phải ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    !told
         && PHOTO_VERBS.iter().any(|v| lower.contains(v))
         && segment::sentences(text, range.clone()).len() == 1
 }
@@ -427,6 +441,34 @@ mod tests {
         for (line, want) in cases {
             assert_eq!(looks_like_byline(line), want, "{line}");
         }
+    }
+
+    /// Constructions of pages from the field, in lines written for this test.
+    #[test]
+    fn field_pages_are_laid_out() {
+        let text = "Liên kết website\nThống kê: 1.234\nĐội công tác xã hội thăm bà con vùng lũ.\nNgày đăng 03/10/2024 | 07:30 | Lượt xem: 55\nanh tin bai\nSáng 2/10, đoàn công tác của huyện đến thăm hỏi các hộ dân bị ảnh hưởng. Đoàn trao 50 suất quà.\nĐồng chí Lý Thị Mai trao quà cho các hộ dân.\nĐồng chí Lý Thị Mai yêu cầu xã hỗ trợ các hộ dân trước ngày 10/10.\nNhiều hộ dân xúc động. Ảnh: Thu Hà\nThực hiện: Thu Hà";
+        let kinds: Vec<Kind> = layout(text).iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Furniture,
+                Kind::Furniture,
+                Kind::Title,
+                Kind::Furniture,
+                Kind::Body,
+                Kind::Body,
+                Kind::Caption,
+                Kind::Body,
+                Kind::Caption,
+                Kind::Byline,
+            ]
+        );
+        assert_eq!(byline_name("Thực hiện: Thu Hà"), "Thu Hà");
+        assert_eq!(byline_name("T/h: Vũ Hoa"), "Vũ Hoa");
+        assert_eq!(byline_name("Hữu Hoàn."), "Hữu Hoàn");
+        assert_eq!(byline_name("Minh AnTin tức"), "Minh An");
+        assert!(is_stamp("Đăng ngày 25-11-2022 09:07"));
+        assert!(!is_stamp("Ngày 25-11-2022, đoàn đến xã."));
     }
 
     #[test]

@@ -147,11 +147,21 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
                     .is_none_or(|ch| !ch.is_alphanumeric())
         });
         let list_item = listing && before.trim_end().ends_with(';');
+        // "cử tri", "công dân" are followed by places too ("cử tri Hà Nội"): after them only a
+        // full name with a family name is a person.
+        let resident_cue = direct_cue
+            && ["công dân", "cử tri", "Công dân", "Cử tri"]
+                .iter()
+                .any(|c| b.ends_with(c));
         let cue = direct_cue || list_item;
         let Some(end) = name_at(text, ws, i, cue) else {
             i += 1;
             continue;
         };
+        if resident_cue && (end - i < 3 || !is_surname(ws[i].text)) {
+            i = end;
+            continue;
+        }
         // "UBND tỉnh An Giang Nguyễn Thanh Bình": a capitalised word before a family name is
         // the end of a place's name, not the start of the person's.
         while !cue && end - i >= 4 && i > 0 && joined_by_space(text, &ws[i - 1], &ws[i]) {
@@ -322,11 +332,12 @@ mod tests {
                 "Đồng chí Bí thư Huyện ủy Mạc Văn Hòa dự buổi làm việc.",
                 &[("Mạc Văn Hòa", &["Bí thư Huyện ủy"])],
             ),
-            // A resident named in a petition.
+            // A resident named in a petition; a place after "cử tri" is none.
             (
                 "tiếp thu ý kiến của công dân: Sầm Văn Kiên, thôn Bản Chang",
                 &[("Sầm Văn Kiên", &[])],
             ),
+            ("cử tri Hà Nội kiến nghị", &[]),
         ];
         for (text, want) in cases {
             let got = people(text);
