@@ -132,10 +132,20 @@ pub fn continuation(text: &str, sentence: Range<usize>, year: Option<i16>) -> Op
     if !first.is_uppercase() || exhortations().at(s).is_some() {
         return None;
     }
-    action_verbs().at(s)?;
+    // "Đồng thời, tổng hợp, báo cáo …": a connector, then the action.
+    let lower = crate::lexicon::lower(&s[..crate::lexicon::floor(s, 40)]);
+    let skip = CONNECTORS
+        .iter()
+        .find(|c| lower.starts_with(&format!("{c}, ")))
+        .map_or(0, |c| c.len() + 2);
+    let action = &s[skip..];
+    if skip > 0 && exhortations().at(action).is_some() {
+        return None;
+    }
+    action_verbs().at(action)?;
     Some(with_deadline(
         text,
-        sentence.start..trim_end(text, sentence.clone()),
+        sentence.start + skip..trim_end(text, sentence.clone()),
         None,
         year,
     ))
@@ -570,5 +580,12 @@ mod tests {
         assert!(continuation(t, 0..t.len(), Some(2020)).is_none());
         let t = "Tình hình an ninh được đảm bảo.";
         assert!(continuation(t, 0..t.len(), Some(2020)).is_none());
+        // After a connector.
+        let t = "Đồng thời, tổng hợp kết quả báo cáo UBND huyện trong quý IV/2021.";
+        let f = continuation(t, 0..t.len(), Some(2021)).expect("a continuation");
+        assert_eq!(
+            &t[f.range],
+            "tổng hợp kết quả báo cáo UBND huyện trong quý IV/2021"
+        );
     }
 }

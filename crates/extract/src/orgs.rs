@@ -406,7 +406,9 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             let titled = i > 0
                 && matches!(ws[i - 1].text, "Trưởng" | "trưởng" | "Phó" | "phó")
                 && ws.get(after_head).is_some_and(Word::capitalized);
-            let school = head.text == "Trường";
+            // "môi trường" (environment) is no school.
+            let school =
+                head.text == "Trường" && i.checked_sub(1).is_none_or(|p| ws[p].text != "môi");
             let field = domain && matches!(ws[i].text, "phòng" | "ban");
             if !(titled || school || field) {
                 i += 1;
@@ -427,7 +429,7 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             i = after_head;
             continue;
         }
-        let found = if domain && head.mode == Mode::Named {
+        let found = if domain && matches!(head.text, "Phòng" | "Ban") {
             let last = domain_tail(text, ws, after_head, range.end);
             Some(Mention {
                 range: ws[i].start..ws[last - 1].end,
@@ -1016,6 +1018,8 @@ mod tests {
                     ("HĐND huyện", "peoples_council"),
                 ],
             ),
+            // "môi trường" (environment) is no school.
+            ("vấn đề vệ sinh môi trường nông thôn", &[]),
         ];
         for (text, want) in cases {
             let got = orgs(text);

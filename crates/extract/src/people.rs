@@ -69,7 +69,15 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
         && !ws[j].text.chars().all(char::is_uppercase)
     {
         // A title or an organisation starts here, not more of the name.
-        if title_heads().at(&text[ws[j].start..]).is_some() && j - i >= 2 {
+        // ("Nguyên", former, is a title only before one: "Nguyên Bí thư"; else a given name.)
+        let rest = &text[ws[j].start..];
+        let title = match title_heads().at(rest) {
+            Some("Nguyên") => title_heads()
+                .at(rest["Nguyên".len()..].trim_start())
+                .is_some(),
+            found => found.is_some(),
+        };
+        if title && j - i >= 2 {
             break;
         }
         j += 1;
@@ -153,7 +161,9 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             && ["công dân", "cử tri", "Công dân", "Cử tri"]
                 .iter()
                 .any(|c| b.ends_with(c));
-        let cue = direct_cue || list_item;
+        // An item of a list of people starts with a family name ("Phòng Tài nguyên …" is a
+        // body listed after them).
+        let cue = direct_cue || (list_item && is_surname(ws[i].text));
         let Some(end) = name_at(text, ws, i, cue) else {
             i += 1;
             continue;
@@ -338,6 +348,14 @@ mod tests {
                 &[("Sầm Văn Kiên", &[])],
             ),
             ("cử tri Hà Nội kiến nghị", &[]),
+            // "Nguyên" ends a name unless a title follows it; a body listed after people is none.
+            (
+                "Dự có các đồng chí: Tạ Quang Nguyên, Phó Chủ tịch UBND huyện; Phòng Nội vụ huyện; Nguyên Phó Chủ tịch Lê Văn Ba.",
+                &[
+                    ("Tạ Quang Nguyên", &["Phó Chủ tịch UBND huyện"]),
+                    ("Lê Văn Ba", &["Nguyên Phó Chủ tịch"]),
+                ],
+            ),
         ];
         for (text, want) in cases {
             let got = people(text);

@@ -444,6 +444,20 @@ fn split_items(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
                 start = s.len();
                 break;
             }
+            // "thu gom rác... trong phạm vi địa bàn phường": what goes on after the dots with
+            // a preposition belongs to the item before.
+            if sep > 1
+                && [
+                    "trong ", "tại ", "của ", "cho ", "để ", "với ", "theo ", "ở ",
+                ]
+                .iter()
+                .any(|p| s[i..].trim_start().starts_with(p))
+            {
+                if let Some(previous) = parts.pop() {
+                    start = previous.start - range.start;
+                }
+                continue;
+            }
             continue;
         }
         i += 1;
@@ -602,6 +616,11 @@ mod tests {
             (
                 "Kiến nghị của cử tri chủ yếu về: sửa chữa đường liên xã; nước sinh hoạt,…Phần lớn đã được giải quyết.",
                 &["sửa chữa đường liên xã", "nước sinh hoạt"],
+            ),
+            // What goes on after the dots with a preposition belongs to the item.
+            (
+                "Cử tri kiến nghị: nạo vét kênh, thu gom rác... trong phạm vi thôn; làm lại cầu tràn.",
+                &["nạo vét kênh, thu gom rác... trong phạm vi thôn", "làm lại cầu tràn"],
             ),
             // Petitions named as nouns make none.
             ("Hầu hết các kiến nghị của cử tri đã được trả lời bằng văn bản.", &[]),
