@@ -210,10 +210,11 @@ fn extract(file: &str, pretty: bool) -> Result<()> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    println!(
-        "{}",
-        dondoc_extract::to_json(&dondoc_extract::extract(&text), pretty)
-    );
+    let extraction = dondoc_extract::extract(&text);
+    drop(text);
+    // Written as it is serialised: a large report's JSON is never held whole in memory.
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    dondoc_extract::write_json(&extraction, pretty, out).context("writing the extraction")?;
     Ok(())
 }
 

@@ -54,6 +54,21 @@ pub fn meaning(short: &str, place: Place, city: bool) -> Option<String> {
     Some(e.long.clone())
 }
 
+/// Meanings that the words around an abbreviation decide: "BCH quân sự" is the militia's
+/// command (Ban Chỉ huy), not a Party committee.
+pub fn in_context(short: &str, after: &str) -> Option<String> {
+    match short {
+        "BCH" => {
+            let next = after.trim_start();
+            ["quân sự", "Quân sự", "công an", "Công an", "phòng cháy"]
+                .iter()
+                .any(|w| next.starts_with(w))
+                .then(|| "Ban Chỉ huy".to_string())
+        }
+        _ => None,
+    }
+}
+
 /// Whether a token looks like an abbreviation: two or more capitals (Đ and & allowed).
 pub fn is_abbreviation_token(tok: &str) -> bool {
     tok.chars().count() >= 2
@@ -119,6 +134,15 @@ mod tests {
                 "{short} {place:?} {city}"
             );
         }
+    }
+
+    #[test]
+    fn meanings_the_words_after_decide() {
+        assert_eq!(
+            in_context("BCH", " quân sự xã").as_deref(),
+            Some("Ban Chỉ huy")
+        );
+        assert_eq!(in_context("BCH", " Đảng bộ tỉnh"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub struct Amount {
 
 const NUMBER: &str = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?";
 const SCALE: &str = r"nghìn|ngàn|triệu|tỷ|tỉ";
-const UNIT: &str = r"%|phần trăm|đồng|VNĐ|VND|USD|đô la Mỹ|đô la|hecta|ha|km²|km2|km|m²|m2|m³|m3|mét|tấn|người|hộ gia đình|hộ|hồ sơ|lượt|học sinh|đảng viên|công trình|dự án|doanh nghiệp|lao động|căn hộ|ngôi nhà|con|cơ sở|sản phẩm";
+const UNIT: &str = r"%|phần trăm|đồng chí|đồng|VNĐ|VND|USD|đô la Mỹ|đô la|hecta|ha|km²|km2|km|m²|m2|m³|m3|mét|tấn|người|hộ gia đình|hộ|hồ sơ|lượt|học sinh|đảng viên|công trình|dự án|doanh nghiệp|lao động|căn hộ|ngôi nhà|con|cơ sở|sản phẩm";
 
 fn pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -64,7 +64,7 @@ fn unit_code(unit: &str) -> Option<&'static str> {
         "m³" | "m3" => "m3",
         "mét" => "m",
         "tấn" => "tons",
-        "người" | "học sinh" | "đảng viên" | "lao động" => "people",
+        "người" | "học sinh" | "đảng viên" | "lao động" | "đồng chí" => "people",
         "hộ gia đình" | "hộ" => "households",
         "hồ sơ" | "lượt" | "công trình" | "dự án" | "doanh nghiệp" | "căn hộ" | "ngôi nhà"
         | "con" | "cơ sở" | "sản phẩm" => "items",
@@ -150,6 +150,15 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Amount> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// "đồng chí" (comrades) counts people, it is no money.
+    #[test]
+    fn comrades_are_no_money() {
+        let t = "trách nhiệm của 3 đồng chí Phó Chủ tịch";
+        let a = find(t, 0..t.len());
+        assert_eq!(a.len(), 1);
+        assert_eq!((a[0].value, a[0].unit), (3.0, "people"));
+    }
 
     #[test]
     fn numbers_table() {

@@ -43,21 +43,37 @@ const KINDS: &[(&str, &str)] = &[
     ("Đề án", "Đề án"),
     ("Chương trình", "Chương trình"),
     ("Quy chế", "Quy chế"),
+    ("Báo cáo", "Báo cáo"),
+    ("BC", "Báo cáo"),
+    // In lower case a kind is cited with "số" and a symbol only ("báo cáo số 11/BC-HĐND").
+    ("báo cáo", "Báo cáo"),
+    ("kế hoạch", "Kế hoạch"),
+    ("quyết định", "Quyết định"),
+    ("công văn", "Công văn"),
+    ("thông báo", "Thông báo"),
+    ("nghị quyết", "Nghị quyết"),
+    ("kết luận", "Kết luận"),
 ];
 
-fn patterns() -> &'static (Regex, Regex) {
-    static P: OnceLock<(Regex, Regex)> = OnceLock::new();
+fn patterns() -> &'static (Regex, Regex, Regex) {
+    static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     P.get_or_init(|| {
         let kinds = KINDS.iter().map(|(k, _)| regex::escape(k)).collect::<Vec<_>>().join("|");
         // kind [số] symbol-or-number
-        let symbol = r"\d+\s*[-–]\s*[A-ZĐ]+(?:\s*/\s*[A-ZĐ]+)+|\d+\s*/\s*(?:19|20)\d{2}\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)*|\d+\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)+|\d+";
-        let numbered = Regex::new(&format!(r"(?P<kind>{kinds})(?:\s+(?:số|Số))?\s+(?P<sym>{symbol})(?-u:\b)(?P<date>\s*(?:ngày|,\s*ngày)\s*\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*(?:19|20)\d{{2}})?"))
+        // The type of a Party symbol may carry a lower-case letter ("08-QĐi/TW").
+        let symbol = r"\d+\s*[-–]\s*[A-ZĐ]+[a-z]?(?:\s*/\s*[A-ZĐ]+)+|\d+\s*/\s*(?:19|20)\d{2}\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)*|\d+\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)+|\d+";
+        let numbered = Regex::new(&format!(r"(?P<kind>{kinds})(?:\s+(?:số|Số))?\s+(?P<sym>{symbol})(?-u:\b)(?P<date>\s*[,;]?\s*ngày\s*(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*(?:19|20)\d{{2}}|\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+(?:19|20)\d{{2}}))?"))
             .expect("document pattern compiles (tested)");
         let congress = Regex::new(&format!(
             r"(?P<kind>{kinds})\s+(?P<body>Đại\s+hội(?:\s+\p{{L}}+){{0,6}}?\s+(?:lần\s+thứ|khóa|khoá)\s+(?P<ord>[IVXLC]+|\d+))(?P<term>,?\s*nhiệm\s*kỳ\s*\d{{4}}\s*[-–]\s*\d{{4}})?"
         ))
         .expect("congress pattern compiles (tested)");
-        (numbered, congress)
+        // A plenum's resolution, cited by its title: "Nghị quyết Trung ương 4 khóa XII".
+        let plenum = Regex::new(
+            r"(?P<kind>Nghị quyết|NQ|Kết luận)\s+(?P<body>Trung\s+ương\s+(?P<ord>\d{1,2}|[IVX]+)(?-u:\b)(?:\s*,?\s*(?:khóa|khoá)\s+(?P<term>[IVXLC]+)(?-u:\b))?)",
+        )
+        .expect("plenum pattern compiles (tested)");
+        (numbered, congress, plenum)
     })
 }
 
@@ -86,7 +102,7 @@ pub fn find(
     {
         return Vec::new();
     }
-    let (numbered, congress) = patterns();
+    let (numbered, congress, plenum) = patterns();
     let mut out: Vec<Mention> = Vec::new();
     // A kind must start a word ("Đề án", not the "NQ" of "UBNQ"); checked here because the
     // regex's fast engines know only ASCII word boundaries.
@@ -112,6 +128,24 @@ pub fn find(
             congress: c.name("ord").map(|m| m.as_str().to_uppercase()),
         });
     }
+    if s.contains("Trung ương") {
+        for c in plenum.captures_iter(s) {
+            if !word_start(c.get(0).map(|m| m.start()).unwrap_or(0)) {
+                continue;
+            }
+            let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
+            let ord = c.name("ord").map(|m| m.as_str()).unwrap_or("");
+            let term = c.name("term").map(|m| m.as_str()).unwrap_or("");
+            out.push(Mention {
+                range: range.start + whole.start..range.start + whole.end,
+                kind: kind_of(c.name("kind").map(|m| m.as_str()).unwrap_or("")),
+                number: None,
+                date_range: None,
+                issuer: None,
+                congress: Some(format!("TW {ord} {term}")),
+            });
+        }
+    }
     for c in numbered.captures_iter(s) {
         if !word_start(c.get(0).map(|m| m.start()).unwrap_or(0)) {
             continue;
@@ -132,9 +166,14 @@ pub fn find(
         if bare_number && kind_word.chars().all(|ch| ch.is_uppercase()) && kind_word != "NQ" {
             continue;
         }
+        let numbered_with_so =
+            crate::lexicon::starts_with_word(s[whole.start + kind_word.len()..].trim_start(), "số");
+        if kind_word.starts_with(char::is_lowercase) && (bare_number || !numbered_with_so) {
+            continue;
+        }
         let date_range = c.name("date").map(|m| {
             let t = m.as_str();
-            let lead = t.len() - t.trim_start_matches(|ch: char| !ch.is_ascii_digit()).len();
+            let lead = t.find("ngày").unwrap_or(0);
             range.start + m.start() + lead..range.start + m.end()
         });
         out.push(Mention {

@@ -23,7 +23,7 @@ pub struct Found {
 fn plan_pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)^[,\s]*(?:và\s+)?(?:đạt|bằng|tương đương|vượt)\s+(\d+(?:,\d+)?)\s*%\s*(?:so với\s+)?(?:kế hoạch|KH|dự toán|chỉ tiêu|nghị quyết)")
+        Regex::new(r"(?i)^(?:\s+\p{Ll}+){0,2}?[,\s]*(?:và\s+)?(?:đạt|bằng|tương đương|vượt)\s+(?:tỷ lệ\s+|tỉ lệ\s+)?(?:(?:hơn|gần|trên|khoảng|xấp xỉ)\s+)?(\d+(?:,\d+)?)\s*%\s*(?:so với\s+)?(?:kế hoạch|KH|dự toán|chỉ tiêu|nghị quyết)")
             .expect("plan pattern compiles (tested)")
     })
 }
@@ -116,8 +116,10 @@ pub fn find(
                 attached.insert(pr);
             }
         }
+        // A percent of the plan stands for itself when no amount before it took it
+        // ("Tổng diện tích gieo trồng đạt 65,75 % kế hoạch").
         if a.unit == "percent" && is_plan_percent(text, a, sentence.end) {
-            continue;
+            percent_of_plan = Some(a.value);
         }
         // The clause the amount stands in: from the last ";" or "," that opens a new subject.
         let clause_start = clause_start(text, sentence.start, a.range.start);
@@ -175,14 +177,22 @@ impl<'a> Cursor<'a> {
 }
 
 fn is_plan_percent(text: &str, a: &Amount, end: usize) -> bool {
-    let after = crate::lexicon::lower(text[a.range.end..end].trim_start());
+    // The words right after the amount are enough: look no further than a few of them.
+    let window = crate::lexicon::floor(text, end.min(a.range.end + 40)).max(a.range.end);
+    let after = crate::lexicon::lower(text[a.range.end..window].trim_start());
     ["kế hoạch", "kh ", "dự toán", "chỉ tiêu"]
         .iter()
         .any(|w| after.starts_with(w))
         && {
             let before =
-                crate::lexicon::lower(crate::lexicon::tail(&text[..a.range.start], 24).trim_end());
-            before.ends_with("đạt") || before.ends_with("bằng") || before.ends_with("vượt")
+                crate::lexicon::lower(crate::lexicon::tail(&text[..a.range.start], 40).trim_end());
+            // "đạt hơn 57%", "đạt tỷ lệ 61%": the qualifier and "tỷ lệ" may stand between.
+            let mut b = before.as_str();
+            for w in ["hơn", "gần", "trên", "khoảng", "xấp xỉ", "tỷ lệ", "tỉ lệ"]
+            {
+                b = b.strip_suffix(w).map_or(b, str::trim_end);
+            }
+            b.ends_with("đạt") || b.ends_with("bằng") || b.ends_with("vượt")
         }
 }
 
@@ -282,6 +292,29 @@ mod tests {
                 126e9,
                 "VND",
                 Some(126.3),
+            ),
+            // A qualifier or "tỷ lệ" between "đạt" and the percent of the plan.
+            (
+                "Thu ngân sách xã hơn 12 tỷ đồng, đạt hơn 64% dự toán.",
+                "Thu ngân sách xã",
+                12e9,
+                "VND",
+                Some(64.0),
+            ),
+            (
+                "Kết nạp 27 đảng viên mới, đạt tỷ lệ hơn 90% so với chỉ tiêu.",
+                "Kết nạp",
+                27.0,
+                "people",
+                Some(90.0),
+            ),
+            // A percent of the plan standing for itself, with a space before "%".
+            (
+                "Diện tích lúa xuân đạt 72,5 % kế hoạch.",
+                "Diện tích lúa xuân",
+                72.5,
+                "percent",
+                Some(72.5),
             ),
             (
                 "Tỷ lệ hộ nghèo giảm còn 1,2%.",

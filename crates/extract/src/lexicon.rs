@@ -142,6 +142,8 @@ pub const TITLE_HEADS: &[&str] = &[
     "Chi ủy viên",
     "Trưởng ban",
     "Phó Trưởng ban",
+    "Phó ban",
+    "Phó Ban",
     "Trưởng phòng",
     "Phó Trưởng phòng",
     "Tư lệnh",
@@ -169,6 +171,11 @@ pub const PERSON_CUES: &[&str] = &[
     "Bà",
     "Anh",
     "Chị",
+    // Residents named in a report of their petitions ("ý kiến của công dân: Vi Văn Niệm").
+    "công dân",
+    "cử tri",
+    "Công dân",
+    "Cử tri",
 ];
 
 /// Verbs and function words that end a name or a title: what comes after them is not part of it.
@@ -254,6 +261,10 @@ pub const STOP_WORDS: &[&str] = &[
     "tham mưu",
     "giải quyết",
     "xem xét",
+    "trên",
+    "dưới",
+    "đối với",
+    "từ",
 ];
 
 /// Verbs that begin the action of an instruction ("yêu cầu X <verb> …").
@@ -335,6 +346,7 @@ pub const ACTION_VERBS: &[&str] = &[
     "phân công",
     "giao",
     "khuyến khích",
+    "mạnh dạn",
     "khuyên khích",
     "tổ chức lại",
     "sắp xếp",
@@ -377,6 +389,25 @@ pub const LEVELS: &[&str] = &[
     "Huyện",
 ];
 
+/// A set of literal cues a sentence must contain one of before a recogniser looks closer:
+/// matched in one pass (the regex engine's literal search), not one scan per cue.
+pub struct Cues(regex::Regex);
+
+impl Cues {
+    pub fn new(cues: &[&str]) -> Cues {
+        let alternation = cues
+            .iter()
+            .map(|c| regex::escape(c))
+            .collect::<Vec<_>>()
+            .join("|");
+        Cues(regex::Regex::new(&alternation).expect("escaped literals compile"))
+    }
+
+    pub fn in_text(&self, s: &str) -> bool {
+        self.0.is_match(s)
+    }
+}
+
 /// Whether `s` starts with `word` as whole words, ignoring case (without allocating: this runs
 /// for every word of every report).
 pub fn starts_with_word(s: &str, word: &str) -> bool {
@@ -391,10 +422,10 @@ pub fn starts_with_word(s: &str, word: &str) -> bool {
 }
 
 pub fn lower_char(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
+    match c {
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        '\u{C0}'..='\u{FF}' | '\u{1EA0}'..='\u{1EF9}' => lower_same_length(c),
+        _ => c.to_lowercase().next().unwrap_or(c),
     }
 }
 
@@ -484,13 +515,50 @@ pub fn is_surname(w: &str) -> bool {
 /// Lower case that keeps every character's byte length, so offsets found in the lowered text
 /// hold in the original (a few characters lower to a different length; those are kept as is).
 pub fn lower(s: &str) -> String {
-    s.chars()
-        .map(|c| {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().map(lower_same_length).collect()
+}
+
+/// One character in lower case when that keeps its byte length, else as it is. Vietnamese
+/// letters are looked up without the general table: ASCII, Latin-1 ("À" → "à") and the
+/// letters with two marks (U+1EA0–U+1EF9, capital and small in turn).
+fn lower_same_length(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ if c.is_ascii() => c,
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        '\u{DF}'..='\u{FF}' => c,
+        '\u{1EA0}'..='\u{1EF9}' => char::from_u32(c as u32 | 1).unwrap_or(c),
+        _ => {
             let mut l = c.to_lowercase();
             match (l.next(), l.next()) {
                 (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
                 _ => c,
             }
-        })
-        .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths agree with the general table for every character they cover.
+    #[test]
+    fn lower_agrees_with_the_table() {
+        let ranges = [(0x20u32, 0x24F_u32), (0x1E00, 0x1EFF)];
+        for (a, b) in ranges {
+            for c in (a..=b).filter_map(char::from_u32) {
+                let mut l = c.to_lowercase();
+                let want = match (l.next(), l.next()) {
+                    (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                    _ => c,
+                };
+                assert_eq!(lower_same_length(c), want, "{c} U+{:04X}", c as u32);
+            }
+        }
+        assert_eq!(lower("ĐOÀN CÔNG TÁC Số 1"), "đoàn công tác số 1");
+    }
 }

@@ -17,6 +17,7 @@ pub mod model;
 mod orgs;
 mod people;
 mod petitions;
+mod session;
 pub mod time;
 mod words;
 
@@ -31,34 +32,65 @@ use crate::layout::Kind as ParaKind;
 
 /// Reads a report. The input is NFC-normalised first; every span refers to that text.
 pub fn extract(input: &str) -> Extraction {
-    let text = dondoc_text::nfc(input);
+    let text = normalized(input);
     extract_normalized(&text)
 }
 
 /// The NFC form of `input`: the text an extraction's spans refer to.
 pub fn normalize(input: &str) -> String {
-    dondoc_text::nfc(input)
+    normalized(input).into_owned()
+}
+
+/// The NFC form of `input`, borrowed when it is NFC already (most text arrives composed).
+/// Checked line by line (no composition crosses a line end), so that a long input with a few
+/// decomposed lines rebuilds those lines only.
+fn normalized(input: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    for line in input.split_inclusive('\n') {
+        let composed = line.is_ascii() || is_nfc_quick(line.chars()) == IsNormalized::Yes;
+        match (&mut out, composed) {
+            (Some(o), true) => o.push_str(line),
+            (Some(o), false) => o.push_str(&dondoc_text::nfc(line)),
+            (None, true) => {}
+            (None, false) => {
+                let nfc = dondoc_text::nfc(line);
+                if nfc != line {
+                    let mut o = String::with_capacity(input.len() + 16);
+                    o.push_str(&input[..at]);
+                    o.push_str(&nfc);
+                    out = Some(o);
+                }
+            }
+        }
+        at += line.len();
+    }
+    match out {
+        Some(o) => std::borrow::Cow::Owned(o),
+        None => std::borrow::Cow::Borrowed(input),
+    }
 }
 
 struct Context<'a> {
     text: &'a str,
     year: Option<i16>,
     city: bool,
-    /// The sentences of each paragraph of the article, by the paragraph's start.
-    split: HashMap<usize, Vec<Range<usize>>>,
+    /// The sentences of the article, in order: every recogniser walks the same split.
+    split: Vec<Range<usize>>,
+    /// For each paragraph (by its index), which of `split` are its sentences.
+    by_para: Vec<Range<usize>>,
 }
 
 impl Context<'_> {
-    fn sentences_of(&self, paragraph: &Range<usize>) -> &[Range<usize>] {
-        self.split
-            .get(&paragraph.start)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// The sentences of paragraph `i`.
+    fn sentences_of(&self, i: usize) -> &[Range<usize>] {
+        &self.split[self.by_para[i].clone()]
     }
 }
 
 /// The opening of a paragraph, where a report says when and with whom the session was held.
-fn opening(text: &str, paragraph: &Range<usize>) -> Range<usize> {
+pub(crate) fn opening(text: &str, paragraph: &Range<usize>) -> Range<usize> {
     paragraph.start..boundary(text, paragraph.end.min(paragraph.start + 2000)).max(paragraph.start)
 }
 
@@ -82,35 +114,52 @@ fn extract_normalized(text: &str) -> Extraction {
         .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
         .collect();
     let article_text_ranges: Vec<Range<usize>> = article.iter().map(|p| p.range.clone()).collect();
-    let year = time::context_year_of(text, &article_text_ranges);
-    // A city's text names its Thành ủy more than the province's Tỉnh ủy.
-    let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum::<usize>();
-    let city = count(&[
-        "Thành ủy",
-        "thành ủy",
-        "Thành uỷ",
-        "thành uỷ",
-        "THÀNH ỦY",
-        "THÀNH UỶ",
-    ]) > count(&[
-        "Tỉnh ủy",
-        "tỉnh ủy",
-        "Tỉnh uỷ",
-        "tỉnh uỷ",
-        "TỈNH ỦY",
-        "TỈNH UỶ",
-    ]);
-    // Each paragraph is split into sentences once; every recogniser walks the same split.
-    let split: HashMap<usize, Vec<Range<usize>>> = paras
+    // The years the article names; else the page's dateline; else the term it names.
+    let dateline: Vec<Range<usize>> = paras
         .iter()
-        .filter(|p| matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title))
-        .map(|p| (p.range.start, segment::sentences(text, p.range.clone())))
+        .filter(|p| p.kind == ParaKind::Furniture && layout::is_stamp(&text[p.range.clone()]))
+        .map(|p| p.range.clone())
         .collect();
+    let year = time::context_year_of(text, &article_text_ranges)
+        .or_else(|| time::context_year_of(text, &dateline))
+        .or_else(|| time::term_start_year(text));
+    // A city's text names its Thành ủy more than the province's Tỉnh ủy: one look for each
+    // spelling of "ủy", then at the word before it.
+    let (mut city_count, mut province_count) = (0usize, 0usize);
+    for committee in ["ủy", "uỷ", "ỦY", "UỶ"] {
+        for (k, _) in text.match_indices(committee) {
+            let before = lexicon::tail(&text[..k], 8);
+            if ["Thành ", "thành ", "THÀNH "]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
+                city_count += 1;
+            } else if ["Tỉnh ", "tỉnh ", "TỈNH "]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
+                province_count += 1;
+            }
+        }
+    }
+    let city = city_count > province_count;
+    // Each paragraph of the article is split into sentences once; sentences and what is found
+    // in them are kept in text order, in vectors indexed alike (read in order, not looked up).
+    let mut split: Vec<Range<usize>> = Vec::new();
+    let mut by_para: Vec<Range<usize>> = Vec::with_capacity(paras.len());
+    for p in &paras {
+        let from = split.len();
+        if matches!(p.kind, ParaKind::Body | ParaKind::Caption | ParaKind::Title) {
+            split.extend(segment::sentences(text, p.range.clone()));
+        }
+        by_para.push(from..split.len());
+    }
     let cx = Context {
         text,
         year,
         city,
         split,
+        by_para,
     };
 
     let title = paras
@@ -128,31 +177,77 @@ fn extract_normalized(text: &str) -> Extraction {
         .collect();
 
     // Sentences of every part of the article, with the paragraph they belong to.
-    let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::new();
+    let mut sentences: Vec<(usize, Range<usize>, ParaKind)> = Vec::with_capacity(cx.split.len());
     for (i, p) in paras.iter().enumerate() {
-        for s in cx.sentences_of(&p.range) {
+        for s in cx.sentences_of(i) {
             sentences.push((i, s.clone(), p.kind));
         }
     }
 
     // People and organisations are found once per sentence, on one split into words; the
     // directives reuse the organisations for their assignees.
-    let mut org_mentions: HashMap<usize, Vec<orgs::Mention>> = HashMap::new();
-    let mut people_mentions: HashMap<usize, Vec<people::Mention>> = HashMap::new();
+    let mut org_mentions: Vec<Vec<orgs::Mention>> = Vec::with_capacity(sentences.len());
+    let mut people = People::default();
+    // Abbreviations are read on the same words, sentence by sentence.
+    let mut abbreviations = Abbreviations::default();
+    let mut ws = Vec::new();
     for (_, s, _) in &sentences {
-        let ws = words::words(text, s.clone());
-        org_mentions.insert(s.start, orgs::find_in(text, s.clone(), &ws));
-        people_mentions.insert(s.start, people::find_in(text, s.clone(), &ws));
+        words::words_into(text, s.clone(), &mut ws);
+        let mut found = orgs::find_in(text, s.clone(), &ws);
+        let persons = people::find_in(text, s.clone(), &ws);
+        abbreviations.add(&cx, &ws);
+        // A name after a body's place is a person's, not more of the body's name ("UBND
+        // huyện Nguyễn Hữu Phương"): the body ends before it.
+        for m in found.iter_mut() {
+            if let Some(p) = persons
+                .iter()
+                .find(|p| m.range.start < p.name_range.start && p.name_range.start < m.range.end)
+            {
+                let kept = text[m.range.start..p.name_range.start].trim_end();
+                m.range.end = m.range.start + kept.len();
+                let last = kept.rsplit(' ').next().unwrap_or("");
+                m.bare = kept == m.head || lexicon::LEVELS.contains(&last);
+            }
+        }
+        org_mentions.push(found);
+        people.add(&cx, s, persons);
     }
-    let people = collect_people(&cx, &sentences, &mut people_mentions);
-    let organizations = collect_orgs(&cx, &sentences, &org_mentions);
+    let people = people.out;
+    let organizations = collect_orgs(&cx, &org_mentions);
     let (documents, document_ranges) = collect_documents(&cx, &sentences);
     let figures = collect_figures(&cx, &paras, &document_ranges);
     let (petitions, petitions_declared) = collect_petitions(&cx, &paras);
-    let directives = collect_directives(&cx, &paras, &org_mentions);
-    let session = session_header(&cx, &paras, title.as_deref(), &people, &document_ranges);
-    let sentence_ranges: Vec<Range<usize>> = sentences.iter().map(|(_, s, _)| s.clone()).collect();
-    let abbreviations = collect_abbreviations(&cx, &sentence_ranges);
+    // What residents ask for is a petition, however it is worded ("Việc … cần thực hiện
+    // nhanh hơn"): no directive.
+    // Petition spans by start, with the furthest end reached so far: a directive overlaps one
+    // when a petition starting before its end reaches past its start.
+    let mut starts: Vec<[usize; 2]> = petitions.iter().map(|p| p.span).collect();
+    starts.sort_unstable();
+    let reach: Vec<usize> = starts
+        .iter()
+        .scan(0, |m, s| {
+            *m = (*m).max(s[1]);
+            Some(*m)
+        })
+        .collect();
+    let directives: Vec<Directive> = collect_directives(&cx, &paras, &org_mentions)
+        .into_iter()
+        .filter(|d| {
+            let k = starts.partition_point(|s| s[0] < d.span[1]);
+            k.checked_sub(1).is_none_or(|k| reach[k] <= d.span[0])
+        })
+        .collect();
+    let delegations = delegations(&cx, &sentences, &org_mentions);
+    let session = session::header(&session::Input {
+        text,
+        paras: &paras,
+        title: title.as_deref(),
+        people: &people,
+        documents: &document_ranges,
+        delegations: &delegations,
+        year: cx.year,
+    });
+    let abbreviations = abbreviations.out;
 
     Extraction {
         schema: SCHEMA,
@@ -173,17 +268,18 @@ fn extract_normalized(text: &str) -> Extraction {
 
 /// People, merged by folded name; a later mention adds the positions an earlier one lacked.
 /// The flag says whether the mention reads as the session's lead (with the delegation, chairing,
-/// concluding).
-fn collect_people(
-    cx: &Context,
-    sentences: &[(usize, Range<usize>, ParaKind)],
-    mentions: &mut HashMap<usize, Vec<people::Mention>>,
-) -> Vec<(Person, bool)> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<(Person, bool)> = Vec::new();
-    for (_, s, _) in sentences {
-        for m in mentions.remove(&s.start).unwrap_or_default() {
-            let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 400));
+/// concluding). Fed sentence by sentence, as they are read.
+#[derive(Default)]
+struct People {
+    index: HashMap<String, usize>,
+    out: Vec<(Person, bool)>,
+}
+
+impl People {
+    fn add(&mut self, cx: &Context, s: &Range<usize>, found: Vec<people::Mention>) {
+        for m in found {
+            // The words right after the name (120 characters at most, 3 bytes each at most).
+            let window_end = crate::lexicon::floor(cx.text, s.end.min(m.name_range.end + 360));
             let after =
                 crate::lexicon::lower(&cx.text[m.name_range.end..window_end.max(m.name_range.end)]);
             let near: String = after.chars().take(120).collect();
@@ -198,7 +294,7 @@ fn collect_people(
             .iter()
             .any(|w| near.contains(w));
             let key = fold(&m.name);
-            match index.get(&key).map(|i| &mut out[*i]) {
+            match self.index.get(&key).map(|i| &mut self.out[*i]) {
                 Some((p, l)) => {
                     for pos in m.positions {
                         let k = fold(&abbrev::expand(&pos, cx.city));
@@ -210,13 +306,13 @@ fn collect_people(
                     *l |= lead;
                 }
                 None => {
-                    index.insert(key, out.len());
+                    self.index.insert(key, self.out.len());
                     let expanded = m
                         .positions
                         .iter()
                         .map(|p| abbrev::expand(p, cx.city))
                         .collect();
-                    out.push((
+                    self.out.push((
                         Person {
                             name: m.name,
                             positions: m.positions,
@@ -229,7 +325,6 @@ fn collect_people(
             }
         }
     }
-    out
 }
 
 /// A key under which two spellings of one organisation meet: folded, abbreviations spelled
@@ -289,11 +384,7 @@ impl KeySet {
     }
 }
 
-fn collect_orgs(
-    cx: &Context,
-    sentences: &[(usize, Range<usize>, ParaKind)],
-    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
-) -> Vec<Organization> {
+fn collect_orgs(cx: &Context, org_mentions: &[Vec<orgs::Mention>]) -> Vec<Organization> {
     let mut full: Vec<Organization> = Vec::new();
     let mut keys = KeySet::default();
     let mut bare: Vec<(String, String, &'static str, Range<usize>)> = Vec::new();
@@ -306,12 +397,22 @@ fn collect_orgs(
         key_cache.insert(name.to_string(), k.clone());
         k
     };
-    let no_orgs = Vec::new();
-    for (_, s, _) in sentences {
-        let found = org_mentions.get(&s.start).unwrap_or(&no_orgs);
+    // Where a text cut mid-word ends (no final punctuation).
+    let trimmed = cx.text.trim_end();
+    let cut_at = if trimmed.ends_with(char::is_alphanumeric) {
+        trimmed.len()
+    } else {
+        0
+    };
+    for found in org_mentions {
         for (i, m) in found.iter().enumerate() {
-            // "QĐ-UBND" in a document symbol names no body.
-            if cx.text[..m.range.start].ends_with(['-', '/']) {
+            // "QĐ-UBND" in a document symbol names no body; a name the page cuts off ("Đảng
+            // ủy phường Bình Hưn" at the end of an excerpt) is no name; "Đảng bộ các cấp" is
+            // every one of them.
+            if cx.text[..m.range.start].ends_with(['-', '/'])
+                || (m.range.end == cut_at && cut_at > 0)
+                || cx.text[m.range.end..].starts_with(" các cấp")
+            {
                 continue;
             }
             let name = orgs::name_of(cx.text, found, i);
@@ -321,8 +422,9 @@ fn collect_orgs(
             }
             let key = key_of(&name);
             // The same body, or a shorter reference to one already named ("đoàn công tác số 1"
-            // after "Đoàn công tác số 01 Thành ủy").
-            if keys.names(&key) || keys.begins(&key) {
+            // after "Đoàn công tác số 01 Thành ủy"); a short name the text defines is kept.
+            if keys.names(&key) || (keys.begins(&key) && !orgs::after_alias(cx.text, m.range.start))
+            {
                 continue;
             }
             keys.insert(&key);
@@ -384,7 +486,12 @@ fn collect_documents(
                 .map(|o| abbrev::expand(&cx.text[o.range.clone()], cx.city))
         };
         for m in documents::find(cx.text, s.clone(), issuer_of) {
-            ranges.push(m.range.clone());
+            // With its date: a day written after a document's number is the document's.
+            let end = m
+                .date_range
+                .as_ref()
+                .map_or(m.range.end, |d| d.end.max(m.range.end));
+            ranges.push(m.range.start..end);
             if seen.contains(&m) {
                 continue;
             }
@@ -413,7 +520,10 @@ fn collect_documents(
 
 fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>]) -> Vec<Figure> {
     let mut out = Vec::new();
-    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+    for (i, p) in paras.iter().enumerate() {
+        if p.kind != ParaKind::Body {
+            continue;
+        }
         // A paragraph that opens with a period ("8 tháng năm 2020, …") gives it to its figures.
         let opening = time::find(
             cx.text,
@@ -429,7 +539,7 @@ fn collect_figures(cx: &Context, paras: &[layout::Para], exclude: &[Range<usize>
         .map(|w| (w.start(), w.end()));
         // A period a sentence names holds for the figures of the sentences after it.
         let mut carried = opening;
-        for s in cx.sentences_of(&p.range) {
+        for s in cx.sentences_of(i) {
             let (found, named) = figures::find(cx.text, s.clone(), cx.year, carried, exclude);
             if named.is_some() {
                 carried = named;
@@ -459,17 +569,46 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
     let mut out: Vec<Petition> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut declared = None;
-    let body: Vec<Range<usize>> = paras
-        .iter()
-        .filter(|p| p.kind == ParaKind::Body)
-        .map(|p| p.range.clone())
+    let body_index: Vec<usize> = (0..paras.len())
+        .filter(|i| paras[*i].kind == ParaKind::Body)
         .collect();
-    for (i, p) in body.iter().enumerate() {
-        for s in cx.sentences_of(p).iter().cloned() {
-            let (items, count) = petitions::find(cx.text, s, &body[i + 1..]);
+    let body: Vec<Range<usize>> = body_index.iter().map(|i| paras[*i].range.clone()).collect();
+    for (i, p) in body_index.iter().enumerate() {
+        // Residents who have started listing their petitions may go on in the sentences after.
+        let mut residents_listing = false;
+        for s in cx.sentences_of(*p) {
+            let s = s.clone();
+            let found = petitions::find(cx.text, s.clone(), &body[i + 1..]);
             if declared.is_none() {
-                declared = count;
+                declared = found.declared;
             }
+            if found.repeats_previous {
+                if let Some(last) = out.last_mut() {
+                    last.repeated = true;
+                }
+                continue;
+            }
+            let items = if !found.items.is_empty() {
+                residents_listing = found.residents;
+                found.items
+            } else if residents_listing {
+                if petitions::says_repeated(cx.text, s.clone()) {
+                    // "Vấn đề này đã đề nghị nhiều lần …" marks the petition before it.
+                    if let Some(last) = out.last_mut() {
+                        last.repeated = true;
+                    }
+                    continue;
+                }
+                match petitions::continuation(cx.text, s.clone()) {
+                    Some(items) => items,
+                    None => {
+                        residents_listing = false;
+                        continue;
+                    }
+                }
+            } else {
+                continue;
+            };
             for it in items {
                 let text = cx.text[it.range.clone()].to_string();
                 if !seen.insert(fold(&text)) {
@@ -483,20 +622,31 @@ fn collect_petitions(cx: &Context, paras: &[layout::Para]) -> (Vec<Petition>, Op
             }
         }
     }
+    // "… trả lời … là 51/51 ý kiến": the petitions answered out of all there were.
+    if declared.is_none() {
+        declared = body
+            .iter()
+            .find_map(|p| petitions::answered_count(&cx.text[p.clone()]));
+    }
     (out, declared)
 }
 
 fn collect_directives(
     cx: &Context,
     paras: &[layout::Para],
-    org_mentions: &HashMap<usize, Vec<orgs::Mention>>,
+    org_mentions: &[Vec<orgs::Mention>],
 ) -> Vec<Directive> {
     let mut out = Vec::new();
-    for p in paras.iter().filter(|p| p.kind == ParaKind::Body) {
+    for (i, p) in paras.iter().enumerate() {
+        if p.kind != ParaKind::Body {
+            continue;
+        }
         let mut previous_was_instruction = false;
-        for s in cx.sentences_of(&p.range).iter().cloned() {
-            let no_orgs = Vec::new();
-            let found_orgs = org_mentions.get(&s.start).unwrap_or(&no_orgs);
+        for (j, s) in cx.by_para[i]
+            .clone()
+            .zip(cx.sentences_of(i).iter().cloned())
+        {
+            let found_orgs = &org_mentions[j];
             let org_end = |at: usize| {
                 found_orgs
                     .iter()
@@ -528,143 +678,87 @@ fn collect_directives(
     out
 }
 
-/// The unit a headline says was visited: what follows the visit verb, from "tại" on if the
-/// visit was to a place, up to the subject matter ("về …", "trước kỳ họp …").
-fn host_of(right: &str) -> String {
-    let mut h = right.trim().trim_end_matches(['.', ':']);
-    if let Some((_, place)) = h.split_once(" tại ") {
-        h = place;
-    }
-    for cut in [
-        " về ",
-        " trước ",
-        " nhằm ",
-        " để ",
-        " năm ",
-        " trong ",
-        " sau ",
-    ] {
-        if let Some((head, _)) = h.split_once(cut) {
-            h = head;
-        }
-    }
-    h.trim().to_string()
-}
-
-/// Verbs that join a delegation to the unit it visits in a headline.
-const VISITS: &[&str] = &[
-    " làm việc với ",
-    " làm việc tại ",
-    " thăm và làm việc với ",
-    " thăm và làm việc tại ",
-    " kiểm tra ",
-    " giám sát ",
-    " tiếp xúc cử tri ",
-];
-
-fn session_header(
+/// The delegations the body names, in order: each as written, or by the short name the text
+/// gives it right after ("Đoàn Kiểm tra số 542 của Ban Bí thư … (gọi tắt là Đoàn Kiểm tra số
+/// 542)").
+fn delegations(
     cx: &Context,
-    paras: &[layout::Para],
-    title: Option<&str>,
-    people: &[(Person, bool)],
-    documents: &[Range<usize>],
-) -> SessionHeader {
-    let mut header = SessionHeader::default();
-    if let Some(t) = title {
-        if let Some((left, right)) = VISITS.iter().find_map(|v| t.split_once(v)) {
-            header.delegation = Some(left.trim().to_string()).filter(|s| !s.is_empty());
-            header.host = Some(host_of(right)).filter(|s| !s.is_empty());
+    sentences: &[(usize, Range<usize>, ParaKind)],
+    org_mentions: &[Vec<orgs::Mention>],
+) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for ((_, s, kind), found) in sentences.iter().zip(org_mentions) {
+        if *kind != ParaKind::Body {
+            continue;
         }
-    }
-    let body: Vec<&layout::Para> = paras.iter().filter(|p| p.kind == ParaKind::Body).collect();
-    // The body may name the host in full ("làm việc với UBND phường Phú Hội" where the title
-    // says "tại phường Phú Hội").
-    for p in body.iter().take(2) {
-        let p_range = opening(cx.text, &p.range);
-        let s = &cx.text[p_range.clone()];
-        // Only a place is completed this way; a host the title names as a body stays as written.
-        let host_is_body = header.host.as_deref().is_some_and(|h| {
-            orgs::find(h, 0..h.len())
-                .first()
-                .is_some_and(|o| o.range.start == 0)
-        });
-        if let (Some(k), Some(h), false) = (
-            s.find("làm việc với "),
-            header.host.as_deref(),
-            host_is_body,
-        ) {
-            let start = p_range.start + k + "làm việc với ".len();
-            if let Some(o) = orgs::find(cx.text, start..p_range.end)
-                .into_iter()
-                .find(|o| o.range.start == start)
-            {
-                let named = &cx.text[o.range];
-                if fold(named).contains(&fold(h)) && named.len() > h.len() {
-                    header.host = Some(named.to_string());
-                }
+        for m in found {
+            if m.kind != "delegation" || orgs::after_alias(cx.text, m.range.start) {
+                continue;
             }
-            break;
-        }
-    }
-    if header.host.is_none() {
-        for p in body.iter().take(3) {
-            let r = opening(cx.text, &p.range);
-            let s = &cx.text[r.clone()];
-            if let Some(k) = s.find("làm việc với ") {
-                let start = r.start + k + "làm việc với ".len();
-                if let Some(o) = orgs::find(cx.text, start..r.end)
-                    .into_iter()
-                    .find(|o| o.range.start == start)
-                {
-                    header.host = Some(cx.text[o.range].to_string());
-                    break;
-                }
+            let name = orgs::alias_after(cx.text, m.range.end, s.end)
+                .unwrap_or_else(|| cx.text[m.range.clone()].to_string());
+            if seen.insert(fold(&name)) {
+                out.push((m.range.start, name));
             }
         }
     }
-    // The session's day: the first day named in the opening paragraphs, outside document references.
-    for p in body.iter().take(3) {
-        let day = time::find(cx.text, opening(cx.text, &p.range), cx.year)
-            .into_iter()
-            .find(|t| {
-                matches!(t.kind, time::Kind::Day { .. } | time::Kind::Range)
-                    && !documents
-                        .iter()
-                        .any(|d| d.start <= t.range.start && t.range.end <= d.end)
-            });
-        if let Some(t) = day {
-            header.date = t.when.map(|w| w.start().to_string());
-            break;
-        }
-    }
-    header.lead = people
-        .iter()
-        .find(|(_, lead)| *lead)
-        .or(people.first())
-        .map(|(p, _)| p.name.clone());
-    header
+    out
 }
 
-fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviation> {
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    let mut out = Vec::new();
-    for r in ranges {
-        let ws = words::words(cx.text, r.clone());
+/// Abbreviations the text uses, with their meaning where they stand: from the dictionary, or
+/// from the text itself when it defines one ("33 tổ dân phố (TDP)"). The first use decides.
+#[derive(Default)]
+struct Abbreviations {
+    seen: std::collections::HashSet<String>,
+    out: Vec<Abbreviation>,
+}
+
+impl Abbreviations {
+    /// The abbreviations of one sentence, given its words.
+    fn add(&mut self, cx: &Context, ws: &[words::Word]) {
+        let text = cx.text;
+        let (seen, out) = (&mut self.seen, &mut self.out);
         let mut i = 0;
         while i < ws.len() {
             let w = ws[i];
-            // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH").
-            let joined = if i + 1 < ws.len() && &cx.text[w.end..ws[i + 1].start] == "-" {
-                Some(format!("{}-{}", w.text, ws[i + 1].text))
-            } else {
-                None
+            // "Đ/c", "đ/c": the comrade a name follows.
+            if matches!(w.text, "Đ" | "đ")
+                && ws.get(i + 1).is_some_and(|n| n.text == "c")
+                && &text[w.end..ws[i + 1].start] == "/"
+            {
+                let short = &text[w.start..ws[i + 1].end];
+                if seen.insert(short.to_string()) {
+                    out.push(Abbreviation {
+                        short: short.to_string(),
+                        long: "đồng chí".to_string(),
+                    });
+                }
+                i += 2;
+                continue;
+            }
+            // Most words are no abbreviation: tell them by their second letter, in lower case.
+            if w.text.chars().nth(1).is_none_or(char::is_lowercase) {
+                i += 1;
+                continue;
+            }
+            // Hyphenated abbreviations first ("KT-XH", "LĐ-TB&XH", "KT- XH" as written).
+            let joined = ws.get(i + 1).and_then(|n| {
+                let between = &text[w.end..n.start];
+                if !matches!(between, "-" | "- ") {
+                    return None;
+                }
+                let key = format!("{}-{}", w.text, n.text);
+                abbrev::dictionary()
+                    .contains_key(&key)
+                    .then(|| (text[w.start..n.end].to_string(), key))
+            });
+            let (token, key, next) = match joined {
+                Some((written, key)) => (written, key, i + 2),
+                None => (w.text.to_string(), w.text.to_string(), i + 1),
             };
-            let (token, next) = match joined.filter(|j| abbrev::dictionary().contains_key(j)) {
-                Some(j) => (j, i + 2),
-                None => (w.text.to_string(), i + 1),
-            };
-            if abbrev::is_abbreviation_token(&token) && !seen.contains_key(&token) {
-                let before = cx.text[..w.start].trim_end();
+            if abbrev::is_abbreviation_token(&key) && !seen.contains(&token) {
+                let before = text[..w.start].trim_end();
                 let place = if before.ends_with('/')
                     || (before.ends_with('-')
                         && before[..before.len() - 1]
@@ -675,15 +769,42 @@ fn collect_abbreviations(cx: &Context, ranges: &[Range<usize>]) -> Vec<Abbreviat
                 } else {
                     abbrev::Place::Prose
                 };
-                if let Some(long) = abbrev::meaning(&token, place, cx.city) {
-                    seen.insert(token.clone(), ());
+                let after = &text[ws[next - 1].end..];
+                let long = defined_before(text, ws, i, next)
+                    .or_else(|| abbrev::in_context(&key, after))
+                    .or_else(|| abbrev::meaning(&key, place, cx.city));
+                if let Some(long) = long {
+                    seen.insert(token.clone());
                     out.push(Abbreviation { short: token, long });
                 }
             }
             i = next;
         }
     }
-    out
+}
+
+/// The words an abbreviation in brackets stands for, read off the words before it by their
+/// initials: "33 tổ dân phố (TDP)" → "tổ dân phố".
+fn defined_before(text: &str, ws: &[words::Word], i: usize, next: usize) -> Option<String> {
+    let w = ws[i];
+    if !text[..w.start].ends_with('(') || !text[ws[next - 1].end..].starts_with(')') {
+        return None;
+    }
+    let letters: Vec<char> = w
+        .text
+        .chars()
+        .flat_map(|c| fold(&c.to_string()).chars().collect::<Vec<_>>())
+        .collect();
+    let n = letters.len();
+    if n < 2 || n > i || next != i + 1 {
+        return None;
+    }
+    let words = &ws[i - n..i];
+    let matches = words
+        .iter()
+        .zip(&letters)
+        .all(|(word, l)| fold(word.text).chars().next().is_some_and(|c| c == *l));
+    matches.then(|| text[words[0].start..words[n - 1].end].to_string())
 }
 
 /// The extraction as JSON, as `dondoc extract` prints it.
@@ -694,4 +815,49 @@ pub fn to_json(e: &Extraction, pretty: bool) -> String {
         serde_json::to_string(e)
     };
     r.unwrap_or_else(|_| "{}".into())
+}
+
+/// The extraction as JSON, written to `out` as it is serialised (no copy of the whole of it
+/// in memory), followed by a line end.
+pub fn write_json(
+    e: &Extraction,
+    pretty: bool,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, e)?;
+    } else {
+        serde_json::to_writer(&mut out, e)?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Abbreviations as the field writes them: a hyphen with a space, a slash, a definition in
+    /// brackets, a meaning the next words decide.
+    #[test]
+    fn abbreviations_as_written() {
+        let e = extract(
+            "Tin xã\n\nĐ/c Hoàng Văn Sáng cùng đại diện BCH quân sự xã, các tổ chức CT-XH và 12 tổ dân phố (TDP) dự. Tình hình KT- XH ổn định.",
+        );
+        let got: Vec<(&str, &str)> = e
+            .abbreviations
+            .iter()
+            .map(|a| (a.short.as_str(), a.long.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Đ/c", "đồng chí"),
+                ("BCH", "Ban Chỉ huy"),
+                ("CT-XH", "chính trị - xã hội"),
+                ("TDP", "tổ dân phố"),
+                ("KT- XH", "kinh tế - xã hội"),
+            ]
+        );
+    }
 }

@@ -54,6 +54,11 @@ const HEADS: &[Head] = &[
     h("UBND", "peoples_committee", Mode::Admin),
     h("Ủy ban nhân dân", "peoples_committee", Mode::Admin),
     h("Uỷ ban nhân dân", "peoples_committee", Mode::Admin),
+    h("Ủy ban MTTQ Việt Nam", "front", Mode::Admin),
+    h("Ủy ban Mặt trận Tổ quốc Việt Nam", "front", Mode::Admin),
+    h("Mặt trận Tổ quốc Việt Nam", "front", Mode::Admin),
+    h("UBMTTQVN", "front", Mode::Admin),
+    h("MTTQVN", "front", Mode::Admin),
     h("Ủy ban MTTQ", "front", Mode::Admin),
     h("Ủy ban Mặt trận Tổ quốc", "front", Mode::Admin),
     h("UBMTTQ", "front", Mode::Admin),
@@ -70,6 +75,18 @@ const HEADS: &[Head] = &[
     h("Trung tâm y tế", "health", Mode::Admin),
     h("Bệnh viện", "health", Mode::Named),
     h("Công an", "department", Mode::Admin),
+    // The commands of a ward's militia and police ("BCH quân sự", "BCH công an").
+    h("Ban Chỉ huy Quân sự", "other", Mode::Admin),
+    h("Ban Chỉ huy quân sự", "other", Mode::Admin),
+    h("BCH quân sự", "other", Mode::Admin),
+    h("BCH Quân sự", "other", Mode::Admin),
+    h("BCH công an", "other", Mode::Admin),
+    h(
+        "Ban Chấp hành Trung ương",
+        "party_committee",
+        Mode::Committee,
+    ),
+    h("Bộ Chính trị", "party_committee", Mode::Committee),
     h("Ban Chấp hành", "party_committee", Mode::Prefix),
     h("BCH", "party_committee", Mode::Prefix),
     h("Ban Thường vụ", "party_committee", Mode::Prefix),
@@ -89,7 +106,8 @@ const HEADS: &[Head] = &[
     h("Văn phòng", "department", Mode::Named),
     h("Chi cục", "department", Mode::Named),
     h("Cục", "department", Mode::Named),
-    h("Thanh tra", "department", Mode::Named),
+    h("Thanh tra", "department", Mode::Admin),
+    h("Chi nhánh", "other", Mode::Descriptive),
     h("Trung tâm", "other", Mode::Named),
     h("Công ty", "enterprise", Mode::Named),
     h("Tổng công ty", "enterprise", Mode::Named),
@@ -101,6 +119,15 @@ const HEADS: &[Head] = &[
     h("Đoàn giám sát", "delegation", Mode::Delegation),
     h("Đoàn kiểm tra", "delegation", Mode::Delegation),
     h("Đoàn đại biểu", "delegation", Mode::Delegation),
+    h("Đoàn Công tác", "delegation", Mode::Delegation),
+    h("Đoàn Giám sát", "delegation", Mode::Delegation),
+    h("Đoàn Kiểm tra", "delegation", Mode::Delegation),
+    h("Tổ công tác", "delegation", Mode::Delegation),
+    h("Tổ Công tác", "delegation", Mode::Delegation),
+    h("Tổ Đại biểu", "delegation", Mode::Delegation),
+    h("Tổ đại biểu", "delegation", Mode::Delegation),
+    h("Tổ giám sát", "delegation", Mode::Delegation),
+    h("Tổ kiểm tra", "delegation", Mode::Delegation),
     h("khu", "residential_area", Mode::Area),
     h("Khu", "residential_area", Mode::Area),
     h("tổ dân phố", "residential_area", Mode::Area),
@@ -256,10 +283,15 @@ fn is_stop(text: &str, w: &Word, end: usize) -> bool {
 /// A level word at word `j` ("phường", "thành phố"), as the index past it.
 fn level_at(text: &str, ws: &[Word], j: usize, end: usize) -> Option<usize> {
     let w = ws.get(j)?;
+    let rest = &text[w.start..end];
     let l = LEVELS
         .iter()
-        .filter(|l| text[w.start..end].starts_with(**l))
+        .filter(|l| rest.starts_with(**l) && starts_with_word(rest, l))
         .max_by_key(|l| l.len())?;
+    // "xã hội" (society) is no commune.
+    if starts_with_word(rest, "xã hội") {
+        return None;
+    }
     let past = w.start + l.len();
     Some(word_index(ws, j, past))
 }
@@ -283,6 +315,42 @@ fn proper_at(text: &str, ws: &[Word], j: usize) -> usize {
 pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
     let ws = words(text, range.clone());
     find_in(text, range, &ws)
+}
+
+/// The short name a text gives a body right after naming it: "… (gọi tắt là Đoàn Kiểm tra
+/// số 542)", "(sau đây gọi tắt là …)".
+pub fn alias_after(text: &str, end: usize, limit: usize) -> Option<String> {
+    let rest = text[end..limit].trim_start();
+    let rest = rest.strip_prefix('(')?;
+    let k = rest.find("gọi tắt là ")?;
+    if k > 12 {
+        return None;
+    }
+    let name = &rest[k + "gọi tắt là ".len()..];
+    let name = &name[..name.find(')')?];
+    let name = name.trim();
+    (!name.is_empty() && name.split_whitespace().count() <= 10).then(|| name.to_string())
+}
+
+/// Whether the mention at `start` is the short name a text gives a body ("gọi tắt là X").
+pub fn after_alias(text: &str, start: usize) -> bool {
+    text[..start].trim_end().ends_with("gọi tắt là")
+}
+
+/// A place named by its level and its proper name ("xã Tùng Châu", "huyện Chợ Mới") starting
+/// at byte `start`: the byte where it ends.
+pub fn place_at(text: &str, start: usize, end: usize) -> Option<usize> {
+    let end = crate::lexicon::floor(text, end.min(start + 200)).max(start);
+    let ws = words(text, start..end);
+    if ws.first().is_none_or(|w| w.start != start) {
+        return None;
+    }
+    let past = level_at(text, &ws, 0, end)?;
+    if past >= ws.len() || !linked(text, &ws, past) || !ws[past].capitalized() {
+        return None;
+    }
+    let k = proper_at(text, &ws, past);
+    (k > past).then(|| ws[k - 1].end)
 }
 
 /// Organisations of one sentence whose words the caller has already split.
@@ -313,6 +381,8 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
                     | "trạm"
                     | "trung"
                     | "thường"
+                    | "phòng"
+                    | "trường"
             )
         {
             i += 1;
@@ -327,23 +397,25 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             i += 1;
             continue;
         };
-        // Lower-case heads of the Named kind are common nouns ("các phòng, ban").
-        if head.mode == Mode::Named && !ws[i].capitalized() {
-            i += 1;
-            continue;
-        }
         let after_head = word_index(ws, i, at + head.text.len());
-        // "Trường" names a school only with its type ("Trường THCS …"); "xã Trường Sơn" is a place.
-        if head.text == "Trường"
-            && !ws.get(after_head).is_some_and(|w| {
-                SCHOOL_TYPES
-                    .iter()
-                    .any(|t| starts_with_word(&text[w.start..range.end], t))
-            })
-        {
-            i += 1;
-            continue;
+        // Lower-case heads of the Named kind are common nouns ("các phòng, ban"), but for a
+        // department named by its field ("phòng lao động thương binh và xã hội"), one named
+        // in a title ("Trưởng ban Tuyên giáo Huyện ủy") and a school with its type.
+        let domain = department_domain(text, ws, after_head, range.end);
+        if head.mode == Mode::Named && !ws[i].capitalized() {
+            let titled = i > 0
+                && matches!(ws[i - 1].text, "Trưởng" | "trưởng" | "Phó" | "phó")
+                && ws.get(after_head).is_some_and(Word::capitalized);
+            // "môi trường" (environment) is no school.
+            let school =
+                head.text == "Trường" && i.checked_sub(1).is_none_or(|p| ws[p].text != "môi");
+            let field = domain && matches!(ws[i].text, "phòng" | "ban");
+            if !(titled || school || field) {
+                i += 1;
+                continue;
+            }
         }
+
         // "Tỉnh ủy viên" is a title, not the committee.
         if ws
             .get(after_head)
@@ -353,11 +425,24 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
             continue;
         }
         let prev = i.checked_sub(1).map(|p| ws[p].text);
-        if prev == Some("các") || prev == Some("những") {
+        if (prev == Some("các") || prev == Some("những")) && !ws[i].capitalized() {
             i = after_head;
             continue;
         }
-        match scan(text, ws, i, after_head, head, range.end) {
+        let found = if domain && matches!(head.text, "Phòng" | "Ban") {
+            let last = domain_tail(text, ws, after_head, range.end);
+            Some(Mention {
+                range: ws[i].start..ws[last - 1].end,
+                kind: head.kind,
+                bare: false,
+                head: head.text,
+            })
+        } else if head.text == "Trường" {
+            school_at(text, ws, i, after_head, range.end)
+        } else {
+            scan(text, ws, i, after_head, head, range.end)
+        };
+        match found {
             Some(m) => {
                 // A delegation "của" a body also names that body: look inside it.
                 let next = if m.kind == "delegation" {
@@ -456,7 +541,11 @@ fn scan(
                     break;
                 }
                 if let Some(past) = level_at(text, ws, k, end) {
-                    last = proper_at(text, ws, past).max(past);
+                    last = if adjacent(past) {
+                        proper_at(text, ws, past).max(past)
+                    } else {
+                        past
+                    };
                     k = last;
                     continue;
                 }
@@ -508,9 +597,17 @@ fn scan(
                 && ws
                     .get(k + 1)
                     .is_some_and(|w| w.text.chars().all(|c| c.is_ascii_digit()));
+            // In lower case it is a delegation when numbered or when its body follows
+            // ("tổ đại biểu HĐND huyện"); else a common noun ("các thành viên đoàn công tác").
+            let body_follows = ws.get(k).is_some_and(|w| {
+                adjacent(k)
+                    && w.capitalized()
+                    && head_at(&text[w.start..end], true)
+                        .is_some_and(|h| matches!(h.mode, Mode::Committee | Mode::Admin))
+            });
             if numbered {
                 k += 2;
-            } else if !ws[i].capitalized() {
+            } else if !ws[i].capitalized() && !body_follows {
                 return None;
             }
             // "Trưởng đoàn công tác số 3" is a title.
@@ -557,6 +654,106 @@ fn scan(
             None
         }
     }
+}
+
+/// Fields a department is named by, in lower case ("phòng nông nghiệp và phát triển nông
+/// thôn", "Ban pháp chế HĐND huyện").
+const DOMAINS: &[&str] = &[
+    "nông nghiệp",
+    "nông",
+    "lao động",
+    "tài nguyên",
+    "tài chính",
+    "giáo dục",
+    "y tế",
+    "văn hóa",
+    "văn hoá",
+    "tư pháp",
+    "nội vụ",
+    "kinh tế",
+    "dân tộc",
+    "công thương",
+    "giao thông",
+    "kế hoạch",
+    "pháp chế",
+    "tiếp công dân",
+    "quản lý đô thị",
+    "dân vận",
+    "tuyên giáo",
+];
+
+/// Whether word `j` starts a department's field in lower case.
+fn department_domain(text: &str, ws: &[Word], j: usize, end: usize) -> bool {
+    ws.get(j).is_some_and(|w| {
+        !w.capitalized()
+            && j > 0
+            && joined_by_space(text, &ws[j - 1], w)
+            && DOMAINS
+                .iter()
+                .any(|d| starts_with_word(&text[w.start..end], d))
+    })
+}
+
+/// The end (a word index) of a department named by its field in lower case: up to
+/// punctuation, a verb, or its level and place.
+fn domain_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
+    let mut k = from;
+    let mut last = from + 1;
+    while k < ws.len() && (k == from || linked(text, ws, k)) && k - from < 10 {
+        if k > from && is_stop(text, &ws[k], end) {
+            break;
+        }
+        if let Some(past) = level_at(text, ws, k, end) {
+            last = if past < ws.len() && linked(text, ws, past) {
+                proper_at(text, ws, past).max(past)
+            } else {
+                past
+            };
+            break;
+        }
+        if ws[k].capitalized() && k > from {
+            // "Ban pháp chế HĐND huyện": the body it belongs to.
+            if let Some(h) = head_at(&text[ws[k].start..end], true)
+                .filter(|h| matches!(h.mode, Mode::Admin | Mode::Committee))
+            {
+                let after = word_index(ws, k, ws[k].start + h.text.len());
+                if let Some(m) = scan(text, ws, k, after, h, end) {
+                    last = word_index(ws, k, m.range.end);
+                }
+                break;
+            }
+        }
+        last = k + 1;
+        k += 1;
+    }
+    last
+}
+
+/// A school: "Trường" with its type and its name ("Trường THCS Hồng Hải", "trường mầm non
+/// Tùng Châu"); "xã Trường Sơn" is a place.
+fn school_at(text: &str, ws: &[Word], i: usize, after_head: usize, end: usize) -> Option<Mention> {
+    let w = ws.get(after_head)?;
+    let rest = &text[w.start..end];
+    let kind = SCHOOL_TYPES
+        .iter()
+        .filter(|t| starts_with_word(rest, t))
+        .max_by_key(|t| t.len())?;
+    if w.capitalized() {
+        let head = HEADS.iter().find(|h| h.text == "Trường")?;
+        return scan(text, ws, i, after_head, head, end);
+    }
+    // The type in lower case: the name must follow it, capitalised.
+    let name = word_index(ws, after_head, w.start + kind.len());
+    if !ws.get(name).is_some_and(Word::capitalized) || !linked(text, ws, name) {
+        return None;
+    }
+    let last = proper_at(text, ws, name);
+    Some(Mention {
+        range: ws[i].start..ws[last - 1].end,
+        kind: "school",
+        bare: false,
+        head: "Trường",
+    })
 }
 
 /// Whether word `j` continues the name word `j - 1` is in: joined by a space, or by a dash
@@ -610,6 +807,17 @@ fn name_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
             lower_run += 1;
             if soon || compound || (after_conjunction && k == last && lower_run <= 3) {
                 last = k + 1;
+            } else if k == last {
+                // "Trung tâm Phát triển quỹ đất;", "Ban Tiếp công dân huyện": lower-case words
+                // that run to where the name ends (punctuation, a level, a capital).
+                match lower_tail(text, ws, k, end) {
+                    Some(past) => {
+                        last = past;
+                        k = past;
+                        continue;
+                    }
+                    None => break,
+                }
             } else {
                 break;
             }
@@ -617,6 +825,27 @@ fn name_tail(text: &str, ws: &[Word], from: usize, end: usize) -> usize {
         k += 1;
     }
     last.max(from + 1)
+}
+
+/// A run of up to three lower-case words from `k` that ends where a name can end: before
+/// punctuation or the sentence's end, a level word or a capital. The index past it.
+fn lower_tail(text: &str, ws: &[Word], k: usize, end: usize) -> Option<usize> {
+    let mut n = k;
+    while n < ws.len()
+        && n - k < 3
+        && (n == k || linked(text, ws, n))
+        && !ws[n].capitalized()
+        && !is_stop(text, &ws[n], end)
+        && level_at(text, ws, n, end).is_none()
+        && !ws[n].text.chars().any(|c| c.is_ascii_digit())
+    {
+        n += 1;
+    }
+    let ends = n == ws.len()
+        || !linked(text, ws, n)
+        || level_at(text, ws, n, end).is_some()
+        || ws[n].capitalized();
+    (n > k && ends).then_some(n)
 }
 
 /// Lower-case second syllables of the capitalised words of names ("Tài nguyên", "Môi trường").
@@ -727,6 +956,70 @@ mod tests {
                 "Trường THCS Hồng Hải tổ chức",
                 &[("Trường THCS Hồng Hải", "school")],
             ),
+            // Names that go on in lower case to where they end.
+            (
+                "đại diện Trung tâm Dịch vụ nông nghiệp; Ban Quản lý chợ huyện; Thanh tra huyện.",
+                &[
+                    ("Trung tâm Dịch vụ nông nghiệp", "other"),
+                    ("Ban Quản lý chợ huyện", "project_board"),
+                    ("Thanh tra huyện", "department"),
+                ],
+            ),
+            (
+                "giao Sở Tài chính trên cơ sở đề xuất",
+                &[("Sở Tài chính", "department")],
+            ),
+            // Departments named by their field in lower case.
+            (
+                "làm việc tại phòng tài chính kế hoạch, phòng lao động thương binh và xã hội huyện",
+                &[
+                    ("phòng tài chính kế hoạch", "department"),
+                    ("phòng lao động thương binh và xã hội huyện", "department"),
+                ],
+            ),
+            (
+                "tại các Phòng Nội vụ, Phòng Tư pháp",
+                &[
+                    ("Phòng Nội vụ", "department"),
+                    ("Phòng Tư pháp", "department"),
+                ],
+            ),
+            (
+                "Trưởng ban Dân vận Thị ủy phát biểu",
+                &[("ban Dân vận Thị ủy", "department")],
+            ),
+            (
+                "Hiệu trưởng trường tiểu học Na Mèo cho biết",
+                &[("trường tiểu học Na Mèo", "school")],
+            ),
+            (
+                "đại diện UBMTTQVN, BCH quân sự, Bộ Chính trị",
+                &[
+                    ("UBMTTQVN", "front"),
+                    ("BCH quân sự", "other"),
+                    ("Bộ Chính trị", "party_committee"),
+                ],
+            ),
+            (
+                "Ủy ban MTTQ Việt Nam huyện Tân Hiệp",
+                &[("Ủy ban MTTQ Việt Nam huyện Tân Hiệp", "front")],
+            ),
+            (
+                "Tổ công tác số 2 Ban Chỉ đạo đại hội Tỉnh ủy làm việc",
+                &[
+                    ("Tổ công tác số 2 Ban Chỉ đạo đại hội Tỉnh ủy", "delegation"),
+                    ("Ban Chỉ đạo đại hội Tỉnh ủy", "department"),
+                ],
+            ),
+            (
+                "tổ đại biểu HĐND huyện tổng hợp",
+                &[
+                    ("tổ đại biểu HĐND huyện", "delegation"),
+                    ("HĐND huyện", "peoples_council"),
+                ],
+            ),
+            // "môi trường" (environment) is no school.
+            ("vấn đề vệ sinh môi trường nông thôn", &[]),
         ];
         for (text, want) in cases {
             let got = orgs(text);

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{is_surname, stop_words, title_heads, LEVELS, PERSON_CUES};
+use crate::lexicon::{is_surname, starts_with_word, stop_words, title_heads, LEVELS, PERSON_CUES};
 use crate::words::{joined_by_space, words, Word};
 
 #[derive(Debug, Clone)]
@@ -69,7 +69,15 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
         && !ws[j].text.chars().all(char::is_uppercase)
     {
         // A title or an organisation starts here, not more of the name.
-        if title_heads().at(&text[ws[j].start..]).is_some() && j - i >= 2 {
+        // ("Nguyên", former, is a title only before one: "Nguyên Bí thư"; else a given name.)
+        let rest = &text[ws[j].start..];
+        let title = match title_heads().at(rest) {
+            Some("Nguyên") => title_heads()
+                .at(rest["Nguyên".len()..].trim_start())
+                .is_some(),
+            found => found.is_some(),
+        };
+        if title && j - i >= 2 {
             break;
         }
         j += 1;
@@ -86,6 +94,14 @@ fn name_at(text: &str, ws: &[Word], i: usize, cued: bool) -> Option<usize> {
         return None;
     }
     Some(j)
+}
+
+/// Whether a word is (the last word of) a level: "huyện", "phố" of "thành phố".
+fn is_level(w: &str) -> bool {
+    LEVELS.iter().any(|l| {
+        let last = l.rsplit(' ').next().unwrap_or(l);
+        last.len() == w.len() && starts_with_word(w, last)
+    })
 }
 
 /// A title of office starting at byte `at`: up to the next comma, bracket or stop word.
@@ -118,6 +134,8 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
 /// People mentioned in one sentence whose words the caller has already split.
 pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
+    // A cued person followed by ";": the sentence lists people, one per item.
+    let mut listing = false;
     let mut i = 0;
     while i < ws.len() {
         if !ws[i].capitalized() {
@@ -126,46 +144,111 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
         }
         // Look back a few words only: what stands before a name decides what it is.
         let before = crate::lexicon::tail(&text[range.start..ws[i].start], 160);
-        let cue = PERSON_CUES.iter().any(|c| {
-            let b = before.trim_end();
+        // "các đồng chí: A, …; B, …": the cue may end with a colon, and it holds for every
+        // item of the list it opens.
+        let b = before.trim_end().trim_end_matches(':').trim_end();
+        let direct_cue = PERSON_CUES.iter().any(|c| {
             b.ends_with(c)
                 && b[..b.len() - c.len()]
                     .chars()
                     .next_back()
                     .is_none_or(|ch| !ch.is_alphanumeric())
         });
+        let list_item = listing && before.trim_end().ends_with(';');
+        // "cử tri", "công dân" are followed by places too ("cử tri Hà Nội"): after them only a
+        // full name with a family name is a person.
+        let resident_cue = direct_cue
+            && ["công dân", "cử tri", "Công dân", "Cử tri"]
+                .iter()
+                .any(|c| b.ends_with(c));
+        // An item of a list of people starts with a family name ("Phòng Tài nguyên …" is a
+        // body listed after them).
+        let cue = direct_cue || (list_item && is_surname(ws[i].text));
         let Some(end) = name_at(text, ws, i, cue) else {
             i += 1;
             continue;
         };
+        if resident_cue && (end - i < 3 || !is_surname(ws[i].text)) {
+            i = end;
+            continue;
+        }
+        // "UBND tỉnh An Giang Nguyễn Thanh Bình": a capitalised word before a family name is
+        // the end of a place's name, not the start of the person's.
+        while !cue && end - i >= 4 && i > 0 && joined_by_space(text, &ws[i - 1], &ws[i]) {
+            if ws[i - 1].capitalized() && is_surname(ws[i + 1].text) {
+                i += 1;
+            } else if is_level(ws[i - 1].text) && is_surname(ws[i + 2].text) {
+                // "tỉnh Hà Giang Nguyễn Minh Tiến": a place of two syllables, then the name.
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if end - i < 2 {
+            i += 1;
+            continue;
+        }
+        let before = crate::lexicon::tail(&text[range.start..ws[i].start], 160);
         let name_range = ws[i].start..ws[end - 1].end;
         let prev = i.checked_sub(1).map(|p| crate::lexicon::lower(ws[p].text));
-        let after_place = prev.as_deref().is_some_and(|p| {
-            PLACE_WORDS.contains(&p)
-                || LEVELS
-                    .iter()
-                    .any(|l| l.ends_with(p) || crate::lexicon::lower(l).ends_with(p))
-        });
-        // "Bí thư Tỉnh ủy Nguyễn Văn A": a title right before the name, in the same clause.
+        let after_level = prev.as_deref().is_some_and(is_level);
+        let after_place = after_level || prev.as_deref().is_some_and(|p| PLACE_WORDS.contains(&p));
+        // "Bí thư Tỉnh ủy Nguyễn Văn A": a title right before the name, in the same clause
+        // (after "và" when two people are named: "… và Trưởng ban Tuyên giáo Huyện ủy B").
         let clause_start = before
             .rfind([',', ';', ':', '(', '.'])
             .map(|k| k + 1)
             .unwrap_or(0);
-        let clause = before[clause_start..].trim_start();
+        let mut clause = before[clause_start..].trim_start();
+        if let Some(k) = clause.rfind(" và ") {
+            clause = &clause[k + " và ".len()..];
+        }
+        // "Đồng chí Bí thư Tỉnh ủy Đỗ Trọng Hưng": the cue before the title.
+        for c in PERSON_CUES {
+            if starts_with_word(clause, c) {
+                clause = clause[c.len()..].trim_start();
+                break;
+            }
+        }
         // Without a cue, only a full name (three syllables or more) right after a whole title:
         // "Bí thư Quận ủy Hoàng Mai" names a place, "… đã làm việc với Huyện ủy Yên Thành" too.
         let clause_at = ws[i].start - clause.len();
         let whole_title = title_at(text, clause_at, ws[i].start)
             .is_some_and(|r| r.end == clause_at + clause.trim_end().len());
-        let lead_title = !cue && !after_place && end - i >= 3 && whole_title && !clause.is_empty();
+        // "Chủ tịch HĐND huyện Trần Hoài Đức": after a title that ends with its level, a full
+        // name is the person's, not the place's.
+        let titled_level = after_level && whole_title && !cue;
+        let lead_title = !cue
+            && (!after_place || titled_level)
+            && end - i >= 3
+            && whole_title
+            && !clause.is_empty();
         if !(cue || lead_title) {
             i = end;
             continue;
         }
         let mut positions = Vec::new();
-        if lead_title {
-            let t = clause.trim_end();
-            positions.push(t.to_string());
+        if lead_title || (cue && whole_title && !clause.is_empty()) {
+            // "Phó Bí thư Huyện ủy, Chủ tịch HĐND huyện X": every title of the comma list
+            // before the name, in order.
+            let mut titles = vec![clause.trim_end().to_string()];
+            let mut head = &before[..clause_start];
+            while let Some(rest) = head.trim_end().strip_suffix(',') {
+                let start = rest.rfind([',', ';', ':', '(', '.']).map_or(0, |k| k + 1);
+                let chunk = rest[start..].trim();
+                let before_at = ws[i].start - before.len();
+                let at =
+                    before_at + start + (rest[start..].len() - rest[start..].trim_start().len());
+                let whole = !chunk.is_empty()
+                    && title_at(text, at, at + chunk.len())
+                        .is_some_and(|r| r.end == at + chunk.len());
+                if !whole {
+                    break;
+                }
+                titles.insert(0, chunk.to_string());
+                head = &rest[..start];
+            }
+            positions.extend(titles);
         }
         // ", P1, P2" or " - P" or " (P)" after the name.
         let mut at = name_range.end;
@@ -186,6 +269,9 @@ pub fn find_in(text: &str, range: Range<usize>, ws: &[Word]) -> Vec<Mention> {
                 }
                 None => break,
             }
+        }
+        if cue && text[at..range.end].contains(';') {
+            listing = true;
         }
         out.push(Mention {
             name: text[name_range.clone()].to_string(),
@@ -226,6 +312,50 @@ mod tests {
             ("Chủ tịch UBND phường Hà Lầm báo cáo", &[]),
             ("khảo sát tại sân vận động Hà Lầm", &[]),
             ("Đồng chí Phó Bí thư Thường trực Thành ủy ghi nhận", &[]),
+            // Lists after a cue with a colon, one person per item, positions after a dash.
+            (
+                "Tổ đại biểu gồm các bà: Lò Thị Mai – phó chủ tịch UBND huyện; Hoàng Văn Páo – Phó chủ tịch HĐND xã Mường Lói.",
+                &[
+                    ("Lò Thị Mai", &["phó chủ tịch UBND huyện"]),
+                    ("Hoàng Văn Páo", &["Phó chủ tịch HĐND xã Mường Lói"]),
+                ],
+            ),
+            (
+                "Làm việc với đoàn có các đồng chí: Đinh Văn Tới, Bí thư Huyện ủy; Lưu Thị Nga, Phó Bí thư Huyện ủy.",
+                &[
+                    ("Đinh Văn Tới", &["Bí thư Huyện ủy"]),
+                    ("Lưu Thị Nga", &["Phó Bí thư Huyện ủy"]),
+                ],
+            ),
+            // Titles before the name, joined by commas, after a level word.
+            (
+                "Phó Bí thư Thị ủy, Chủ tịch UBND thị xã Kiều Văn Lực chủ trì.",
+                &[("Kiều Văn Lực", &["Phó Bí thư Thị ủy", "Chủ tịch UBND thị xã"])],
+            ),
+            // A family name after a place's name starts the person's name.
+            (
+                "Phó Chủ tịch UBND tỉnh Hà Giang Nguyễn Minh Tiến phát biểu.",
+                &[("Nguyễn Minh Tiến", &["Phó Chủ tịch UBND tỉnh Hà Giang"])],
+            ),
+            // A cue before the title.
+            (
+                "Đồng chí Bí thư Huyện ủy Mạc Văn Hòa dự buổi làm việc.",
+                &[("Mạc Văn Hòa", &["Bí thư Huyện ủy"])],
+            ),
+            // A resident named in a petition; a place after "cử tri" is none.
+            (
+                "tiếp thu ý kiến của công dân: Sầm Văn Kiên, thôn Bản Chang",
+                &[("Sầm Văn Kiên", &[])],
+            ),
+            ("cử tri Hà Nội kiến nghị", &[]),
+            // "Nguyên" ends a name unless a title follows it; a body listed after people is none.
+            (
+                "Dự có các đồng chí: Tạ Quang Nguyên, Phó Chủ tịch UBND huyện; Phòng Nội vụ huyện; Nguyên Phó Chủ tịch Lê Văn Ba.",
+                &[
+                    ("Tạ Quang Nguyên", &["Phó Chủ tịch UBND huyện"]),
+                    ("Lê Văn Ba", &["Nguyên Phó Chủ tịch"]),
+                ],
+            ),
         ];
         for (text, want) in cases {
             let got = people(text);

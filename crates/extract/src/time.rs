@@ -77,7 +77,7 @@ fn patterns() -> &'static Patterns {
             range: r(r"(?i)(?:từ\s+)?(?:ngày\s+)?(?-u:\b)(\d{1,2})(?:\s*/\s*(\d{1,2}))?\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})(?-u:\b)"),
             full: r(r"(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)"),
             verbal: r(r"(?i)(?-u:\b)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d{2}))?"),
-            short: r(r"(?i)(?-u:\b)(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?-u:\b)"),
+            short: r(r"(?i)(?-u:\b)(?:ngày|sáng|chiều|tối|trưa|hôm)\s*,?\s+(?:ngày\s*,?\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?-u:\b)"),
             month_year: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*((?:19|20)\d{2})(?-u:\b)"),
             month: r(r"(?i)(?:(cuối|đầu|giữa)\s+)?tháng\s+(\d{1,2})(?-u:\b)"),
             quarter: r(r"(?i)(?-u:\b)quý\s+(IV|III|II|I|[1-4])(?-u:\b)(?:\s*(?:/|năm)\s*((?:19|20)\d{2}))?"),
@@ -133,17 +133,14 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
         return out;
     }
     let p = patterns();
-    // Taken spans, start → end; they never overlap, so the one that could overlap a new span
-    // is the last starting before its end.
-    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    let mut push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
+    // A new span is kept unless it overlaps one kept before; a sentence names a handful of
+    // times at most, so the kept ones (in `out`) are simply looked through.
+    let push = |out: &mut Vec<TimeExpr>, r: Range<usize>, kind: Kind, when: Option<When>| {
         let r = range.start + r.start..range.start + r.end;
-        let clash = taken
-            .range(..r.end)
-            .next_back()
-            .is_some_and(|(_, end)| *end > r.start);
+        let clash = out
+            .iter()
+            .any(|t| t.range.start < r.end && r.start < t.range.end);
         if !clash && r.start < r.end {
-            taken.insert(r.start, r.end);
             out.push(TimeExpr {
                 range: r,
                 kind,
@@ -162,7 +159,29 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
     for m in p.ordinal.find_iter(only(roman_words || has("hứ"), s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
-    for c in p.range.captures_iter(only(has("-") || has("–"), s)) {
+    let dashed = has("-") || has("–");
+    let slashed = has("/");
+    // A year is written with 19 or 20; a day without one after "ngày", "sáng", "chiều" …
+    let century = has("20") || has("19");
+    let day_words = has("gày")
+        || has("GÀY")
+        || has("áng")
+        || has("iều")
+        || has("ối")
+        || has("rưa")
+        || has("ôm");
+    // A clock time is a number right before "h" or "giờ".
+    let clock = has("giờ") || {
+        let b = s.as_bytes();
+        (0..b.len()).any(|i| {
+            b[i].is_ascii_digit()
+                && matches!(
+                    (b.get(i + 1), b.get(i + 2)),
+                    (Some(b'h' | b'H'), _) | (Some(b' '), Some(b'h' | b'H'))
+                )
+        })
+    };
+    for c in p.range.captures_iter(only(dashed && slashed && century, s)) {
         let (d1, m1, d2, m2, y) = (
             num(c.get(1)),
             num(c.get(2)),
@@ -183,7 +202,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.full.captures_iter(only(digits, s)) {
+    for c in p.full.captures_iter(only(digits && century, s)) {
         if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             if let Some(day) = date(y, m, d) {
                 push(
@@ -213,7 +232,10 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for c in p.short.captures_iter(only(digits, s)) {
+    for c in p
+        .short
+        .captures_iter(only(digits && (dashed || slashed) && day_words, s))
+    {
         let whole = c.get(0).map(|m| m.range()).unwrap_or_default();
         // "ngày 24/8/2020" was taken above; here only dates without a year.
         if s[whole.end..].trim_start().starts_with(['/', '-']) {
@@ -329,7 +351,7 @@ pub fn find(text: &str, range: Range<usize>, year: Option<i16>) -> Vec<TimeExpr>
             }
         }
     }
-    for m in p.clock.find_iter(only(has("giờ") || has("h"), s)) {
+    for m in p.clock.find_iter(only(clock, s)) {
         push(&mut out, m.range(), Kind::NotDate, None);
     }
     out.sort_by_key(|e| e.range.start);
@@ -355,6 +377,15 @@ pub fn context_year_of(text: &str, parts: &[Range<usize>]) -> Option<i16> {
         .map(|(y, _)| y)
 }
 
+/// The first year of a term the text names ("nhiệm kỳ 2025-2030"): the year of its congress,
+/// a context year when the text names no other.
+pub fn term_start_year(text: &str) -> Option<i16> {
+    if !text.contains("kỳ") {
+        return None;
+    }
+    patterns().term.captures(text).and_then(|c| num(c.get(1)))
+}
+
 fn count_years(
     text: &str,
     range: Range<usize>,
@@ -363,13 +394,17 @@ fn count_years(
     let b = &text.as_bytes()[..range.end];
     let mut i = range.start;
     while i + 4 <= b.len() {
-        let four = &b[i..i + 4];
-        let is_year = four.iter().all(u8::is_ascii_digit)
-            && (four.starts_with(b"19") || four.starts_with(b"20"));
-        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
-            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
-        if !(is_year && bounded) {
+        // Runs of digits only: skip to the next one, then past it whole.
+        if !b[i].is_ascii_digit() {
             i += 1;
+            continue;
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let four = &b[i..i + run.min(4)];
+        let is_year = run == 4 && (four.starts_with(b"19") || four.starts_with(b"20"));
+        let bounded = i == 0 || !b[i - 1].is_ascii_digit();
+        if !(is_year && bounded) {
+            i += run;
             continue;
         }
         let before = &text[range.start..i];
@@ -380,7 +415,11 @@ fn count_years(
             || trimmed.ends_with("năm")
             || trimmed.ends_with("Năm");
         let term = crate::lexicon::tail(before, 24).contains("kỳ");
-        if dated && !term {
+        // A date written after a document's number ("Quy định số 08-QĐi/TW; ngày 25-10-2018")
+        // is the document's, not the article's.
+        let near = crate::lexicon::tail(before, 48);
+        let document = near.rfind("số ").is_some_and(|k| near[k..].contains('/'));
+        if dated && !term && !document {
             let year: i16 = text[i..i + 4].parse().unwrap_or(0);
             *counts.entry(year).or_default() += 1;
         }

@@ -17,8 +17,16 @@ impl Word<'_> {
 
 /// The words of `text[range]`: runs of letters, digits and marks (offsets into `text`).
 pub fn words(text: &str, range: Range<usize>) -> Vec<Word<'_>> {
-    let s = &text[range.clone()];
     let mut out = Vec::new();
+    words_into(text, range, &mut out);
+    out
+}
+
+/// The words of `text[range]` into `out`, emptied first: a caller that reads many sentences
+/// in turn reuses one buffer.
+pub fn words_into<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Word<'a>>) {
+    out.clear();
+    let s = &text[range.clone()];
     let mut start: Option<usize> = None;
     for (i, c) in s.char_indices() {
         let part = is_word_char(c) || (c == '&' && start.is_some());
@@ -42,7 +50,6 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Word<'_>> {
             end: range.end,
         });
     }
-    out
 }
 
 /// Letters, digits and combining marks, with fast answers for the ranges Vietnamese is written
