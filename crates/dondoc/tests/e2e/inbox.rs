@@ -151,3 +151,19 @@ app_test!(
         assert!(next.contains(&format!("lead_unit_id={unit}")), "{next}");
     }
 );
+
+app_test!(a_saved_item_on_a_session_page_says_so, |app| async move {
+    let mut clerk = crate::import::clerk(&app).await;
+    let seed = app.session_id("Đoàn công tác số 01").await;
+    let r = clerk
+        .post_form(
+            &format!("/sessions/{seed}/petitions"),
+            &[("text", "Lắp thêm đèn chiếu sáng ngõ 5")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The notice is in the query, where the server sees it, not in the fragment.
+    assert_eq!(r.location(), format!("/sessions/{seed}?saved=1#petitions"));
+    let r = clerk.get(&format!("/sessions/{seed}?saved=1")).await;
+    assert!(r.body.contains("Đã lưu"), "{}", r.body);
+});

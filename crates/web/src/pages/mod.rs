@@ -102,10 +102,16 @@ pub fn invalid_page<T: Template>(t: &T) -> Result<Response, AppError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(t)?).into_response())
 }
 
-/// After a successful POST: back to the record, with a notice.
+/// After a successful POST: back to the record, with a notice. The notice goes in the query,
+/// before any `#fragment` (after it, the browser keeps it to itself and the notice never
+/// shows).
 pub fn see_other(to: &str) -> Response {
-    let sep = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{sep}saved=1")).into_response()
+    let (path, fragment) = match to.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (to, String::new()),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}saved=1{fragment}")).into_response()
 }
 
 #[derive(Template)]
