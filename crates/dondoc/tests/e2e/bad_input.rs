@@ -258,7 +258,11 @@ app_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"e-deadline\""));
+        assert!(
+            r.body.contains("id=\"e-session-add_directive-deadline\""),
+            "{}",
+            r.body
+        );
 
         // Invalid UTF-8 in a form, and an oversized form.
         let csrf = clerk.csrf.clone().unwrap();

@@ -167,3 +167,41 @@ app_test!(a_saved_item_on_a_session_page_says_so, |app| async move {
     let r = clerk.get(&format!("/sessions/{seed}?saved=1")).await;
     assert!(r.body.contains("Đã lưu"), "{}", r.body);
 });
+
+app_test!(
+    every_field_of_a_record_page_has_an_id_of_its_own,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        for page in [
+            format!("/sessions/{}", app.session_id("Đoàn công tác số 01").await),
+            format!(
+                "/petitions/{}",
+                app.petition_id("xây mới nhà văn hóa khu 6").await
+            ),
+        ] {
+            let r = leader.get(&page).await;
+            assert_eq!(r.status, StatusCode::OK);
+            let mut seen = std::collections::HashSet::new();
+            for id in r
+                .body
+                .split(" id=\"")
+                .skip(1)
+                .map(|s| &s[..s.find('"').unwrap()])
+            {
+                assert!(seen.insert(id.to_string()), "{page}: id {id} twice");
+            }
+            // And each label names a field that is there.
+            for target in r
+                .body
+                .split(" for=\"")
+                .skip(1)
+                .map(|s| &s[..s.find('"').unwrap()])
+            {
+                assert!(
+                    seen.contains(target),
+                    "{page}: a label for {target}, which is not there"
+                );
+            }
+        }
+    }
+);

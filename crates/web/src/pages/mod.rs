@@ -278,6 +278,26 @@ impl Field {
         shown
     }
 
+    /// The field's element id: `f-name` on a page with one form; on a record's page, whose
+    /// forms may share field names, prefixed with the form's key, so that every label and
+    /// message points at its own field.
+    pub fn id(&self, key: &str) -> String {
+        if key.is_empty() {
+            format!("f-{}", self.name)
+        } else {
+            format!("{}-{}", key.replace('.', "-"), self.name)
+        }
+    }
+
+    /// The id of the field's message.
+    pub fn err_id(&self, key: &str) -> String {
+        if key.is_empty() {
+            format!("e-{}", self.name)
+        } else {
+            format!("e-{}", self.id(key))
+        }
+    }
+
     pub fn checked(&self) -> bool {
         matches!(self.value.as_str(), "on" | "true" | "1")
     }
