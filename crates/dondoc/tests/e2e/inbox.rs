@@ -205,3 +205,21 @@ app_test!(
         }
     }
 );
+
+app_test!(
+    a_visitor_reads_names_without_links_to_staff_pages,
+    |app| async move {
+        let seed = app.session_id("Đoàn công tác số 01").await;
+        let mut visitor = app.anonymous();
+        let r = visitor.get(&format!("/sessions/{seed}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Hà Hồng Sơn"), "the participants are named");
+        assert!(
+            !r.body.contains("href=\"/people/"),
+            "no link a visitor cannot follow"
+        );
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let r = leader.get(&format!("/sessions/{seed}")).await;
+        assert!(r.body.contains("href=\"/people/"));
+    }
+);

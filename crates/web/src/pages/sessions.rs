@@ -71,6 +71,8 @@ struct ShowPage {
     directives: Vec<DirectiveView>,
     history: Vec<HistoryRow>,
     can_edit: bool,
+    /// People's pages are for staff: a visitor reads the names without links.
+    staff: bool,
     forms: Vec<(&'static str, FormView)>,
 }
 
@@ -319,6 +321,7 @@ async fn show_page(
         directives,
         history,
         can_edit,
+        staff: v.is_staff(),
         forms,
     })
 }
