@@ -284,3 +284,50 @@ app_test!(
         );
     }
 );
+
+app_test!(coordinating_units_are_typed_one_a_field, |app| async move {
+    many_wards(&app).await;
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    let r = admin.get("/directives/new").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        !r.body.contains("<select name=\"coordinating_unit_ids\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.matches("name=\"coordinating_unit_ids\"").count() >= 1);
+    assert!(r.body.len() < 30_000, "{} bytes", r.body.len());
+    // Two typed, one a suggestion and one a whole name; the lead by its name too.
+    let first = app.unit_id("Phường Thử 1").await;
+    let second = app.unit_id("Phường Thử 2").await;
+    let suggestion = format!("Phường Thử 1 (Thành phố Hạ Long) · #{first}");
+    let r = admin
+        .post_form(
+            "/directives",
+            &[
+                ("text", "Rà soát hệ thống thoát nước các phường"),
+                ("lead_unit_id", "Phường Thử 3"),
+                ("coordinating_unit_ids", suggestion.as_str()),
+                ("coordinating_unit_ids", "phuong thu 2"),
+                ("coordinating_unit_ids", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = app.directive_id("Rà soát hệ thống thoát nước").await;
+    let d = admin.get(&format!("/api/v1/directives/{id}")).await.json();
+    let d = &d["directive"];
+    assert_eq!(
+        d["lead_unit_id"].as_i64(),
+        Some(app.unit_id("Phường Thử 3").await),
+        "{d}"
+    );
+    let mut coordinating: Vec<i64> = d["coordinating_unit_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    coordinating.sort_unstable();
+    assert_eq!(coordinating, vec![first, second]);
+});

@@ -14,8 +14,8 @@ use tower_sessions::Session;
 
 use super::sessions::{tl, FormPage};
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice,
-    unit_options, Field, FormView, HistoryRow, Layout, Pager,
+    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -358,12 +358,7 @@ fn directive_form(
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let multi = Field::choices(
-        l,
-        "coordinating_unit_ids",
-        coordinating,
-        unit_options(units),
-    );
+    let multi = super::unit_choices(l, "coordinating_unit_ids", coordinating, units);
     let mut fields = vec![
         Field::new(l, "text", "textarea", raw.text.clone().unwrap_or_default()).required(),
         unit_choice(l, "lead_unit_id", opt_id(raw.lead_unit_id), units),

@@ -242,10 +242,11 @@ impl Field {
         name: &'static str,
         value: impl Into<String>,
         options: Vec<(String, String)>,
+        more: bool,
     ) -> Field {
         let mut f = Field::select(lang, name, value, options, false);
         f.kind = "multiselect";
-        f.picker_when(false, "picks")
+        f.picker_when(more, "picks")
     }
 
     fn picker_when(mut self, more: bool, kind: &'static str) -> Field {
@@ -449,11 +450,8 @@ pub fn unit_choice(
     value: impl Into<String>,
     units: &[UnitNode],
 ) -> Field {
-    let value = value.into();
-    if units.len() <= crate::pick::SELECT_AT_MOST {
-        return Field::choice(lang, name, value, unit_options(units), false);
-    }
-    Field::choice(lang, name, value.clone(), chosen_units(units, &value), true)
+    let (value, options, more) = unit_field(value.into(), units);
+    Field::choice(lang, name, value, options, more)
 }
 
 /// As [`unit_choice`], for a field that takes several units.
@@ -463,15 +461,18 @@ pub fn unit_choices(
     value: impl Into<String>,
     units: &[UnitNode],
 ) -> Field {
-    let value = value.into();
+    let (value, options, more) = unit_field(value.into(), units);
+    Field::choices(lang, name, value, options, more)
+}
+
+/// A unit field's value, its options, and whether more units exist than it lists.
+fn unit_field(value: String, units: &[UnitNode]) -> (String, Vec<(String, String)>, bool) {
     if units.len() <= crate::pick::SELECT_AT_MOST {
-        return Field::choices(lang, name, value, unit_options(units));
+        let options = unit_options(units);
+        return (value, options, false);
     }
-    let mut f = Field::choices(lang, name, value.clone(), chosen_units(units, &value));
-    f.kind = "picks";
-    f.source = "units";
-    f.hint = Some("pick.hint");
-    f
+    let options = chosen_units(units, &value);
+    (value, options, true)
 }
 
 /// The units named in `value` ("3,5"), as options.
