@@ -135,6 +135,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let Some(key) = key_of(&req) else {
+        // Forgotten before a write too: one whose client hangs up is finished by its own
+        // task (see `routes::run_to_completion`) after this layer has stopped waiting.
+        if writes {
+            cache.invalidate();
+        }
         let resp = next.run(req).await;
         if writes && resp.status().as_u16() < 400 {
             cache.invalidate();
@@ -153,11 +158,15 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if !keepable(&resp, signed_in) {
         return resp;
     }
+    // Every page is drawn in memory already (a rendered string, compressed or not), so
+    // reading it whole costs a copy at most; one too large to keep is sent as it is.
     let (parts, body) = resp.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        // Larger than a kept page: drawn again. (Pages are never this large; see issue 8.)
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    if body.len() > MAX_BODY {
+        return Response::from_parts(parts, Body::from(body));
+    }
     let page = Page {
         at: Instant::now(),
         generation,

@@ -118,9 +118,51 @@ async fn visitors_pages_are_kept(backend: Backend) {
     )
     .await;
     assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    let zipped = r
+        .headers
+        .get(header::ETAG)
+        .cloned()
+        .expect("a gzip page is kept");
+    let r = get(
+        "/petitions".into(),
+        vec![
+            (header::ACCEPT_ENCODING, "gzip".into()),
+            (header::IF_NONE_MATCH, zipped.to_str().unwrap().into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
     let r = get("/petitions".into(), vec![]).await;
     assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
     assert!(r.body.contains("<html"));
+
+    // A page too large to keep is sent whole, every time.
+    let big = app
+        .store
+        .create_session(
+            dondoc_store::Who::default(),
+            &dondoc_domain::input::NewSession {
+                date: crate::support::TODAY,
+                place: None,
+                title: "Buổi làm việc có bài tường thuật dài".into(),
+                host_unit_id: app.unit_id("Phường Hà Lầm").await,
+                delegation_name: None,
+                lead_person_id: None,
+                summary: None,
+                source_text: Some("Nội dung tường thuật rất dài. ".repeat(25_000)),
+                published: true,
+            },
+        )
+        .await
+        .unwrap()
+        .session
+        .id;
+    for _ in 0..2 {
+        let r = get(format!("/sessions/{big}"), vec![]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.len() > 700_000, "{} bytes", r.body.len());
+        assert!(r.body.trim_end().ends_with("</html>"));
+    }
 
     // Languages apart.
     let r = get(
