@@ -59,6 +59,47 @@ fn petition(text: &str, area: Option<i64>, session_id: Option<i64>) -> NewPetiti
     }
 }
 
+/// Petitions with these texts written in bulk (as `dondoc gen` writes them), in the unit
+/// `area`, received, raised nowhere.
+async fn bulk_petitions(store: &Store, area: i64, texts: &[String]) {
+    let mut bulk = store.bulk().await.unwrap();
+    let first = bulk.next_id("petitions").await.unwrap();
+    let cols = [
+        "id",
+        "title",
+        "text",
+        "text_key",
+        "area_unit_id",
+        "status",
+        "version",
+        "created_at",
+        "raised_count",
+        "public_raised_count",
+        "published",
+    ];
+    let rows: Vec<Vec<dondoc_store::bulk::Value>> = texts
+        .iter()
+        .zip(first..)
+        .map(|(text, id)| {
+            vec![
+                id.into(),
+                text.as_str().into(),
+                text.as_str().into(),
+                dondoc_text::fold(text).into(),
+                Some(area).into(),
+                "received".into(),
+                1i64.into(),
+                0i64.into(),
+                0i64.into(),
+                0i64.into(),
+                0i64.into(),
+            ]
+        })
+        .collect();
+    bulk.insert("petitions", &cols, &rows).await.unwrap();
+    bulk.commit().await.unwrap();
+}
+
 fn directive(
     text: &str,
     lead: Option<i64>,
@@ -1059,41 +1100,10 @@ both_backends!(
         let store = db.store().await;
         let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
         // 2,100 petitions about a culture house, more than the word index calls few.
-        let mut bulk = store.bulk().await.unwrap();
-        let first = bulk.next_id("petitions").await.unwrap();
-        let cols = [
-            "id",
-            "title",
-            "text",
-            "text_key",
-            "area_unit_id",
-            "status",
-            "version",
-            "created_at",
-            "raised_count",
-            "public_raised_count",
-            "published",
-        ];
-        let rows: Vec<Vec<dondoc_store::bulk::Value>> = (0..2_100)
-            .map(|i| {
-                let text = format!("Sửa nhà văn hóa khu {i}");
-                vec![
-                    (first + i).into(),
-                    text.as_str().into(),
-                    text.as_str().into(),
-                    dondoc_text::fold(&text).into(),
-                    Some(ward).into(),
-                    "received".into(),
-                    1i64.into(),
-                    0i64.into(),
-                    0i64.into(),
-                    0i64.into(),
-                    0i64.into(),
-                ]
-            })
+        let texts: Vec<String> = (0..2_100)
+            .map(|i| format!("Sửa nhà văn hóa khu {i}"))
             .collect();
-        bulk.insert("petitions", &cols, &rows).await.unwrap();
-        bulk.commit().await.unwrap();
+        bulk_petitions(&store, ward, &texts).await;
         let rare = store
             .create_petition(
                 WHO,
@@ -1270,37 +1280,7 @@ both_backends!(
         let store = db.store().await;
         let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
         store.pause_word_index().await.unwrap();
-        let mut bulk = store.bulk().await.unwrap();
-        let id = bulk.next_id("petitions").await.unwrap();
-        let cols = [
-            "id",
-            "title",
-            "text",
-            "text_key",
-            "area_unit_id",
-            "status",
-            "version",
-            "created_at",
-            "raised_count",
-            "public_raised_count",
-            "published",
-        ];
-        let text = "Nạo vét kênh Quuxa";
-        let row: Vec<dondoc_store::bulk::Value> = vec![
-            id.into(),
-            text.into(),
-            text.into(),
-            dondoc_text::fold(text).into(),
-            Some(ward).into(),
-            "received".into(),
-            1i64.into(),
-            0i64.into(),
-            0i64.into(),
-            0i64.into(),
-            0i64.into(),
-        ];
-        bulk.insert("petitions", &cols, &[row]).await.unwrap();
-        bulk.commit().await.unwrap();
+        bulk_petitions(&store, ward, &["Nạo vét kênh Quuxa".to_string()]).await;
         // The load stops here (no resume); the store is opened again.
         store.migrate().await.unwrap();
         let search = |q: &'static str| {
