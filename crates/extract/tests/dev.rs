@@ -119,19 +119,7 @@ fn the_reader_scores_well_on_the_development_set() {
     let mut faults = Vec::new();
     let mut f1s = Vec::new();
     for (section, t) in &sums {
-        let fields: Vec<String> = t
-            .fields
-            .iter()
-            .map(|(n, r, t)| format!("{n} {r}/{t}"))
-            .collect();
-        lines.push(format!(
-            "{section:<14} F1 {:.3} ({}/{}/{}) {}",
-            t.f1(),
-            t.tp,
-            t.fp,
-            t.fn_,
-            fields.join(", ")
-        ));
+        lines.push(t.line(section));
         f1s.push(t.f1());
         if t.f1() < SECTION_FLOOR {
             faults.push(format!("{section} F1 {:.3} < {SECTION_FLOOR}", t.f1()));

@@ -86,19 +86,7 @@ fn the_reader_scores_well_on_every_report() {
     let avg = macro_sum / all.len() as f64;
     let mut faults = Vec::new();
     for (section, t) in &sums {
-        let fields: Vec<String> = t
-            .fields
-            .iter()
-            .map(|(n, r, t)| format!("{n} {r}/{t}"))
-            .collect();
-        lines.push(format!(
-            "{section:<14} F1 {:.3} ({}/{}/{}) {}",
-            t.f1(),
-            t.tp,
-            t.fp,
-            t.fn_,
-            fields.join(", ")
-        ));
+        lines.push(t.line(section));
         let floor = SECTION_FLOORS
             .iter()
             .find(|(n, _)| n == section)

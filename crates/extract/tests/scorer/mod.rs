@@ -173,6 +173,23 @@ impl Tally {
 }
 
 impl Tally {
+    /// The section's line of a printed score: F1, tp/fp/fn and each field's right/total.
+    pub fn line(&self, section: &str) -> String {
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(n, r, t)| format!("{n} {r}/{t}"))
+            .collect();
+        format!(
+            "{section:<14} F1 {:.3} ({}/{}/{}) {}",
+            self.f1(),
+            self.tp,
+            self.fp,
+            self.fn_,
+            fields.join(", ")
+        )
+    }
+
     pub fn f1(&self) -> f64 {
         let p = if self.tp + self.fp > 0 {
             self.tp as f64 / (self.tp + self.fp) as f64
