@@ -59,6 +59,21 @@ fn petition(text: &str, area: Option<i64>, session_id: Option<i64>) -> NewPetiti
     }
 }
 
+/// The first five petitions whose text holds the words of `q`, with their count.
+async fn search(store: &Store, q: &str) -> dondoc_store::Page<dondoc_store::PetitionView> {
+    store
+        .petitions(
+            &PetitionFilter {
+                q: Some(q.into()),
+                limit: Some(5),
+                ..Default::default()
+            },
+            &Visibility::All,
+        )
+        .await
+        .unwrap()
+}
+
 /// Petitions with these texts written in bulk (as `dondoc gen` writes them), in the unit
 /// `area`, received, raised nowhere.
 async fn bulk_petitions(store: &Store, area: i64, texts: &[String]) {
@@ -1111,39 +1126,23 @@ both_backends!(
             )
             .await
             .unwrap();
-        let search = |q: &'static str| {
-            let store = store.clone();
-            async move {
-                store
-                    .petitions(
-                        &PetitionFilter {
-                            q: Some(q.into()),
-                            limit: Some(5),
-                            ..Default::default()
-                        },
-                        &Visibility::All,
-                    )
-                    .await
-                    .unwrap()
-            }
-        };
         // Few: the one petition, counted exactly; none for a word nowhere.
-        let found = search("kênh xyzzy").await;
+        let found = search(&store, "kênh xyzzy").await;
         assert_eq!(found.items.len(), 1);
         assert_eq!(found.items[0].petition.id, rare.petition.id);
         assert_eq!((found.total, found.total_capped), (1, false));
-        assert_eq!(search("zzzz").await.total, 0);
+        assert_eq!(search(&store, "zzzz").await.total, 0);
         // Many: a page in order, the count stopped at the cap.
-        let found = search("van hoa").await;
+        let found = search(&store, "van hoa").await;
         assert_eq!(found.items.len(), 5);
         assert_eq!((found.total, found.total_capped), (1_000, true));
         assert!(found.items[0].petition.id > found.items[4].petition.id);
         // Both together: only what holds every word.
-        let found = search("khu 2099 van hoa").await;
+        let found = search(&store, "khu 2099 van hoa").await;
         assert_eq!(found.items.len(), 1, "{:?}", found.items);
         assert_eq!(found.total, 1);
         // Short words are read from the text, as before.
-        assert_eq!(search("ha lam xy").await.total, 0);
+        assert_eq!(search(&store, "ha lam xy").await.total, 0);
         // An edit moves the petition in the index.
         store
             .update_petition(
@@ -1154,8 +1153,8 @@ both_backends!(
             )
             .await
             .unwrap();
-        assert_eq!(search("xyzzy").await.total, 0);
-        assert_eq!(search("plugh").await.total, 1);
+        assert_eq!(search(&store, "xyzzy").await.total, 0);
+        assert_eq!(search(&store, "plugh").await.total, 1);
     }
 );
 
@@ -1283,24 +1282,8 @@ both_backends!(
         bulk_petitions(&store, ward, &["Nạo vét kênh Quuxa".to_string()]).await;
         // The load stops here (no resume); the store is opened again.
         store.migrate().await.unwrap();
-        let search = |q: &'static str| {
-            let store = store.clone();
-            async move {
-                store
-                    .petitions(
-                        &PetitionFilter {
-                            q: Some(q.into()),
-                            ..Default::default()
-                        },
-                        &Visibility::All,
-                    )
-                    .await
-                    .unwrap()
-                    .total
-            }
-        };
         assert_eq!(
-            search("quuxa").await,
+            search(&store, "quuxa").await.total,
             1,
             "the bulk-loaded petition is in the index"
         );
@@ -1309,6 +1292,6 @@ both_backends!(
             .create_petition(WHO, &petition("Sửa cầu Fizzbo", Some(ward), None))
             .await
             .unwrap();
-        assert_eq!(search("fizzbo").await, 1);
+        assert_eq!(search(&store, "fizzbo").await.total, 1);
     }
 );
