@@ -12,9 +12,12 @@
 
 pub mod directives;
 mod error;
+pub mod follow;
 pub mod history;
 pub mod import;
 pub mod inbox;
+pub mod jobs;
+pub mod mail;
 pub mod petitions;
 pub mod pick;
 pub mod reference;
@@ -33,6 +36,10 @@ pub use error::{Error, Result};
 pub struct App {
     store: Store,
     today: Option<Date>,
+    clock: Clock,
+    /// Whether mail can be sent (an SMTP server is configured): notices are marked for mail
+    /// only then.
+    mail: bool,
     token_days: i64,
     max_sign_in_delay_ms: i64,
     /// The dashboard's petition counts per visibility, for a few seconds.
@@ -114,10 +121,29 @@ impl App {
         App {
             store,
             today,
+            clock: Clock::System,
+            mail: false,
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
         }
+    }
+
+    /// The clock jobs and today's date are read from (a manual one in tests that replay
+    /// weeks in a second).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Marks notices for mail (an SMTP server is configured for the jobs).
+    pub fn with_mail(mut self, on: bool) -> Self {
+        self.mail = on;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// How many days an API token authenticates after it is made.
@@ -140,10 +166,8 @@ impl App {
 
     /// Today in Vietnam (UTC+7, no daylight saving): deadlines are Vietnamese calendar days.
     pub fn today(&self) -> Date {
-        self.today.unwrap_or_else(|| {
-            let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
-            jiff::Timestamp::now().to_zoned(tz).date()
-        })
+        self.today
+            .unwrap_or_else(|| self.clock.now().to_zoned(vietnam()).date())
     }
 
     /// The caller for a signed-in user (their unit scope loaded from the tree) or, with
@@ -175,6 +199,43 @@ impl App {
             }),
             visibility: Visibility::All,
             today: self.today(),
+        }
+    }
+}
+
+/// Vietnam's time (UTC+7, no daylight saving): days, deadlines and the hours of jobs.
+pub fn vietnam() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(7))
+}
+
+/// The time: the system's, or one a test sets and moves.
+#[derive(Clone, Debug, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Manual(std::sync::Arc<std::sync::atomic::AtomicI64>),
+}
+
+impl Clock {
+    /// A clock that stands at `at` until it is moved.
+    pub fn manual(at: jiff::Timestamp) -> Clock {
+        Clock::Manual(std::sync::Arc::new(at.as_millisecond().into()))
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        match self {
+            Clock::System => jiff::Timestamp::now(),
+            Clock::Manual(ms) => {
+                jiff::Timestamp::from_millisecond(ms.load(std::sync::atomic::Ordering::SeqCst))
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            }
+        }
+    }
+
+    /// Moves a manual clock to `at` (a system clock cannot be moved).
+    pub fn set(&self, at: jiff::Timestamp) {
+        if let Clock::Manual(ms) = self {
+            ms.store(at.as_millisecond(), std::sync::atomic::Ordering::SeqCst);
         }
     }
 }

@@ -853,3 +853,50 @@ mod tests {
         assert_eq!(err.on("password"), Some(FieldCode::TooShort));
     }
 }
+
+raw!(
+    /// What a person chooses to hear of (their profile): an address for mail, the language
+    /// mail is written in, and which mails they want.
+    ProfileInput {
+    email: Option<String> = "opt_string",
+    language: Option<String> = "opt_string",
+    notify_mail: Option<bool> = "opt_bool",
+    remind_days: Option<i64> = "opt_i64",
+    weekly_digest: Option<bool> = "opt_bool",
+});
+
+impl ProfileInput {
+    /// Absent choices are off (an unticked box sends nothing); an absent language is
+    /// Vietnamese.
+    pub fn parse(&self) -> Result<crate::follow::Profile, Invalid> {
+        let mut c = Checker::new();
+        let email = c.opt_text("email", self.email.as_deref(), 254);
+        if email
+            .as_deref()
+            .is_some_and(|e| !crate::follow::plausible_email(e))
+        {
+            c.fail("email", FieldCode::InvalidChoice);
+        }
+        let language = match self.language.as_deref().map(str::trim) {
+            None | Some("") => Some(crate::follow::Language::Vi),
+            Some(s) => {
+                let l = crate::follow::Language::parse(s);
+                if l.is_none() {
+                    c.fail("language", FieldCode::InvalidChoice);
+                }
+                l
+            }
+        };
+        let remind_days = self.remind_days.unwrap_or(0);
+        if !(0..=crate::follow::MAX_REMIND_DAYS).contains(&remind_days) {
+            c.fail("remind_days", FieldCode::OutOfRange);
+        }
+        c.finish(crate::follow::Profile {
+            email,
+            language: language.unwrap_or(crate::follow::Language::Vi),
+            notify_mail: self.notify_mail.unwrap_or(false),
+            remind_days,
+            weekly_digest: self.weekly_digest.unwrap_or(false),
+        })
+    }
+}

@@ -4,6 +4,7 @@
 //! Architecture invariant: no I/O, no async, nothing of SQL, HTTP or HTML lives here.
 
 pub mod directive;
+pub mod follow;
 pub mod input;
 pub mod model;
 pub mod permission;

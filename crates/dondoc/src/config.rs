@@ -58,6 +58,20 @@ pub struct Flags {
     /// Log as JSON lines.
     #[arg(long, global = true, env = "DONDOC_LOG_JSON")]
     log_json: Option<bool>,
+    /// smtp://host:25, smtp://host:587?tls=required or smtps://user:password@host:465: where
+    /// notices are mailed (none: notices stay in the app).
+    #[arg(long, global = true, env = "DONDOC_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of dondoc's mail: "Dondoc <dondoc@example.gov.vn>".
+    #[arg(long, global = true, env = "DONDOC_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// dondoc's address as its users reach it, for links in mail: https://dondoc.example.gov.vn.
+    #[arg(long, global = true, env = "DONDOC_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Seconds between two passes of the scheduler (reminders, mail, digests; default 15;
+    /// 0 runs no jobs on this node).
+    #[arg(long, global = true, env = "DONDOC_JOBS_EVERY")]
+    jobs_every: Option<u64>,
 }
 
 /// The file's shape: the same names as the flags.
@@ -75,6 +89,10 @@ struct File {
     max_sign_in_delay: Option<i64>,
     page_cache: Option<u64>,
     log_json: Option<bool>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
+    jobs_every: Option<u64>,
 }
 
 pub struct Settings {
@@ -89,6 +107,10 @@ pub struct Settings {
     pub max_sign_in_delay: i64,
     pub page_cache: u64,
     pub log_json: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub public_url: Option<String>,
+    pub jobs_every: u64,
 }
 
 impl Settings {
@@ -128,6 +150,13 @@ impl Settings {
                 .unwrap_or(dondoc_app::users::MAX_DELAY_MS / 1000),
             page_cache: flags.page_cache.or(file.page_cache).unwrap_or(5),
             log_json: flags.log_json.or(file.log_json).unwrap_or(false),
+            smtp_url: flags.smtp_url.or(file.smtp_url),
+            mail_from: flags
+                .mail_from
+                .or(file.mail_from)
+                .unwrap_or_else(|| "dondoc <dondoc@localhost>".into()),
+            public_url: flags.public_url.or(file.public_url),
+            jobs_every: flags.jobs_every.or(file.jobs_every).unwrap_or(15),
         })
     }
 

@@ -231,6 +231,20 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     };
     // Statistics for the planner, so that lists pick their indexes.
     store.optimize().await?;
+    let mailer = match &settings.smtp_url {
+        Some(url) => {
+            let public = settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", settings.addr));
+            Some(dondoc_app::mail::Mailer::new(
+                url,
+                &settings.mail_from,
+                &public,
+            )?)
+        }
+        None => None,
+    };
     let state = AppState::new(
         store.clone(),
         WebConfig {
@@ -242,6 +256,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             today: None,
         },
     );
+    let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();
     tokio::spawn(async move {
         if let Err(e) = dondoc_app::petitions::warm_counts(&warm).await {
@@ -262,22 +277,25 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     if demo {
         demo::print_logins(&logins.unwrap_or_else(demo::logins));
     }
-    // Purge expired web sessions and sign-in attempts that no longer count, now and then;
-    // any node may do it.
-    let purge = store.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-            if let Err(e) = purge.http_sessions_purge().await {
-                tracing::warn!(error = %e, "purging expired sessions");
-            }
-            let before =
-                jiff::Timestamp::now().as_millisecond() - dondoc_app::users::FAILURE_WINDOW_MS;
-            if let Err(e) = purge.login_attempts_purge(before).await {
-                tracing::warn!(error = %e, "purging old sign-in attempts");
-            }
-        }
-    });
+    // The scheduler: reminders, mail, digests, and purging expired web sessions and old
+    // sign-in attempts. Every node runs it; each job runs on one node at a time.
+    if settings.jobs_every > 0 {
+        let owner = format!(
+            "{}:{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()),
+            std::process::id(),
+            addr.port()
+        );
+        tokio::spawn(
+            dondoc_app::jobs::Scheduler::new(
+                jobs_app,
+                mailer,
+                owner,
+                std::time::Duration::from_secs(settings.jobs_every),
+            )
+            .run(),
+        );
+    }
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

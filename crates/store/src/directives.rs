@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::sql::{
     d, ensure_exists, key, now_ms, od, opd, page, pd, ts, updated, Arg, Page, Tx, Where,
 };
-use crate::{audit, visible, Result, Store, StoreError, Who};
+use crate::{audit, follow, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DirectiveFilter {
@@ -140,7 +140,7 @@ async fn get_in(tx: &mut Tx<'_>, id: Id, today: Date) -> Result<DirectiveView> {
     view(tx, r.ok_or(StoreError::NotFound)?, today).await
 }
 
-pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Result<Id> {
+pub(crate) async fn insert_directive(tx: &mut Tx<'_>, who: Who, new: &NewDirective) -> Result<Id> {
     ensure_exists(tx, "sessions", new.session_id, "session_id").await?;
     ensure_exists(tx, "people", new.issued_by_person_id, "issued_by_person_id").await?;
     ensure_exists(tx, "units", new.lead_unit_id, "lead_unit_id").await?;
@@ -168,7 +168,53 @@ pub(crate) async fn insert_directive(tx: &mut Tx<'_>, new: &NewDirective) -> Res
             .execute(&mut **tx)
             .await?;
     }
+    tell_units(
+        tx,
+        who,
+        id,
+        (None, &[]),
+        (new.lead_unit_id, &new.coordinating_unit_ids),
+    )
+    .await?;
     Ok(id)
+}
+
+/// Leaves the follow-up job an event for each unit newly given a directive to lead or to
+/// coordinate.
+async fn tell_units(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    before: (Option<Id>, &[Id]),
+    after: (Option<Id>, &[Id]),
+) -> Result<()> {
+    let lead = |l: Option<Id>| l.into_iter().collect::<Vec<_>>();
+    follow::assigned(
+        tx,
+        "assigned",
+        "directive",
+        id,
+        &lead(before.0),
+        &lead(after.0),
+        who.user_id,
+    )
+    .await?;
+    let coordinating = |l: Option<Id>, c: &[Id]| {
+        c.iter()
+            .copied()
+            .filter(|u| Some(*u) != l)
+            .collect::<Vec<_>>()
+    };
+    follow::assigned(
+        tx,
+        "coordinating",
+        "directive",
+        id,
+        &coordinating(before.0, before.1),
+        &coordinating(after.0, after.1),
+        who.user_id,
+    )
+    .await
 }
 
 /// A change the domain decided (`DirectiveStatus::transition`, `DirectiveStatus::progress`),
@@ -328,7 +374,7 @@ impl Store {
         today: Date,
     ) -> Result<DirectiveView> {
         let mut tx = self.begin().await?;
-        let id = insert_directive(&mut tx, new).await?;
+        let id = insert_directive(&mut tx, who, new).await?;
         let v = get_in(&mut tx, id, today).await?;
         audit::change(&mut tx, who, "create", None, &v.directive).await?;
         tx.commit().await?;
@@ -386,6 +432,20 @@ impl Store {
                 .await?;
         }
         let after = get_in(&mut tx, id, today).await?;
+        tell_units(
+            &mut tx,
+            who,
+            id,
+            (
+                before.directive.lead_unit_id,
+                &before.directive.coordinating_unit_ids,
+            ),
+            (
+                after.directive.lead_unit_id,
+                &after.directive.coordinating_unit_ids,
+            ),
+        )
+        .await?;
         audit::change(
             &mut tx,
             who,

@@ -73,7 +73,7 @@ impl Store {
                         raised_on: date,
                         ..new.clone()
                     };
-                    let id = petitions::insert_petition(&mut tx, &new).await?;
+                    let id = petitions::insert_petition(&mut tx, who, &new).await?;
                     let raising = NewRaising {
                         session_id: Some(session_id),
                         date,
@@ -103,7 +103,7 @@ impl Store {
                 issued_by_person_id: d.issued_by_person_id.or(lead),
                 ..d.clone()
             };
-            let id = directives::insert_directive(&mut tx, &d).await?;
+            let id = directives::insert_directive(&mut tx, who, &d).await?;
             let after = serde_json::json!({ "text": d.text, "session_id": session_id });
             audit::record(&mut tx, who, "directive", id, "create", None, Some(&after)).await?;
         }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::sql::{
     d, ensure_exists, key, now_ms, od, opd, page_counted, pd, updated, Arg, Page, Tx, Where,
 };
-use crate::{audit, visible, Result, Store, StoreError, Who};
+use crate::{audit, follow, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PetitionFilter {
@@ -298,7 +298,7 @@ pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRais
 }
 
 /// Inserts a petition (without its raisings) in the caller's transaction.
-pub(crate) async fn insert_petition(tx: &mut Tx<'_>, new: &NewPetition) -> Result<Id> {
+pub(crate) async fn insert_petition(tx: &mut Tx<'_>, who: Who, new: &NewPetition) -> Result<Id> {
     ensure_exists(tx, "units", new.area_unit_id, "area_unit_id").await?;
     ensure_exists(tx, "units", new.responsible_unit_id, "responsible_unit_id").await?;
     let status = if new.responsible_unit_id.is_some() {
@@ -322,6 +322,18 @@ pub(crate) async fn insert_petition(tx: &mut Tx<'_>, new: &NewPetition) -> Resul
     .bind(now_ms())
     .fetch_one(&mut **tx)
     .await?;
+    if let Some(unit) = new.responsible_unit_id {
+        follow::event(
+            tx,
+            "petition_assigned",
+            "petition",
+            id,
+            unit,
+            who.user_id,
+            None,
+        )
+        .await?;
+    }
     Ok(id)
 }
 
@@ -590,7 +602,7 @@ impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_petition(&self, who: Who, new: &NewPetition) -> Result<PetitionView> {
         let mut tx = self.begin().await?;
-        let id = insert_petition(&mut tx, new).await?;
+        let id = insert_petition(&mut tx, who, new).await?;
         let raising = NewRaising {
             session_id: new.session_id,
             date: new.raised_on,
@@ -697,6 +709,20 @@ impl Store {
         .rows_affected();
         updated(&mut tx, n, "petitions", id).await?;
         let after = get_in(&mut tx, id).await?;
+        if let Some(unit) = after.petition.responsible_unit_id {
+            if before.petition.responsible_unit_id != Some(unit) {
+                follow::event(
+                    &mut tx,
+                    "petition_assigned",
+                    "petition",
+                    id,
+                    unit,
+                    who.user_id,
+                    None,
+                )
+                .await?;
+            }
+        }
         audit::change(
             &mut tx,
             who,

@@ -5,6 +5,8 @@
 //! run as root, and stops when the process ends. Each test gets its own database, cloned from a
 //! migrated template. With `CI=true` a missing PostgreSQL is an error, never a skip.
 
+pub mod smtp;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};

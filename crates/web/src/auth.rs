@@ -232,6 +232,8 @@ pub struct Viewer {
     pub bearer: bool,
     /// The page follows a saved form (`?saved=1`): it says so.
     pub saved: bool,
+    /// Unread notices of a person signed in with a cookie (pages show the count).
+    pub unread: i64,
 }
 
 impl std::ops::Deref for Viewer {
@@ -278,11 +280,18 @@ impl FromRequestParts<AppState> for Viewer {
             .uri
             .query()
             .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("saved=")));
+        let caller = state.app.caller(user).await?;
+        let unread = if is_bearer {
+            0
+        } else {
+            dondoc_app::follow::unread(&state.app, &caller).await?
+        };
         let viewer = Viewer {
-            caller: state.app.caller(user).await?,
+            caller,
             lang,
             bearer: is_bearer,
             saved,
+            unread,
         };
         parts.extensions.insert(viewer.clone());
         Ok(viewer)

@@ -22,7 +22,8 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, import, inbox, login, people, petitions, sessions, targets, units, users,
+    dashboard, directives, follow, import, inbox, login, people, petitions, sessions, targets,
+    units, users,
 };
 use crate::{api, AppState};
 
@@ -39,6 +40,9 @@ fn pages() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_lang))
         .route("/inbox", get(inbox::show))
+        .route("/notices", get(follow::list))
+        .route("/notices/read", post(follow::read))
+        .route("/profile", get(follow::show).post(follow::save))
         .route("/sessions", get(sessions::list).post(sessions::create))
         .route("/sessions/new", get(sessions::new))
         .route("/sessions/import", get(import::show).post(import::read))
@@ -116,6 +120,9 @@ fn api_v1() -> Router<AppState> {
         .route("/directives/{id}/extensions", post(api::extend_directive))
         .route("/history/{entity}/{id}", get(api::history))
         .route("/me", get(api::me))
+        .route("/me/profile", get(api::get_profile).put(api::set_profile))
+        .route("/notices", get(api::list_notices))
+        .route("/notices/read", post(api::read_notices))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/users/{id}/active", post(api::set_user_active))
         .route("/tokens", post(api::create_token).get(api::list_tokens))

@@ -9,6 +9,7 @@ mod support;
 mod attacks;
 mod bad_input;
 mod cache;
+mod follow;
 mod http;
 mod import;
 mod inbox;

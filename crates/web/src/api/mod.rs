@@ -6,13 +6,14 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use dondoc_domain::follow::Profile;
 use dondoc_domain::input::*;
 use dondoc_domain::{
     Amendment, ApiToken, AuditEvent, Document, Extension, Measurement, Person, Position,
     ProgressReport, Raising, Target, Unit, User,
 };
 use dondoc_store::{
-    DirectiveFilter, DirectiveView, MeasurementView, Page, PetitionFilter, PetitionView,
+    DirectiveFilter, DirectiveView, MeasurementView, Notice, Page, PetitionFilter, PetitionView,
     SessionFilter, SessionView, TargetFilter, TargetView, UnitFilter,
 };
 use serde::de::DeserializeOwned;
@@ -544,6 +545,66 @@ pub async fn me(v: Viewer) -> ApiResult {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/me/profile", tag = "users", responses((status = 200, body = Profile), (status = 401, body = ApiErrorBody)))]
+pub async fn get_profile(State(st): State<AppState>, v: Viewer) -> ApiResult {
+    ok(app::follow::profile(&st.app, &v).await?)
+}
+
+/// Sets the caller's choices: every field is written (an absent choice is off).
+#[utoipa::path(put, path = "/api/v1/me/profile", tag = "users", request_body = ProfileInput, responses((status = 200, body = Profile), (status = 422, body = ApiErrorBody)))]
+pub async fn set_profile(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(raw): ApiJson<ProfileInput>,
+) -> ApiResult {
+    ok(app::follow::set_profile(&st.app, &v, &raw).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NoticeQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The caller's notices, newest first, and how many are unread.
+#[derive(Serialize, ToSchema)]
+pub struct NoticeList {
+    pub items: Vec<Notice>,
+    pub unread: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/notices", tag = "users", params(NoticeQuery), responses((status = 200, body = NoticeList), (status = 401, body = ApiErrorBody)))]
+pub async fn list_notices(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> ApiResult {
+    let (items, unread) =
+        app::follow::notices(&st.app, &v, q.limit.unwrap_or(50), q.offset.unwrap_or(0)).await?;
+    ok(NoticeList { items, unread })
+}
+
+/// Which notices to mark read: those named, or all when `ids` is absent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadBody {
+    pub ids: Option<Vec<i64>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/notices/read", tag = "users", request_body = ReadBody, responses((status = 204), (status = 401, body = ApiErrorBody)))]
+pub async fn read_notices(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(body): ApiJson<ReadBody>,
+) -> Result<Response, AppError> {
+    let ids = body.ids.map(|mut ids| {
+        ids.truncate(1000);
+        ids
+    });
+    app::follow::read(&st.app, &v, ids.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<User>), (status = 403, body = ApiErrorBody)))]
 pub async fn list_users(State(st): State<AppState>, v: Viewer) -> ApiResult {
     ok(app::users::list(&st.app, &v).await?)
@@ -764,6 +825,10 @@ pub struct ApiFieldError {
         extend_directive,
         history,
         me,
+        get_profile,
+        set_profile,
+        list_notices,
+        read_notices,
         list_users,
         create_user,
         set_user_active,
@@ -780,7 +845,9 @@ pub struct ApiFieldError {
         MergeBody,
         ParticipantBody,
         DocumentLinkBody,
-        ActiveBody
+        ActiveBody,
+        NoticeList,
+        ReadBody
     ))
 )]
 pub struct ApiDoc;

@@ -59,6 +59,7 @@ async fn page(
         nav: "login",
         title: v.lang.t("login.title").into(),
         notice: None,
+        unread: 0,
     };
     let page = LoginPage {
         layout,
@@ -114,6 +115,7 @@ pub async fn submit(
         lang,
         bearer: false,
         saved: false,
+        unread: 0,
     };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {

@@ -20,6 +20,7 @@ macro_rules! record_page_handler {
 
 pub mod dashboard;
 pub mod directives;
+pub mod follow;
 pub mod import;
 pub mod inbox;
 pub mod login;
@@ -49,6 +50,8 @@ pub struct Layout {
     pub nav: &'static str,
     pub title: String,
     pub notice: Option<&'static str>,
+    /// The signed-in person's unread notices (counted up to 100).
+    pub unread: i64,
 }
 
 impl Layout {
@@ -88,6 +91,7 @@ pub async fn layout(
         title: title.into(),
         // Back from a saved form (`?saved=1`, see `see_other`): say so.
         notice: v.saved.then_some("common.saved"),
+        unread: v.unread,
     })
 }
 
@@ -131,6 +135,7 @@ pub fn error_page(lang: Lang, status: StatusCode, messages: &[String]) -> String
         nav: "",
         title: lang.t("err.title").to_string(),
         notice: None,
+        unread: 0,
     };
     ErrorPage {
         layout,

@@ -1,0 +1,206 @@
+//! Mail: the words of each notice in the person's language, and the SMTP transport (lettre,
+//! rustls; no OpenSSL). The transport is configured once (`--smtp-url`); without one, notices
+//! stay in the app and nothing is mailed.
+
+use std::time::Duration;
+
+use dondoc_domain::follow::{Language, NoticeKind};
+use dondoc_store::{MailOut, Notice};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// Where mail goes out, whom it is from, and the address of dondoc that links point to.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    public_url: String,
+}
+
+/// How long one mail may take, from connecting to the server's answer.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+
+impl Mailer {
+    /// `smtp_url` as lettre reads it: `smtp://host:25` (plain, for a relay on the same
+    /// network), `smtp://host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465`.
+    pub fn new(smtp_url: &str, from: &str, public_url: &str) -> anyhow::Result<Mailer> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| anyhow::anyhow!("the SMTP URL is not usable: {e}"))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("the sender address {from:?} is not usable: {e}"))?;
+        Ok(Mailer {
+            transport,
+            from,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// Sends one notice's mail. The Message-ID is the notice's own, so that a mail sent again
+    /// after a node stopped between sending and recording it is the same message to the
+    /// receiving server.
+    pub async fn send(&self, m: &MailOut) -> Result<(), String> {
+        let (subject, body) = words(&m.notice, m.language, &m.display_name, &self.public_url);
+        let to: Mailbox = format!("{} <{}>", quote(&m.display_name), m.email)
+            .parse()
+            .or_else(|_| m.email.parse())
+            .map_err(|e| format!("address {:?}: {e}", m.email))?;
+        let domain = self.from.email.domain().to_string();
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(format!(
+                "<notice-{}-{}@{domain}>",
+                m.notice.id,
+                digest(&m.key)
+            )))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A display name as a quoted string of an address.
+fn quote(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
+    format!("\"{clean}\"")
+}
+
+fn digest(key: &str) -> String {
+    // FNV-1a: a short, stable tag of the notice's key for its Message-ID.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The subject and plain-text body of a notice's mail.
+pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (String, String) {
+    let vi = lang == Language::Vi;
+    let date = |d: jiff::civil::Date| {
+        if vi {
+            d.strftime("%d/%m/%Y").to_string()
+        } else {
+            d.strftime("%-d %b %Y").to_string()
+        }
+    };
+    let due = n.due_on.map(date).unwrap_or_default();
+    let link = format!("{public_url}/{}s/{}", n.entity, n.entity_id);
+    let (subject, lead) = match (n.kind, vi) {
+        (NoticeKind::Assigned, true) => (
+            "Nhiệm vụ mới giao cho đơn vị",
+            "Đơn vị của anh/chị được giao chủ trì nhiệm vụ:".to_string(),
+        ),
+        (NoticeKind::Assigned, false) => (
+            "A new directive for your unit",
+            "Your unit has been assigned to lead this directive:".to_string(),
+        ),
+        (NoticeKind::Coordinating, true) => (
+            "Nhiệm vụ phối hợp",
+            "Đơn vị của anh/chị được giao phối hợp thực hiện nhiệm vụ:".to_string(),
+        ),
+        (NoticeKind::Coordinating, false) => (
+            "A directive to coordinate",
+            "Your unit has been asked to coordinate on this directive:".to_string(),
+        ),
+        (NoticeKind::PetitionAssigned, true) => (
+            "Kiến nghị giao cho đơn vị giải quyết",
+            "Đơn vị của anh/chị được giao giải quyết kiến nghị:".to_string(),
+        ),
+        (NoticeKind::PetitionAssigned, false) => (
+            "A petition for your unit to answer",
+            "Your unit has been asked to answer this petition:".to_string(),
+        ),
+        (NoticeKind::DueSoon, true) => (
+            "Sắp đến hạn",
+            format!("Nhiệm vụ của đơn vị đến hạn ngày {due}:"),
+        ),
+        (NoticeKind::DueSoon, false) => (
+            "Deadline approaching",
+            format!("A directive of your unit is due on {due}:"),
+        ),
+        (NoticeKind::DueToday, true) => (
+            "Đến hạn hôm nay",
+            "Hôm nay là hạn của nhiệm vụ:".to_string(),
+        ),
+        (NoticeKind::DueToday, false) => ("Due today", "This directive is due today:".to_string()),
+        (NoticeKind::Overdue, true) => (
+            "Quá hạn",
+            format!("Nhiệm vụ đã quá hạn ngày {due} mà chưa hoàn thành:"),
+        ),
+        (NoticeKind::Overdue, false) => (
+            "Overdue",
+            format!("This directive passed its deadline of {due} unfinished:"),
+        ),
+        (NoticeKind::Digest, true) => (
+            "Tổng hợp nhiệm vụ quá hạn trong tuần",
+            "Các nhiệm vụ quá hạn của đơn vị:".to_string(),
+        ),
+        (NoticeKind::Digest, false) => (
+            "This week's overdue directives",
+            "Your unit's overdue directives:".to_string(),
+        ),
+    };
+    let greeting = if vi {
+        format!("Kính gửi {name},")
+    } else {
+        format!("Dear {name},")
+    };
+    let mut body = format!("{greeting}\n\n{lead}\n\n");
+    if n.kind == NoticeKind::Digest {
+        for line in n.detail.as_deref().unwrap_or_default().lines() {
+            let mut parts = line.splitn(3, '\t');
+            let (Some(id), Some(deadline), Some(text)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let deadline = deadline
+                .parse()
+                .map(date)
+                .unwrap_or_else(|_| deadline.to_string());
+            let label = if vi { "hạn" } else { "due" };
+            body.push_str(&format!(
+                "- {text} ({label} {deadline})\n  {public_url}/directives/{id}\n"
+            ));
+        }
+    } else {
+        body.push_str(&format!("  {}\n", n.title));
+        if !due.is_empty() && n.kind != NoticeKind::DueSoon && n.kind != NoticeKind::Overdue {
+            body.push_str(&format!(
+                "  {} {due}\n",
+                if vi { "Hạn:" } else { "Deadline:" }
+            ));
+        }
+        body.push_str(&format!("\n{link}\n"));
+    }
+    body.push_str(if vi {
+        "\n--\nThư gửi tự động từ dondoc. Chọn thư muốn nhận tại trang Hồ sơ của anh/chị.\n"
+    } else {
+        "\n--\nSent by dondoc. Choose which mail you receive on your profile page.\n"
+    });
+    let subject = format!("[dondoc] {subject}: {}", shorten(&n.title, 80));
+    (subject, body)
+}
+
+/// At most `max` characters, cut at a word with "…".
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{cut}…")
+}
