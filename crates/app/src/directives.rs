@@ -1,11 +1,12 @@
 //! Directives: list, read with their progress and extensions, give, reword, move through
 //! their states, report progress, extend the deadline.
 
+use dondoc_domain::directive::DirectiveAction;
 use dondoc_domain::input::{
     DirectiveInput, DirectiveTransitionInput, ExtensionInput, ProgressInput,
 };
-use dondoc_domain::{Action, Extension, Id, ProgressReport};
-use dondoc_store::{DirectiveChange, DirectiveFilter, DirectiveView, Page};
+use dondoc_domain::{Action, DirectiveStep, Evidence, Extension, Id, ProgressReport};
+use dondoc_store::{DirectiveChange, DirectiveFilter, DirectiveView, Page, Step};
 
 use crate::{recording_in, App, Caller, Result};
 
@@ -18,11 +19,14 @@ pub async fn get(app: &App, c: &Caller, id: Id) -> Result<DirectiveView> {
     Ok(app.store.directive(id, c.visibility(), c.today).await?)
 }
 
-/// A directive with its progress reports and deadline extensions.
+/// A directive with its progress reports, deadline extensions, steps of closure and (for
+/// staff) the files backing its result.
 pub struct DirectiveDetail {
     pub directive: DirectiveView,
     pub progress: Vec<ProgressReport>,
     pub extensions: Vec<Extension>,
+    pub steps: Vec<DirectiveStep>,
+    pub evidence: Vec<Evidence>,
 }
 
 pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<DirectiveDetail> {
@@ -31,7 +35,71 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<DirectiveDetail> {
         directive,
         progress: app.store.progress_reports(id).await?,
         extensions: app.store.extensions(id).await?,
+        steps: app.store.directive_steps(id).await?,
+        evidence: if c.is_staff() {
+            app.store.evidence_list(id).await?
+        } else {
+            vec![]
+        },
     })
+}
+
+/// The steps of closure the caller may take on a directive now.
+pub fn steps_for(c: &Caller, d: &DirectiveView) -> Vec<DirectiveAction> {
+    d.directive
+        .status
+        .actions()
+        .into_iter()
+        .filter(|a| c.can(a.needs(d.directive.lead_unit_id)))
+        .collect()
+}
+
+/// Keeps a file backing a directive's result: its assignee's side adds it while the work is
+/// open or reported. The file's kind is read from its bytes (PDF, image, Word, Excel).
+pub async fn add_evidence(
+    app: &App,
+    c: &Caller,
+    id: Id,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Evidence> {
+    use dondoc_domain::evidence;
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::UpdateDirective {
+        lead_unit: current.directive.lead_unit_id,
+    })?;
+    if !(current.directive.status.is_open()
+        || current.directive.status == dondoc_domain::DirectiveStatus::Reported)
+    {
+        return Err(dondoc_domain::directive::NotAllowed.into());
+    }
+    let invalid = |code| crate::Error::Invalid(dondoc_domain::Invalid::one("file", code));
+    if bytes.is_empty() {
+        return Err(invalid(dondoc_domain::FieldCode::Required));
+    }
+    if bytes.len() > evidence::MAX_BYTES {
+        return Err(invalid(dondoc_domain::FieldCode::TooLong));
+    }
+    let kind =
+        evidence::sniff(bytes).ok_or_else(|| invalid(dondoc_domain::FieldCode::InvalidChoice))?;
+    Ok(app
+        .store
+        .add_evidence(
+            c.who(),
+            id,
+            &evidence::clean_name(name, kind),
+            kind.media_type(),
+            bytes,
+        )
+        .await?)
+}
+
+/// One file backing a directive's result, for staff who may see the directive.
+pub async fn evidence_file(app: &App, c: &Caller, id: Id, file: Id) -> Result<(Evidence, Vec<u8>)> {
+    c.require_staff()?;
+    get(app, c, id).await?;
+    Ok(app.store.evidence_file(id, file).await?)
 }
 
 pub async fn create(app: &App, c: &Caller, raw: &DirectiveInput) -> Result<DirectiveView> {
@@ -74,19 +142,36 @@ pub async fn transition(
     id: Id,
     raw: &DirectiveTransitionInput,
 ) -> Result<DirectiveView> {
-    let current = to_follow_up(app, c, id).await?;
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    // The assignee's side starts and reports; the issuer's side decides. Asked before the
+    // input is checked: one who may not take the step is told so, whatever they typed.
+    if let Some(action) = raw.action.as_deref().and_then(DirectiveAction::parse) {
+        c.require(action.needs(current.directive.lead_unit_id))?;
+    }
     let t = raw.parse()?;
     let from = current.directive.status;
+    // Accepting keeps the day the work was reported done.
+    let done_on = match t.action {
+        DirectiveAction::Accept => current.directive.done_on,
+        _ => t.done_on,
+    };
     let update = from.transition(
         t.action,
         current.directive.progress_percent,
-        t.done_on,
+        done_on,
         c.today,
     )?;
+    let step = Step {
+        action: t.action,
+        date: update.done_on.unwrap_or(c.today),
+        text: t.text,
+    };
     let change = DirectiveChange {
         version: t.version,
         from,
         update,
+        step: Some(step),
     };
     Ok(app
         .store
@@ -110,6 +195,7 @@ pub async fn report_progress(
         version: p.version,
         from,
         update,
+        step: None,
     };
     Ok(app
         .store

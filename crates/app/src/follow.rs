@@ -83,15 +83,17 @@ pub async fn handle_events(app: &App) -> Result<Told> {
 
 async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNotice>> {
     let (kind, title, due_on) = match (e.entity.as_str(), e.kind.as_str()) {
-        ("directive", "assigned" | "coordinating") => {
+        ("directive", "assigned" | "coordinating" | "reported" | "returned" | "accepted") => {
             let d = app
                 .store
                 .directive(e.entity_id, &Visibility::All, today)
                 .await?;
-            let kind = if e.kind == "assigned" {
-                NoticeKind::Assigned
-            } else {
-                NoticeKind::Coordinating
+            let kind = match e.kind.as_str() {
+                "assigned" => NoticeKind::Assigned,
+                "coordinating" => NoticeKind::Coordinating,
+                "reported" => NoticeKind::Reported,
+                "returned" => NoticeKind::Returned,
+                _ => NoticeKind::Accepted,
             };
             (kind, d.directive.text, d.directive.deadline)
         }
@@ -118,13 +120,30 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
         title: &title,
         due_on,
     };
-    Ok(app
-        .store
-        .recipients(&[e.unit_id])
-        .await?
+    // A report goes up, to the leaders of the lead unit and of the units above it, whose to
+    // accept or return it; everything else to the unit's own people.
+    let people = if kind == NoticeKind::Reported {
+        // The leader who gave the directive, and the leaders of the units above the lead unit.
+        let above = app.store.unit_ancestors(e.unit_id).await?;
+        let mut people = app.store.recipients(&above).await?;
+        if let Some(issuer) = app.store.recorded_by("directive", e.entity_id).await? {
+            if !people.iter().any(|r| r.user_id == issuer) {
+                people.extend(app.store.recipients_by_id(&[issuer]).await?);
+            }
+        }
+        people.retain(|r| r.role == dondoc_domain::Role::Leader);
+        people
+    } else {
+        app.store.recipients(&[e.unit_id]).await?
+    };
+    Ok(people
         .iter()
         .filter(|r| audience(r.role) && Some(r.user_id) != e.user_id)
-        .map(|r| about.to(app, r))
+        .map(|r| {
+            let mut n = about.to(app, r);
+            n.detail = e.detail.clone();
+            n
+        })
         .collect())
 }
 

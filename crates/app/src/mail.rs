@@ -153,6 +153,31 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
             "This week's overdue directives",
             "Your unit's overdue directives:".to_string(),
         ),
+        (NoticeKind::Reported, true) => (
+            "Báo cáo hoàn thành chờ xác nhận",
+            "Đơn vị chủ trì đã báo cáo hoàn thành nhiệm vụ; đề nghị xác nhận hoặc trả lại:"
+                .to_string(),
+        ),
+        (NoticeKind::Reported, false) => (
+            "A result to accept or return",
+            "The lead unit reports this directive done; accept or return it:".to_string(),
+        ),
+        (NoticeKind::Returned, true) => (
+            "Báo cáo bị trả lại",
+            "Báo cáo hoàn thành của đơn vị đã bị trả lại:".to_string(),
+        ),
+        (NoticeKind::Returned, false) => (
+            "Your report was returned",
+            "Your unit's report of this directive was returned:".to_string(),
+        ),
+        (NoticeKind::Accepted, true) => (
+            "Kết quả đã được xác nhận",
+            "Kết quả thực hiện nhiệm vụ của đơn vị đã được xác nhận:".to_string(),
+        ),
+        (NoticeKind::Accepted, false) => (
+            "Your result was accepted",
+            "Your unit's result for this directive was accepted:".to_string(),
+        ),
     };
     let greeting = if vi {
         format!("Kính gửi {name},")
@@ -183,6 +208,15 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
                 "  {} {due}\n",
                 if vi { "Hạn:" } else { "Deadline:" }
             ));
+        }
+        if let Some(detail) = n.detail.as_deref().filter(|d| !d.is_empty()) {
+            let label = match (n.kind, vi) {
+                (NoticeKind::Reported, true) => "Kết quả:",
+                (NoticeKind::Reported, false) => "Result:",
+                (_, true) => "Lý do:",
+                (_, false) => "Reason:",
+            };
+            body.push_str(&format!("  {label} {detail}\n"));
         }
         body.push_str(&format!("\n{link}\n"));
     }

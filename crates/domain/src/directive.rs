@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum DirectiveStatus {
     Assigned,
     InProgress,
+    /// Reported done by the assignee, waiting for the issuer's side to accept or return it.
+    Reported,
     Done,
     Cancelled,
 }
@@ -19,6 +21,14 @@ pub enum DirectiveStatus {
 #[serde(rename_all = "snake_case")]
 pub enum DirectiveAction {
     Start,
+    /// The assignee reports it done, with its result: the issuer's side then accepts or
+    /// returns it.
+    Report,
+    /// The issuer's side accepts a reported result: done, on the day reported.
+    Accept,
+    /// The issuer's side returns a reported result, with the reason: in progress again.
+    Return,
+    /// The issuer's side closes it as done without a report.
     Complete,
     Cancel,
     Reopen,
@@ -42,9 +52,10 @@ pub enum Timeliness {
 pub const DUE_SOON_DAYS: i64 = 14;
 
 impl DirectiveStatus {
-    pub const ALL: [DirectiveStatus; 4] = [
+    pub const ALL: [DirectiveStatus; 5] = [
         DirectiveStatus::Assigned,
         DirectiveStatus::InProgress,
+        DirectiveStatus::Reported,
         DirectiveStatus::Done,
         DirectiveStatus::Cancelled,
     ];
@@ -53,6 +64,7 @@ impl DirectiveStatus {
         match self {
             DirectiveStatus::Assigned => "assigned",
             DirectiveStatus::InProgress => "in_progress",
+            DirectiveStatus::Reported => "reported",
             DirectiveStatus::Done => "done",
             DirectiveStatus::Cancelled => "cancelled",
         }
@@ -62,6 +74,8 @@ impl DirectiveStatus {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Whether the assignee still has work to do (a reported directive waits for the
+    /// issuer's side, not for them).
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -74,8 +88,11 @@ impl DirectiveStatus {
         use DirectiveStatus as S;
         match (self, action) {
             (S::Assigned, A::Start) => Some(S::InProgress),
+            (S::Assigned | S::InProgress, A::Report) => Some(S::Reported),
+            (S::Reported, A::Accept) => Some(S::Done),
+            (S::Reported, A::Return) => Some(S::InProgress),
             (S::Assigned | S::InProgress, A::Complete) => Some(S::Done),
-            (S::Assigned | S::InProgress, A::Cancel) => Some(S::Cancelled),
+            (S::Assigned | S::InProgress | S::Reported, A::Cancel) => Some(S::Cancelled),
             (S::Done | S::Cancelled, A::Reopen) => Some(S::InProgress),
             _ => None,
         }
@@ -90,16 +107,42 @@ impl DirectiveStatus {
 }
 
 impl DirectiveAction {
-    pub const ALL: [DirectiveAction; 4] = [
+    pub const ALL: [DirectiveAction; 7] = [
         DirectiveAction::Start,
+        DirectiveAction::Report,
+        DirectiveAction::Accept,
+        DirectiveAction::Return,
         DirectiveAction::Complete,
         DirectiveAction::Cancel,
         DirectiveAction::Reopen,
     ];
 
+    /// Who may take this step: the assignee's side (the lead unit's people) starts and
+    /// reports; the issuer's side (leaders) accepts, returns, closes, cancels and reopens.
+    pub fn needs(self, lead_unit: Option<crate::Id>) -> crate::Action {
+        match self {
+            DirectiveAction::Start | DirectiveAction::Report => {
+                crate::Action::UpdateDirective { lead_unit }
+            }
+            _ => crate::Action::DecideDirective,
+        }
+    }
+
+    /// Whether the step needs words: the result reported, the reason it is returned or
+    /// cancelled.
+    pub fn needs_text(self) -> bool {
+        matches!(
+            self,
+            DirectiveAction::Report | DirectiveAction::Return | DirectiveAction::Cancel
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DirectiveAction::Start => "start",
+            DirectiveAction::Report => "report",
+            DirectiveAction::Accept => "accept",
+            DirectiveAction::Return => "return",
             DirectiveAction::Complete => "complete",
             DirectiveAction::Cancel => "cancel",
             DirectiveAction::Reopen => "reopen",
@@ -137,7 +180,13 @@ impl DirectiveStatus {
     ) -> Result<DirectiveUpdate, NotAllowed> {
         let status = self.after(action).ok_or(NotAllowed)?;
         Ok(match status {
-            DirectiveStatus::Done => DirectiveUpdate {
+            // Accepting keeps the day the work was reported done.
+            DirectiveStatus::Done if action == DirectiveAction::Accept => DirectiveUpdate {
+                status,
+                progress_percent: 100,
+                done_on: done_on.or(Some(today)),
+            },
+            DirectiveStatus::Done | DirectiveStatus::Reported => DirectiveUpdate {
                 status,
                 progress_percent: 100,
                 done_on: Some(done_on.unwrap_or(today)),
@@ -172,11 +221,11 @@ pub fn timeliness(
 ) -> Timeliness {
     match (status, deadline) {
         (DirectiveStatus::Cancelled, _) => Timeliness::Cancelled,
-        (DirectiveStatus::Done, Some(d)) => match done_on {
+        (DirectiveStatus::Done | DirectiveStatus::Reported, Some(d)) => match done_on {
             Some(done) if done > d => Timeliness::DoneLate,
             _ => Timeliness::DoneOnTime,
         },
-        (DirectiveStatus::Done, None) => Timeliness::DoneOnTime,
+        (DirectiveStatus::Done | DirectiveStatus::Reported, None) => Timeliness::DoneOnTime,
         (_, None) => Timeliness::NoDeadline,
         (_, Some(d)) if d < today => Timeliness::Overdue,
         (_, Some(d)) if (d - today).get_days() as i64 <= DUE_SOON_DAYS => Timeliness::DueSoon,
@@ -200,8 +249,67 @@ mod tests {
         assert_eq!(S::Done.after(A::Reopen), Some(S::InProgress));
         assert_eq!(
             S::Assigned.actions(),
-            vec![A::Start, A::Complete, A::Cancel]
+            vec![A::Start, A::Report, A::Complete, A::Cancel]
         );
+        // Two-party closure: reported, then accepted or returned; only then done.
+        assert_eq!(S::InProgress.after(A::Report), Some(S::Reported));
+        assert_eq!(S::Reported.actions(), vec![A::Accept, A::Return, A::Cancel]);
+        assert_eq!(S::Reported.after(A::Accept), Some(S::Done));
+        assert_eq!(S::Reported.after(A::Return), Some(S::InProgress));
+        assert_eq!(S::InProgress.after(A::Accept), None);
+        assert!(!S::Reported.is_open());
+    }
+
+    #[test]
+    fn the_assignee_reports_and_the_issuer_decides() {
+        use crate::{Action, Actor, Role};
+        let officer = Actor {
+            user_id: 1,
+            role: Role::Officer,
+            scope: vec![7],
+        };
+        let leader = Actor {
+            user_id: 2,
+            role: Role::Leader,
+            scope: vec![1, 7],
+        };
+        for a in DirectiveAction::ALL {
+            let by_assignee = matches!(a, DirectiveAction::Start | DirectiveAction::Report);
+            assert_eq!(officer.can(a.needs(Some(7))), by_assignee, "{a:?}");
+            assert!(!officer.can(a.needs(Some(8))), "{a:?} outside their unit");
+            assert!(leader.can(a.needs(Some(7))), "{a:?}");
+        }
+        assert!(!officer.can(Action::DecideDirective));
+    }
+
+    #[test]
+    fn accepting_keeps_the_day_reported() {
+        use DirectiveAction as A;
+        use DirectiveStatus as S;
+        let reported = S::InProgress
+            .transition(A::Report, 60, Some(date(2020, 12, 10)), date(2020, 12, 11))
+            .unwrap();
+        assert_eq!(
+            (reported.status, reported.progress_percent, reported.done_on),
+            (S::Reported, 100, Some(date(2020, 12, 10)))
+        );
+        let accepted = S::Reported
+            .transition(A::Accept, 100, reported.done_on, date(2020, 12, 14))
+            .unwrap();
+        assert_eq!(accepted.done_on, Some(date(2020, 12, 10)));
+        assert_eq!(
+            timeliness(
+                S::Done,
+                Some(date(2020, 11, 18)),
+                accepted.done_on,
+                date(2020, 12, 14)
+            ),
+            Timeliness::DoneLate
+        );
+        let returned = S::Reported
+            .transition(A::Return, 100, reported.done_on, date(2020, 12, 14))
+            .unwrap();
+        assert_eq!((returned.status, returned.done_on), (S::InProgress, None));
     }
 
     #[test]

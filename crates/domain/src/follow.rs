@@ -96,10 +96,16 @@ pub enum NoticeKind {
     Overdue,
     /// The week's list of their unit's overdue work.
     Digest,
+    /// A directive of a unit under them reported done: theirs to accept or return (leaders).
+    Reported,
+    /// Their unit's report was returned, with the reason.
+    Returned,
+    /// Their unit's report was accepted.
+    Accepted,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::Assigned,
         NoticeKind::Coordinating,
         NoticeKind::PetitionAssigned,
@@ -107,6 +113,9 @@ impl NoticeKind {
         NoticeKind::DueToday,
         NoticeKind::Overdue,
         NoticeKind::Digest,
+        NoticeKind::Reported,
+        NoticeKind::Returned,
+        NoticeKind::Accepted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +127,9 @@ impl NoticeKind {
             NoticeKind::DueToday => "due_today",
             NoticeKind::Overdue => "overdue",
             NoticeKind::Digest => "digest",
+            NoticeKind::Reported => "reported",
+            NoticeKind::Returned => "returned",
+            NoticeKind::Accepted => "accepted",
         }
     }
 

@@ -238,9 +238,13 @@ raw!(DirectiveInput {
     version: Option<i64> = "opt_i64",
 });
 
-raw!(DirectiveTransitionInput {
+raw!(
+    /// A step of a directive; `text` is the result reported, or the reason a report is
+    /// returned or the directive cancelled.
+    DirectiveTransitionInput {
     action: Option<String> = "opt_string",
     done_on: Option<String> = "opt_string",
+    text: Option<String> = "opt_string",
     version: Option<i64> = "opt_i64",
 });
 
@@ -639,6 +643,8 @@ impl DirectiveInput {
 pub struct DirectiveTransition {
     pub action: DirectiveAction,
     pub done_on: Option<Date>,
+    /// Required for a report (its result), a return and a cancellation (their reason).
+    pub text: Option<String>,
     pub version: i64,
 }
 
@@ -647,11 +653,17 @@ impl DirectiveTransitionInput {
         let mut c = Checker::new();
         let action = c.choice("action", self.action.as_deref(), DirectiveAction::parse);
         let done_on = c.opt_date("done_on", self.done_on.as_deref());
+        let text = if action.is_some_and(DirectiveAction::needs_text) {
+            Some(c.text("text", self.text.as_deref(), LONG))
+        } else {
+            c.opt_text("text", self.text.as_deref(), LONG)
+        };
         let version = c.required("version", self.version);
         c.finish(())?;
         Ok(DirectiveTransition {
             action: action.expect("checked"),
             done_on,
+            text,
             version: version.expect("checked"),
         })
     }

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod directive;
+pub mod evidence;
 pub mod follow;
 pub mod input;
 pub mod model;

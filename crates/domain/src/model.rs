@@ -200,6 +200,36 @@ pub struct Extension {
     pub at: Timestamp,
 }
 
+/// A step of a directive's closure: reported done (with the result), accepted, returned
+/// (with the reason), closed, cancelled (with the reason) or reopened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectiveStep {
+    pub id: Id,
+    pub directive_id: Id,
+    /// The action taken: report, accept, return, complete, cancel, reopen.
+    pub action: String,
+    /// The day it concerns (the day reported done, the day accepted).
+    pub date: Date,
+    pub text: Option<String>,
+    pub user_id: Option<Id>,
+    pub user_name: Option<String>,
+    pub at: Timestamp,
+}
+
+/// A file backing a directive's result, as listed (its bytes are fetched on their own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evidence {
+    pub id: Id,
+    pub directive_id: Id,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub user_name: Option<String>,
+    pub at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {

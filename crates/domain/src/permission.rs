@@ -60,10 +60,13 @@ pub enum Action {
     },
     /// Create or reword a directive outside a session, extend its deadline.
     EditDirective,
-    /// Report progress on a directive or move its status.
+    /// Report progress on a directive, start it, report it done: the assignee's side.
     UpdateDirective {
         lead_unit: Option<Id>,
     },
+    /// Accept or return a reported directive, close, cancel or reopen it: the issuer's side
+    /// (leaders).
+    DecideDirective,
     /// Create a petition outside a session.
     CreatePetition {
         area_unit: Option<Id>,

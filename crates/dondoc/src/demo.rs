@@ -166,6 +166,8 @@ enum Event {
         directive: String,
         action: String,
         done_on: Option<String>,
+        /// The result reported, or the reason of a return or a cancellation.
+        text: Option<String>,
     },
     Progress {
         directive: String,
@@ -521,12 +523,14 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
             directive,
             action,
             done_on,
+            text,
         } => {
             let id = directives.get(directive)?;
             let current = app::directives::get(app, c, id).await?.directive;
             let raw = DirectiveTransitionInput {
                 action: Some(action.clone()),
                 done_on: done_on.as_deref().map(|d| date(d, today)).transpose()?,
+                text: text.clone(),
                 version: Some(current.version),
             };
             app::directives::transition(app, c, id, &raw)

@@ -1,9 +1,12 @@
 //! Directives (nhiệm vụ, kết luận chỉ đạo): lead and coordinating units, deadline and its
 //! extensions, progress reports. Overdue and done-late are derived from dates when read.
 
+use dondoc_domain::directive::DirectiveAction;
 use dondoc_domain::directive::{timeliness, DirectiveUpdate, Timeliness, DUE_SOON_DAYS};
 use dondoc_domain::input::{NewDirective, NewExtension, NewProgress};
-use dondoc_domain::{Directive, DirectiveStatus, Extension, Id, ProgressReport, Visibility};
+use dondoc_domain::{
+    Directive, DirectiveStatus, DirectiveStep, Evidence, Extension, Id, ProgressReport, Visibility,
+};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
@@ -219,11 +222,21 @@ async fn tell_units(
 
 /// A change the domain decided (`DirectiveStatus::transition`, `DirectiveStatus::progress`),
 /// written only if the directive is still at the version and status it was decided from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DirectiveChange {
     pub version: i64,
     pub from: DirectiveStatus,
     pub update: DirectiveUpdate,
+    /// A step of closure to record with it (and tell the other side of).
+    pub step: Option<Step>,
+}
+
+/// A step of closure as the caller took it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub action: DirectiveAction,
+    pub date: Date,
+    pub text: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -468,15 +481,42 @@ impl Store {
         today: Date,
     ) -> Result<DirectiveView> {
         let mut tx = self.begin().await?;
-        let after = change_in(
-            &mut tx,
-            who,
-            id,
-            change,
-            today,
-            change.update.status.as_str(),
-        )
-        .await?;
+        let action = change.update.status.as_str();
+        let step = change.step.clone();
+        let after = change_in(&mut tx, who, id, change, today, action).await?;
+        if let Some(step) = step {
+            sqlx::query(
+                "insert into directive_steps (directive_id, action, date, text, user_id, at) values ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(step.action.as_str())
+            .bind(d(step.date))
+            .bind(&step.text)
+            .bind(who.user_id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            // The other side hears of it: the issuer's of a report, the assignee's of a
+            // decision.
+            let kind = match step.action {
+                DirectiveAction::Report => Some("reported"),
+                DirectiveAction::Return => Some("returned"),
+                DirectiveAction::Accept => Some("accepted"),
+                _ => None,
+            };
+            if let (Some(kind), Some(unit)) = (kind, after.directive.lead_unit_id) {
+                follow::event(
+                    &mut tx,
+                    kind,
+                    "directive",
+                    id,
+                    unit,
+                    who.user_id,
+                    step.text.as_deref(),
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(after)
     }
@@ -547,6 +587,140 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The steps of a directive's closure, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn directive_steps(&self, id: Id) -> Result<Vec<DirectiveStep>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            directive_id: i64,
+            action: String,
+            date: String,
+            text: Option<String>,
+            user_id: Option<i64>,
+            user_name: Option<String>,
+            at: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "select s.id, s.directive_id, s.action, s.date, s.text, s.user_id, u.display_name as user_name, s.at
+             from directive_steps s left join users u on u.id = s.user_id where s.directive_id = $1 order by s.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(DirectiveStep {
+                    id: r.id,
+                    directive_id: r.directive_id,
+                    action: r.action,
+                    date: pd(&r.date)?,
+                    text: r.text,
+                    user_id: r.user_id,
+                    user_name: r.user_name,
+                    at: crate::sql::ts(r.at),
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a file backing a directive's result (checked by the caller).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn add_evidence(
+        &self,
+        who: Who,
+        directive_id: Id,
+        name: &str,
+        media_type: &str,
+        data: &[u8],
+    ) -> Result<Evidence> {
+        let mut tx = self.begin().await?;
+        ensure_exists(&mut tx, "directives", Some(directive_id), "directive_id").await?;
+        let at = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "insert into evidence (directive_id, name, media_type, size, data, user_id, at) values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(directive_id)
+        .bind(name)
+        .bind(media_type)
+        .bind(data.len() as i64)
+        .bind(data.to_vec())
+        .bind(who.user_id)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let e = serde_json::json!({ "evidence_id": id, "name": name, "media_type": media_type, "size": data.len() });
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            directive_id,
+            "add_evidence",
+            None,
+            Some(&e),
+        )
+        .await?;
+        tx.commit().await?;
+        self.evidence_list(directive_id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The files backing a directive's result, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn evidence_list(&self, directive_id: Id) -> Result<Vec<Evidence>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            directive_id: i64,
+            name: String,
+            media_type: String,
+            size: i64,
+            user_name: Option<String>,
+            at: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "select e.id, e.directive_id, e.name, e.media_type, e.size, u.display_name as user_name, e.at
+             from evidence e left join users u on u.id = e.user_id where e.directive_id = $1 order by e.id",
+        )
+        .bind(directive_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Evidence {
+                id: r.id,
+                directive_id: r.directive_id,
+                name: r.name,
+                media_type: r.media_type,
+                size: r.size,
+                user_name: r.user_name,
+                at: crate::sql::ts(r.at),
+            })
+            .collect())
+    }
+
+    /// One evidence file of a directive, with its bytes.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn evidence_file(&self, directive_id: Id, id: Id) -> Result<(Evidence, Vec<u8>)> {
+        let data: Option<Vec<u8>> =
+            sqlx::query_scalar("select data from evidence where id = $1 and directive_id = $2")
+                .bind(id)
+                .bind(directive_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let data = data.ok_or(StoreError::NotFound)?;
+        let meta = self
+            .evidence_list(directive_id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or(StoreError::NotFound)?;
+        Ok((meta, data))
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

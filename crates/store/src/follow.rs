@@ -326,6 +326,33 @@ impl Store {
         .await?)
     }
 
+    /// Who recorded a record (the user of its first audit event), if a user did.
+    pub async fn recorded_by(&self, entity: &str, id: Id) -> Result<Option<Id>> {
+        let user: Option<Option<i64>> = sqlx::query_scalar(
+            "select user_id from audit_events where entity = $1 and entity_id = $2 order by id limit 1",
+        )
+        .bind(entity)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(user.flatten())
+    }
+
+    /// Active people by id, with their choices.
+    pub async fn recipients_by_id(&self, ids: &[Id]) -> Result<Vec<Recipient>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows: Vec<RecipientRow> = sqlx::query_as(&format!(
+            "select id, display_name, role, coalesce(unit_id, 0) as unit_id, email, language, notify_mail, remind_days, weekly_digest
+             from users where active = 1 and id in ({}) order by id",
+            id_list(ids)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(RecipientRow::into_recipient).collect()
+    }
+
     /// The units that someone would hear a digest for: those with an active person who wants
     /// one.
     pub async fn units_with_digest_readers(&self) -> Result<Vec<Id>> {

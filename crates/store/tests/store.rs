@@ -718,6 +718,7 @@ both_backends!(
                     version: soon.directive.version,
                     from: DirectiveStatus::Assigned,
                     update: DirectiveStatus::Assigned.progress(40).unwrap(),
+                    step: None,
                 },
                 today,
             )
@@ -764,6 +765,7 @@ both_backends!(
                     update: DirectiveStatus::Assigned
                         .transition(DirectiveAction::Complete, 0, Some(date(2020, 9, 3)), today)
                         .unwrap(),
+                    step: None,
                 },
                 today,
             )
@@ -784,6 +786,7 @@ both_backends!(
                     update: DirectiveStatus::Assigned
                         .transition(DirectiveAction::Cancel, 0, None, today)
                         .unwrap(),
+                    step: None,
                 },
                 today,
             )

@@ -65,6 +65,11 @@ fn pages() -> Router<AppState> {
         .route("/directives/{id}/transition", post(directives::transition))
         .route("/directives/{id}/progress", post(directives::progress))
         .route("/directives/{id}/extensions", post(directives::extend))
+        .route("/directives/{id}/evidence", post(directives::attach))
+        .route(
+            "/directives/{id}/evidence/{file}",
+            get(directives::evidence_file),
+        )
         .route("/targets", get(targets::list).post(targets::create))
         .route("/targets/new", get(targets::new))
         .route("/targets/{id}", get(targets::show).post(targets::update))
@@ -118,6 +123,10 @@ fn api_v1() -> Router<AppState> {
         .route("/directives/{id}/transitions", post(api::transition_directive))
         .route("/directives/{id}/progress", post(api::report_progress))
         .route("/directives/{id}/extensions", post(api::extend_directive))
+        .route(
+            "/directives/{id}/evidence",
+            get(api::list_evidence).post(api::add_evidence),
+        )
         .route("/history/{entity}/{id}", get(api::history))
         .route("/me", get(api::me))
         .route("/me/profile", get(api::get_profile).put(api::set_profile))

@@ -344,11 +344,11 @@ app_test!(
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
         assert_eq!(r.json()["error"], "version_conflict");
-        // Done: 100 % and the day it was done, decided by the domain.
+        // Reported done: 100 % and the day it was done, decided by the domain.
         let r = officer
             .post_json(
                 &format!("/api/v1/directives/{d}/transitions"),
-                json!({"action": "complete", "version": v1, "done_on": "2026-11-25"}),
+                json!({"action": "report", "text": "Xong", "version": v1, "done_on": "2026-11-25"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -509,7 +509,8 @@ fn page_rows(i: &Ids) -> Vec<Row> {
                 ("action", "complete"),
                 ("version", &format!("@version:directive:{d}")),
             ],
-            "FRFKK",
+            // Closing is the issuer's side's (leaders): the officer reports instead.
+            "FFFRK",
         ),
         form(
             format!("/directives/{d}/extensions"),
@@ -780,7 +781,7 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             Method::POST,
             format!("/directives/{d}/transitions"),
             Some(json!({ "action": "complete", "version": format!("@version:directive:{d}") })),
-            "UOFKK",
+            "UFFOK",
         ),
         api(
             Method::POST,

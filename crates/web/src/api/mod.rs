@@ -9,7 +9,7 @@ use axum::Json;
 use dondoc_domain::follow::Profile;
 use dondoc_domain::input::*;
 use dondoc_domain::{
-    Amendment, ApiToken, AuditEvent, Document, Extension, Measurement, Person, Position,
+    Amendment, ApiToken, AuditEvent, Document, Evidence, Extension, Measurement, Person, Position,
     ProgressReport, Raising, Target, Unit, User,
 };
 use dondoc_store::{
@@ -526,6 +526,44 @@ pub async fn extend_directive(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/directives/{id}/evidence", tag = "directives", params(("id" = i64, Path)), responses((status = 200, body = Vec<Evidence>), (status = 403, body = ApiErrorBody)))]
+pub async fn list_evidence(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    v.require_staff()?;
+    ok(app::directives::detail(&st.app, &v, id).await?.evidence)
+}
+
+/// The bytes of an evidence file, as the request body.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct EvidenceFile(#[allow(dead_code)] Vec<u8>);
+
+#[derive(Deserialize, IntoParams)]
+pub struct EvidenceQuery {
+    /// The file's name as the uploader had it.
+    pub name: Option<String>,
+}
+
+/// Adds a file backing the result: the body is the file itself (PDF, PNG, JPEG, WebP, .docx or
+/// .xlsx, read from its bytes; 3 MB at most). It is fetched at
+/// `/directives/{id}/evidence/{file}`, always as an attachment.
+#[utoipa::path(post, path = "/api/v1/directives/{id}/evidence", tag = "directives", params(("id" = i64, Path), EvidenceQuery), request_body(content = EvidenceFile, content_type = "application/octet-stream"), responses((status = 201, body = Evidence), (status = 422, body = ApiErrorBody)))]
+pub async fn add_evidence(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<EvidenceQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    Ok(created(
+        app::directives::add_evidence(&st.app, &v, id, q.name.as_deref().unwrap_or(""), &body)
+            .await?,
+    ))
+}
+
 // History, users, tokens.
 
 #[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Vec<AuditEvent>)))]
@@ -823,6 +861,8 @@ pub struct ApiFieldError {
         transition_directive,
         report_progress,
         extend_directive,
+        list_evidence,
+        add_evidence,
         history,
         me,
         get_profile,
@@ -847,7 +887,8 @@ pub struct ApiFieldError {
         DocumentLinkBody,
         ActiveBody,
         NoticeList,
-        ReadBody
+        ReadBody,
+        EvidenceFile
     ))
 )]
 pub struct ApiDoc;

@@ -121,8 +121,30 @@ struct ShowPage {
     d: DirectiveView,
     progress: Vec<ProgressReport>,
     extensions: Vec<Extension>,
+    steps: Vec<dondoc_domain::DirectiveStep>,
+    evidence: Vec<dondoc_domain::Evidence>,
+    /// Whether the viewer may add evidence now.
+    can_attach: bool,
+    /// A refused upload's message.
+    upload_error: Option<&'static str>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+}
+
+impl ShowPage {
+    fn step(&self, s: &dondoc_domain::DirectiveStep) -> &'static str {
+        self.layout.t(&format!("step.{}", s.action))
+    }
+    fn when(&self, s: &dondoc_domain::DirectiveStep) -> String {
+        self.layout.lang.date(s.at.to_zoned(app::vietnam()).date())
+    }
+    fn size(&self, e: &dondoc_domain::Evidence) -> String {
+        if e.size >= 1024 * 1024 {
+            format!("{:.1} MB", e.size as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KB", (e.size + 1023) / 1024)
+        }
+    }
 }
 
 impl super::RecordPage for ShowPage {
@@ -153,6 +175,9 @@ impl ShowPage {
 fn action_key(a: DirectiveAction) -> &'static str {
     match a {
         DirectiveAction::Start => "da.start",
+        DirectiveAction::Report => "da.report",
+        DirectiveAction::Accept => "da.accept",
+        DirectiveAction::Return => "da.return",
         DirectiveAction::Complete => "da.complete",
         DirectiveAction::Cancel => "da.cancel",
         DirectiveAction::Reopen => "da.reopen",
@@ -170,49 +195,60 @@ fn forms(
     let id = d.directive.id;
     let version = d.directive.version.to_string();
     let mut out = Vec::new();
-    if v.can(Action::UpdateDirective {
-        lead_unit: d.directive.lead_unit_id,
-    }) {
-        if d.directive.status.is_open() {
-            out.push((
-                "directive.report_progress",
-                FormView::new(
-                    format!("/directives/{id}/progress"),
-                    csrf,
-                    "common.save",
-                    vec![
-                        Field::new(
-                            l,
-                            "percent",
-                            "number",
-                            d.directive.progress_percent.to_string(),
-                        )
-                        .required(),
-                        Field::new(l, "text", "textarea", "").required(),
-                        Field::new(l, "date", "date", today.to_string()),
-                        Field::new(l, "version", "hidden", version.clone()),
-                    ],
-                ),
-            ));
+    if d.directive.status.is_open()
+        && v.can(Action::UpdateDirective {
+            lead_unit: d.directive.lead_unit_id,
+        })
+    {
+        out.push((
+            "directive.report_progress",
+            FormView::new(
+                format!("/directives/{id}/progress"),
+                csrf,
+                "common.save",
+                vec![
+                    Field::new(
+                        l,
+                        "percent",
+                        "number",
+                        d.directive.progress_percent.to_string(),
+                    )
+                    .required(),
+                    Field::new(l, "text", "textarea", "").required(),
+                    Field::new(l, "date", "date", today.to_string()),
+                    Field::new(l, "version", "hidden", version.clone()),
+                ],
+            ),
+        ));
+    }
+    // The steps of closure this viewer may take: the assignee's side starts and reports, the
+    // issuer's side accepts, returns, closes, cancels and reopens.
+    for action in app::directives::steps_for(v, d) {
+        let mut fields = vec![
+            Field::new(l, "action", "hidden", action.as_str()),
+            Field::new(l, "version", "hidden", version.clone()),
+        ];
+        if action.needs_text() {
+            let mut text = Field::new(l, "text", "textarea", "").required();
+            text.label = l.t(if action == DirectiveAction::Report {
+                "f.result"
+            } else {
+                "f.reason"
+            });
+            fields.push(text);
         }
-        for action in d.directive.status.actions() {
-            let mut fields = vec![
-                Field::new(l, "action", "hidden", action.as_str()),
-                Field::new(l, "version", "hidden", version.clone()),
-            ];
-            if action == DirectiveAction::Complete {
-                fields.push(Field::new(l, "done_on", "date", today.to_string()));
-            }
-            out.push((
+        if matches!(action, DirectiveAction::Complete | DirectiveAction::Report) {
+            fields.push(Field::new(l, "done_on", "date", today.to_string()));
+        }
+        out.push((
+            action_key(action),
+            FormView::new(
+                format!("/directives/{id}/transition"),
+                csrf,
                 action_key(action),
-                FormView::new(
-                    format!("/directives/{id}/transition"),
-                    csrf,
-                    action_key(action),
-                    fields,
-                ),
-            ));
-        }
+                fields,
+            ),
+        ));
     }
     if v.can(Action::EditDirective) {
         let raw = DirectiveInput {
@@ -257,6 +293,8 @@ async fn show_page(
         directive: d,
         progress,
         extensions,
+        steps,
+        evidence,
     } = app::directives::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
         history_rows(
@@ -274,14 +312,121 @@ async fn show_page(
         vec![]
     };
     let forms = forms(v, &layout.csrf, &d, st.today(), &units);
+    let can_attach = v.can(Action::UpdateDirective {
+        lead_unit: d.directive.lead_unit_id,
+    }) && (d.directive.status.is_open()
+        || d.directive.status == dondoc_domain::DirectiveStatus::Reported);
     Ok(ShowPage {
         layout,
         d,
         progress,
         extensions,
+        steps,
+        evidence,
+        can_attach,
+        upload_error: None,
         history,
         forms,
     })
+}
+
+/// Adds a file backing the result (multipart: `file`). A refused file shows the page again
+/// with the reason beside the form.
+pub async fn attach(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> Result<Response, AppError> {
+    use axum::extract::FromRequest;
+    let file = match axum::extract::Multipart::from_request(req, &st).await {
+        Ok(mut form) => {
+            let mut file = None;
+            while let Ok(Some(field)) = form.next_field().await {
+                if field.name() == Some("file") {
+                    let name = field.file_name().unwrap_or("").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b)),
+                        Err(_) => file = None,
+                    }
+                    break;
+                }
+            }
+            file
+        }
+        Err(_) => None,
+    };
+    let (name, bytes) = file.unwrap_or_default();
+    match app::directives::add_evidence(&st.app, &v, id, &name, &bytes).await {
+        Ok(_) => Ok(super::see_other(&format!("/directives/{id}#evidence"))),
+        Err(app::Error::Invalid(inv)) => {
+            let key = match inv.on("file") {
+                Some(dondoc_domain::FieldCode::TooLong) => "evidence.too_large",
+                Some(dondoc_domain::FieldCode::Required) => "evidence.empty",
+                _ => "evidence.wrong_kind",
+            };
+            let mut page = show_page(&st, &v, &session, id).await?;
+            page.upload_error = Some(key);
+            super::invalid_page(&page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A file backing the result, always as an attachment of the type its bytes showed, so that
+/// nothing uploaded is ever shown inside dondoc's pages.
+pub async fn evidence_file(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (meta, bytes) = app::directives::evidence_file(&st.app, &v, id, file).await?;
+    let media_type = dondoc_domain::evidence::Kind::from_media_type(&meta.media_type)
+        .map_or("application/octet-stream", |k| k.media_type());
+    let ascii: String = meta
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent(&meta.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 record_page_handler!();

@@ -1,0 +1,231 @@
+//! Two-party closure: the lead unit's officer reports a directive done with its result and
+//! evidence; only the issuer's side (a leader) accepts it, returns it with a reason, or
+//! cancels; each side hears of the other's step; the evidence is checked by its bytes and
+//! only ever served as an attachment.
+
+use axum::http::{header, StatusCode};
+use dondoc_app::App;
+use dondoc_domain::follow::NoticeKind;
+use dondoc_domain::{DirectiveStatus, Visibility};
+
+use crate::support::{csrf_of, TODAY};
+
+/// A multipart body with one file field, and its content type.
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----dondoc-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+app_test!(
+    only_the_issuers_side_closes_what_the_assignee_reports,
+    |app| async move {
+        let unit = app.unit_id("UBND phường Hà Lầm").await;
+        let leader_api = app.token("lanhdao", "lanhdao-demo").await;
+        let r = leader_api
+            .post_json(
+                "/api/v1/directives",
+                serde_json::json!({
+                    "text": "Lắp đặt hệ thống đèn chiếu sáng khu 6",
+                    "lead_unit_id": unit,
+                    "deadline": "2026-12-01",
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["directive"]["id"]
+            .as_i64()
+            .or_else(|| r.json()["id"].as_i64())
+            .unwrap_or_else(|| panic!("{}", r.body));
+        let path = format!("/directives/{id}");
+        let step = format!("/directives/{id}/transition");
+        let version = |app: &crate::support::TestApp| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .directive(id, &Visibility::All, TODAY)
+                    .await
+                    .unwrap()
+                    .directive
+            }
+        };
+
+        // The officer of the lead unit may report, not decide.
+        let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+        let page = officer.get(&path).await.body;
+        assert!(page.contains("Báo cáo hoàn thành"), "the report form");
+        assert!(
+            !page.contains(">Hủy<") && !page.contains("Xác nhận hoàn thành"),
+            "no decisions"
+        );
+        let v = version(&app).await.version.to_string();
+        for action in ["cancel", "complete", "accept"] {
+            let r = officer
+                .post_form(&step, &[("action", action), ("version", &v)])
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "an officer may not {action}"
+            );
+        }
+        let officer_api = app.token("chuyenvien", "chuyenvien-demo").await;
+        let r = officer_api
+        .post_json(
+            &format!("/api/v1/directives/{id}/transitions"),
+            serde_json::json!({"action": "cancel", "text": "không làm", "version": v.parse::<i64>().unwrap()}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "nor through the API");
+
+        // A report needs its result.
+        let r = officer
+            .post_form(&step, &[("action", "report"), ("version", &v)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("aria-invalid=\"true\""));
+
+        // Evidence: an HTML page dressed as a PDF is refused by its bytes; a PDF is kept.
+        let upload = format!("/directives/{id}/evidence?_csrf={}", csrf_of(&page));
+        let (ct, body) = multipart(
+            "bien-ban.pdf",
+            b"<!doctype html><script>alert(document.cookie)</script>",
+        );
+        let r = officer.post_raw(&upload, &ct, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("nội dung tệp này không phải"), "{}", r.body);
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+        let (ct, body) = multipart("Biên bản nghiệm thu.pdf", pdf);
+        let r = officer.post_raw(&upload, &ct, body).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let files = app.store.evidence_list(id).await.unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].name, "Biên bản nghiệm thu.pdf");
+        let r = officer
+            .get(&format!("/directives/{id}/evidence/{}", files[0].id))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+        let disposition = r.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(r.body.as_bytes(), pdf);
+        // A visitor gets none of it.
+        let mut visitor = app.anonymous();
+        let r = visitor
+            .get(&format!("/directives/{id}/evidence/{}", files[0].id))
+            .await;
+        assert_ne!(r.status, StatusCode::OK);
+
+        let r = officer
+            .post_form(
+                &step,
+                &[
+                    ("action", "report"),
+                    ("version", &v),
+                    ("text", "Đã lắp 24 bộ đèn, nghiệm thu ngày 20/11."),
+                    ("done_on", "2026-11-20"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let d = version(&app).await;
+        assert_eq!(d.status, DirectiveStatus::Reported);
+
+        // The leader hears of it and returns it, with the reason; the officer hears of that.
+        let jobs = App::new(app.store.clone(), Some(TODAY));
+        dondoc_app::follow::handle_events(&jobs).await.unwrap();
+        let leader_id = app
+            .store
+            .user_by_login("lanhdao")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let officer_id = app
+            .store
+            .user_by_login("chuyenvien")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let (told, _) = app.store.notices(leader_id, 5, 0).await.unwrap();
+        assert_eq!(told[0].kind, NoticeKind::Reported);
+        assert_eq!(told[0].entity_id, id);
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let page = leader.get(&path).await.body;
+        assert!(page.contains("Xác nhận hoàn thành") && page.contains("Trả lại"));
+        let v = d.version.to_string();
+        let r = leader
+            .post_form(&step, &[("action", "return"), ("version", &v)])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a return needs its reason"
+        );
+        let r = leader
+            .post_form(
+                &step,
+                &[
+                    ("action", "return"),
+                    ("version", &v),
+                    ("text", "Thiếu ảnh hiện trường."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(version(&app).await.status, DirectiveStatus::InProgress);
+        dondoc_app::follow::handle_events(&jobs).await.unwrap();
+        let (told, _) = app.store.notices(officer_id, 5, 0).await.unwrap();
+        assert_eq!(told[0].kind, NoticeKind::Returned);
+        assert_eq!(told[0].detail.as_deref(), Some("Thiếu ảnh hiện trường."));
+
+        // Reported again, then accepted: done on the day reported, late against the deadline.
+        let v = version(&app).await.version.to_string();
+        let r = officer
+            .post_form(
+                &step,
+                &[
+                    ("action", "report"),
+                    ("version", &v),
+                    ("text", "Bổ sung ảnh hiện trường."),
+                    ("done_on", "2026-12-03"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let v = version(&app).await.version;
+        let r = leader_api
+            .post_json(
+                &format!("/api/v1/directives/{id}/transitions"),
+                serde_json::json!({"action": "accept", "version": v}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let d = version(&app).await;
+        assert_eq!(d.status, DirectiveStatus::Done);
+        assert_eq!(d.done_on, Some(jiff::civil::date(2026, 12, 3)));
+        let steps: Vec<String> = app
+            .store
+            .directive_steps(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.action)
+            .collect();
+        assert_eq!(steps, ["report", "return", "report", "accept"]);
+        let page = officer.get(&path).await.body;
+        assert!(page.contains("Hoàn thành trễ hạn"), "done late");
+        dondoc_app::follow::handle_events(&jobs).await.unwrap();
+        let (told, _) = app.store.notices(officer_id, 5, 0).await.unwrap();
+        assert_eq!(told[0].kind, NoticeKind::Accepted);
+    }
+);
