@@ -53,6 +53,9 @@ impl Due {
 pub struct Inbox {
     /// The caller has a unit (an administrator, say, may have none: nothing is theirs).
     pub has_unit: bool,
+    /// Directives reported done, waiting for the caller to accept or return them (for those
+    /// who decide: leaders and administrators), the longest waiting first.
+    pub to_decide: Vec<DirectiveView>,
     pub directives: Vec<(Due, Vec<DirectiveView>)>,
     pub petitions: Vec<(Due, Vec<PetitionView>)>,
     /// More is open than is shown (the first [`SHOWN`] of each kind).
@@ -64,6 +67,22 @@ pub const SHOWN: i64 = 200;
 
 pub async fn of(app: &App, c: &Caller) -> Result<Inbox> {
     c.require_staff()?;
+    let to_decide = if c.can(dondoc_domain::Action::DecideDirective) {
+        app.store
+            .directives(
+                &DirectiveFilter {
+                    status: Some(dondoc_domain::DirectiveStatus::Reported.as_str().into()),
+                    limit: Some(SHOWN),
+                    ..Default::default()
+                },
+                c.visibility(),
+                c.today,
+            )
+            .await?
+            .items
+    } else {
+        vec![]
+    };
     let units: Vec<Id> = c
         .actor
         .as_ref()
@@ -72,6 +91,7 @@ pub async fn of(app: &App, c: &Caller) -> Result<Inbox> {
     if units.is_empty() {
         return Ok(Inbox {
             has_unit: false,
+            to_decide,
             directives: vec![],
             petitions: vec![],
             more: false,
@@ -104,6 +124,7 @@ pub async fn of(app: &App, c: &Caller) -> Result<Inbox> {
     let more = directives.total > SHOWN || petitions.total > SHOWN;
     Ok(Inbox {
         has_unit: true,
+        to_decide,
         directives: grouped(directives.items, |d| d.directive.deadline, c.today),
         petitions: grouped(petitions.items, |p| p.petition.due_on, c.today),
         more,

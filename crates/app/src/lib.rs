@@ -40,6 +40,10 @@ pub struct App {
     /// Whether mail can be sent (an SMTP server is configured): notices are marked for mail
     /// only then.
     mail: bool,
+    /// Working days: weekends, public holidays and the year's announced swaps.
+    calendar: std::sync::Arc<dondoc_domain::calendar::Calendar>,
+    /// Working days a unit has to answer a petition assigned to it without a date.
+    answer_days: i32,
     token_days: i64,
     max_sign_in_delay_ms: i64,
     /// The dashboard's petition counts per visibility, for a few seconds.
@@ -123,6 +127,8 @@ impl App {
             today,
             clock: Clock::System,
             mail: false,
+            calendar: std::sync::Arc::new(dondoc_domain::calendar::Calendar::vietnam()),
+            answer_days: petitions::ANSWER_DAYS,
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
@@ -144,6 +150,27 @@ impl App {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The working-day calendar (with the year's swaps from the configuration) and the working
+    /// days a petition's answer takes by default.
+    pub fn with_calendar(
+        mut self,
+        calendar: dondoc_domain::calendar::Calendar,
+        answer_days: i32,
+    ) -> Self {
+        self.calendar = std::sync::Arc::new(calendar);
+        self.answer_days = answer_days.clamp(1, 365);
+        self
+    }
+
+    pub fn calendar(&self) -> &dondoc_domain::calendar::Calendar {
+        &self.calendar
+    }
+
+    /// When an answer assigned today is due by default.
+    pub fn answer_due(&self, today: Date) -> Option<Date> {
+        self.calendar.add_working_days(today, self.answer_days)
     }
 
     /// How many days an API token authenticates after it is made.

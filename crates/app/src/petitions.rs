@@ -2,6 +2,7 @@
 //! states.
 
 use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
+use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::petition::PetitionStatus;
 use dondoc_domain::{Action, Id, Raising};
 use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionView};
@@ -109,6 +110,9 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
     }
     if let Some(unit) = new.responsible_unit_id {
         c.require(Action::AssignPetition { unit })?;
+        if new.due_on.is_none() {
+            new.due_on = app.answer_due(c.today);
+        }
     }
     let p = app.store.create_petition(c.who(), &new).await?;
     seen(app, c, p).await
@@ -152,6 +156,10 @@ pub async fn raise(app: &App, c: &Caller, id: Id, raw: &RaisingInput) -> Result<
     seen(app, c, p).await
 }
 
+/// Working days a unit has to answer a petition assigned to it, unless the configuration
+/// says otherwise (`petition_answer_days`).
+pub const ANSWER_DAYS: i32 = 40;
+
 pub async fn transition(
     app: &App,
     c: &Caller,
@@ -174,9 +182,15 @@ pub async fn transition(
             responsible_unit: Some(unit),
         })?;
     }
+    // Assigned without a date: the answer is due the configured number of working days
+    // from today (holidays, Tết and compensatory days off skipped).
+    let due_on = match (t.action, t.due_on, current.petition.due_on) {
+        (PetitionAction::Assign, None, None) => app.answer_due(c.today),
+        (_, given, _) => given,
+    };
     let change = PetitionChange {
         responsible_unit_id: t.responsible_unit_id,
-        due_on: t.due_on,
+        due_on,
         answer: t.answer,
         reject_reason: t.reason,
     };

@@ -72,6 +72,9 @@ pub struct Flags {
     /// 0 runs no jobs on this node).
     #[arg(long, global = true, env = "DONDOC_JOBS_EVERY")]
     jobs_every: Option<u64>,
+    /// Working days a unit has to answer a petition assigned without a date (default 40).
+    #[arg(long, global = true, env = "DONDOC_PETITION_ANSWER_DAYS")]
+    petition_answer_days: Option<i32>,
 }
 
 /// The file's shape: the same names as the flags.
@@ -93,6 +96,12 @@ struct File {
     mail_from: Option<String>,
     public_url: Option<String>,
     jobs_every: Option<u64>,
+    petition_answer_days: Option<i32>,
+    /// The year's announced swaps: extra days off, and weekend days worked instead.
+    #[serde(default)]
+    days_off: Vec<jiff::civil::Date>,
+    #[serde(default)]
+    working_days: Vec<jiff::civil::Date>,
 }
 
 pub struct Settings {
@@ -111,6 +120,9 @@ pub struct Settings {
     pub mail_from: String,
     pub public_url: Option<String>,
     pub jobs_every: u64,
+    pub petition_answer_days: i32,
+    /// Vietnam's working days with the configured swaps.
+    pub calendar: dondoc_domain::calendar::Calendar,
 }
 
 impl Settings {
@@ -157,6 +169,13 @@ impl Settings {
                 .unwrap_or_else(|| "dondoc <dondoc@localhost>".into()),
             public_url: flags.public_url.or(file.public_url),
             jobs_every: flags.jobs_every.or(file.jobs_every).unwrap_or(15),
+            petition_answer_days: flags
+                .petition_answer_days
+                .or(file.petition_answer_days)
+                .unwrap_or(dondoc_app::petitions::ANSWER_DAYS),
+            calendar: dondoc_domain::calendar::Calendar::vietnam()
+                .with_days_off(file.days_off)
+                .with_working_days(file.working_days),
         })
     }
 
@@ -264,5 +283,26 @@ mod tests {
             ..Default::default()
         })
         .is_err());
+    }
+
+    #[test]
+    fn the_years_swaps_come_from_the_file() {
+        use jiff::civil::date;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        // 2025: Friday 2 May off, Saturday 26 April worked instead.
+        std::fs::write(
+            &path,
+            "days_off = [\"2025-05-02\"]\nworking_days = [\"2025-04-26\"]\npetition_answer_days = 30\n",
+        )
+        .unwrap();
+        let s = Settings::load(Flags {
+            config: Some(path),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!s.calendar.is_working_day(date(2025, 5, 2)));
+        assert!(s.calendar.is_working_day(date(2025, 4, 26)));
+        assert_eq!(s.petition_answer_days, 30);
     }
 }

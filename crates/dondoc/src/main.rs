@@ -256,6 +256,11 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             today: None,
         },
     );
+    let mut state = state;
+    state.app = state
+        .app
+        .clone()
+        .with_calendar(settings.calendar.clone(), settings.petition_answer_days);
     let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();
     tokio::spawn(async move {

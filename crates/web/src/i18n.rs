@@ -207,6 +207,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("nav.logout", "Đăng xuất", "Log out"),
     ("nav.menu", "Danh mục", "Menu"),
     ("nav.notices", "Thông báo", "Notices"),
+    ("inbox.to_decide", "Báo cáo hoàn thành chờ anh/chị xác nhận", "Results waiting for you to accept or return"),
     ("da.report", "Báo cáo hoàn thành", "Report done"),
     ("da.accept", "Xác nhận hoàn thành", "Accept as done"),
     ("da.return", "Trả lại", "Return"),

@@ -160,6 +160,12 @@ app_test!(
         assert_eq!(told[0].kind, NoticeKind::Reported);
         assert_eq!(told[0].entity_id, id);
         let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        // It waits in the leader's inbox, not in the officer's list of work to do.
+        let inbox = leader.get("/inbox").await.body;
+        assert!(inbox.contains("chờ anh/chị xác nhận"), "{inbox}");
+        assert!(inbox.contains(&format!("href=\"/directives/{id}\"")));
+        let inbox = officer.get("/inbox").await.body;
+        assert!(!inbox.contains(&format!("href=\"/directives/{id}\"")));
         let page = leader.get(&path).await.body;
         assert!(page.contains("Xác nhận hoàn thành") && page.contains("Trả lại"));
         let v = d.version.to_string();

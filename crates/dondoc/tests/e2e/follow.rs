@@ -538,3 +538,44 @@ app_test!(
         assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::UNAUTHORIZED);
     }
 );
+
+app_test!(an_answer_is_due_in_working_days, |app| async move {
+    use axum::http::StatusCode;
+    // Assigned on Thursday 26 November 2026 without a date: 40 working days, skipping the
+    // weekends and New Year's Day (Friday 1 January 2027), end on Friday 22 January 2027.
+    let unit = app.unit_id("UBND phường Hà Lầm").await;
+    let admin = app.token("quantri", "quantri-demo").await;
+    let r = admin
+        .post_json(
+            "/api/v1/petitions",
+            serde_json::json!({
+                "title": "Sửa đèn chiếu sáng ngõ 3",
+                "text": "Cử tri đề nghị sửa đèn chiếu sáng ngõ 3",
+                "responsible_unit_id": unit,
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let body = r.json();
+    let due = body["due_on"]
+        .as_str()
+        .or_else(|| body["petition"]["due_on"].as_str());
+    assert_eq!(due, Some("2027-01-22"), "{body}");
+    // A date given is kept.
+    let r = admin
+        .post_json(
+            "/api/v1/petitions",
+            serde_json::json!({
+                "title": "Nạo vét cống",
+                "text": "Cử tri đề nghị nạo vét cống khu 4",
+                "responsible_unit_id": unit,
+                "due_on": "2026-12-15",
+            }),
+        )
+        .await;
+    let body = r.json();
+    let due = body["due_on"]
+        .as_str()
+        .or_else(|| body["petition"]["due_on"].as_str());
+    assert_eq!(due, Some("2026-12-15"));
+});

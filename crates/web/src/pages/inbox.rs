@@ -18,6 +18,7 @@ use dondoc_app as app;
 struct InboxPage {
     layout: Layout,
     has_unit: bool,
+    to_decide: Vec<DirectiveView>,
     more: bool,
     directives: Vec<(Due, Vec<DirectiveView>)>,
     petitions: Vec<(Due, Vec<PetitionView>)>,
@@ -64,6 +65,7 @@ pub async fn show(
     render(&InboxPage {
         layout,
         has_unit: inbox.has_unit,
+        to_decide: inbox.to_decide,
         more: inbox.more,
         directives: inbox.directives,
         petitions: inbox.petitions,
