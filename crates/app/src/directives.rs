@@ -25,6 +25,7 @@ pub struct DirectiveDetail {
     pub directive: DirectiveView,
     pub progress: Vec<ProgressReport>,
     pub extensions: Vec<Extension>,
+    pub extension_requests: Vec<dondoc_domain::ExtensionRequest>,
     pub steps: Vec<DirectiveStep>,
     pub evidence: Vec<Evidence>,
 }
@@ -35,6 +36,11 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<DirectiveDetail> {
         directive,
         progress: app.store.progress_reports(id).await?,
         extensions: app.store.extensions(id).await?,
+        extension_requests: if c.is_staff() {
+            app.store.extension_requests(id).await?
+        } else {
+            vec![]
+        },
         steps: app.store.directive_steps(id).await?,
         evidence: if c.is_staff() {
             app.store.evidence_list(id).await?
@@ -209,4 +215,59 @@ pub async fn extend(app: &App, c: &Caller, id: Id, raw: &ExtensionInput) -> Resu
     c.require(Action::EditDirective)?;
     let e = raw.parse()?;
     Ok(app.store.extend_directive(c.who(), id, &e, c.today).await?)
+}
+
+/// The assignee's side asks for a later deadline, with the reason, while the work is open;
+/// one request waits at a time.
+pub async fn request_extension(
+    app: &App,
+    c: &Caller,
+    id: Id,
+    raw: &ExtensionInput,
+) -> Result<dondoc_domain::ExtensionRequest> {
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    c.require(Action::UpdateDirective {
+        lead_unit: current.directive.lead_unit_id,
+    })?;
+    if !current.directive.status.is_open() {
+        return Err(dondoc_domain::directive::NotAllowed.into());
+    }
+    let e = raw.parse()?;
+    if current
+        .directive
+        .deadline
+        .is_some_and(|d| e.new_deadline <= d)
+    {
+        return Err(crate::Error::Invalid(dondoc_domain::Invalid::one(
+            "new_deadline",
+            dondoc_domain::FieldCode::DateOrder,
+        )));
+    }
+    Ok(app.store.request_extension(c.who(), id, &e).await?)
+}
+
+/// The issuer's side grants a request (the deadline moves, kept as an extension with the old
+/// and new date) or refuses it with a note.
+pub async fn decide_extension(
+    app: &App,
+    c: &Caller,
+    id: Id,
+    request: Id,
+    raw: &dondoc_domain::input::ExtensionDecisionInput,
+) -> Result<dondoc_domain::ExtensionRequest> {
+    c.login_required()?;
+    get(app, c, id).await?;
+    c.require(Action::DecideDirective)?;
+    let decision = raw.parse()?;
+    Ok(app
+        .store
+        .decide_extension(
+            c.who(),
+            id,
+            request,
+            decision.approve,
+            decision.note.as_deref(),
+        )
+        .await?)
 }

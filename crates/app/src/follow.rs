@@ -83,7 +83,16 @@ pub async fn handle_events(app: &App) -> Result<Told> {
 
 async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNotice>> {
     let (kind, title, due_on) = match (e.entity.as_str(), e.kind.as_str()) {
-        ("directive", "assigned" | "coordinating" | "reported" | "returned" | "accepted") => {
+        (
+            "directive",
+            "assigned"
+            | "coordinating"
+            | "reported"
+            | "returned"
+            | "accepted"
+            | "extension_requested"
+            | "extension_decided",
+        ) => {
             let d = app
                 .store
                 .directive(e.entity_id, &Visibility::All, today)
@@ -93,6 +102,8 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
                 "coordinating" => NoticeKind::Coordinating,
                 "reported" => NoticeKind::Reported,
                 "returned" => NoticeKind::Returned,
+                "extension_requested" => NoticeKind::ExtensionRequested,
+                "extension_decided" => NoticeKind::ExtensionDecided,
                 _ => NoticeKind::Accepted,
             };
             (kind, d.directive.text, d.directive.deadline)
@@ -120,9 +131,9 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
         title: &title,
         due_on,
     };
-    // A report goes up, to the leaders of the lead unit and of the units above it, whose to
+    // A report or a request for more time goes up, to the leaders of the lead unit and of the units above it, whose to
     // accept or return it; everything else to the unit's own people.
-    let people = if kind == NoticeKind::Reported {
+    let people = if matches!(kind, NoticeKind::Reported | NoticeKind::ExtensionRequested) {
         // The leader who gave the directive, and the leaders of the units above the lead unit.
         let above = app.store.unit_ancestors(e.unit_id).await?;
         let mut people = app.store.recipients(&above).await?;

@@ -72,3 +72,70 @@ pub async fn of(app: &App, c: &Caller, entity: &str, id: Id) -> Result<Vec<Audit
     }
     Ok(out)
 }
+
+/// The names the ids in a history point to, as the caller may see them: units, people and
+/// sessions (a session the caller may not see keeps its number).
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    pub units: std::collections::HashMap<Id, String>,
+    pub people: std::collections::HashMap<Id, String>,
+    pub sessions: std::collections::HashMap<Id, String>,
+}
+
+/// What an id-holding field of a record points to, by the field's name.
+pub fn points_to(field: &str) -> Option<&'static str> {
+    match field {
+        "parent_id" | "merged_into" | "unit_id" | "unit_ids" => Some("unit"),
+        f if f.ends_with("_unit_id") || f.ends_with("_unit_ids") => Some("unit"),
+        "issued_by_person_id" | "lead_person_id" | "person_id" => Some("person"),
+        "session_id" => Some("session"),
+        _ => None,
+    }
+}
+
+/// The names of every unit, person and session the events' records point to.
+pub async fn names(app: &App, c: &Caller, events: &[AuditEvent]) -> Result<Names> {
+    let mut wanted: Vec<(&'static str, Id)> = Vec::new();
+    for e in events {
+        for json in [&e.before, &e.after].into_iter().flatten() {
+            let Ok(serde_json::Value::Object(obj)) = serde_json::from_str(json) else {
+                continue;
+            };
+            for (k, v) in obj {
+                let Some(kind) = points_to(&k) else { continue };
+                match v {
+                    serde_json::Value::Number(n) => wanted.extend(n.as_i64().map(|i| (kind, i))),
+                    serde_json::Value::Array(a) => {
+                        wanted.extend(a.iter().filter_map(|x| x.as_i64()).map(|i| (kind, i)))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut names = Names::default();
+    for (kind, id) in wanted.into_iter().take(500) {
+        match kind {
+            "unit" => {
+                if let Ok(u) = app.store.unit(id).await {
+                    names.units.insert(id, u.name);
+                }
+            }
+            "person" => {
+                if let Ok(p) = app.store.person(id).await {
+                    names.people.insert(id, p.name);
+                }
+            }
+            _ => match crate::sessions::get(app, c, id).await {
+                Ok(s) => {
+                    names.sessions.insert(id, s.session.title);
+                }
+                Err(Error::NotFound) => {}
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    Ok(names)
+}

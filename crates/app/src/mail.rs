@@ -178,6 +178,23 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
             "Your result was accepted",
             "Your unit's result for this directive was accepted:".to_string(),
         ),
+        (NoticeKind::ExtensionRequested, true) => (
+            "Đề nghị gia hạn chờ xét",
+            "Đơn vị chủ trì đề nghị gia hạn nhiệm vụ; đề nghị đồng ý hoặc không đồng ý:"
+                .to_string(),
+        ),
+        (NoticeKind::ExtensionRequested, false) => (
+            "A request for more time",
+            "The lead unit asks for more time for this directive; grant or refuse it:".to_string(),
+        ),
+        (NoticeKind::ExtensionDecided, true) => (
+            "Đề nghị gia hạn đã được xét",
+            "Đề nghị gia hạn của đơn vị đã được xét:".to_string(),
+        ),
+        (NoticeKind::ExtensionDecided, false) => (
+            "Your request for more time was decided",
+            "Your unit's request for more time was decided:".to_string(),
+        ),
     };
     let greeting = if vi {
         format!("Kính gửi {name},")
@@ -209,10 +226,19 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
                 if vi { "Hạn:" } else { "Deadline:" }
             ));
         }
-        if let Some(detail) = n.detail.as_deref().filter(|d| !d.is_empty()) {
+        let decided;
+        let detail = if n.kind == NoticeKind::ExtensionDecided {
+            decided = decision_words(n.detail.as_deref().unwrap_or_default(), vi);
+            Some(decided.as_str())
+        } else {
+            n.detail.as_deref()
+        };
+        if let Some(detail) = detail.filter(|d| !d.is_empty()) {
             let label = match (n.kind, vi) {
                 (NoticeKind::Reported, true) => "Kết quả:",
                 (NoticeKind::Reported, false) => "Result:",
+                (NoticeKind::ExtensionDecided, true) => "Quyết định:",
+                (NoticeKind::ExtensionDecided, false) => "Decision:",
                 (_, true) => "Lý do:",
                 (_, false) => "Reason:",
             };
@@ -227,6 +253,22 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
     });
     let subject = format!("[dondoc] {subject}: {}", shorten(&n.title, 80));
     (subject, body)
+}
+
+/// A decision on a request for more time ("approved", "refused: note") in words.
+pub fn decision_words(detail: &str, vi: bool) -> String {
+    let (status, note) = detail.split_once(": ").unwrap_or((detail, ""));
+    let word = match (status, vi) {
+        ("approved", true) => "Đồng ý gia hạn",
+        ("approved", false) => "Granted",
+        (_, true) => "Không đồng ý gia hạn",
+        (_, false) => "Refused",
+    };
+    if note.is_empty() {
+        word.to_string()
+    } else {
+        format!("{word} — {note}")
+    }
 }
 
 /// At most `max` characters, cut at a word with "…".

@@ -102,10 +102,14 @@ pub enum NoticeKind {
     Returned,
     /// Their unit's report was accepted.
     Accepted,
+    /// A unit under them asks for more time (leaders).
+    ExtensionRequested,
+    /// Their unit's request for more time was granted or refused.
+    ExtensionDecided,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 12] = [
         NoticeKind::Assigned,
         NoticeKind::Coordinating,
         NoticeKind::PetitionAssigned,
@@ -116,6 +120,8 @@ impl NoticeKind {
         NoticeKind::Reported,
         NoticeKind::Returned,
         NoticeKind::Accepted,
+        NoticeKind::ExtensionRequested,
+        NoticeKind::ExtensionDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +136,8 @@ impl NoticeKind {
             NoticeKind::Reported => "reported",
             NoticeKind::Returned => "returned",
             NoticeKind::Accepted => "accepted",
+            NoticeKind::ExtensionRequested => "extension_requested",
+            NoticeKind::ExtensionDecided => "extension_decided",
         }
     }
 

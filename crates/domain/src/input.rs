@@ -261,6 +261,14 @@ raw!(ExtensionInput {
     version: Option<i64> = "opt_i64",
 });
 
+raw!(
+    /// The issuer's side's decision on a request for more time: `approve` or `refuse` (with
+    /// a note saying why).
+    ExtensionDecisionInput {
+    decision: Option<String> = "opt_string",
+    note: Option<String> = "opt_string",
+});
+
 raw!(UserInput {
     login: Option<String> = "opt_string",
     display_name: Option<String> = "opt_string",
@@ -713,6 +721,33 @@ impl ExtensionInput {
             new_deadline: d.expect("checked"),
             reason,
             version: version.expect("checked"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensionDecision {
+    pub approve: bool,
+    pub note: Option<String>,
+}
+
+impl ExtensionDecisionInput {
+    pub fn parse(&self) -> Result<ExtensionDecision, Invalid> {
+        let mut c = Checker::new();
+        let approve = c.choice("decision", self.decision.as_deref(), |s| match s {
+            "approve" => Some(true),
+            "refuse" => Some(false),
+            _ => None,
+        });
+        let note = if approve == Some(false) {
+            Some(c.text("note", self.note.as_deref(), LONG))
+        } else {
+            c.opt_text("note", self.note.as_deref(), LONG)
+        };
+        c.finish(())?;
+        Ok(ExtensionDecision {
+            approve: approve.expect("checked"),
+            note,
         })
     }
 }

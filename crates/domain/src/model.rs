@@ -200,6 +200,26 @@ pub struct Extension {
     pub at: Timestamp,
 }
 
+/// An assignee's request for a later deadline, and the issuer's side's decision on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtensionRequest {
+    pub id: Id,
+    pub directive_id: Id,
+    /// The deadline in force when asked.
+    pub old_deadline: Option<Date>,
+    pub new_deadline: Date,
+    pub reason: String,
+    pub requested_by: Option<Id>,
+    pub requested_by_name: Option<String>,
+    pub at: Timestamp,
+    /// `pending`, `approved` or `refused`.
+    pub status: String,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<Timestamp>,
+    pub note: Option<String>,
+}
+
 /// A step of a directive's closure: reported done (with the result), accepted, returned
 /// (with the reason), closed, cancelled (with the reason) or reopened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 pub mod bulk;
 mod directives;
+mod extensions;
 mod follow;
 mod import;
 mod petitions;

@@ -67,6 +67,14 @@ fn pages() -> Router<AppState> {
         .route("/directives/{id}/extensions", post(directives::extend))
         .route("/directives/{id}/evidence", post(directives::attach))
         .route(
+            "/directives/{id}/extension-requests",
+            post(directives::request_extension),
+        )
+        .route(
+            "/directives/{id}/extension-requests/{request}",
+            post(directives::decide_extension),
+        )
+        .route(
             "/directives/{id}/evidence/{file}",
             get(directives::evidence_file),
         )
@@ -126,6 +134,14 @@ fn api_v1() -> Router<AppState> {
         .route(
             "/directives/{id}/evidence",
             get(api::list_evidence).post(api::add_evidence),
+        )
+        .route(
+            "/directives/{id}/extension-requests",
+            post(api::request_extension),
+        )
+        .route(
+            "/directives/{id}/extension-requests/{request}",
+            post(api::decide_extension),
         )
         .route("/history/{entity}/{id}", get(api::history))
         .route("/me", get(api::me))

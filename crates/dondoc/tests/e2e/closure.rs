@@ -235,3 +235,187 @@ app_test!(
         assert_eq!(told[0].kind, NoticeKind::Accepted);
     }
 );
+
+app_test!(
+    the_assignee_asks_for_time_and_the_issuer_decides,
+    |app| async move {
+        let unit = app.unit_id("UBND phường Hà Lầm").await;
+        let leader_api = app.token("lanhdao", "lanhdao-demo").await;
+        let r = leader_api
+            .post_json(
+                "/api/v1/directives",
+                serde_json::json!({
+                    "text": "Hoàn thành hồ sơ giải phóng mặt bằng khu 4",
+                    "lead_unit_id": unit,
+                    "deadline": "2026-12-15",
+                }),
+            )
+            .await;
+        let id = r.json()["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{}", r.body));
+        let ask = format!("/directives/{id}/extension-requests");
+        let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+        let page = officer.get(&format!("/directives/{id}")).await.body;
+        assert!(
+            page.contains(&format!("action=\"{ask}\"")),
+            "the form to ask"
+        );
+
+        // A date not later than the deadline is no extension.
+        let r = officer
+            .post_form(
+                &ask,
+                &[
+                    ("new_deadline", "2026-12-10"),
+                    ("reason", "Chờ vốn"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = officer
+            .post_form(
+                &ask,
+                &[
+                    ("new_deadline", "2027-01-31"),
+                    ("reason", "Chờ bố trí vốn"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // One request waits at a time.
+        let officer_api = app.token("chuyenvien", "chuyenvien-demo").await;
+        let r = officer_api
+            .post_json(
+                &format!("/api/v1{ask}"),
+                serde_json::json!({"new_deadline": "2027-02-28", "reason": "Thêm", "version": 1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["fields"][0]["code"], "pending");
+        let request = app.store.extension_requests(id).await.unwrap()[0].id;
+        let decide = format!("{ask}/{request}");
+        // Only the issuer's side decides.
+        let r = officer_api
+            .post_json(
+                &format!("/api/v1{decide}"),
+                serde_json::json!({"decision": "approve"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // The leader is told, refuses without a note (refused), then with one.
+        let jobs = App::new(app.store.clone(), Some(TODAY));
+        dondoc_app::follow::handle_events(&jobs).await.unwrap();
+        let leader_id = app
+            .store
+            .user_by_login("lanhdao")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let officer_id = app
+            .store
+            .user_by_login("chuyenvien")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let (told, _) = app.store.notices(leader_id, 1, 0).await.unwrap();
+        assert_eq!(told[0].kind, NoticeKind::ExtensionRequested);
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let r = leader.post_form(&decide, &[("decision", "refuse")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = leader
+            .post_form(
+                &decide,
+                &[
+                    ("decision", "refuse"),
+                    ("note", "Đủ thời gian, đề nghị khẩn trương."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        dondoc_app::follow::handle_events(&jobs).await.unwrap();
+        let (told, _) = app.store.notices(officer_id, 1, 0).await.unwrap();
+        assert_eq!(told[0].kind, NoticeKind::ExtensionDecided);
+        let page = officer.get("/notices").await.body;
+        assert!(
+            page.contains("Không đồng ý gia hạn — Đủ thời gian"),
+            "{page}"
+        );
+        let d = app
+            .store
+            .directive(id, &Visibility::All, TODAY)
+            .await
+            .unwrap();
+        assert_eq!(d.directive.deadline, Some(jiff::civil::date(2026, 12, 15)));
+
+        // Asked again and granted: the deadline moves, kept with the old and new date.
+        let r = officer
+            .post_form(
+                &ask,
+                &[
+                    ("new_deadline", "2027-01-15"),
+                    ("reason", "Vướng mặt bằng 2 hộ"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let request = app.store.extension_requests(id).await.unwrap()[1].id;
+        let r = leader_api
+            .post_json(
+                &format!("/api/v1{ask}/{request}"),
+                serde_json::json!({"decision": "approve"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["status"], "approved");
+        let d = app
+            .store
+            .directive(id, &Visibility::All, TODAY)
+            .await
+            .unwrap();
+        assert_eq!(d.directive.deadline, Some(jiff::civil::date(2027, 1, 15)));
+        let ext = app.store.extensions(id).await.unwrap();
+        assert_eq!(ext.len(), 1);
+        assert_eq!(ext[0].old_deadline, Some(jiff::civil::date(2026, 12, 15)));
+        assert_eq!(ext[0].new_deadline, jiff::civil::date(2027, 1, 15));
+        assert_eq!(ext[0].approved_by, Some(leader_id));
+        // The history says it in words: actions and fields named, units by name, dates as dates.
+        let page = leader.get(&format!("/directives/{id}")).await.body;
+        let history = &page[page.find("class=\"history\"").expect("a history")..];
+        for words in [
+            "Đồng ý gia hạn",
+            "Không đồng ý gia hạn",
+            "Đề nghị gia hạn",
+            "Tạo mới",
+            "Đơn vị chủ trì",
+            "UBND phường Hà Lầm",
+            "15/01/2027",
+        ] {
+            assert!(history.contains(words), "{words} in {history}");
+        }
+        for code in [
+            "request_extension",
+            "lead_unit_id",
+            "2027-01-15",
+            ">assigned<",
+        ] {
+            assert!(!history.contains(code), "{code} in {history}");
+        }
+        // Decided once: a second decision is a conflict.
+        let r = leader_api
+            .post_json(
+                &format!("/api/v1{ask}/{request}"),
+                serde_json::json!({"decision": "refuse", "note": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+    }
+);

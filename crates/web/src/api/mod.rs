@@ -9,8 +9,8 @@ use axum::Json;
 use dondoc_domain::follow::Profile;
 use dondoc_domain::input::*;
 use dondoc_domain::{
-    Amendment, ApiToken, AuditEvent, Document, Evidence, Extension, Measurement, Person, Position,
-    ProgressReport, Raising, Target, Unit, User,
+    Amendment, ApiToken, AuditEvent, Document, Evidence, Extension, ExtensionRequest, Measurement,
+    Person, Position, ProgressReport, Raising, Target, Unit, User,
 };
 use dondoc_store::{
     DirectiveFilter, DirectiveView, MeasurementView, Notice, Page, PetitionFilter, PetitionView,
@@ -564,6 +564,32 @@ pub async fn add_evidence(
     ))
 }
 
+/// Asks for a later deadline (the lead unit's side), with the reason; one request waits at a
+/// time.
+#[utoipa::path(post, path = "/api/v1/directives/{id}/extension-requests", tag = "directives", params(("id" = i64, Path)), request_body = ExtensionInput, responses((status = 201, body = ExtensionRequest), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn request_extension(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<ExtensionInput>,
+) -> ApiResult {
+    Ok(created(
+        app::directives::request_extension(&st.app, &v, id, &raw).await?,
+    ))
+}
+
+/// Grants (`approve`: the deadline moves) or refuses (`refuse`, with a note) a waiting
+/// request: the issuer's side.
+#[utoipa::path(post, path = "/api/v1/directives/{id}/extension-requests/{request}", tag = "directives", params(("id" = i64, Path), ("request" = i64, Path)), request_body = ExtensionDecisionInput, responses((status = 200, body = ExtensionRequest), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn decide_extension(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path((id, request)): Path<(i64, i64)>,
+    ApiJson(raw): ApiJson<ExtensionDecisionInput>,
+) -> ApiResult {
+    ok(app::directives::decide_extension(&st.app, &v, id, request, &raw).await?)
+}
+
 // History, users, tokens.
 
 #[utoipa::path(get, path = "/api/v1/history/{entity}/{id}", tag = "history", params(("entity" = String, Path, description = "unit, person, document, session, target, petition, directive, user"), ("id" = i64, Path)), responses((status = 200, body = Vec<AuditEvent>)))]
@@ -863,6 +889,8 @@ pub struct ApiFieldError {
         extend_directive,
         list_evidence,
         add_evidence,
+        request_extension,
+        decide_extension,
         history,
         me,
         get_profile,

@@ -14,8 +14,8 @@ use tower_sessions::Session;
 
 use super::sessions::{tl, FormPage};
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field, FormView,
+    HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -123,6 +123,7 @@ struct ShowPage {
     extensions: Vec<Extension>,
     steps: Vec<dondoc_domain::DirectiveStep>,
     evidence: Vec<dondoc_domain::Evidence>,
+    extension_requests: Vec<dondoc_domain::ExtensionRequest>,
     /// Whether the viewer may add evidence now.
     can_attach: bool,
     /// A refused upload's message.
@@ -137,6 +138,9 @@ impl ShowPage {
     }
     fn when(&self, s: &dondoc_domain::DirectiveStep) -> String {
         self.layout.lang.date(s.at.to_zoned(app::vietnam()).date())
+    }
+    fn request_status(&self, r: &dondoc_domain::ExtensionRequest) -> &'static str {
+        self.layout.t(&format!("extension.{}", r.status))
     }
     fn size(&self, e: &dondoc_domain::Evidence) -> String {
         if e.size >= 1024 * 1024 {
@@ -293,14 +297,12 @@ async fn show_page(
         directive: d,
         progress,
         extensions,
+        extension_requests,
         steps,
         evidence,
     } = app::directives::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
-        history_rows(
-            v.lang,
-            &app::history::of(&st.app, v, "directive", id).await?,
-        )
+        super::history_of(st, v, "directive", id).await?
     } else {
         vec![]
     };
@@ -311,7 +313,8 @@ async fn show_page(
     } else {
         vec![]
     };
-    let forms = forms(v, &layout.csrf, &d, st.today(), &units);
+    let mut forms = forms(v, &layout.csrf, &d, st.today(), &units);
+    forms.extend(extension_forms(v, &layout.csrf, &d, &extension_requests));
     let can_attach = v.can(Action::UpdateDirective {
         lead_unit: d.directive.lead_unit_id,
     }) && (d.directive.status.is_open()
@@ -323,11 +326,115 @@ async fn show_page(
         extensions,
         steps,
         evidence,
+        extension_requests,
         can_attach,
         upload_error: None,
         history,
         forms,
     })
+}
+
+/// The forms of requests for more time: to ask (the assignee's side, while the work is open
+/// and no request waits), and to grant or refuse the one waiting (the issuer's side).
+fn extension_forms(
+    v: &Viewer,
+    csrf: &str,
+    d: &DirectiveView,
+    requests: &[dondoc_domain::ExtensionRequest],
+) -> Vec<(&'static str, FormView)> {
+    let l = v.lang;
+    let id = d.directive.id;
+    let mut out = Vec::new();
+    let waiting = requests.iter().find(|r| r.status == "pending");
+    match waiting {
+        None if d.directive.status.is_open()
+            && v.can(Action::UpdateDirective {
+                lead_unit: d.directive.lead_unit_id,
+            }) =>
+        {
+            out.push((
+                "directive.request_extension",
+                FormView::new(
+                    format!("/directives/{id}/extension-requests"),
+                    csrf,
+                    "directive.request_extension",
+                    vec![
+                        Field::new(l, "new_deadline", "date", "").required(),
+                        Field::new(l, "reason", "textarea", "").required(),
+                        Field::new(l, "version", "hidden", d.directive.version.to_string()),
+                    ],
+                ),
+            ));
+        }
+        Some(r) if v.can(Action::DecideDirective) => {
+            let action = format!("/directives/{id}/extension-requests/{}", r.id);
+            out.push((
+                "extension.approve",
+                FormView::new(
+                    action.clone(),
+                    csrf,
+                    "extension.approve",
+                    vec![
+                        Field::new(l, "decision", "hidden", "approve"),
+                        Field::new(l, "note", "textarea", ""),
+                    ],
+                ),
+            ));
+            out.push((
+                "extension.refuse",
+                FormView::new(
+                    action,
+                    csrf,
+                    "extension.refuse",
+                    vec![
+                        Field::new(l, "decision", "hidden", "refuse"),
+                        Field::new(l, "note", "textarea", "").required(),
+                    ],
+                ),
+            ));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Asks for more time.
+pub async fn request_extension(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Picked(raw): Picked<ExtensionInput>,
+) -> Result<Response, AppError> {
+    let done = app::directives::request_extension(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/directives/{id}"),
+        "directive.request_extension",
+        &v,
+        &raw,
+        page,
+    )
+    .await
+}
+
+/// Grants or refuses the request waiting.
+pub async fn decide_extension(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path((id, request)): Path<(i64, i64)>,
+    Picked(raw): Picked<dondoc_domain::input::ExtensionDecisionInput>,
+) -> Result<Response, AppError> {
+    let done = app::directives::decide_extension(&st.app, &v, id, request, &raw).await;
+    let key = if raw.decision.as_deref() == Some("refuse") {
+        "extension.refuse"
+    } else {
+        "extension.approve"
+    };
+    let page = || show_page(&st, &v, &session, id);
+    posted(done, format!("/directives/{id}"), key, &v, &raw, page).await
 }
 
 /// Adds a file backing the result (multipart: `file`). A refused file shows the page again

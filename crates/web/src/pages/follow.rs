@@ -66,6 +66,18 @@ impl NoticesPage {
             })
             .collect()
     }
+    /// What the other side said: a result, a reason, a decision.
+    fn said(&self, n: &Notice) -> Option<String> {
+        let detail = n.detail.as_deref().filter(|d| !d.is_empty())?;
+        match n.kind {
+            NoticeKind::Digest => None,
+            NoticeKind::ExtensionDecided => Some(app::mail::decision_words(
+                detail,
+                self.layout.lang == Lang::Vi,
+            )),
+            _ => Some(detail.to_string()),
+        }
+    }
     fn mailed(&self, n: &Notice) -> bool {
         n.mail == "sent"
     }

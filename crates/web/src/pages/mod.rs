@@ -516,44 +516,47 @@ pub struct HistoryRow {
     pub changes: Vec<(String, String, String)>,
 }
 
-/// The timeline of a record: who changed what, when, field by field.
-pub fn history_rows(lang: Lang, events: &[AuditEvent]) -> Vec<HistoryRow> {
-    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+/// The timeline of a record: who changed what, when, field by field — in words: each action
+/// and field named in the user's language, ids as the names they point to, dates and times as
+/// the rest of the app shows them.
+pub fn history_rows(
+    lang: Lang,
+    events: &[AuditEvent],
+    names: &dondoc_app::history::Names,
+) -> Vec<HistoryRow> {
     events
         .iter()
         .rev()
         .map(|e| {
-            let before: serde_json::Value = e
-                .before
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
-            let after: serde_json::Value = e
-                .after
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
+            let parse = |s: &Option<String>| -> serde_json::Value {
+                s.as_deref()
+                    .and_then(|s| serde_json::from_str(s).ok())
+                    .unwrap_or_default()
+            };
+            let (before, after) = (parse(&e.before), parse(&e.after));
             let mut changes = Vec::new();
             if let Some(obj) = after.as_object() {
                 for (k, v) in obj {
-                    if k == "version" {
+                    if k == "version" || k == "id" || k.ends_with("_key") {
                         continue;
                     }
                     let old = before.get(k).cloned().unwrap_or(serde_json::Value::Null);
                     if &old != v {
-                        changes.push((k.clone(), show(&old), show(v)));
+                        changes.push((
+                            field_name(lang, k),
+                            shown(lang, names, &e.entity, k, &old),
+                            shown(lang, names, &e.entity, k, v),
+                        ));
                     }
                 }
             }
-            let when =
-                e.at.to_zoned(tz.clone())
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string();
+            let local = e.at.to_zoned(dondoc_app::vietnam());
+            let when = format!("{} {}", lang.date(local.date()), local.strftime("%H:%M"));
             let key = format!("history.{}", e.action);
             let action = if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) {
                 lang.t(&key).to_string()
             } else {
-                e.action.clone()
+                e.action.replace('_', " ")
             };
             HistoryRow {
                 when,
@@ -568,13 +571,73 @@ pub fn history_rows(lang: Lang, events: &[AuditEvent]) -> Vec<HistoryRow> {
         .collect()
 }
 
-fn show(v: &serde_json::Value) -> String {
+/// A record's history as its page shows it (for staff; the use case says who may see it).
+pub async fn history_of(
+    st: &crate::AppState,
+    v: &crate::auth::Viewer,
+    entity: &str,
+    id: i64,
+) -> Result<Vec<HistoryRow>, AppError> {
+    let events = dondoc_app::history::of(&st.app, v, entity, id).await?;
+    let names = dondoc_app::history::names(&st.app, v, &events).await?;
+    Ok(history_rows(v.lang, &events, &names))
+}
+
+/// A field's label, as its form names it.
+fn field_name(lang: Lang, field: &str) -> String {
+    let key = format!("f.{field}");
+    if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) {
+        lang.t(&key).to_string()
+    } else {
+        field.replace('_', " ")
+    }
+}
+
+/// A value as the pages show it: names for ids, the status in words, dates as dates, yes/no.
+fn shown(
+    lang: Lang,
+    names: &dondoc_app::history::Names,
+    entity: &str,
+    field: &str,
+    v: &serde_json::Value,
+) -> String {
+    use serde_json::Value as V;
+    let name = |id: i64| -> String {
+        let found = match dondoc_app::history::points_to(field) {
+            Some("unit") => names.units.get(&id),
+            Some("person") => names.people.get(&id),
+            Some(_) => names.sessions.get(&id),
+            None => None,
+        };
+        found.cloned().unwrap_or_else(|| format!("#{id}"))
+    };
     match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) => {
-            let s: String = s.chars().take(160).collect();
-            s
+        V::Null => "—".into(),
+        V::Bool(b) => lang.t(if *b { "common.yes" } else { "common.no" }).into(),
+        V::Number(n) if dondoc_app::history::points_to(field).is_some() => {
+            n.as_i64().map(name).unwrap_or_else(|| n.to_string())
         }
+        V::Array(a) if dondoc_app::history::points_to(field).is_some() => {
+            let all: Vec<String> = a.iter().filter_map(|x| x.as_i64()).map(name).collect();
+            if all.is_empty() {
+                "—".into()
+            } else {
+                all.join(", ")
+            }
+        }
+        V::String(s) if field == "status" => {
+            let prefix = if entity == "directive" { "ds" } else { "ps" };
+            let key = format!("{prefix}.{s}");
+            if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) {
+                lang.t(&key).to_string()
+            } else {
+                s.clone()
+            }
+        }
+        V::String(s) => match s.parse::<jiff::civil::Date>() {
+            Ok(d) if s.len() == 10 => lang.date(d),
+            _ => s.chars().take(160).collect(),
+        },
         other => other.to_string(),
     }
 }

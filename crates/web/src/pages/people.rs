@@ -10,8 +10,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field, FormView,
+    HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -80,7 +80,7 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let app::reference::PersonDetail { person, positions } =
         app::reference::person(&st.app, v, id).await?;
-    let history = history_rows(v.lang, &app::history::of(&st.app, v, "person", id).await?);
+    let history = super::history_of(st, v, "person", id).await?;
     let layout = layout(v, session, "people", person.name.clone()).await?;
     let mut forms = Vec::new();
     if v.can(Action::EditReference) {
@@ -331,7 +331,7 @@ async fn document_page(
     id: i64,
 ) -> Result<DocumentPage, AppError> {
     let doc = app::reference::document(&st.app, v, id).await?;
-    let history = history_rows(v.lang, &app::history::of(&st.app, v, "document", id).await?);
+    let history = super::history_of(st, v, "document", id).await?;
     let title = format!("{} {}", doc.kind, doc.number.clone().unwrap_or_default());
     let layout = layout(v, session, "documents", title.trim().to_string()).await?;
     let mut forms = Vec::new();

@@ -12,8 +12,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, refuse_in, render,
-    unit_choice, Field, FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, refuse_in, render, unit_choice, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -289,7 +289,7 @@ async fn show_page(
         raisings,
     } = app::petitions::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
-        history_rows(v.lang, &app::history::of(&st.app, v, "petition", id).await?)
+        super::history_of(st, v, "petition", id).await?
     } else {
         vec![]
     };

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field, FormView,
+    HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -295,7 +295,7 @@ async fn show_page(
         directives,
     } = app::sessions::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
-        history_rows(v.lang, &app::history::of(&st.app, v, "session", id).await?)
+        super::history_of(st, v, "session", id).await?
     } else {
         vec![]
     };

@@ -12,8 +12,8 @@ use tower_sessions::Session;
 
 use super::sessions::{qualifier_options, FormPage};
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field,
-    FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, render, unit_choice, Field, FormView,
+    HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -287,7 +287,7 @@ async fn show_page(
         })
         .collect();
     let history = if v.is_staff() {
-        history_rows(v.lang, &app::history::of(&st.app, v, "target", id).await?)
+        super::history_of(st, v, "target", id).await?
     } else {
         vec![]
     };

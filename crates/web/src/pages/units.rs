@@ -11,8 +11,8 @@ use tower_sessions::Session;
 
 use super::sessions::FormPage;
 use super::{
-    answer, history_rows, invalid_page, layout, opt_id, pager, posted, render, unit_choice,
-    unit_options, Field, FormView, HistoryRow, Layout, Pager,
+    answer, invalid_page, layout, opt_id, pager, posted, render, unit_choice, unit_options, Field,
+    FormView, HistoryRow, Layout, Pager,
 };
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -159,7 +159,7 @@ async fn show_page(
         parent,
         merged_into,
     } = app::reference::unit_detail(&st.app, v, id).await?;
-    let history = history_rows(v.lang, &app::history::of(&st.app, v, "unit", id).await?);
+    let history = super::history_of(st, v, "unit", id).await?;
     let layout = layout(v, session, "units", unit.name.clone()).await?;
     let mut forms = Vec::new();
     if v.can(Action::ManageUnits) && unit.merged_into.is_none() {
