@@ -11,6 +11,9 @@ use dondoc_store::{DirectiveChange, DirectiveFilter, DirectiveView, Page, Step};
 use crate::{recording_in, App, Caller, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &DirectiveFilter) -> Result<Page<DirectiveView>> {
+    if let Some(none) = crate::session_filter_hides(app, c, f.session_id, f.limit).await? {
+        return Ok(none);
+    }
     Ok(app.store.directives(f, c.visibility(), c.today).await?)
 }
 

@@ -12,6 +12,7 @@
 
 pub mod directives;
 mod error;
+pub mod export;
 pub mod follow;
 pub mod history;
 pub mod import;
@@ -361,6 +362,30 @@ pub(crate) fn version(v: Option<i64>) -> Result<i64> {
             dondoc_domain::FieldCode::Required,
         ))
     })
+}
+
+/// A list filtered by a session the caller may not see lists nothing: which records were
+/// raised or given at a session is the session's to show.
+pub(crate) async fn session_filter_hides<T>(
+    app: &App,
+    c: &Caller,
+    session: Option<Id>,
+    limit: Option<i64>,
+) -> Result<Option<dondoc_store::Page<T>>> {
+    let Some(id) = session else { return Ok(None) };
+    match app.store.session(id, c.visibility()).await {
+        Ok(_) => Ok(None),
+        Err(dondoc_store::StoreError::NotFound) => Ok(Some(dondoc_store::Page {
+            items: vec![],
+            total: 0,
+            total_capped: false,
+            limit: limit.unwrap_or(50),
+            offset: 0,
+            after: None,
+            before: None,
+        })),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A unit a request names must exist before the rules are asked about it: an unknown unit is

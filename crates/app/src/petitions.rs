@@ -10,6 +10,9 @@ use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionView};
 use crate::{known_unit, recording_in, App, Caller, Error, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &PetitionFilter) -> Result<Page<PetitionView>> {
+    if let Some(none) = crate::session_filter_hides(app, c, f.session_id, f.limit).await? {
+        return Ok(none);
+    }
     Ok(app.store.petitions(f, c.visibility()).await?)
 }
 

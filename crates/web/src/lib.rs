@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cache;
 pub mod docx;
 pub mod error;
+pub mod export;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;

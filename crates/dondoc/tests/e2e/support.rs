@@ -28,6 +28,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (a file, say).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -150,6 +152,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -260,6 +260,15 @@ async fn sweep(app: &TestApp, who: &str, pages: &mut Client<'_>, api: &Client<'_
         "{who}"
     );
     assert_eq!(listed, 2, "{who}: the voters' meeting and the seed session");
+    // Nor does a list filtered by the hidden session say that it was raised there.
+    let r = api
+        .api(
+            Method::GET,
+            &format!("/api/v1/petitions?session_id={}", s.session),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 0, "{who}: {}", r.body);
 }
 
 app_test!(

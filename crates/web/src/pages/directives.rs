@@ -39,6 +39,8 @@ struct ListPage {
     directives: Vec<DirectiveView>,
     pager: Pager,
     can_create: bool,
+    /// The filters, for the links that export the list.
+    export_query: String,
 }
 
 impl ListPage {
@@ -69,17 +71,15 @@ pub async fn list(
     let page = app::directives::list(&st.app, &v, &f).await?;
     let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
     let (lead_unit_id, session_id) = (id(f.lead_unit_id), id(f.session_id));
-    let pager = pager(
-        "/directives",
-        &[
-            ("q", q.clone()),
-            ("status", status.clone()),
-            ("due", due.clone()),
-            ("lead_unit_id", lead_unit_id.clone()),
-            ("session_id", session_id.clone()),
-        ],
-        &page,
-    );
+    let filters = [
+        ("q", q.clone()),
+        ("status", status.clone()),
+        ("due", due.clone()),
+        ("lead_unit_id", lead_unit_id.clone()),
+        ("session_id", session_id.clone()),
+    ];
+    let export_query = super::filter_query(&filters);
+    let pager = pager("/directives", &filters, &page);
     // A filter the form does not show is said, with a way to drop it.
     let lead_filter = f.lead_unit_id.map(|u| {
         page.items
@@ -111,6 +111,7 @@ pub async fn list(
         directives: page.items,
         pager,
         can_create,
+        export_query,
     })
 }
 

@@ -674,6 +674,12 @@ impl Pager {
 }
 
 /// The paging links of a list page at `base`, keeping the filters of `query`.
+/// A list's filters as a query string, for the links that export it.
+pub fn filter_query(query: &[(&str, String)]) -> String {
+    let q: Vec<&(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).collect();
+    serde_urlencoded::to_string(&q).unwrap_or_default()
+}
+
 pub fn pager<T>(base: &str, query: &[(&str, String)], page: &dondoc_store::Page<T>) -> Pager {
     let (total, limit, offset) = (page.total, page.limit, page.offset);
     let link = |off: i64| {

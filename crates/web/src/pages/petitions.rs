@@ -32,6 +32,8 @@ struct ListPage {
     petitions: Vec<PetitionView>,
     pager: Pager,
     can_create: bool,
+    /// The filters, for the links that export the list.
+    export_query: String,
 }
 
 impl ListPage {
@@ -54,19 +56,17 @@ pub async fn list(
     let sort = f.sort.clone().unwrap_or_default();
     let page = app::petitions::list(&st.app, &v, &f).await?;
     let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
-    let pager = pager(
-        "/petitions",
-        &[
-            ("q", q.clone()),
-            ("status", status.clone()),
-            ("sort", sort.clone()),
-            ("open", f.open.map(|o| o.to_string()).unwrap_or_default()),
-            ("responsible_unit_id", id(f.responsible_unit_id)),
-            ("area_unit_id", id(f.area_unit_id)),
-            ("session_id", id(f.session_id)),
-        ],
-        &page,
-    );
+    let filters = [
+        ("q", q.clone()),
+        ("status", status.clone()),
+        ("sort", sort.clone()),
+        ("open", f.open.map(|o| o.to_string()).unwrap_or_default()),
+        ("responsible_unit_id", id(f.responsible_unit_id)),
+        ("area_unit_id", id(f.area_unit_id)),
+        ("session_id", id(f.session_id)),
+    ];
+    let export_query = super::filter_query(&filters);
+    let pager = pager("/petitions", &filters, &page);
     let statuses = PetitionStatus::ALL
         .into_iter()
         .map(|s| {
@@ -87,6 +87,7 @@ pub async fn list(
         petitions: page.items,
         pager,
         can_create,
+        export_query,
     })
 }
 

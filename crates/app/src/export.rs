@@ -1,0 +1,82 @@
+//! The rows of a list for a spreadsheet: the same use case, filters and visibility as the
+//! list on screen, read page by page up to [`MAX_ROWS`]. For those signed in: an export reads
+//! thousands of rows, which a visitor's request should not be able to ask for.
+
+use dondoc_store::{DirectiveFilter, DirectiveView, PetitionFilter, PetitionView};
+
+use crate::{App, Caller, Result};
+
+/// The most rows one export holds; the file says when there were more.
+pub const MAX_ROWS: usize = 20_000;
+
+const PAGE: i64 = 500;
+
+/// The directives the list with these filters shows, and whether there were more than
+/// [`MAX_ROWS`].
+pub async fn directives(
+    app: &App,
+    c: &Caller,
+    f: &DirectiveFilter,
+) -> Result<(Vec<DirectiveView>, bool)> {
+    c.login_required()?;
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = crate::directives::list(
+            app,
+            c,
+            &DirectiveFilter {
+                limit: Some(PAGE),
+                offset: Some(offset),
+                ..f.clone()
+            },
+        )
+        .await?;
+        let n = page.items.len();
+        out.extend(page.items);
+        if out.len() >= MAX_ROWS {
+            out.truncate(MAX_ROWS);
+            return Ok((out, true));
+        }
+        if (n as i64) < PAGE {
+            return Ok((out, false));
+        }
+        offset += PAGE;
+    }
+}
+
+/// The petitions the list with these filters shows, in its order, and whether there were
+/// more than [`MAX_ROWS`].
+pub async fn petitions(
+    app: &App,
+    c: &Caller,
+    f: &PetitionFilter,
+) -> Result<(Vec<PetitionView>, bool)> {
+    c.login_required()?;
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = crate::petitions::list(
+            app,
+            c,
+            &PetitionFilter {
+                limit: Some(PAGE),
+                offset: None,
+                before: None,
+                after: after.clone(),
+                ..f.clone()
+            },
+        )
+        .await?;
+        let n = page.items.len();
+        out.extend(page.items);
+        if out.len() >= MAX_ROWS {
+            out.truncate(MAX_ROWS);
+            return Ok((out, true));
+        }
+        match page.after {
+            Some(next) if n as i64 == PAGE => after = Some(next),
+            _ => return Ok((out, false)),
+        }
+    }
+}

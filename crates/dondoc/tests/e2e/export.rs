@@ -1,0 +1,112 @@
+//! Lists as spreadsheets: the screen's filters, the user's language, every row the list has,
+//! dates as dates, and nothing a spreadsheet would run.
+
+use std::io::Read;
+
+use axum::http::{header, StatusCode};
+use dondoc_domain::Visibility;
+use dondoc_store::DirectiveFilter;
+
+use crate::support::TODAY;
+
+/// The text of a file inside an .xlsx (a zip).
+fn part(xlsx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an xlsx is a zip");
+    let mut f = zip.by_name(name).unwrap_or_else(|_| panic!("no {name}"));
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+app_test!(
+    lists_export_with_their_filters_in_the_users_language,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let page = leader.get("/directives?status=assigned").await.body;
+        assert!(
+            page.contains("href=\"/directives/export.xlsx?status=assigned\""),
+            "the list links to its export with its filters"
+        );
+
+        // CSV: a byte-order mark, the header in Vietnamese, one row per directive the list holds.
+        let r = leader.get("/directives/export.csv?status=assigned").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        assert!(r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"dondoc-directives-"));
+        assert!(r.body.starts_with('\u{feff}'));
+        let mut rows = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+        let head: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(&head[..3], ["Số", "Nội dung", "Đơn vị chủ trì"]);
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        let listed = app
+            .store
+            .directives(
+                &DirectiveFilter {
+                    status: Some("assigned".into()),
+                    limit: Some(500),
+                    ..Default::default()
+                },
+                &Visibility::All,
+                TODAY,
+            )
+            .await
+            .unwrap();
+        assert!(!records.is_empty());
+        assert_eq!(records.len() as i64, listed.total);
+        assert!(records.iter().all(|r| &r[5] == "Đã giao"), "{records:?}");
+
+        // XLSX: the same rows, dates as dates, in English for one who reads English.
+        leader.lang = Some("en");
+        let r = leader.get("/directives/export.xlsx?status=assigned").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let bytes = r.bytes.clone();
+        let strings = part(&bytes, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains(">Text<") && strings.contains(">Lead unit<"),
+            "{strings}"
+        );
+        assert!(strings.contains(&listed.items[0].directive.text));
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert_eq!(
+            sheet.matches("<row ").count() as i64,
+            listed.total + 1,
+            "a header and one row each"
+        );
+
+        // Petitions: the search filter holds; a cell that looks like a formula stays text.
+        let clerk_api = app.token("vanthu", "vanthu-demo").await;
+        let r = clerk_api
+            .post_json(
+                "/api/v1/petitions",
+                serde_json::json!({
+                    "title": "=HYPERLINK(\"http://x.invalid\",\"bấm\")",
+                    "text": "Kiến nghị thử xuất bảng tính cống thoát nước",
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = leader
+            .get("/petitions/export.csv?q=thoat+nuoc+bang+tinh")
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let mut rows = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 1, "{}", r.body);
+        assert!(
+            records[0][1].starts_with("'=HYPERLINK"),
+            "{:?}",
+            &records[0]
+        );
+
+        // A visitor exports nothing.
+        let mut visitor = app.anonymous();
+        let r = visitor.get("/directives/export.csv").await;
+        assert_ne!(r.status, StatusCode::OK);
+    }
+);
