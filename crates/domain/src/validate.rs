@@ -157,6 +157,23 @@ impl Checker {
         }
     }
 
+    /// An amount as sent ([`crate::input::Amount`]): required, a number, within `[min, max]`.
+    pub fn amount(
+        &mut self,
+        field: &'static str,
+        v: Option<&crate::input::Amount>,
+        min: f64,
+        max: f64,
+    ) -> Option<f64> {
+        match v.map(crate::input::Amount::value) {
+            Some(None) => {
+                self.fail(field, FieldCode::InvalidNumber);
+                None
+            }
+            other => self.number(field, other.flatten(), min, max),
+        }
+    }
+
     pub fn choice<T>(
         &mut self,
         field: &'static str,

@@ -365,6 +365,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("f.estimated", "Ước tính", "Estimated"),
     ("f.wording", "Nguyên văn", "As worded"),
     ("f.new_value", "Kế hoạch mới", "New plan"),
+    ("target.amount_hint", "Ghi như thường viết: 8,5 tỷ; 126 triệu; 1.250.000 đồng; 87,2.", "Written as usual in Vietnamese: 8,5 tỷ; 126 triệu; 1.250.000 đồng; 87,2."),
     ("f.parent_id", "Đơn vị cấp trên", "Parent unit"),
     ("f.kind", "Loại", "Kind"),
     ("f.name", "Tên", "Name"),

@@ -109,7 +109,8 @@ app_test!(
             .to_string();
         assert_eq!(get(&fields, "directive_lead_unit_id_3"), bqlda);
         assert_eq!(get(&fields, "directive_deadline_3"), "2020-11-18");
-        assert_eq!(get(&fields, "figure_value_0"), "8500000000");
+        // Grouped as it is typed, and read back so.
+        assert_eq!(get(&fields, "figure_value_0"), "8.500.000.000");
         assert_ne!(get(&fields, "figure_target_id_0"), "");
 
         // The clerk edits, unticks a directive, and mistypes the date: the page comes back

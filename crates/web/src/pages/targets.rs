@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
+use dondoc_domain::input::{AmendmentInput, Amount, MeasurementInput, TargetInput};
 use dondoc_domain::target::percent_of_plan;
 use dondoc_domain::{Action, Amendment, Measurement};
 use dondoc_store::{TargetFilter, TargetView};
@@ -128,8 +128,11 @@ fn edit_form(
     let mut plan = Field::new(
         l,
         "plan_value",
-        "number",
-        raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
+        "amount",
+        raw.plan_value
+            .as_ref()
+            .map(Amount::shown)
+            .unwrap_or_default(),
     )
     .required();
     if approved {
@@ -188,7 +191,7 @@ fn raw_of(t: &TargetView) -> TargetInput {
         measure: Some(t.target.measure.clone()),
         period_from: Some(t.target.period_from.to_string()),
         period_to: Some(t.target.period_to.to_string()),
-        plan_value: Some(t.target.plan_value),
+        plan_value: Some(t.target.plan_value.into()),
         document_id: t.target.document_id,
         approved: Some(t.target.approved),
         version: Some(t.target.version),
@@ -238,7 +241,9 @@ fn forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::new(l, "value", "number", "").required(),
+                    Field::new(l, "value", "amount", "")
+                        .required()
+                        .hint("target.amount_hint"),
                     Field::select(l, "qualifier", "exact", qualifier_options(l), false),
                     Field::new(l, "estimated", "checkbox", ""),
                     Field::new(l, "period_from", "date", t.target.period_from.to_string())
@@ -255,7 +260,9 @@ fn forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::new(l, "new_value", "number", "").required(),
+                    Field::new(l, "new_value", "amount", "")
+                        .required()
+                        .hint("target.amount_hint"),
                     Field::new(l, "reason", "textarea", "").required(),
                     Field::new(l, "version", "hidden", t.target.version.to_string()),
                 ],
@@ -395,8 +402,11 @@ async fn target_form(
             Field::new(
                 l,
                 "plan_value",
-                "number",
-                raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
+                "amount",
+                raw.plan_value
+                    .as_ref()
+                    .map(Amount::shown)
+                    .unwrap_or_default(),
             )
             .required(),
         ],
