@@ -22,6 +22,8 @@ pub enum FieldCode {
     Unchanged,
     /// The unit named was dissolved or merged into another.
     Dissolved,
+    /// Another record holds this value already (a login in use).
+    Taken,
 }
 
 impl FieldCode {
@@ -40,6 +42,7 @@ impl FieldCode {
             FieldCode::TooShort => "too_short",
             FieldCode::Unchanged => "unchanged",
             FieldCode::Dissolved => "dissolved",
+            FieldCode::Taken => "taken",
         }
     }
 }

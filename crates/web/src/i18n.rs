@@ -96,6 +96,7 @@ impl Lang {
         match (field, code) {
             ("plan_value", FieldCode::Forbidden) => return self.t("err.plan_forbidden"),
             ("active", FieldCode::Forbidden) => return self.t("err.own_account"),
+            ("login", FieldCode::Taken) => return self.t("err.login_taken"),
             _ => {}
         }
         self.t(match code {
@@ -112,6 +113,7 @@ impl Lang {
             FieldCode::TooShort => "err.too_short",
             FieldCode::Unchanged => "err.unchanged",
             FieldCode::Dissolved => "err.dissolved",
+            FieldCode::Taken => "err.taken",
         })
     }
 
@@ -402,6 +404,8 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.unauthorized", "Vui lòng đăng nhập.", "Please log in."),
     ("err.conflict", "Bản ghi đã được người khác thay đổi. Vui lòng tải lại trang và thử lại.", "The record was changed by someone else. Reload and try again."),
     ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
+    ("err.taken", "Giá trị này đã được dùng.", "This value is already in use."),
+    ("err.login_taken", "Tên đăng nhập này đã được dùng.", "This login is already in use."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
     ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),
     ("err.transition", "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.", "This change of status is not allowed from the current status."),

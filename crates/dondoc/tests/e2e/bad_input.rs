@@ -406,3 +406,45 @@ app_test!(amounts_are_read_as_people_type_them, |app| async move {
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
 });
+
+app_test!(a_login_in_use_is_said_so, |app| async move {
+    let unit = app.unit_id("UBND phường Hà Lầm").await.to_string();
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    let r = admin
+        .post_form(
+            "/users",
+            &[
+                ("login", "vanthu"),
+                ("display_name", "Văn thư mới"),
+                ("role", "clerk"),
+                ("unit_id", &unit),
+                ("password", "mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(
+        r.body.contains("Tên đăng nhập này đã được dùng."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"e-login\""), "beside the login field");
+    let api = app.token("quantri", "quantri-demo").await;
+    let r = api
+            .post_json(
+                "/api/v1/users",
+                json!({ "login": "VanThu", "display_name": "Văn thư mới", "role": "clerk", "unit_id": unit.parse::<i64>().unwrap(), "password": "mat-khau-moi" }),
+            )
+            .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(r.json()["field"], "login");
+    assert_eq!(r.json()["fields"][0]["code"], "taken");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("đã được dùng"),
+        "{}",
+        r.body
+    );
+});

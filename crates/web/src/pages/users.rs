@@ -90,7 +90,7 @@ pub async fn create(
         Ok(_) => return Ok(see_other("/users")),
         Err(AppError::Invalid(inv)) => inv,
         Err(AppError::Duplicate(field)) => {
-            dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::InvalidChoice)
+            dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::Taken)
         }
         Err(e) => return Err(e),
     };
