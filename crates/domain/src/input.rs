@@ -932,6 +932,9 @@ impl UserInput {
         }
         let display_name = c.text("display_name", self.display_name.as_deref(), 120);
         let role = c.choice("role", self.role.as_deref(), Role::parse);
+        if role.is_some_and(Role::needs_unit) && self.unit_id.is_none() {
+            c.fail("unit_id", FieldCode::Required);
+        }
         let password = self.password.clone().unwrap_or_default();
         if password.chars().count() < MIN_PASSWORD {
             c.fail("password", FieldCode::TooShort);
@@ -1113,6 +1116,28 @@ mod tests {
             serde_urlencoded::from_str("text=x&lead_unit_id=2&coordinating_unit_ids=3,2,3")
                 .unwrap();
         assert_eq!(raw.parse().unwrap().coordinating_unit_ids, vec![3]);
+    }
+
+    #[test]
+    fn officers_and_clerks_belong_to_a_unit() {
+        let raw = |role: &str, unit_id: Option<i64>| UserInput {
+            login: Some("moi".into()),
+            display_name: Some("Người mới".into()),
+            role: Some(role.into()),
+            unit_id,
+            password: Some("mat-khau-moi".into()),
+        };
+        for role in ["officer", "clerk"] {
+            assert_eq!(
+                raw(role, None).parse().unwrap_err().on("unit_id"),
+                Some(FieldCode::Required),
+                "{role}"
+            );
+            assert!(raw(role, Some(3)).parse().is_ok(), "{role}");
+        }
+        for role in ["admin", "leader"] {
+            assert!(raw(role, None).parse().is_ok(), "{role}");
+        }
     }
 
     #[test]

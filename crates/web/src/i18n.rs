@@ -404,6 +404,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.unauthorized", "Vui lòng đăng nhập.", "Please log in."),
     ("err.conflict", "Bản ghi đã được người khác thay đổi. Vui lòng tải lại trang và thử lại.", "The record was changed by someone else. Reload and try again."),
     ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
+    ("user.unit_hint", "Bắt buộc với cán bộ và văn thư: họ theo dõi, ghi nhận công việc của đơn vị mình.", "Required for officers and clerks, who follow up and record their unit's work."),
     ("err.taken", "Giá trị này đã được dùng.", "This value is already in use."),
     ("err.login_taken", "Tên đăng nhập này đã được dùng.", "This login is already in use."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),

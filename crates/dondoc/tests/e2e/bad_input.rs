@@ -448,3 +448,52 @@ app_test!(a_login_in_use_is_said_so, |app| async move {
         r.body
     );
 });
+
+app_test!(officers_and_clerks_need_a_unit, |app| async move {
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    for role in ["officer", "clerk"] {
+        let login = format!("moi-{role}");
+        let r = admin
+            .post_form(
+                "/users",
+                &[
+                    ("login", &login),
+                    ("display_name", "Người mới"),
+                    ("role", role),
+                    ("unit_id", ""),
+                    ("password", "mat-khau-moi"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{role}: {}",
+            r.body
+        );
+        assert!(r.body.contains("id=\"e-unit_id\""), "{role}: {}", r.body);
+        assert!(
+            app.store.user_by_login(&login).await.unwrap().is_none(),
+            "{role} was not created"
+        );
+    }
+    let api = app.token("quantri", "quantri-demo").await;
+    let r = api
+            .post_json(
+                "/api/v1/users",
+                json!({ "login": "canbo-moi", "display_name": "Cán bộ", "role": "officer", "password": "mat-khau-moi" }),
+            )
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "unit_id");
+    // Leaders and administrators may stand above every unit.
+    for (login, role) in [("lanhdao-moi", "leader"), ("quantri-moi", "admin")] {
+        let r = api
+                .post_json(
+                    "/api/v1/users",
+                    json!({ "login": login, "display_name": "Người mới", "role": role, "password": "mat-khau-moi" }),
+                )
+                .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{role}: {}", r.body);
+    }
+});

@@ -55,7 +55,7 @@ fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNo
             )
             .required(),
             Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
-            unit_choice(l, "unit_id", opt_id(raw.unit_id), units),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), units).hint("user.unit_hint"),
             Field::new(l, "password", "password", "").required(),
         ],
     )
