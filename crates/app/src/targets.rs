@@ -45,6 +45,12 @@ pub async fn update(app: &App, c: &Caller, id: Id, raw: &TargetInput) -> Result<
     c.require(Action::EditTarget {
         unit: current.target.unit_id,
     })?;
+    // An approved plan changes only by amendment, so its edit form offers no plan: a plan left
+    // out stays as it is.
+    let mut raw = raw.clone();
+    if raw.plan_value.is_none() {
+        raw.plan_value = Some(current.target.plan_value.into());
+    }
     let new = raw.parse()?;
     c.require(Action::EditTarget { unit: new.unit_id })?;
     let version = crate::version(raw.version)?;

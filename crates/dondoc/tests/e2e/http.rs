@@ -945,3 +945,49 @@ app_test!(the_petitions_list_pages_by_its_order, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 });
+
+app_test!(
+    the_edit_form_offers_no_plan_it_would_refuse,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let new = leader.get("/targets/new").await;
+        assert!(
+            new.body.contains("name=\"plan_value\""),
+            "offered on create"
+        );
+        let id = app
+            .store
+            .targets(&Default::default(), &Visibility::All)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|t| t.target.approved && t.target.indicator == "Thu ngân sách xã (phường)")
+            .unwrap()
+            .target;
+        let (id, plan) = (id.id, id.plan_value);
+        let page = leader.get(&format!("/targets/{id}")).await;
+        let mut fields = crate::support::form_fields(&page.body, &format!("/targets/{id}"));
+        assert!(
+            !fields.iter().any(|(k, _)| k == "plan_value"),
+            "an approved plan changes by amendment: {fields:?}"
+        );
+        // The form as sent saves, the plan as it was.
+        fields.retain(|(k, _)| k != "_csrf");
+        for (k, v) in fields.iter_mut() {
+            if k == "indicator" {
+                *v = "Thu ngân sách phường".into();
+            }
+        }
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = leader.post_form(&format!("/targets/{id}"), &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let t = app.store.target(id, &Visibility::All).await.unwrap().target;
+        assert_eq!(t.indicator, "Thu ngân sách phường");
+        assert_eq!(t.plan_value, plan);
+        assert!(t.approved, "still approved");
+    }
+);

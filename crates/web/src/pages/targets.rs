@@ -125,18 +125,28 @@ fn edit_form(
     units: &[dondoc_store::UnitNode],
     approved: bool,
 ) -> FormView {
-    let mut plan = Field::new(
+    // An approved plan changes only by amendment: its form offers no plan to refuse. A draft's
+    // plan is edited here.
+    let plan = (!approved).then(|| {
+        Field::new(
+            l,
+            "plan_value",
+            "amount",
+            raw.plan_value
+                .as_ref()
+                .map(Amount::shown)
+                .unwrap_or_default(),
+        )
+        .required()
+    });
+    let mut approval = Field::new(
         l,
-        "plan_value",
-        "amount",
-        raw.plan_value
-            .as_ref()
-            .map(Amount::shown)
-            .unwrap_or_default(),
-    )
-    .required();
+        "approved",
+        "checkbox",
+        if raw.approved == Some(true) { "on" } else { "" },
+    );
     if approved {
-        plan.hint = Some("target.plan_hint");
+        approval.hint = Some("target.plan_hint");
     }
     FormView::new(
         format!("/targets/{id}"),
@@ -172,15 +182,14 @@ fn edit_form(
                 raw.period_to.clone().unwrap_or_default(),
             )
             .required(),
-            plan,
-            Field::new(
-                l,
-                "approved",
-                "checkbox",
-                if raw.approved == Some(true) { "on" } else { "" },
-            ),
+        ]
+        .into_iter()
+        .chain(plan)
+        .chain([
+            approval,
             Field::new(l, "version", "hidden", opt_id(raw.version)),
-        ],
+        ])
+        .collect(),
     )
 }
 
