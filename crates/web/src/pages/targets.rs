@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use dondoc_domain::input::{AmendmentInput, Amount, MeasurementInput, TargetInput};
-use dondoc_domain::target::percent_of_plan;
 use dondoc_domain::{Action, Amendment, Measurement};
 use dondoc_store::{TargetFilter, TargetView};
 use tower_sessions::Session;
@@ -297,10 +296,7 @@ async fn show_page(
     } = app::targets::detail(&st.app, v, id).await?;
     let measurements = measurements
         .into_iter()
-        .map(|m| {
-            let p = percent_of_plan(m.value, t.target.plan_value);
-            (m, p)
-        })
+        .map(|f| (f.measurement, f.percent_of_plan))
         .collect();
     let history = if v.is_staff() {
         history_rows(v.lang, &app::history::of(&st.app, v, "target", id).await?)
