@@ -283,6 +283,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("common.history", "Lịch sử thay đổi", "History"),
     ("common.prev", "← Trang trước", "← Previous"),
     ("common.next", "Trang sau →", "Next →"),
+    ("common.pages", "Các trang", "Pages"),
     ("common.total", "Tổng số", "Total"),
     ("common.more_than", "hơn", "more than"),
     ("common.none", "—", "—"),
