@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use dondoc_domain::input::{
-    parse_decimal, DirectiveInput, MeasurementInput, PetitionInput, SessionInput,
+    amount_text, Amount, DirectiveInput, MeasurementInput, PetitionInput, SessionInput,
 };
 use dondoc_domain::{FieldCode, Invalid};
 use dondoc_extract::Extraction;
@@ -234,7 +234,7 @@ impl Review {
                             "target_id",
                             target.map(|t| t.to_string()).unwrap_or_default(),
                         ),
-                        ("value", f.value.to_string()),
+                        ("value", amount_text(f.value)),
                         ("qualifier", f.qualifier.to_string()),
                         (
                             "estimated",
@@ -442,7 +442,7 @@ pub fn plan_of(review: &Review) -> Result<ImportPlan, FieldErrors> {
         let raw = MeasurementInput {
             period_from: opt(f.get("period_from")),
             period_to: opt(f.get("period_to")),
-            value: parse_decimal(f.get("value")),
+            value: Amount::typed(f.get("value")),
             qualifier: opt(f.get("qualifier")),
             estimated: Some(f.get("estimated") == "on"),
             wording: opt(f.get("wording")),

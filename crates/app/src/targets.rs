@@ -2,6 +2,7 @@
 //! figure taken at a session is visible only with its session.
 
 use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
+use dondoc_domain::target::Figure;
 use dondoc_domain::{Action, Amendment, Id, Measurement, Target};
 use dondoc_store::{Page, TargetFilter, TargetView};
 
@@ -15,19 +16,29 @@ pub async fn get(app: &App, c: &Caller, id: Id) -> Result<TargetView> {
     Ok(app.store.target(id, c.visibility()).await?)
 }
 
-/// A target with the measurements the caller may see and its plan amendments.
+/// A target with the measurements the caller may see, each against the plan in force at the
+/// end of its period, and its plan amendments.
 pub struct TargetDetail {
     pub target: TargetView,
-    pub measurements: Vec<Measurement>,
+    pub measurements: Vec<Figure>,
     pub amendments: Vec<Amendment>,
 }
 
 pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<TargetDetail> {
     let target = get(app, c, id).await?;
+    let amendments = app.store.amendments(id).await?;
+    let plan = target.target.plan_value;
+    let measurements = app
+        .store
+        .measurements(id, c.visibility())
+        .await?
+        .into_iter()
+        .map(|m| Figure::of(m, plan, &amendments))
+        .collect();
     Ok(TargetDetail {
         target,
-        measurements: app.store.measurements(id, c.visibility()).await?,
-        amendments: app.store.amendments(id).await?,
+        measurements,
+        amendments,
     })
 }
 
@@ -45,6 +56,12 @@ pub async fn update(app: &App, c: &Caller, id: Id, raw: &TargetInput) -> Result<
     c.require(Action::EditTarget {
         unit: current.target.unit_id,
     })?;
+    // An approved plan changes only by amendment, so its edit form offers no plan: a plan left
+    // out stays as it is.
+    let mut raw = raw.clone();
+    if raw.plan_value.is_none() {
+        raw.plan_value = Some(current.target.plan_value.into());
+    }
     let new = raw.parse()?;
     c.require(Action::EditTarget { unit: new.unit_id })?;
     let version = crate::version(raw.version)?;

@@ -40,30 +40,220 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     }
 }
 
-/// An optional number; accepts the Vietnamese decimal comma ("87,2") from forms.
-pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    use serde::de::Error;
-    match num_or_text(d)? {
-        None => Ok(None),
-        Some(NumOrText::Int(i)) => Ok(Some(i as f64)),
-        Some(NumOrText::Float(f)) => Ok(Some(f)),
-        Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrText::Text(s)) => parse_decimal(&s)
-            .map(Some)
-            .ok_or_else(|| D::Error::custom("expected a number")),
+/// A number as sent: a JSON number, or text as people type it ("8,5 tỷ", "126 triệu",
+/// "1.250.000 đồng"), read when the input is parsed so that a wrong one is named as not a
+/// number rather than refused as a malformed body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Amount {
+    Number(f64),
+    Typed(String),
+}
+
+impl From<f64> for Amount {
+    fn from(v: f64) -> Self {
+        Amount::Number(v)
     }
 }
 
-/// A number as people type it: "8.500.000,5" (Vietnamese) or "8500000.5"; dots group
-/// thousands when a comma or several dots show it. `None` for anything else.
-pub fn parse_decimal(s: &str) -> Option<f64> {
-    let s = s.trim().replace(' ', "");
-    let t = if s.contains(',') || s.matches('.').count() > 1 {
-        s.replace('.', "").replace(',', ".")
-    } else {
-        s
+impl Amount {
+    /// The value, or `None` when the text says no number.
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Amount::Number(v) => Some(*v),
+            Amount::Typed(s) => parse_amount(s),
+        }
+    }
+
+    /// As a form field shows it: what was typed, or the number grouped ([`amount_text`]).
+    pub fn shown(&self) -> String {
+        match self {
+            Amount::Number(v) => amount_text(*v),
+            Amount::Typed(s) => s.clone(),
+        }
+    }
+
+    /// Text from a form field: `None` when empty.
+    pub fn typed(s: &str) -> Option<Amount> {
+        (!s.trim().is_empty()).then(|| Amount::Typed(s.to_string()))
+    }
+}
+
+/// An optional amount: a number, text as typed, `""` (absent) or `null`.
+pub fn opt_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+    Ok(match num_or_text(d)? {
+        None => None,
+        Some(NumOrText::Int(i)) => Some(Amount::Number(i as f64)),
+        Some(NumOrText::Float(f)) => Some(Amount::Number(f)),
+        Some(NumOrText::Text(s)) if s.trim().is_empty() => None,
+        Some(NumOrText::Text(s)) => Some(Amount::Typed(s)),
+    })
+}
+
+/// An amount as people type it: "8,5 tỷ", "126 triệu đồng", "153 tỷ 900 triệu",
+/// "1.250.000 đồng", "8.500.000.000", "87,2", "87,2%", "8500000.5", "1,250,000". Numbers
+/// are read by [`parse_grouped`]; a scale word (nghìn/ngàn, triệu, tỷ/tỉ) multiplies the
+/// number before it, and scales written together must fall ("153 tỷ 900 triệu"); a unit at
+/// the end (đồng, đ, VND, VNĐ, %) is dropped. `None` for anything else.
+pub fn parse_amount(s: &str) -> Option<f64> {
+    let s = dondoc_text::nfc(s.trim()).to_lowercase();
+    let mut s = s.trim();
+    for unit in ["phần trăm", "đồng", "vnđ", "vnd", "đ", "%"] {
+        if let Some(rest) = s.strip_suffix(unit) {
+            s = rest.trim_end();
+            break;
+        }
+    }
+    // Words and numbers, split at spaces and where digits meet letters ("8,5tỷ").
+    let mut tokens: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        let mut current = String::new();
+        for c in word.chars() {
+            let numeric = c.is_ascii_digit() || c == '.' || c == ',';
+            let was_numeric = current
+                .chars()
+                .last()
+                .is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',');
+            if !current.is_empty() && numeric != was_numeric {
+                tokens.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        }
+        if !current.is_empty() {
+            tokens.push(current);
+        }
+    }
+    let scale = |w: &str| match w {
+        "nghìn" | "ngàn" => Some(1e3),
+        "triệu" => Some(1e6),
+        "tỷ" | "tỉ" => Some(1e9),
+        _ => None,
     };
-    t.parse::<f64>().ok().filter(|f| f.is_finite())
+    if tokens.is_empty() {
+        return None;
+    }
+    if !tokens.iter().any(|t| scale(t).is_some()) {
+        // Digits grouped by spaces: "8 500 000".
+        return parse_grouped(&tokens.concat());
+    }
+    let mut total = 0.0;
+    let mut last_scale = f64::INFINITY;
+    let mut it = tokens.iter();
+    while let Some(number) = it.next() {
+        let n = parse_grouped(number)?;
+        let k = scale(it.next()?)?;
+        if k >= last_scale {
+            return None;
+        }
+        last_scale = k;
+        total += n * k;
+    }
+    Some(total).filter(|v| v.is_finite())
+}
+
+/// A number in digits with grouping and a decimal mark, as people write it: "8.500.000,5"
+/// (Vietnamese: dots group, the comma is the decimal mark), "8,500,000.5" (English), "87,2",
+/// "8500000.5". With both marks, the last is the decimal mark; commas alone group when there
+/// are several ("1,250,000"), else one is the decimal comma ("87,2"); dots alone group when
+/// there are several, or when one is followed by exactly three digits ("2.239"), else it is a
+/// decimal point ("8500000.5"). Groups after the first have three digits. `None` otherwise
+/// (signs, exponents, "NaN" and "inf" included).
+pub fn parse_grouped(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return None;
+    }
+    let digits_at_ends =
+        s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with(|c: char| c.is_ascii_digit());
+    if !digits_at_ends {
+        return None;
+    }
+    let (dots, commas) = (s.matches('.').count(), s.matches(',').count());
+    let (group, decimal): (Option<char>, Option<char>) = match (dots, commas) {
+        (0, 0) => (None, None),
+        (_, 0) if dots > 1 => (Some('.'), None),
+        (1, 0) => {
+            let (int, frac) = s.split_once('.')?;
+            if frac.len() == 3 && int != "0" && int.len() <= 3 {
+                (Some('.'), None)
+            } else {
+                (None, Some('.'))
+            }
+        }
+        (0, 1) => (None, Some(',')),
+        (0, _) => (Some(','), None),
+        _ => {
+            let last_dot = s.rfind('.')?;
+            let last_comma = s.rfind(',')?;
+            if last_comma > last_dot {
+                (Some('.'), Some(','))
+            } else {
+                (Some(','), Some('.'))
+            }
+        }
+    };
+    let (int, frac) = match decimal {
+        Some(d) => {
+            let (int, frac) = s.rsplit_once(d)?;
+            if frac.contains(['.', ',']) || int.contains(d) {
+                return None;
+            }
+            (int, Some(frac))
+        }
+        None => (s, None),
+    };
+    let int: String = match group {
+        Some(g) => {
+            let mut parts = int.split(g);
+            let first = parts.next()?;
+            if first.is_empty() || first.len() > 3 || first.contains(['.', ',']) {
+                return None;
+            }
+            let mut all = first.to_string();
+            for p in parts {
+                if p.len() != 3 || p.contains(['.', ',']) {
+                    return None;
+                }
+                all.push_str(p);
+            }
+            all
+        }
+        None => int.to_string(),
+    };
+    let text = match frac {
+        Some(f) => format!("{int}.{f}"),
+        None => int,
+    };
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A number as a form field shows it and [`parse_amount`] reads it back: grouped the
+/// Vietnamese way, "8.500.000.000", "87,2" (at most six decimals).
+pub fn amount_text(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.6}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let frac = frac.trim_end_matches('0');
+    let sign = if v < 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
 }
 
 /// A checkbox ("on"), a JSON boolean, or 0/1.
@@ -177,7 +367,7 @@ raw!(TargetInput {
     measure: Option<String> = "opt_string",
     period_from: Option<String> = "opt_string",
     period_to: Option<String> = "opt_string",
-    plan_value: Option<f64> = "opt_f64",
+    plan_value: Option<Amount> = "opt_amount",
     document_id: Option<i64> = "opt_i64",
     approved: Option<bool> = "opt_bool",
     version: Option<i64> = "opt_i64",
@@ -186,7 +376,7 @@ raw!(TargetInput {
 raw!(MeasurementInput {
     period_from: Option<String> = "opt_string",
     period_to: Option<String> = "opt_string",
-    value: Option<f64> = "opt_f64",
+    value: Option<Amount> = "opt_amount",
     qualifier: Option<String> = "opt_string",
     estimated: Option<bool> = "opt_bool",
     session_id: Option<i64> = "opt_i64",
@@ -194,7 +384,7 @@ raw!(MeasurementInput {
 });
 
 raw!(AmendmentInput {
-    new_value: Option<f64> = "opt_f64",
+    new_value: Option<Amount> = "opt_amount",
     reason: Option<String> = "opt_string",
     version: Option<i64> = "opt_i64",
 });
@@ -422,7 +612,7 @@ impl TargetInput {
         let from = c.date("period_from", self.period_from.as_deref());
         let to = c.date("period_to", self.period_to.as_deref());
         check_period(&mut c, from, to, "period_to");
-        let plan = c.number("plan_value", self.plan_value, 0.0, MAX_VALUE);
+        let plan = c.amount("plan_value", self.plan_value.as_ref(), 0.0, MAX_VALUE);
         c.finish(())?;
         Ok(NewTarget {
             unit_id: unit.expect("checked"),
@@ -454,7 +644,7 @@ impl MeasurementInput {
         let from = c.date("period_from", self.period_from.as_deref());
         let to = c.date("period_to", self.period_to.as_deref());
         check_period(&mut c, from, to, "period_to");
-        let value = c.number("value", self.value, 0.0, MAX_VALUE);
+        let value = c.amount("value", self.value.as_ref(), 0.0, MAX_VALUE);
         let qualifier = match self
             .qualifier
             .as_deref()
@@ -488,7 +678,7 @@ pub struct NewAmendment {
 impl AmendmentInput {
     pub fn parse(&self) -> Result<NewAmendment, Invalid> {
         let mut c = Checker::new();
-        let new_value = c.number("new_value", self.new_value, 0.0, MAX_VALUE);
+        let new_value = c.amount("new_value", self.new_value.as_ref(), 0.0, MAX_VALUE);
         let reason = c.text("reason", self.reason.as_deref(), LONG);
         let version = c.required("version", self.version);
         c.finish(())?;
@@ -777,6 +967,9 @@ impl UserInput {
         }
         let display_name = c.text("display_name", self.display_name.as_deref(), 120);
         let role = c.choice("role", self.role.as_deref(), Role::parse);
+        if role.is_some_and(Role::needs_unit) && self.unit_id.is_none() {
+            c.fail("unit_id", FieldCode::Required);
+        }
         let password = self.password.clone().unwrap_or_default();
         if password.chars().count() < MIN_PASSWORD {
             c.fail("password", FieldCode::TooShort);
@@ -803,14 +996,88 @@ mod tests {
     fn numbers_from_forms_and_json() {
         let t: TargetInput =
             serde_json::from_str(r#"{"plan_value": 9750000000, "unit_id": "3"}"#).unwrap();
-        assert_eq!(t.plan_value, Some(9.75e9));
+        assert_eq!(t.plan_value, Some(Amount::Number(9.75e9)));
         assert_eq!(t.unit_id, Some(3));
         let t: TargetInput = serde_urlencoded::from_str("plan_value=87%2C2&unit_id=").unwrap();
-        assert_eq!(t.plan_value, Some(87.2));
+        assert_eq!(t.plan_value.and_then(|a| a.value()), Some(87.2));
         assert_eq!(t.unit_id, None);
         assert!(serde_json::from_str::<TargetInput>(r#"{"unit_id": true}"#).is_err());
         assert!(serde_json::from_str::<TargetInput>(r#"{"unit_id": "abc"}"#).is_err());
         assert!(serde_json::from_str::<TargetInput>(r#"{"nonsense": 1}"#).is_err());
+    }
+
+    /// Amounts as people type them, in forms (text) and in JSON (text or numbers).
+    #[test]
+    fn amounts_as_people_type_them() {
+        let value = |typed: &str| -> Result<f64, Option<FieldCode>> {
+            let raw: MeasurementInput = serde_urlencoded::from_str(
+                &serde_urlencoded::to_string([
+                    ("value", typed),
+                    ("period_from", "2020-01-01"),
+                    ("period_to", "2020-06-30"),
+                ])
+                .unwrap(),
+            )
+            .map_err(|_| None)?;
+            raw.parse().map(|m| m.value).map_err(|e| e.on("value"))
+        };
+        for (typed, want) in [
+            ("8,5 tỷ", 8.5e9),
+            ("8,5 tỷ đồng", 8.5e9),
+            ("126 triệu", 1.26e8),
+            ("126 triệu đồng", 1.26e8),
+            ("1.250.000 đồng", 1_250_000.0),
+            ("8.500.000.000", 8.5e9),
+            ("8.500.000.000 VND", 8.5e9),
+            ("87,2", 87.2),
+            ("87,2%", 87.2),
+            ("2.239", 2239.0),
+            ("1.653,522 tỷ", 1_653_522_000_000.0),
+            ("153 tỷ 900 triệu", 153_900_000_000.0),
+            ("15 nghìn", 15_000.0),
+            ("8500000000", 8.5e9),
+            ("8500000.5", 8_500_000.5),
+            ("1,250,000", 1_250_000.0),
+            ("1,250,000.5", 1_250_000.5),
+            (" 42 ", 42.0),
+        ] {
+            let got = value(typed);
+            assert!(
+                got.is_ok_and(|v| (v - want).abs() < 1e-6 * want.max(1.0)),
+                "{typed}: {got:?}, want {want}"
+            );
+        }
+        for typed in [
+            "abc",
+            "8,5 tỷ tỷ",
+            "tỷ",
+            "1.2.3,4,5",
+            "8,5 cái gì",
+            "-5",
+            "NaN",
+            "inf",
+        ] {
+            let got = value(typed);
+            assert!(
+                matches!(
+                    got,
+                    Err(Some(FieldCode::InvalidNumber | FieldCode::OutOfRange))
+                ),
+                "{typed}: {got:?}"
+            );
+        }
+        assert_eq!(value(""), Err(Some(FieldCode::Required)));
+        // JSON: numbers as numbers, or as typed.
+        let t: TargetInput = serde_json::from_str(r#"{"plan_value": "9,75 tỷ"}"#).unwrap();
+        let err = t.parse().unwrap_err();
+        assert_eq!(err.on("plan_value"), None, "{err}");
+        let t: AmendmentInput =
+            serde_json::from_str(r#"{"new_value": "chín tỷ", "reason": "x", "version": 1}"#)
+                .unwrap();
+        assert_eq!(
+            t.parse().unwrap_err().on("new_value"),
+            Some(FieldCode::InvalidNumber)
+        );
     }
 
     #[test]
@@ -834,7 +1101,7 @@ mod tests {
             measure: Some("VND".into()),
             period_from: Some("2020-12-31".into()),
             period_to: Some("2020-01-01".into()),
-            plan_value: Some(1.0),
+            plan_value: Some(1.0.into()),
             ..Default::default()
         };
         assert_eq!(
@@ -884,6 +1151,28 @@ mod tests {
             serde_urlencoded::from_str("text=x&lead_unit_id=2&coordinating_unit_ids=3,2,3")
                 .unwrap();
         assert_eq!(raw.parse().unwrap().coordinating_unit_ids, vec![3]);
+    }
+
+    #[test]
+    fn officers_and_clerks_belong_to_a_unit() {
+        let raw = |role: &str, unit_id: Option<i64>| UserInput {
+            login: Some("moi".into()),
+            display_name: Some("Người mới".into()),
+            role: Some(role.into()),
+            unit_id,
+            password: Some("mat-khau-moi".into()),
+        };
+        for role in ["officer", "clerk"] {
+            assert_eq!(
+                raw(role, None).parse().unwrap_err().on("unit_id"),
+                Some(FieldCode::Required),
+                "{role}"
+            );
+            assert!(raw(role, Some(3)).parse().is_ok(), "{role}");
+        }
+        for role in ["admin", "leader"] {
+            assert!(raw(role, None).parse().is_ok(), "{role}");
+        }
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 4] = [Role::Admin, Role::Leader, Role::Officer, Role::Clerk];
 
+    /// Officers follow up their unit's work and clerks record it: each belongs to a unit.
+    /// Leaders and administrators may stand above every unit.
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::Officer | Role::Clerk)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

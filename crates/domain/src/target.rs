@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldCode, Invalid, Target};
+use jiff::civil::Date;
+
+use crate::{Amendment, FieldCode, Invalid, Measurement, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -44,6 +46,49 @@ pub fn percent_of_plan(value: f64, plan: f64) -> Option<f64> {
         return None;
     }
     Some((value / plan * 1000.0).round() / 10.0)
+}
+
+/// The plan in force on `day`: the new value of the last amendment made by then, the value
+/// before the first amendment when none was, the plan as it stands when it was never amended.
+///
+/// An amendment counts from the day it was recorded (its `at`, in Vietnam's time): the records
+/// keep no date of the decision behind it (a resolution of the council), and the day it was
+/// recorded is the first day the plan was known to have changed. A figure reported for a
+/// period that ended before that day is measured against the plan as it stood.
+pub fn plan_in_force(plan: f64, amendments: &[Amendment], day: Date) -> f64 {
+    let mut sorted: Vec<&Amendment> = amendments.iter().collect();
+    sorted.sort_by_key(|a| (a.at, a.id));
+    let Some(first) = sorted.first() else {
+        return plan;
+    };
+    let vietnam = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+    sorted
+        .iter()
+        .take_while(|a| a.at.to_zoned(vietnam.clone()).date() <= day)
+        .last()
+        .map_or(first.old_value, |a| a.new_value)
+}
+
+/// A measurement with the plan in force at the end of its period and its percent of that plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Figure {
+    #[serde(flatten)]
+    pub measurement: Measurement,
+    pub plan_in_force: f64,
+    pub percent_of_plan: Option<f64>,
+}
+
+impl Figure {
+    /// `m` against the plan of its target (`plan`, as it stands, and its `amendments`).
+    pub fn of(m: Measurement, plan: f64, amendments: &[Amendment]) -> Figure {
+        let plan_in_force = plan_in_force(plan, amendments, m.period_to);
+        Figure {
+            percent_of_plan: percent_of_plan(m.value, plan_in_force),
+            plan_in_force,
+            measurement: m,
+        }
+    }
 }
 
 /// Checks an edit of a target's plan value: allowed while the target is a draft, refused once it
@@ -110,6 +155,52 @@ mod tests {
         );
         assert_eq!(percent_of_plan(5.0, 0.0), None);
         assert_eq!(percent_of_plan(126.3, 100.0), Some(126.3));
+    }
+
+    #[test]
+    fn percent_is_of_the_plan_in_force_at_the_period_end() {
+        let at = |d: &str| -> jiff::Timestamp {
+            format!("{d}T09:00:00+07:00[Asia/Ho_Chi_Minh]")
+                .parse::<jiff::Zoned>()
+                .unwrap()
+                .timestamp()
+        };
+        let amendment = |id, old_value, new_value, day: &str| Amendment {
+            id,
+            target_id: 1,
+            old_value,
+            new_value,
+            reason: "Theo Nghị quyết HĐND".into(),
+            user_id: None,
+            at: at(day),
+        };
+        let measured = |to: Date, value| Measurement {
+            id: 1,
+            target_id: 1,
+            period_from: date(2020, 1, 1),
+            period_to: to,
+            value,
+            qualifier: Qualifier::Exact,
+            estimated: false,
+            session_id: None,
+            wording: None,
+        };
+        // 1.0 bn, raised to 1.0719 bn on 15 July, then to 1.2 bn on 1 October.
+        let amendments = [
+            amendment(2, 1.0719e9, 1.2e9, "2020-10-01"),
+            amendment(1, 1.0e9, 1.0719e9, "2020-07-15"),
+        ];
+        let now = 1.2e9;
+        assert_eq!(plan_in_force(now, &amendments, date(2020, 6, 30)), 1.0e9);
+        assert_eq!(plan_in_force(now, &amendments, date(2020, 7, 15)), 1.0719e9);
+        assert_eq!(plan_in_force(now, &amendments, date(2020, 9, 30)), 1.0719e9);
+        assert_eq!(plan_in_force(now, &amendments, date(2020, 12, 31)), 1.2e9);
+        assert_eq!(plan_in_force(now, &[], date(2020, 6, 30)), now);
+        let half = Figure::of(measured(date(2020, 6, 30), 8.5e8), now, &amendments);
+        assert_eq!(half.percent_of_plan, Some(85.0));
+        assert_eq!(half.plan_in_force, 1.0e9);
+        let nine = Figure::of(measured(date(2020, 9, 30), 8.5e8), now, &amendments);
+        assert_eq!(nine.percent_of_plan, Some(79.3));
     }
 
     #[test]

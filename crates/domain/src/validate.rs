@@ -24,6 +24,8 @@ pub enum FieldCode {
     Dissolved,
     /// One such request is already waiting for a decision.
     Pending,
+    /// Another record holds this value already (a login in use).
+    Taken,
 }
 
 impl FieldCode {
@@ -43,6 +45,7 @@ impl FieldCode {
             FieldCode::Unchanged => "unchanged",
             FieldCode::Dissolved => "dissolved",
             FieldCode::Pending => "pending",
+            FieldCode::Taken => "taken",
         }
     }
 }
@@ -157,6 +160,23 @@ impl Checker {
                 None
             }
             Some(x) => Some(x),
+        }
+    }
+
+    /// An amount as sent ([`crate::input::Amount`]): required, a number, within `[min, max]`.
+    pub fn amount(
+        &mut self,
+        field: &'static str,
+        v: Option<&crate::input::Amount>,
+        min: f64,
+        max: f64,
+    ) -> Option<f64> {
+        match v.map(crate::input::Amount::value) {
+            Some(None) => {
+                self.fail(field, FieldCode::InvalidNumber);
+                None
+            }
+            other => self.number(field, other.flatten(), min, max),
         }
     }
 

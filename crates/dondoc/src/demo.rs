@@ -344,7 +344,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             measure: Some(t.measure.clone()),
             period_from: Some(t.period_from.clone()),
             period_to: Some(t.period_to.clone()),
-            plan_value: Some(t.plan_value),
+            plan_value: Some(t.plan_value.into()),
             document_id: documents.opt(&t.document)?,
             approved: Some(true),
             version: None,
@@ -398,7 +398,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             let raw = MeasurementInput {
                 period_from: Some(m.period_from.clone()),
                 period_to: Some(m.period_to.clone()),
-                value: Some(m.value),
+                value: Some(m.value.into()),
                 qualifier: Some(m.qualifier.clone()),
                 estimated: Some(m.estimated),
                 session_id: Some(session.id),
@@ -563,7 +563,7 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
             let id = targets.get(target)?;
             let version = app::targets::get(app, c, id).await?.target.version;
             let raw = AmendmentInput {
-                new_value: Some(*new_value),
+                new_value: Some((*new_value).into()),
                 reason: Some(reason.clone()),
                 version: Some(version),
             };

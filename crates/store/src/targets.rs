@@ -2,7 +2,7 @@
 //! changes only through `amend_target`, which keeps the old value, the new one and the reason.
 
 use dondoc_domain::input::{NewAmendment, NewMeasurement, NewTarget};
-use dondoc_domain::target::{check_amendment, check_plan_edit, percent_of_plan};
+use dondoc_domain::target::{check_amendment, check_plan_edit, Figure};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +38,11 @@ pub struct MeasurementView {
     pub measurement: Measurement,
     pub indicator: String,
     pub measure: String,
+    /// The target's plan as it stands.
     pub plan_value: f64,
     pub unit_name: String,
+    /// The plan in force at the end of the figure's period, and the figure's percent of it.
+    pub plan_in_force: f64,
     pub percent_of_plan: Option<f64>,
 }
 
@@ -178,9 +181,13 @@ impl Store {
         vis: &Visibility,
     ) -> Result<TargetView> {
         let latest = self.measurements(target.id, vis).await?.pop();
-        let percent = latest
-            .as_ref()
-            .and_then(|m| percent_of_plan(m.value, target.plan_value));
+        let percent = match &latest {
+            Some(m) => {
+                let amendments = self.amendments(target.id).await?;
+                Figure::of(m.clone(), target.plan_value, &amendments).percent_of_plan
+            }
+            None => None,
+        };
         Ok(TargetView {
             target,
             unit_name,
@@ -417,17 +424,25 @@ impl Store {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
+        let mut amendments: std::collections::HashMap<Id, Vec<Amendment>> = Default::default();
+        for r in &rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = amendments.entry(r.m.target_id) {
+                e.insert(self.amendments(r.m.target_id).await?);
+            }
+        }
         rows.into_iter()
             .map(|r| {
                 let m = Measurement::try_from(r.m)?;
-                let percent = percent_of_plan(m.value, r.plan_value);
+                let target = m.target_id;
+                let f = Figure::of(m, r.plan_value, &amendments[&target]);
                 Ok(MeasurementView {
-                    measurement: m,
+                    measurement: f.measurement,
                     indicator: r.indicator,
                     measure: r.measure,
                     plan_value: r.plan_value,
                     unit_name: r.unit_name,
-                    percent_of_plan: percent,
+                    plan_in_force: f.plan_in_force,
+                    percent_of_plan: f.percent_of_plan,
                 })
             })
             .collect()

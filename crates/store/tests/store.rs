@@ -384,7 +384,8 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict)));
 
-    // Measurements are reported against the plan in force.
+    // Measurements are reported against the plan in force at the end of their period: this
+    // one's ended before the amendment was recorded (today), so against 9.75 bn.
     let s = store
         .create_session(WHO, &session(ward, true))
         .await
@@ -401,7 +402,9 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
     store.add_measurement(WHO, t.id, &m).await.unwrap();
     let figures = store.session_measurements(s.session.id).await.unwrap();
     assert_eq!(figures.len(), 1);
-    assert_eq!(figures[0].percent_of_plan, Some(94.4));
+    assert_eq!(figures[0].plan_in_force, 9.75e9);
+    assert_eq!(figures[0].percent_of_plan, Some(87.2));
+    assert_eq!(figures[0].plan_value, 9.0e9);
     let list = store
         .targets(
             &TargetFilter {
@@ -413,6 +416,7 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
         .await
         .unwrap();
     assert_eq!(list.items[0].latest.as_ref().unwrap().value, 8.5e9);
+    assert_eq!(list.items[0].percent_of_plan, Some(87.2));
 });
 
 both_backends!(

@@ -108,7 +108,7 @@ impl AppError {
                 "err.duplicate",
                 vec![FieldError {
                     field: f,
-                    code: FieldCode::InvalidChoice,
+                    code: FieldCode::Taken,
                 }],
             ),
             AppError::Transition => ("transition_not_allowed", "err.transition", vec![]),

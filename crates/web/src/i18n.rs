@@ -96,6 +96,7 @@ impl Lang {
         match (field, code) {
             ("plan_value", FieldCode::Forbidden) => return self.t("err.plan_forbidden"),
             ("active", FieldCode::Forbidden) => return self.t("err.own_account"),
+            ("login", FieldCode::Taken) => return self.t("err.login_taken"),
             _ => {}
         }
         self.t(match code {
@@ -113,6 +114,7 @@ impl Lang {
             FieldCode::Unchanged => "err.unchanged",
             FieldCode::Dissolved => "err.dissolved",
             FieldCode::Pending => "err.pending",
+            FieldCode::Taken => "err.taken",
         })
     }
 
@@ -301,6 +303,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("common.history", "Lịch sử thay đổi", "History"),
     ("common.prev", "← Trang trước", "← Previous"),
     ("common.next", "Trang sau →", "Next →"),
+    ("common.pages", "Các trang", "Pages"),
     ("common.total", "Tổng số", "Total"),
     ("common.more_than", "hơn", "more than"),
     ("common.none", "—", "—"),
@@ -385,6 +388,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("f.estimated", "Ước tính", "Estimated"),
     ("f.wording", "Nguyên văn", "As worded"),
     ("f.new_value", "Kế hoạch mới", "New plan"),
+    ("target.amount_hint", "Ghi như thường viết: 8,5 tỷ; 126 triệu; 1.250.000 đồng; 87,2.", "Written as usual in Vietnamese: 8,5 tỷ; 126 triệu; 1.250.000 đồng; 87,2."),
     ("f.parent_id", "Đơn vị cấp trên", "Parent unit"),
     ("f.kind", "Loại", "Kind"),
     ("f.name", "Tên", "Name"),
@@ -434,6 +438,9 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.unauthorized", "Vui lòng đăng nhập.", "Please log in."),
     ("err.conflict", "Bản ghi đã được người khác thay đổi. Vui lòng tải lại trang và thử lại.", "The record was changed by someone else. Reload and try again."),
     ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
+    ("user.unit_hint", "Bắt buộc với cán bộ và văn thư: họ theo dõi, ghi nhận công việc của đơn vị mình.", "Required for officers and clerks, who follow up and record their unit's work."),
+    ("err.taken", "Giá trị này đã được dùng.", "This value is already in use."),
+    ("err.login_taken", "Tên đăng nhập này đã được dùng.", "This login is already in use."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
     ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),
     ("err.transition", "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.", "This change of status is not allowed from the current status."),
@@ -574,7 +581,8 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("import.no_target", "— Không ghi nhận —", "— Do not record —"),
     ("import.confirm", "Xác nhận và lưu", "Confirm and save"),
     ("import.too_large", "Bài quá dài (tối đa 1 MB).", "The report is too long (1 MB at most)."),
-    ("import.not_text", "Tệp không phải văn bản UTF-8.", "The file is not UTF-8 text."),
+    ("import.not_text", "Tệp không phải văn bản đọc được (UTF-8, UTF-16 hoặc Windows-1258).", "The file is not readable text (UTF-8, UTF-16 or Windows-1258)."),
+    ("import.pdf", "Không đọc được tệp PDF: hãy dán nội dung bài viết, hoặc tải lên tệp .txt hay .docx.", "PDF files cannot be read: paste the text, or upload a .txt or .docx file."),
     ("import.empty", "Chưa có nội dung.", "There is nothing to read."),
     ("import.bad_docx", "Không đọc được tệp Word (.docx).", "The Word (.docx) file could not be read."),
     ("f.again", "Kiến nghị lại", "Raised again"),

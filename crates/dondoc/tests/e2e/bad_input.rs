@@ -291,3 +291,209 @@ app_test!(
         assert_eq!(counts(&app).await, before, "nothing was written");
     }
 );
+
+/// The id of the demo's target `indicator` for 2020.
+async fn target_2020(app: &crate::support::TestApp, indicator: &str) -> i64 {
+    app.store
+        .targets(&Default::default(), &Visibility::All)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|t| t.target.indicator == indicator && t.target.period_from.year() == 2020)
+        .unwrap_or_else(|| panic!("no target {indicator}"))
+        .target
+        .id
+}
+
+app_test!(amounts_are_read_as_people_type_them, |app| async move {
+    let id = target_2020(&app, "Thu ngân sách xã (phường)").await;
+    let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+    let page = leader.get(&format!("/targets/{id}")).await;
+    // A number field would send nothing for "8,5 tỷ": the browser empties what it cannot
+    // read as a number, and the server then says the field is empty.
+    let value_input = page
+        .body
+        .split("<input ")
+        .find(|i| i.contains("name=\"value\""))
+        .expect("the measurement form has a value field");
+    assert!(!value_input.contains("type=\"number\""), "{value_input}");
+    let path = format!("/targets/{id}/measurements");
+    for (typed, want, to) in [
+        ("8,5 tỷ", 8.5e9, "2020-03-31"),
+        ("126 triệu", 1.26e8, "2020-04-30"),
+        ("1.250.000 đồng", 1_250_000.0, "2020-05-31"),
+        ("8.500.000.000", 8.5e9, "2020-06-30"),
+        ("87,2", 87.2, "2020-07-31"),
+        ("4500000000", 4.5e9, "2020-08-30"),
+    ] {
+        let r = leader
+            .post_form(
+                &path,
+                &[
+                    ("value", typed),
+                    ("qualifier", "exact"),
+                    ("period_from", "2020-01-01"),
+                    ("period_to", to),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{typed}: {}", r.body);
+        let got = app
+            .store
+            .measurements(id, &Visibility::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.period_to.to_string() == to)
+            .unwrap();
+        assert!((got.value - want).abs() < 1e-3, "{typed}: {}", got.value);
+    }
+    // Amounts are shown grouped, in the language's way.
+    let page = leader.get(&format!("/targets/{id}")).await;
+    assert!(page.body.contains("1,25 triệu đồng"), "{}", page.body);
+    let r = leader
+        .post_form(
+            &path,
+            &[
+                ("value", "nhiều lắm"),
+                ("period_from", "2020-01-01"),
+                ("period_to", "2020-09-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Không phải là số hợp lệ."), "{}", r.body);
+    assert!(!r.body.contains("Không được để trống."), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"nhiều lắm\""),
+        "what was typed is kept"
+    );
+
+    let api = app.token("lanhdao", "lanhdao-demo").await;
+    let api_path = format!("/api/v1/targets/{id}/measurements");
+    let ok = api
+        .post_json(
+            &api_path,
+            json!({ "value": "8,5 tỷ", "period_from": "2020-01-01", "period_to": "2020-10-31" }),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.json()["value"], 8.5e9);
+    let bad = api
+        .post_json(
+            &api_path,
+            json!({ "value": "tám tỷ", "period_from": "2020-01-01", "period_to": "2020-11-30" }),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.json()["field"], "value");
+    assert_eq!(bad.json()["fields"][0]["code"], "invalid_number");
+    // A new target's plan, typed in words.
+    let unit = app.unit_id("UBND phường Hà Lầm").await;
+    let created = leader
+        .post_form(
+            "/targets",
+            &[
+                ("unit_id", &unit.to_string()),
+                ("indicator", "Thu tiền sử dụng đất"),
+                ("measure", "VND"),
+                ("period_from", "2021-01-01"),
+                ("period_to", "2021-12-31"),
+                ("plan_value", "8,5 tỷ"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+});
+
+app_test!(a_login_in_use_is_said_so, |app| async move {
+    let unit = app.unit_id("UBND phường Hà Lầm").await.to_string();
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    let r = admin
+        .post_form(
+            "/users",
+            &[
+                ("login", "vanthu"),
+                ("display_name", "Văn thư mới"),
+                ("role", "clerk"),
+                ("unit_id", &unit),
+                ("password", "mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(
+        r.body.contains("Tên đăng nhập này đã được dùng."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"e-login\""), "beside the login field");
+    let api = app.token("quantri", "quantri-demo").await;
+    let r = api
+            .post_json(
+                "/api/v1/users",
+                json!({ "login": "VanThu", "display_name": "Văn thư mới", "role": "clerk", "unit_id": unit.parse::<i64>().unwrap(), "password": "mat-khau-moi" }),
+            )
+            .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(r.json()["field"], "login");
+    assert_eq!(r.json()["fields"][0]["code"], "taken");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("đã được dùng"),
+        "{}",
+        r.body
+    );
+});
+
+app_test!(officers_and_clerks_need_a_unit, |app| async move {
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    for role in ["officer", "clerk"] {
+        let login = format!("moi-{role}");
+        let r = admin
+            .post_form(
+                "/users",
+                &[
+                    ("login", &login),
+                    ("display_name", "Người mới"),
+                    ("role", role),
+                    ("unit_id", ""),
+                    ("password", "mat-khau-moi"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{role}: {}",
+            r.body
+        );
+        assert!(r.body.contains("id=\"e-unit_id\""), "{role}: {}", r.body);
+        assert!(
+            app.store.user_by_login(&login).await.unwrap().is_none(),
+            "{role} was not created"
+        );
+    }
+    let api = app.token("quantri", "quantri-demo").await;
+    let r = api
+            .post_json(
+                "/api/v1/users",
+                json!({ "login": "canbo-moi", "display_name": "Cán bộ", "role": "officer", "password": "mat-khau-moi" }),
+            )
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "unit_id");
+    // Leaders and administrators may stand above every unit.
+    for (login, role) in [("lanhdao-moi", "leader"), ("quantri-moi", "admin")] {
+        let r = api
+                .post_json(
+                    "/api/v1/users",
+                    json!({ "login": login, "display_name": "Người mới", "role": role, "password": "mat-khau-moi" }),
+                )
+                .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{role}: {}", r.body);
+    }
+});

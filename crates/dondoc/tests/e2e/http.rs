@@ -945,3 +945,105 @@ app_test!(the_petitions_list_pages_by_its_order, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 });
+
+app_test!(
+    percent_of_plan_is_against_the_plan_in_force_at_the_time,
+    |app| async move {
+        let leader = app.token("lanhdao", "lanhdao-demo").await;
+        let unit = app.unit_id("UBND phường Hà Lầm").await;
+        let t = leader
+            .post_json(
+                "/api/v1/targets",
+                json!({ "unit_id": unit, "indicator": "Thu phí, lệ phí", "measure": "VND", "period_from": "2020-01-01", "period_to": "2020-12-31", "plan_value": 1.0e9 }),
+            )
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
+        let id = t.json()["id"].as_i64().unwrap();
+        let m = leader
+            .post_json(
+                &format!("/api/v1/targets/{id}/measurements"),
+                json!({ "value": 8.5e8, "period_from": "2020-01-01", "period_to": "2020-06-30" }),
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+        // The plan is raised after the half year was reported on.
+        let a = leader
+            .post_json(
+                &format!("/api/v1/targets/{id}/amendments"),
+                json!({ "new_value": 1.0719e9, "reason": "Theo Nghị quyết HĐND", "version": t.json()["version"] }),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+
+        let doc = leader
+            .api(Method::GET, &format!("/api/v1/targets/{id}"), None)
+            .await
+            .json();
+        assert_eq!(doc["target"]["plan_value"], 1.0719e9);
+        assert_eq!(doc["measurements"][0]["percent_of_plan"], 85.0, "{doc}");
+        assert_eq!(doc["measurements"][0]["plan_in_force"], 1.0e9, "{doc}");
+        assert_eq!(doc["target"]["percent_of_plan"], 85.0, "{doc}");
+        let list = leader
+            .api(Method::GET, "/api/v1/targets?limit=500", None)
+            .await
+            .json();
+        let listed = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap();
+        assert_eq!(listed["percent_of_plan"], 85.0);
+        let page = app.anonymous().get(&format!("/targets/{id}")).await;
+        assert!(page.body.contains("85%"), "{}", page.body);
+        assert!(!page.body.contains("79,3%"), "{}", page.body);
+        let page = app.anonymous().get("/targets").await;
+        assert!(!page.body.contains("79,3%"), "{}", page.body);
+    }
+);
+
+app_test!(
+    the_edit_form_offers_no_plan_it_would_refuse,
+    |app| async move {
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let new = leader.get("/targets/new").await;
+        assert!(
+            new.body.contains("name=\"plan_value\""),
+            "offered on create"
+        );
+        let id = app
+            .store
+            .targets(&Default::default(), &Visibility::All)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|t| t.target.approved && t.target.indicator == "Thu ngân sách xã (phường)")
+            .unwrap()
+            .target;
+        let (id, plan) = (id.id, id.plan_value);
+        let page = leader.get(&format!("/targets/{id}")).await;
+        let mut fields = crate::support::form_fields(&page.body, &format!("/targets/{id}"));
+        assert!(
+            !fields.iter().any(|(k, _)| k == "plan_value"),
+            "an approved plan changes by amendment: {fields:?}"
+        );
+        // The form as sent saves, the plan as it was.
+        fields.retain(|(k, _)| k != "_csrf");
+        for (k, v) in fields.iter_mut() {
+            if k == "indicator" {
+                *v = "Thu ngân sách phường".into();
+            }
+        }
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = leader.post_form(&format!("/targets/{id}"), &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let t = app.store.target(id, &Visibility::All).await.unwrap().target;
+        assert_eq!(t.indicator, "Thu ngân sách phường");
+        assert_eq!(t.plan_value, plan);
+        assert!(t.approved, "still approved");
+    }
+);

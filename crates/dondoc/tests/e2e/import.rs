@@ -109,7 +109,8 @@ app_test!(
             .to_string();
         assert_eq!(get(&fields, "directive_lead_unit_id_3"), bqlda);
         assert_eq!(get(&fields, "directive_deadline_3"), "2020-11-18");
-        assert_eq!(get(&fields, "figure_value_0"), "8500000000");
+        // Grouped as it is typed, and read back so.
+        assert_eq!(get(&fields, "figure_value_0"), "8.500.000.000");
         assert_ne!(get(&fields, "figure_target_id_0"), "");
 
         // The clerk edits, unticks a directive, and mistypes the date: the page comes back
@@ -312,7 +313,7 @@ app_test!(
         );
         let binary = clerk.post_raw(&path, &ct, body).await;
         assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(binary.body.contains("Tệp không phải văn bản UTF-8."));
+        assert!(binary.body.contains("Tệp không phải văn bản đọc được"));
 
         let (ct, body) = multipart("file", "bao-cao.docx", b"PK\x03\x04 not really a zip");
         let docx = clerk.post_raw(&path, &ct, body).await;
@@ -488,3 +489,102 @@ mod seed_pasted_twice_raises_its_petitions_again {
         }
     }
 }
+
+/// `text` in Windows-1258, the Vietnamese code page: the letters with a circumflex, breve or
+/// horn are precomposed, the tone marks combining (as Vietnamese keyboards of that code page
+/// typed them).
+fn windows_1258(text: &str) -> Vec<u8> {
+    use unicode_normalization::UnicodeNormalization;
+    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    let mut out = String::new();
+    let (mut letter, mut tones) = (String::new(), String::new());
+    for c in text.nfd() {
+        if TONES.contains(&c) {
+            tones.push(c);
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            letter.push(c);
+        } else {
+            out.extend(letter.nfc());
+            out.push_str(&tones);
+            letter.clear();
+            tones.clear();
+            letter.push(c);
+        }
+    }
+    out.extend(letter.nfc());
+    out.push_str(&tones);
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&out);
+    assert!(!unmappable, "the seed is written in Windows-1258");
+    bytes.into_owned()
+}
+
+app_test!(
+    reports_in_utf16_or_the_vietnamese_code_page_are_read,
+    |app| async move {
+        let mut clerk = clerk(&app).await;
+        let csrf = clerk.csrf.clone().unwrap();
+        let path = format!("/sessions/import?_csrf={csrf}");
+        let rows = |body: &str| {
+            form_fields(body, "/sessions/import/confirm")
+                .into_iter()
+                .filter(|(k, _)| {
+                    k.starts_with("petition_text_")
+                        || k.starts_with("directive_text_")
+                        || k == "session_title"
+                })
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        let (ct, body) = multipart("file", "bao-cao.txt", SEED.as_bytes());
+        let utf8 = clerk.post_raw(&path, &ct, body).await;
+        assert_eq!(utf8.status, StatusCode::OK);
+        let want = rows(&utf8.body);
+        assert_eq!(want.len(), 17);
+        let utf16 = |big: bool| {
+            let mut b: Vec<u8> = if big {
+                vec![0xfe, 0xff]
+            } else {
+                vec![0xff, 0xfe]
+            };
+            for u in SEED.encode_utf16() {
+                b.extend(if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                });
+            }
+            b
+        };
+        for (name, bytes) in [
+            ("utf-16le", utf16(false)),
+            ("utf-16be", utf16(true)),
+            ("windows-1258", windows_1258(SEED)),
+        ] {
+            let (ct, body) = multipart("file", "bao-cao.txt", &bytes);
+            let r = clerk.post_raw(&path, &ct, body).await;
+            assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+            assert_eq!(rows(&r.body), want, "{name}");
+        }
+        // The figures are shown grouped, as they are typed.
+        let fields = form_fields(&utf8.body, "/sessions/import/confirm");
+        assert!(
+            fields
+                .iter()
+                .any(|(k, v)| k.starts_with("figure_value_") && v == "8.500.000.000"),
+            "{fields:?}"
+        );
+
+        // A PDF is said to be one, by its name or by its content.
+        let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+        for name in ["bao-cao.pdf", "bao-cao.txt"] {
+            let (ct, body) = multipart("file", name, pdf);
+            let r = clerk.post_raw(&path, &ct, body).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            assert!(
+                r.body.contains("Không đọc được tệp PDF"),
+                "{name}: {}",
+                r.body
+            );
+        }
+    }
+);

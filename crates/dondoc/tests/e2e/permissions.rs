@@ -597,6 +597,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
                 ("login", "moi"),
                 ("display_name", "Người mới"),
                 ("role", "clerk"),
+                ("unit_id", &s(i.ubnd_phuong)),
                 ("password", "mat-khau-moi"),
             ],
             "FFFFR",
@@ -857,7 +858,7 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             Method::POST,
             "/users",
             Some(
-                json!({ "login": "moi2", "display_name": "Người mới", "role": "clerk", "password": "mat-khau-moi" }),
+                json!({ "login": "moi2", "display_name": "Người mới", "role": "clerk", "unit_id": i.ubnd_phuong, "password": "mat-khau-moi" }),
             ),
             "UFFFC",
         ),

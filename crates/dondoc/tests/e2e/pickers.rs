@@ -331,3 +331,28 @@ app_test!(coordinating_units_are_typed_one_a_field, |app| async move {
     coordinating.sort_unstable();
     assert_eq!(coordinating, vec![first, second]);
 });
+
+app_test!(a_paged_list_links_its_page_numbers, |app| async move {
+    many_wards(&app).await;
+    let city = app.unit_id("Thành phố Hạ Long").await;
+    let mut admin = app.login("quantri", "quantri-demo").await;
+    let first = admin.get(&format!("/units?under={city}")).await;
+    let link = |offset: i64| format!("href=\"/units?under={city}&#38;offset={offset}\"");
+    assert!(
+        first.body.contains(&format!("{}>2</a>", link(100))),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains("aria-current=\"page\">1<"),
+        "{}",
+        first.body
+    );
+    let second = admin.get(&format!("/units?under={city}&offset=100")).await;
+    assert!(
+        second.body.contains(&format!("{}>1</a>", link(0))),
+        "{}",
+        second.body
+    );
+    assert!(second.body.contains("aria-current=\"page\">2<"));
+});

@@ -770,7 +770,8 @@ pub struct DocumentLinked {
 #[derive(Serialize, ToSchema)]
 pub struct TargetDocument {
     pub target: TargetView,
-    pub measurements: Vec<Measurement>,
+    /// Each with the plan in force at the end of its period and its percent of that plan.
+    pub measurements: Vec<dondoc_domain::target::Figure>,
     pub amendments: Vec<Amendment>,
 }
 

@@ -655,9 +655,50 @@ pub fn raised(lang: Lang, n: i64) -> String {
 pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The numbered pages of a list paged by offset: the first, a few around the current, the
+    /// last (unless the count stopped at its cap), `None` for a gap.
+    pub pages: Vec<Option<PageLink>>,
     pub total: i64,
     /// More match than `total` (the count stops at `COUNT_CAP`).
     pub capped: bool,
+}
+
+/// One numbered page of a [`Pager`].
+pub struct PageLink {
+    pub number: i64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// How many pages on each side of the current one are numbered.
+const PAGE_WINDOW: i64 = 2;
+
+/// The page numbers to show, 1-based, `None` for a gap: the first, `PAGE_WINDOW` on each side
+/// of `current`, and `last` when it is known. Nothing when there is one page.
+fn page_numbers(current: i64, last: Option<i64>) -> Vec<Option<i64>> {
+    let end = last.unwrap_or(current + 1).max(current);
+    if end <= 1 {
+        return vec![];
+    }
+    let from = (current - PAGE_WINDOW).max(1);
+    let to = (current + PAGE_WINDOW).min(end);
+    let mut shown = vec![1];
+    shown.extend(from.max(2)..=to);
+    if last.is_some() && end > to {
+        shown.push(end);
+    }
+    let mut out = Vec::new();
+    for n in shown {
+        match out.last().copied() {
+            Some(Some(prev)) if n == prev + 1 => {}
+            // A gap of one page shows that page rather than "…".
+            Some(Some(prev)) if n == prev + 2 => out.push(Some(prev + 1)),
+            Some(_) => out.push(None),
+            None => {}
+        }
+        out.push(Some(n));
+    }
+    out
 }
 
 impl Pager {
@@ -711,14 +752,57 @@ pub fn pager<T>(base: &str, query: &[(&str, String)], page: &dondoc_store::Page<
         return Pager {
             prev: page.before.as_ref().map(|c| at("before", c)),
             next: page.after.as_ref().map(|c| at("after", c)),
+            pages: vec![],
             total,
             capped: page.total_capped,
         };
     }
+    let limit = limit.max(1);
+    // A page starting off the grid (a hand-made offset) counts as the page it starts in.
+    let current = offset / limit + 1;
+    let last = (!page.total_capped).then(|| ((total + limit - 1) / limit).max(1));
+    let pages = page_numbers(current, last)
+        .into_iter()
+        .map(|n| {
+            n.map(|number| PageLink {
+                number,
+                href: link((number - 1) * limit),
+                current: number == current,
+            })
+        })
+        .collect();
     Pager {
         prev: (offset > 0).then(|| link((offset - limit).max(0))),
         next: (offset + limit < total || page.total_capped).then(|| link(offset + limit)),
+        pages,
         total,
         capped: page.total_capped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    fn shown(current: i64, last: Option<i64>) -> String {
+        page_numbers(current, last)
+            .into_iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn page_numbers_show_the_first_a_window_and_the_last() {
+        assert_eq!(shown(1, Some(1)), "");
+        assert_eq!(shown(1, Some(2)), "1 2");
+        assert_eq!(shown(1, Some(20)), "1 2 3 … 20");
+        assert_eq!(shown(10, Some(20)), "1 … 8 9 10 11 12 … 20");
+        assert_eq!(shown(4, Some(20)), "1 2 3 4 5 6 … 20");
+        assert_eq!(shown(20, Some(20)), "1 … 18 19 20");
+        assert_eq!(shown(5, Some(7)), "1 2 3 4 5 6 7");
+        // The count stopped at its cap: the last page is not known.
+        assert_eq!(shown(1, None), "1 2");
+        assert_eq!(shown(7, None), "1 … 5 6 7 8");
     }
 }

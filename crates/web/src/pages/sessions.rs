@@ -106,7 +106,8 @@ impl ShowPage {
         }
     }
     fn plan(&self, m: &MeasurementView) -> String {
-        self.layout.lang.amount(m.plan_value, &m.measure)
+        // The plan the figure was reported against, as its percent is.
+        self.layout.lang.amount(m.plan_in_force, &m.measure)
     }
     fn percent(&self, p: &Option<f64>) -> String {
         p.map(|p| self.layout.lang.amount(p, "percent"))

@@ -4,8 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
-use dondoc_domain::target::percent_of_plan;
+use dondoc_domain::input::{AmendmentInput, Amount, MeasurementInput, TargetInput};
 use dondoc_domain::{Action, Amendment, Measurement};
 use dondoc_store::{TargetFilter, TargetView};
 use tower_sessions::Session;
@@ -125,15 +124,28 @@ fn edit_form(
     units: &[dondoc_store::UnitNode],
     approved: bool,
 ) -> FormView {
-    let mut plan = Field::new(
+    // An approved plan changes only by amendment: its form offers no plan to refuse. A draft's
+    // plan is edited here.
+    let plan = (!approved).then(|| {
+        Field::new(
+            l,
+            "plan_value",
+            "amount",
+            raw.plan_value
+                .as_ref()
+                .map(Amount::shown)
+                .unwrap_or_default(),
+        )
+        .required()
+    });
+    let mut approval = Field::new(
         l,
-        "plan_value",
-        "number",
-        raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
-    )
-    .required();
+        "approved",
+        "checkbox",
+        if raw.approved == Some(true) { "on" } else { "" },
+    );
     if approved {
-        plan.hint = Some("target.plan_hint");
+        approval.hint = Some("target.plan_hint");
     }
     FormView::new(
         format!("/targets/{id}"),
@@ -169,15 +181,14 @@ fn edit_form(
                 raw.period_to.clone().unwrap_or_default(),
             )
             .required(),
-            plan,
-            Field::new(
-                l,
-                "approved",
-                "checkbox",
-                if raw.approved == Some(true) { "on" } else { "" },
-            ),
+        ]
+        .into_iter()
+        .chain(plan)
+        .chain([
+            approval,
             Field::new(l, "version", "hidden", opt_id(raw.version)),
-        ],
+        ])
+        .collect(),
     )
 }
 
@@ -188,7 +199,7 @@ fn raw_of(t: &TargetView) -> TargetInput {
         measure: Some(t.target.measure.clone()),
         period_from: Some(t.target.period_from.to_string()),
         period_to: Some(t.target.period_to.to_string()),
-        plan_value: Some(t.target.plan_value),
+        plan_value: Some(t.target.plan_value.into()),
         document_id: t.target.document_id,
         approved: Some(t.target.approved),
         version: Some(t.target.version),
@@ -238,7 +249,9 @@ fn forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::new(l, "value", "number", "").required(),
+                    Field::new(l, "value", "amount", "")
+                        .required()
+                        .hint("target.amount_hint"),
                     Field::select(l, "qualifier", "exact", qualifier_options(l), false),
                     Field::new(l, "estimated", "checkbox", ""),
                     Field::new(l, "period_from", "date", t.target.period_from.to_string())
@@ -255,7 +268,9 @@ fn forms(
                 csrf,
                 "common.save",
                 vec![
-                    Field::new(l, "new_value", "number", "").required(),
+                    Field::new(l, "new_value", "amount", "")
+                        .required()
+                        .hint("target.amount_hint"),
                     Field::new(l, "reason", "textarea", "").required(),
                     Field::new(l, "version", "hidden", t.target.version.to_string()),
                 ],
@@ -281,10 +296,7 @@ async fn show_page(
     } = app::targets::detail(&st.app, v, id).await?;
     let measurements = measurements
         .into_iter()
-        .map(|m| {
-            let p = percent_of_plan(m.value, t.target.plan_value);
-            (m, p)
-        })
+        .map(|f| (f.measurement, f.percent_of_plan))
         .collect();
     let history = if v.is_staff() {
         super::history_of(st, v, "target", id).await?
@@ -395,8 +407,11 @@ async fn target_form(
             Field::new(
                 l,
                 "plan_value",
-                "number",
-                raw.plan_value.map(|x| x.to_string()).unwrap_or_default(),
+                "amount",
+                raw.plan_value
+                    .as_ref()
+                    .map(Amount::shown)
+                    .unwrap_or_default(),
             )
             .required(),
         ],

@@ -55,7 +55,7 @@ fn user_form(l: Lang, csrf: &str, raw: &UserInput, units: &[dondoc_store::UnitNo
             )
             .required(),
             Field::select(l, "role", raw.role.clone().unwrap_or_default(), roles, true).required(),
-            unit_choice(l, "unit_id", opt_id(raw.unit_id), units),
+            unit_choice(l, "unit_id", opt_id(raw.unit_id), units).hint("user.unit_hint"),
             Field::new(l, "password", "password", "").required(),
         ],
     )
@@ -90,7 +90,7 @@ pub async fn create(
         Ok(_) => return Ok(see_other("/users")),
         Err(AppError::Invalid(inv)) => inv,
         Err(AppError::Duplicate(field)) => {
-            dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::InvalidChoice)
+            dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::Taken)
         }
         Err(e) => return Err(e),
     };
