@@ -15,6 +15,7 @@ mod error;
 pub mod export;
 pub mod follow;
 pub mod history;
+pub mod ical;
 pub mod import;
 pub mod inbox;
 pub mod jobs;

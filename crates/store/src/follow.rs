@@ -7,7 +7,7 @@
 //! for a lease, a notice's mail too; a notice itself is unique per person and key.
 
 use dondoc_domain::follow::{Language, NoticeKind, Profile};
-use dondoc_domain::{Id, Role};
+use dondoc_domain::{Id, Role, User};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -707,4 +707,57 @@ async fn insert_notices(tx: &mut Tx<'_>, notices: &[NewNotice], at: Timestamp) -
         .rows_affected();
     }
     Ok(n)
+}
+
+impl Store {
+    /// Gives a person a new secret feed address (the old one stops working).
+    pub async fn set_calendar_feed(&self, user_id: Id, token: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("delete from calendar_feeds where user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into calendar_feeds (user_id, token_hash, created_at) values ($1, $2, $3)",
+        )
+        .bind(user_id)
+        .bind(crate::auth::token_digest(token))
+        .bind(crate::sql::now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stops a person's feed.
+    pub async fn drop_calendar_feed(&self, user_id: Id) -> Result<()> {
+        sqlx::query("delete from calendar_feeds where user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a person has a feed.
+    pub async fn has_calendar_feed(&self, user_id: Id) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("select count(*) from calendar_feeds where user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// The active person whose feed this secret opens.
+    pub async fn calendar_feed_user(&self, token: &str) -> Result<Option<User>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "select f.user_id from calendar_feeds f join users u on u.id = f.user_id where f.token_hash = $1 and u.active = 1",
+        )
+        .bind(crate::auth::token_digest(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => Ok(Some(self.user(id).await?)),
+            None => Ok(None),
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod docx;
 pub mod error;
 pub mod export;
 pub mod i18n;
+pub mod ical;
 pub mod metrics;
 pub mod pages;
 pub mod pick;

@@ -579,3 +579,62 @@ app_test!(an_answer_is_due_in_working_days, |app| async move {
         .or_else(|| body["petition"]["due_on"].as_str());
     assert_eq!(due, Some("2026-12-15"));
 });
+
+app_test!(
+    deadlines_as_a_calendar_at_a_secret_address,
+    |app| async move {
+        use axum::http::{header, StatusCode};
+        let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+        let made = |body: &str| -> String {
+            let start = body.find("<code>").expect("the address shown") + 6;
+            let end = start + body[start..].find("</code>").unwrap();
+            body[start..end].to_string()
+        };
+        let r = officer.post_form("/profile/calendar", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let url = made(&r.body);
+        assert!(
+            url.starts_with("/calendar/") && url.ends_with(".ics"),
+            "{url}"
+        );
+
+        // A calendar program, with no sign-in, reads the unit's deadlines.
+        let mut program = app.anonymous();
+        let r = program.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar"));
+        assert!(r.body.starts_with("BEGIN:VCALENDAR\r\n") && r.body.ends_with("END:VCALENDAR\r\n"));
+        let inbox = officer.get("/inbox").await.body;
+        let due = app.directive_id("lập phương án nạo vét").await;
+        assert!(
+            inbox.contains(&format!("/directives/{due}\"")),
+            "in the unit's work"
+        );
+        assert!(
+            r.body.contains(&format!("UID:directive-{due}-")),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("DTSTART;VALUE=DATE:"));
+        for line in r.body.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?}");
+        }
+
+        // A new address revokes the old; revoking stops the new.
+        let r = officer.post_form("/profile/calendar", &[]).await;
+        let renewed = made(&r.body);
+        assert_ne!(renewed, url);
+        assert_eq!(program.get(&url).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(program.get(&renewed).await.status, StatusCode::OK);
+        let r = officer.post_form("/profile/calendar/revoke", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(program.get(&renewed).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            program.get("/calendar/not-a-secret.ics").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

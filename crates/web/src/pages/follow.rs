@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use dondoc_domain::follow::{Language, NoticeKind, Profile, MAX_REMIND_DAYS};
 use dondoc_domain::input::ProfileInput;
 use dondoc_store::Notice;
@@ -134,6 +134,9 @@ pub async fn read(
 struct ProfilePage {
     layout: Layout,
     form: FormView,
+    /// Whether the person has a calendar feed, and its address just after it was made.
+    has_feed: bool,
+    feed_url: Option<String>,
 }
 
 fn profile_form(l: Lang, csrf: &str, raw: &ProfileInput) -> FormView {
@@ -190,9 +193,34 @@ pub async fn show(
     session: Session,
 ) -> Result<Html<String>, AppError> {
     let p = app::follow::profile(&st.app, &v).await?;
+    let has_feed = app::ical::has(&st.app, &v).await?;
     let layout = layout(&v, &session, "profile", v.lang.t("nav.profile")).await?;
     let form = profile_form(v.lang, &layout.csrf, &raw_of(&p));
-    render(&ProfilePage { layout, form })
+    render(&ProfilePage {
+        layout,
+        form,
+        has_feed,
+        feed_url: None,
+    })
+}
+
+/// The profile page showing a calendar feed's address, once, just after it was made.
+pub async fn show_with_feed(
+    st: AppState,
+    v: Viewer,
+    session: Session,
+    feed_url: Option<String>,
+) -> Result<Response, AppError> {
+    let p = app::follow::profile(&st.app, &v).await?;
+    let layout = layout(&v, &session, "profile", v.lang.t("nav.profile")).await?;
+    let form = profile_form(v.lang, &layout.csrf, &raw_of(&p));
+    Ok(render(&ProfilePage {
+        layout,
+        form,
+        has_feed: true,
+        feed_url,
+    })?
+    .into_response())
 }
 
 pub async fn save(
@@ -211,5 +239,11 @@ pub async fn save(
     };
     let layout = layout(&v, &session, "profile", v.lang.t("nav.profile")).await?;
     let form = profile_form(v.lang, &layout.csrf, &raw).with_errors(v.lang, &err);
-    invalid_page(&ProfilePage { layout, form })
+    let has_feed = app::ical::has(&st.app, &v).await?;
+    invalid_page(&ProfilePage {
+        layout,
+        form,
+        has_feed,
+        feed_url: None,
+    })
 }
