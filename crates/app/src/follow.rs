@@ -106,10 +106,20 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
                 "extension_decided" => NoticeKind::ExtensionDecided,
                 _ => NoticeKind::Accepted,
             };
+            // Work handed over is told while it is still to do: a directive closed since
+            // (or loaded closed, as old sessions are) hands nobody anything.
+            if matches!(kind, NoticeKind::Assigned | NoticeKind::Coordinating)
+                && !d.directive.status.is_open()
+            {
+                return Ok(vec![]);
+            }
             (kind, d.directive.text, d.directive.deadline)
         }
         ("petition", "petition_assigned") => {
             let p = app.store.petition(e.entity_id, &Visibility::All).await?;
+            if !p.petition.status.is_open() {
+                return Ok(vec![]);
+            }
             (
                 NoticeKind::PetitionAssigned,
                 p.petition.title,

@@ -481,7 +481,11 @@ impl Store {
         today: Date,
     ) -> Result<DirectiveView> {
         let mut tx = self.begin().await?;
-        let action = change.update.status.as_str();
+        // The history names the step taken (reported, returned, …), not only the status.
+        let action = change
+            .step
+            .as_ref()
+            .map_or(change.update.status.as_str(), |s| s.action.as_str());
         let step = change.step.clone();
         let after = change_in(&mut tx, who, id, change, today, action).await?;
         if let Some(step) = step {

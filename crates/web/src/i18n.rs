@@ -626,6 +626,13 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("history.reported", "Báo cáo hoàn thành", "Reported done"),
     ("history.done", "Hoàn thành", "Done"),
     ("history.cancelled", "Hủy", "Cancelled"),
+    ("history.start", "Bắt đầu thực hiện", "Started"),
+    ("history.report", "Báo cáo hoàn thành", "Reported done"),
+    ("history.accept", "Xác nhận hoàn thành", "Accepted as done"),
+    ("history.return", "Trả lại báo cáo", "Report returned"),
+    ("history.complete", "Kết thúc, ghi nhận hoàn thành", "Closed as done"),
+    ("history.cancel", "Hủy nhiệm vụ", "Cancelled"),
+    ("history.reopen", "Mở lại", "Reopened"),
     ("history.changed", "Thay đổi", "Changed"),
 ];
 

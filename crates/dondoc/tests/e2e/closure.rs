@@ -230,6 +230,15 @@ app_test!(
         assert_eq!(steps, ["report", "return", "report", "accept"]);
         let page = officer.get(&path).await.body;
         assert!(page.contains("Hoàn thành trễ hạn"), "done late");
+        // The history names each step as it was taken.
+        let history = &page[page.find("class=\"history\"").expect("a history")..];
+        for step in [
+            "Báo cáo hoàn thành",
+            "Trả lại báo cáo",
+            "Xác nhận hoàn thành",
+        ] {
+            assert!(history.contains(step), "{step} in {history}");
+        }
         dondoc_app::follow::handle_events(&jobs).await.unwrap();
         let (told, _) = app.store.notices(officer_id, 5, 0).await.unwrap();
         assert_eq!(told[0].kind, NoticeKind::Accepted);

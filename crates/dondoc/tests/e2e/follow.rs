@@ -277,6 +277,31 @@ empty_test!(
     }
 );
 
+empty_test!(work_closed_before_it_is_told_is_not_told, |t| async move {
+    // A directive given and closed before the next pass (as the demo's and an import's old
+    // sessions are): nobody is handed it.
+    let f = Follow::new(&t).await;
+    let id = f.directive("Tập hợp ý kiến cử tri", "2020-11-18").await;
+    let d = dondoc_app::directives::get(&f.app, &f.app.system(), id)
+        .await
+        .unwrap();
+    dondoc_app::directives::transition(
+        &f.app,
+        &f.app.system(),
+        id,
+        &dondoc_domain::input::DirectiveTransitionInput {
+            action: Some("complete".into()),
+            version: Some(d.directive.version),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    f.scheduler("node-a").pass().await;
+    assert!(f.kinds(f.officer).await.is_empty());
+    assert!(f.smtp.received().is_empty());
+});
+
 empty_test!(a_refused_mail_is_sent_again_later, |t| async move {
     let f = Follow::new(&t).await;
     f.directive("Nhà văn hóa khu 2", "2020-11-18").await;
