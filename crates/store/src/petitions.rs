@@ -297,6 +297,26 @@ pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRais
     Ok(id)
 }
 
+/// Leaves the follow-up job an event when a petition is handed to a unit it was not with.
+async fn tell_responsible(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    before: Option<Id>,
+    after: Option<Id>,
+) -> Result<()> {
+    follow::assigned(
+        tx,
+        "petition_assigned",
+        "petition",
+        id,
+        before.as_slice(),
+        after.as_slice(),
+        who.user_id,
+    )
+    .await
+}
+
 /// Inserts a petition (without its raisings) in the caller's transaction.
 pub(crate) async fn insert_petition(tx: &mut Tx<'_>, who: Who, new: &NewPetition) -> Result<Id> {
     ensure_exists(tx, "units", new.area_unit_id, "area_unit_id").await?;
@@ -322,18 +342,7 @@ pub(crate) async fn insert_petition(tx: &mut Tx<'_>, who: Who, new: &NewPetition
     .bind(now_ms())
     .fetch_one(&mut **tx)
     .await?;
-    if let Some(unit) = new.responsible_unit_id {
-        follow::event(
-            tx,
-            "petition_assigned",
-            "petition",
-            id,
-            unit,
-            who.user_id,
-            None,
-        )
-        .await?;
-    }
+    tell_responsible(tx, who, id, None, new.responsible_unit_id).await?;
     Ok(id)
 }
 
@@ -709,20 +718,14 @@ impl Store {
         .rows_affected();
         updated(&mut tx, n, "petitions", id).await?;
         let after = get_in(&mut tx, id).await?;
-        if let Some(unit) = after.petition.responsible_unit_id {
-            if before.petition.responsible_unit_id != Some(unit) {
-                follow::event(
-                    &mut tx,
-                    "petition_assigned",
-                    "petition",
-                    id,
-                    unit,
-                    who.user_id,
-                    None,
-                )
-                .await?;
-            }
-        }
+        tell_responsible(
+            &mut tx,
+            who,
+            id,
+            before.petition.responsible_unit_id,
+            after.petition.responsible_unit_id,
+        )
+        .await?;
         audit::change(
             &mut tx,
             who,
