@@ -78,9 +78,7 @@ pub async fn add_evidence(
     c.require(Action::UpdateDirective {
         lead_unit: current.directive.lead_unit_id,
     })?;
-    if !(current.directive.status.is_open()
-        || current.directive.status == dondoc_domain::DirectiveStatus::Reported)
-    {
+    if !current.directive.status.takes_evidence() {
         return Err(dondoc_domain::directive::NotAllowed.into());
     }
     let invalid = |code| crate::Error::Invalid(dondoc_domain::Invalid::one("file", code));

@@ -296,9 +296,10 @@ pub async fn unread(app: &App, c: &Caller) -> Result<i64> {
     }
 }
 
-/// Marks the caller's notices read: those named, or all.
+/// Marks the caller's notices read: those named (the first thousand), or all.
 pub async fn read(app: &App, c: &Caller, ids: Option<&[Id]>) -> Result<()> {
     let user = c.user_id().ok_or(Error::Unauthorized)?;
+    let ids = ids.map(|ids| &ids[..ids.len().min(1000)]);
     Ok(app.store.read_notices(user, ids, app.clock.now()).await?)
 }
 

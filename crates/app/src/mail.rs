@@ -78,13 +78,38 @@ fn quote(name: &str) -> String {
 }
 
 fn digest(key: &str) -> String {
-    // FNV-1a: a short, stable tag of the notice's key for its Message-ID.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
+    // A short, stable tag of the notice's key.
+    dondoc_store::token_digest(key)[..16].to_string()
+}
+
+/// What a notice is, in a few words: a mail's subject, the notices page's heading of it.
+pub fn title(kind: NoticeKind, lang: Language) -> &'static str {
+    match (kind, lang == Language::Vi) {
+        (NoticeKind::Assigned, true) => "Nhiệm vụ mới giao cho đơn vị",
+        (NoticeKind::Assigned, false) => "A new directive for your unit",
+        (NoticeKind::Coordinating, true) => "Nhiệm vụ phối hợp",
+        (NoticeKind::Coordinating, false) => "A directive to coordinate",
+        (NoticeKind::PetitionAssigned, true) => "Kiến nghị giao cho đơn vị giải quyết",
+        (NoticeKind::PetitionAssigned, false) => "A petition for your unit to answer",
+        (NoticeKind::DueSoon, true) => "Sắp đến hạn",
+        (NoticeKind::DueSoon, false) => "Deadline approaching",
+        (NoticeKind::DueToday, true) => "Đến hạn hôm nay",
+        (NoticeKind::DueToday, false) => "Due today",
+        (NoticeKind::Overdue, true) => "Quá hạn",
+        (NoticeKind::Overdue, false) => "Overdue",
+        (NoticeKind::Digest, true) => "Tổng hợp nhiệm vụ quá hạn trong tuần",
+        (NoticeKind::Digest, false) => "This week's overdue directives",
+        (NoticeKind::Reported, true) => "Báo cáo hoàn thành chờ xác nhận",
+        (NoticeKind::Reported, false) => "A result to accept or return",
+        (NoticeKind::Returned, true) => "Báo cáo bị trả lại",
+        (NoticeKind::Returned, false) => "Your report was returned",
+        (NoticeKind::Accepted, true) => "Kết quả đã được xác nhận",
+        (NoticeKind::Accepted, false) => "Your result was accepted",
+        (NoticeKind::ExtensionRequested, true) => "Đề nghị gia hạn chờ xét",
+        (NoticeKind::ExtensionRequested, false) => "A request for more time",
+        (NoticeKind::ExtensionDecided, true) => "Đề nghị gia hạn đã được xét",
+        (NoticeKind::ExtensionDecided, false) => "Your request for more time was decided",
     }
-    format!("{h:016x}")
 }
 
 /// The subject and plain-text body of a notice's mail.
@@ -99,102 +124,67 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
     };
     let due = n.due_on.map(date).unwrap_or_default();
     let link = format!("{public_url}/{}s/{}", n.entity, n.entity_id);
-    let (subject, lead) = match (n.kind, vi) {
-        (NoticeKind::Assigned, true) => (
-            "Nhiệm vụ mới giao cho đơn vị",
-            "Đơn vị của anh/chị được giao chủ trì nhiệm vụ:".to_string(),
-        ),
-        (NoticeKind::Assigned, false) => (
-            "A new directive for your unit",
-            "Your unit has been assigned to lead this directive:".to_string(),
-        ),
-        (NoticeKind::Coordinating, true) => (
-            "Nhiệm vụ phối hợp",
-            "Đơn vị của anh/chị được giao phối hợp thực hiện nhiệm vụ:".to_string(),
-        ),
-        (NoticeKind::Coordinating, false) => (
-            "A directive to coordinate",
-            "Your unit has been asked to coordinate on this directive:".to_string(),
-        ),
-        (NoticeKind::PetitionAssigned, true) => (
-            "Kiến nghị giao cho đơn vị giải quyết",
-            "Đơn vị của anh/chị được giao giải quyết kiến nghị:".to_string(),
-        ),
-        (NoticeKind::PetitionAssigned, false) => (
-            "A petition for your unit to answer",
-            "Your unit has been asked to answer this petition:".to_string(),
-        ),
-        (NoticeKind::DueSoon, true) => (
-            "Sắp đến hạn",
-            format!("Nhiệm vụ của đơn vị đến hạn ngày {due}:"),
-        ),
-        (NoticeKind::DueSoon, false) => (
-            "Deadline approaching",
-            format!("A directive of your unit is due on {due}:"),
-        ),
-        (NoticeKind::DueToday, true) => (
-            "Đến hạn hôm nay",
-            "Hôm nay là hạn của nhiệm vụ:".to_string(),
-        ),
-        (NoticeKind::DueToday, false) => ("Due today", "This directive is due today:".to_string()),
-        (NoticeKind::Overdue, true) => (
-            "Quá hạn",
-            format!("Nhiệm vụ đã quá hạn ngày {due} mà chưa hoàn thành:"),
-        ),
-        (NoticeKind::Overdue, false) => (
-            "Overdue",
-            format!("This directive passed its deadline of {due} unfinished:"),
-        ),
-        (NoticeKind::Digest, true) => (
-            "Tổng hợp nhiệm vụ quá hạn trong tuần",
-            "Các nhiệm vụ quá hạn của đơn vị:".to_string(),
-        ),
-        (NoticeKind::Digest, false) => (
-            "This week's overdue directives",
-            "Your unit's overdue directives:".to_string(),
-        ),
-        (NoticeKind::Reported, true) => (
-            "Báo cáo hoàn thành chờ xác nhận",
+    let subject = title(n.kind, lang);
+    let lead = match (n.kind, vi) {
+        (NoticeKind::Assigned, true) => {
+            "Đơn vị của anh/chị được giao chủ trì nhiệm vụ:".to_string()
+        }
+        (NoticeKind::Assigned, false) => {
+            "Your unit has been assigned to lead this directive:".to_string()
+        }
+        (NoticeKind::Coordinating, true) => {
+            "Đơn vị của anh/chị được giao phối hợp thực hiện nhiệm vụ:".to_string()
+        }
+        (NoticeKind::Coordinating, false) => {
+            "Your unit has been asked to coordinate on this directive:".to_string()
+        }
+        (NoticeKind::PetitionAssigned, true) => {
+            "Đơn vị của anh/chị được giao giải quyết kiến nghị:".to_string()
+        }
+        (NoticeKind::PetitionAssigned, false) => {
+            "Your unit has been asked to answer this petition:".to_string()
+        }
+        (NoticeKind::DueSoon, true) => format!("Nhiệm vụ của đơn vị đến hạn ngày {due}:"),
+        (NoticeKind::DueSoon, false) => format!("A directive of your unit is due on {due}:"),
+        (NoticeKind::DueToday, true) => "Hôm nay là hạn của nhiệm vụ:".to_string(),
+        (NoticeKind::DueToday, false) => "This directive is due today:".to_string(),
+        (NoticeKind::Overdue, true) => {
+            format!("Nhiệm vụ đã quá hạn ngày {due} mà chưa hoàn thành:")
+        }
+        (NoticeKind::Overdue, false) => {
+            format!("This directive passed its deadline of {due} unfinished:")
+        }
+        (NoticeKind::Digest, true) => "Các nhiệm vụ quá hạn của đơn vị:".to_string(),
+        (NoticeKind::Digest, false) => "Your unit's overdue directives:".to_string(),
+        (NoticeKind::Reported, true) => {
             "Đơn vị chủ trì đã báo cáo hoàn thành nhiệm vụ; đề nghị xác nhận hoặc trả lại:"
-                .to_string(),
-        ),
-        (NoticeKind::Reported, false) => (
-            "A result to accept or return",
-            "The lead unit reports this directive done; accept or return it:".to_string(),
-        ),
-        (NoticeKind::Returned, true) => (
-            "Báo cáo bị trả lại",
-            "Báo cáo hoàn thành của đơn vị đã bị trả lại:".to_string(),
-        ),
-        (NoticeKind::Returned, false) => (
-            "Your report was returned",
-            "Your unit's report of this directive was returned:".to_string(),
-        ),
-        (NoticeKind::Accepted, true) => (
-            "Kết quả đã được xác nhận",
-            "Kết quả thực hiện nhiệm vụ của đơn vị đã được xác nhận:".to_string(),
-        ),
-        (NoticeKind::Accepted, false) => (
-            "Your result was accepted",
-            "Your unit's result for this directive was accepted:".to_string(),
-        ),
-        (NoticeKind::ExtensionRequested, true) => (
-            "Đề nghị gia hạn chờ xét",
-            "Đơn vị chủ trì đề nghị gia hạn nhiệm vụ; đề nghị đồng ý hoặc không đồng ý:"
-                .to_string(),
-        ),
-        (NoticeKind::ExtensionRequested, false) => (
-            "A request for more time",
-            "The lead unit asks for more time for this directive; grant or refuse it:".to_string(),
-        ),
-        (NoticeKind::ExtensionDecided, true) => (
-            "Đề nghị gia hạn đã được xét",
-            "Đề nghị gia hạn của đơn vị đã được xét:".to_string(),
-        ),
-        (NoticeKind::ExtensionDecided, false) => (
-            "Your request for more time was decided",
-            "Your unit's request for more time was decided:".to_string(),
-        ),
+                .to_string()
+        }
+        (NoticeKind::Reported, false) => {
+            "The lead unit reports this directive done; accept or return it:".to_string()
+        }
+        (NoticeKind::Returned, true) => "Báo cáo hoàn thành của đơn vị đã bị trả lại:".to_string(),
+        (NoticeKind::Returned, false) => {
+            "Your unit's report of this directive was returned:".to_string()
+        }
+        (NoticeKind::Accepted, true) => {
+            "Kết quả thực hiện nhiệm vụ của đơn vị đã được xác nhận:".to_string()
+        }
+        (NoticeKind::Accepted, false) => {
+            "Your unit's result for this directive was accepted:".to_string()
+        }
+        (NoticeKind::ExtensionRequested, true) => {
+            "Đơn vị chủ trì đề nghị gia hạn nhiệm vụ; đề nghị đồng ý hoặc không đồng ý:".to_string()
+        }
+        (NoticeKind::ExtensionRequested, false) => {
+            "The lead unit asks for more time for this directive; grant or refuse it:".to_string()
+        }
+        (NoticeKind::ExtensionDecided, true) => {
+            "Đề nghị gia hạn của đơn vị đã được xét:".to_string()
+        }
+        (NoticeKind::ExtensionDecided, false) => {
+            "Your unit's request for more time was decided:".to_string()
+        }
     };
     let greeting = if vi {
         format!("Kính gửi {name},")

@@ -83,6 +83,12 @@ impl DirectiveStatus {
         )
     }
 
+    /// Whether files backing the result may be added: while the work is open, and while its
+    /// report waits for the issuer's side.
+    pub fn takes_evidence(self) -> bool {
+        self.is_open() || self == DirectiveStatus::Reported
+    }
+
     pub fn after(self, action: DirectiveAction) -> Option<DirectiveStatus> {
         use DirectiveAction as A;
         use DirectiveStatus as S;

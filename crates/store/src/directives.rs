@@ -220,6 +220,29 @@ async fn tell_units(
     .await
 }
 
+/// Keeps an extension: the old deadline, the new one, the reason and who approved it.
+pub(crate) async fn insert_extension(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    old: Option<Date>,
+    new: Date,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into extensions (directive_id, old_deadline, new_deadline, reason, approved_by, at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(od(old))
+    .bind(d(new))
+    .bind(reason)
+    .bind(who.user_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A change the domain decided (`DirectiveStatus::transition`, `DirectiveStatus::progress`),
 /// written only if the directive is still at the version and status it was decided from.
 #[derive(Debug, Clone)]
@@ -569,16 +592,14 @@ impl Store {
             .await?
             .rows_affected();
         updated(&mut tx, n, "directives", id).await?;
-        sqlx::query(
-            "insert into extensions (directive_id, old_deadline, new_deadline, reason, approved_by, at) values ($1, $2, $3, $4, $5, $6)",
+        insert_extension(
+            &mut tx,
+            who,
+            id,
+            before.directive.deadline,
+            e.new_deadline,
+            &e.reason,
         )
-        .bind(id)
-        .bind(od(before.directive.deadline))
-        .bind(d(e.new_deadline))
-        .bind(&e.reason)
-        .bind(who.user_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
         .await?;
         let after = get_in(&mut tx, id, today).await?;
         audit::change(

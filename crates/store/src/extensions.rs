@@ -171,16 +171,14 @@ impl Store {
             .await?
             .rows_affected();
             updated(&mut tx, n, "directives", directive_id).await?;
-            sqlx::query(
-                "insert into extensions (directive_id, old_deadline, new_deadline, reason, approved_by, at) values ($1, $2, $3, $4, $5, $6)",
+            crate::directives::insert_extension(
+                &mut tx,
+                who,
+                directive_id,
+                deadline,
+                before.new_deadline,
+                &before.reason,
             )
-            .bind(directive_id)
-            .bind(od(deadline))
-            .bind(d(before.new_deadline))
-            .bind(&before.reason)
-            .bind(who.user_id)
-            .bind(now_ms())
-            .execute(&mut *tx)
             .await?;
         }
         let after = one(&mut tx, directive_id, request_id).await?;

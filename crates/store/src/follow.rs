@@ -222,6 +222,9 @@ impl NoticeRow {
     }
 }
 
+/// A person as a recipient (`RecipientRow`); no unit reads as 0.
+const RECIPIENT_COLUMNS: &str = "id, display_name, role, coalesce(unit_id, 0) as unit_id, email, language, notify_mail, remind_days, weekly_digest";
+
 const NOTICE_COLUMNS: &str =
     "n.id, n.kind, n.entity, n.entity_id, n.title, n.due_on, n.detail, n.at, n.read_at, n.mail";
 
@@ -302,14 +305,8 @@ impl Store {
         if units.is_empty() {
             return Ok(vec![]);
         }
-        let rows: Vec<RecipientRow> = sqlx::query_as(&format!(
-            "select id, display_name, role, unit_id, email, language, notify_mail, remind_days, weekly_digest
-             from users where active = 1 and unit_id in ({}) order by id",
-            id_list(units)
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(RecipientRow::into_recipient).collect()
+        self.active_recipients(&format!("unit_id in ({})", id_list(units)))
+            .await
     }
 
     /// The keys of the notices already written about these records, per person.
@@ -343,10 +340,14 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
+        self.active_recipients(&format!("id in ({})", id_list(ids)))
+            .await
+    }
+
+    /// Active people meeting `cond` (ids inlined by `id_list`), with their choices.
+    async fn active_recipients(&self, cond: &str) -> Result<Vec<Recipient>> {
         let rows: Vec<RecipientRow> = sqlx::query_as(&format!(
-            "select id, display_name, role, coalesce(unit_id, 0) as unit_id, email, language, notify_mail, remind_days, weekly_digest
-             from users where active = 1 and id in ({}) order by id",
-            id_list(ids)
+            "select {RECIPIENT_COLUMNS} from users where active = 1 and {cond} order by id"
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -365,10 +366,9 @@ impl Store {
 
     /// A person's choices.
     pub async fn profile(&self, user_id: Id) -> Result<Profile> {
-        let row: Option<RecipientRow> = sqlx::query_as(
-            "select id, display_name, role, coalesce(unit_id, 0) as unit_id, email, language, notify_mail, remind_days, weekly_digest
-             from users where id = $1",
-        )
+        let row: Option<RecipientRow> = sqlx::query_as(&format!(
+            "select {RECIPIENT_COLUMNS} from users where id = $1"
+        ))
         .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;

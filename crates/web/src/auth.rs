@@ -232,8 +232,22 @@ pub struct Viewer {
     pub bearer: bool,
     /// The page follows a saved form (`?saved=1`): it says so.
     pub saved: bool,
-    /// Unread notices of a person signed in with a cookie (pages show the count).
-    pub unread: i64,
+    /// Unread notices of a person signed in with a cookie, counted when a page shows them.
+    pub unread: Unread,
+}
+
+/// The count of a person's unread notices, asked for only by the pages that show it (not by
+/// every request: suggestions as one types, API calls).
+#[derive(Clone, Default)]
+pub struct Unread(Option<dondoc_app::App>);
+
+impl Unread {
+    pub async fn count(&self, c: &Caller) -> Result<i64, AppError> {
+        match &self.0 {
+            Some(app) => Ok(dondoc_app::follow::unread(app, c).await?),
+            None => Ok(0),
+        }
+    }
 }
 
 impl std::ops::Deref for Viewer {
@@ -280,14 +294,9 @@ impl FromRequestParts<AppState> for Viewer {
             .uri
             .query()
             .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("saved=")));
-        let caller = state.app.caller(user).await?;
-        let unread = if is_bearer {
-            0
-        } else {
-            dondoc_app::follow::unread(&state.app, &caller).await?
-        };
+        let unread = Unread((!is_bearer && user.is_some()).then(|| state.app.clone()));
         let viewer = Viewer {
-            caller,
+            caller: state.app.caller(user).await?,
             lang,
             bearer: is_bearer,
             saved,

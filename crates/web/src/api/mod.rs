@@ -661,11 +661,7 @@ pub async fn read_notices(
     v: Viewer,
     ApiJson(body): ApiJson<ReadBody>,
 ) -> Result<Response, AppError> {
-    let ids = body.ids.map(|mut ids| {
-        ids.truncate(1000);
-        ids
-    });
-    app::follow::read(&st.app, &v, ids.as_deref()).await?;
+    app::follow::read(&st.app, &v, body.ids.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -318,8 +318,7 @@ async fn show_page(
     forms.extend(extension_forms(v, &layout.csrf, &d, &extension_requests));
     let can_attach = v.can(Action::UpdateDirective {
         lead_unit: d.directive.lead_unit_id,
-    }) && (d.directive.status.is_open()
-        || d.directive.status == dondoc_domain::DirectiveStatus::Reported);
+    }) && d.directive.status.takes_evidence();
     Ok(ShowPage {
         layout,
         d,

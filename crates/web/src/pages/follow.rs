@@ -30,8 +30,13 @@ struct NoticesPage {
 }
 
 impl NoticesPage {
+    /// In the words its mail's subject uses (one wording for both).
     fn kind(&self, n: &Notice) -> &'static str {
-        self.layout.t(&format!("notice.{}", n.kind.as_str()))
+        let lang = match self.layout.lang {
+            Lang::Vi => Language::Vi,
+            Lang::En => Language::En,
+        };
+        app::mail::title(n.kind, lang)
     }
     fn link(&self, n: &Notice) -> String {
         match n.entity.as_str() {

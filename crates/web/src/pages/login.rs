@@ -115,7 +115,7 @@ pub async fn submit(
         lang,
         bearer: false,
         saved: false,
-        unread: 0,
+        unread: Default::default(),
     };
     let next = safe_next(f.next.as_deref());
     match crate::auth::login(&st, &mut auth, &f.login, &f.password, &addr).await {

@@ -91,7 +91,7 @@ pub async fn layout(
         title: title.into(),
         // Back from a saved form (`?saved=1`, see `see_other`): say so.
         notice: v.saved.then_some("common.saved"),
-        unread: v.unread,
+        unread: v.unread.count(&v.caller).await?,
     })
 }
 
