@@ -24,6 +24,7 @@ pub mod petitions;
 pub mod pick;
 pub mod reference;
 pub mod sessions;
+pub mod stats;
 pub mod targets;
 pub mod users;
 
@@ -50,6 +51,8 @@ pub struct App {
     max_sign_in_delay_ms: i64,
     /// The dashboard's petition counts per visibility, for a few seconds.
     counts: Ttl<Vec<(dondoc_domain::PetitionStatus, i64)>>,
+    /// The leaders' dashboard's grouped counts per visibility, likewise.
+    facts: Ttl<std::sync::Arc<stats::Facts>>,
 }
 
 /// Values kept in memory by key (a small cache shared by the clones of an `App`): served
@@ -121,6 +124,35 @@ impl<V: Clone> Ttl<V> {
     }
 }
 
+/// The value kept under `key`: computed now the first time; then served as kept, and
+/// computed again in the background by the first caller who finds it stale, so that no page
+/// waits for a recount once there is a count.
+pub(crate) async fn kept<V, F, Fut>(cache: &Ttl<V>, key: String, compute: F) -> Result<V>
+where
+    V: Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<V>> + Send + 'static,
+{
+    if let Some((value, fresh)) = cache.get(&key) {
+        if !fresh && cache.start_refresh(&key) {
+            let (cache, again) = (cache.clone(), compute());
+            tokio::spawn(async move {
+                match again.await {
+                    Ok(value) => cache.put(key, value),
+                    Err(e) => {
+                        tracing::warn!(error = %e, key, "counting again");
+                        cache.end_refresh(&key);
+                    }
+                }
+            });
+        }
+        return Ok(value);
+    }
+    let value = compute().await?;
+    cache.put(key, value.clone());
+    Ok(value)
+}
+
 impl App {
     /// `today` fixes the date (tests, demos); otherwise it is the current day in Vietnam.
     pub fn new(store: Store, today: Option<Date>) -> Self {
@@ -134,6 +166,7 @@ impl App {
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
+            facts: Ttl::new(stats::FACTS_TTL),
         }
     }
 

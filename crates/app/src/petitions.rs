@@ -13,6 +13,16 @@ pub async fn list(app: &App, c: &Caller, f: &PetitionFilter) -> Result<Page<Peti
     if let Some(none) = crate::session_filter_hides(app, c, f.session_id, f.limit).await? {
         return Ok(none);
     }
+    if f.subtree == Some(true) {
+        let mut f = f.clone();
+        if let Some(u) = f.area_unit_id {
+            f.area_units = Some(app.store.unit_scope(u).await?);
+        }
+        if let Some(u) = f.responsible_unit_id {
+            f.responsible_units = Some(app.store.unit_scope(u).await?);
+        }
+        return Ok(app.store.petitions(&f, c.visibility()).await?);
+    }
     Ok(app.store.petitions(f, c.visibility()).await?)
 }
 
@@ -41,25 +51,12 @@ pub const COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 /// same records. Once counted, the counts are served from memory, and recounted in the
 /// background when older than [`COUNTS_TTL`], so that no page waits for a count.
 pub async fn open_counts(app: &App, c: &Caller) -> Result<Vec<(PetitionStatus, i64)>> {
-    let key = format!("{:?}", c.visibility());
-    if let Some((counts, fresh)) = app.counts.get(&key) {
-        if !fresh && app.counts.start_refresh(&key) {
-            let (app, vis) = (app.clone(), c.visibility().clone());
-            tokio::spawn(async move {
-                match count_open(&app, &vis).await {
-                    Ok(counts) => app.counts.put(key, counts),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "recounting petitions");
-                        app.counts.end_refresh(&key);
-                    }
-                }
-            });
-        }
-        return Ok(counts);
-    }
-    let counts = count_open(app, c.visibility()).await?;
-    app.counts.put(key, counts.clone());
-    Ok(counts)
+    let (app2, vis) = (app.clone(), c.visibility().clone());
+    crate::kept(&app.counts, format!("{vis:?}"), move || {
+        let (app, vis) = (app2.clone(), vis.clone());
+        async move { count_open(&app, &vis).await }
+    })
+    .await
 }
 
 /// Counts the open petitions for visitors and for those who see all, so that the first

@@ -219,6 +219,50 @@ impl DirectiveStatus {
     }
 }
 
+/// How long an open directive has been overdue, in the bands a leader's dashboard shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OverdueAge {
+    /// 1 to 7 days.
+    Week,
+    /// 8 to 30 days.
+    Month,
+    /// 31 to 90 days.
+    Quarter,
+    /// More than 90 days.
+    Older,
+}
+
+impl OverdueAge {
+    pub const ALL: [OverdueAge; 4] = [
+        OverdueAge::Week,
+        OverdueAge::Month,
+        OverdueAge::Quarter,
+        OverdueAge::Older,
+    ];
+
+    /// The band of a directive `days` past its deadline; `None` when it is not past it.
+    pub fn of(days: i64) -> Option<Self> {
+        match days {
+            i64::MIN..=0 => None,
+            1..=7 => Some(OverdueAge::Week),
+            8..=30 => Some(OverdueAge::Month),
+            31..=90 => Some(OverdueAge::Quarter),
+            _ => Some(OverdueAge::Older),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverdueAge::Week => "week",
+            OverdueAge::Month => "month",
+            OverdueAge::Quarter => "quarter",
+            OverdueAge::Older => "older",
+        }
+    }
+}
+
 pub fn timeliness(
     status: DirectiveStatus,
     deadline: Option<Date>,
@@ -411,5 +455,28 @@ mod tests {
                 "{status:?} {deadline:?} {done:?}"
             );
         }
+    }
+
+    #[test]
+    fn overdue_ages_fall_in_their_bands() {
+        let bands: Vec<_> = [0, 1, 7, 8, 30, 31, 90, 91, 4000]
+            .into_iter()
+            .map(OverdueAge::of)
+            .collect();
+        use OverdueAge::*;
+        assert_eq!(
+            bands,
+            [
+                None,
+                Some(Week),
+                Some(Week),
+                Some(Month),
+                Some(Month),
+                Some(Quarter),
+                Some(Quarter),
+                Some(Older),
+                Some(Older)
+            ]
+        );
     }
 }

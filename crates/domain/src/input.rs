@@ -595,6 +595,26 @@ pub struct NewTarget {
     pub approved: bool,
 }
 
+/// A period asked for in a query (`from`, `to`, as `YYYY-MM-DD`), each side defaulting to
+/// the given one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PeriodInput {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl PeriodInput {
+    pub fn parse(&self, default: (Date, Date)) -> Result<(Date, Date), Invalid> {
+        let mut c = Checker::new();
+        let from = c
+            .opt_date("from", self.from.as_deref())
+            .unwrap_or(default.0);
+        let to = c.opt_date("to", self.to.as_deref()).unwrap_or(default.1);
+        check_period(&mut c, Some(from), Some(to), "to");
+        c.finish((from, to))
+    }
+}
+
 fn check_period(c: &mut Checker, from: Option<Date>, to: Option<Date>, to_field: &'static str) {
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {

@@ -91,6 +91,31 @@ impl Figure {
     }
 }
 
+/// Where a target is heading, in percent of the plan in force at the end of its period: the
+/// straight line from the start of the period through its latest figure `m`, carried to the
+/// period's end. Only a figure counted from the start of the period (a running total, "9
+/// tháng đạt …") says how fast the target moves; a figure of one month is no basis for a
+/// line (`None`), and one that covers the whole period is where it ends.
+pub fn projected_percent(
+    target: &Target,
+    amendments: &[Amendment],
+    m: &Measurement,
+) -> Option<f64> {
+    if m.period_from != target.period_from || m.period_to < m.period_from {
+        return None;
+    }
+    let value = if m.period_to >= target.period_to {
+        m.value
+    } else {
+        let days = |from: Date, to: Date| (to - from).get_days() as f64 + 1.0;
+        m.value * days(target.period_from, target.period_to) / days(m.period_from, m.period_to)
+    };
+    percent_of_plan(
+        value,
+        plan_in_force(target.plan_value, amendments, target.period_to),
+    )
+}
+
 /// Checks an edit of a target's plan value: allowed while the target is a draft, refused once it
 /// is approved (the caller must record an amendment instead).
 pub fn check_plan_edit(current: &Target, new_plan: f64) -> Result<(), Invalid> {
@@ -229,5 +254,41 @@ mod tests {
                 .on("new_value"),
             Some(FieldCode::Unchanged)
         );
+    }
+
+    #[test]
+    fn a_running_total_is_carried_to_the_end_of_the_period() {
+        let target = Target {
+            id: 1,
+            unit_id: 1,
+            indicator: "Thu ngân sách".into(),
+            measure: "đồng".into(),
+            period_from: date(2020, 1, 1),
+            period_to: date(2020, 12, 31),
+            plan_value: 100.0,
+            document_id: None,
+            approved: true,
+            version: 1,
+        };
+        let figure = |from: Date, to: Date, value: f64| Measurement {
+            id: 1,
+            target_id: 1,
+            period_from: from,
+            period_to: to,
+            value,
+            qualifier: Qualifier::Exact,
+            estimated: false,
+            session_id: None,
+            wording: None,
+        };
+        // Half of 2020 (182 of 366 days) brought 45: the year at that pace brings 90.5 %.
+        let half = figure(date(2020, 1, 1), date(2020, 6, 30), 45.0);
+        assert_eq!(projected_percent(&target, &[], &half), Some(90.5));
+        // The whole year: the figure is where it ends.
+        let year = figure(date(2020, 1, 1), date(2020, 12, 31), 87.2);
+        assert_eq!(projected_percent(&target, &[], &year), Some(87.2));
+        // One month's figure says nothing of the year's pace.
+        let march = figure(date(2020, 3, 1), date(2020, 3, 31), 9.0);
+        assert_eq!(projected_percent(&target, &[], &march), None);
     }
 }

@@ -267,6 +267,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         if let Err(e) = dondoc_app::petitions::warm_counts(&warm).await {
             tracing::warn!(error = %e, "counting petitions at start");
         }
+        if let Err(e) = dondoc_app::stats::warm(&warm).await {
+            tracing::warn!(error = %e, "counting for the dashboard at start");
+        }
     });
     let app = dondoc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.addr)

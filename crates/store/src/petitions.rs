@@ -24,6 +24,9 @@ pub struct PetitionFilter {
     pub open: Option<bool>,
     pub responsible_unit_id: Option<Id>,
     pub area_unit_id: Option<Id>,
+    /// With `area_unit_id` or `responsible_unit_id`: that unit and every unit below it.
+    #[serde(default)]
+    pub subtree: Option<bool>,
     pub session_id: Option<Id>,
     /// `recent` (default), `raised` (most raised first), `due`.
     pub sort: Option<String>,
@@ -39,6 +42,12 @@ pub struct PetitionFilter {
     /// the use case from the caller's scope, never from a request).
     #[serde(skip)]
     pub open_for_units: Option<Vec<Id>>,
+    /// The units of `area_unit_id`'s subtree (set by the use case when `subtree` is asked).
+    #[serde(skip)]
+    pub area_units: Option<Vec<Id>>,
+    /// The units of `responsible_unit_id`'s subtree (likewise).
+    #[serde(skip)]
+    pub responsible_units: Option<Vec<Id>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -379,6 +388,15 @@ pub(crate) async fn raise_in(
     Ok(after)
 }
 
+/// `column in (units)`; nothing matches an empty list.
+fn in_units(w: &mut Where, column: &str, units: &[Id]) {
+    if units.is_empty() {
+        w.and("1 = 0", []);
+    } else {
+        w.and(&format!("{column} in ({})", crate::sql::id_list(units)), []);
+    }
+}
+
 /// The fields a transition may set besides the status.
 #[derive(Debug, Clone, Default)]
 pub struct PetitionChange {
@@ -404,11 +422,19 @@ impl Store {
             if f.open == Some(true) {
                 w.and("p.status not in ('resolved', 'rejected')", []);
             }
-            if let Some(u) = f.responsible_unit_id {
-                w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
+            match (&f.responsible_units, f.responsible_unit_id) {
+                (Some(units), _) => in_units(w, "p.responsible_unit_id", units),
+                (None, Some(u)) => {
+                    w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
+                }
+                (None, None) => {}
             }
-            if let Some(u) = f.area_unit_id {
-                w.and("p.area_unit_id = ?", [Arg::I(u)]);
+            match (&f.area_units, f.area_unit_id) {
+                (Some(units), _) => in_units(w, "p.area_unit_id", units),
+                (None, Some(u)) => {
+                    w.and("p.area_unit_id = ?", [Arg::I(u)]);
+                }
+                (None, None) => {}
             }
             if let Some(s) = f.session_id {
                 w.and(

@@ -2,7 +2,7 @@
 //! changes only through `amend_target`, which keeps the old value, the new one and the reason.
 
 use dondoc_domain::input::{NewAmendment, NewMeasurement, NewTarget};
-use dondoc_domain::target::{check_amendment, check_plan_edit, Figure};
+use dondoc_domain::target::{check_amendment, check_plan_edit, projected_percent, Figure};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,12 @@ pub struct TargetFilter {
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only targets of these units (a unit and those below it, set by a use case).
+    #[serde(skip)]
+    pub units: Option<Vec<Id>>,
+    /// Only targets whose period meets these days, first and last (set by a use case).
+    #[serde(skip)]
+    pub during: Option<(jiff::civil::Date, jiff::civil::Date)>,
 }
 
 /// A target with its unit's name and where its latest measurement stands against the plan.
@@ -28,6 +34,9 @@ pub struct TargetView {
     pub unit_name: String,
     pub latest: Option<Measurement>,
     pub percent_of_plan: Option<f64>,
+    /// Where the target is heading at the end of its period, in percent of the plan then in
+    /// force, when its latest figure is a running total (`target::projected_percent`).
+    pub projected_percent: Option<f64>,
 }
 
 /// A measurement with the target it reports on, as a session page shows it.
@@ -181,18 +190,22 @@ impl Store {
         vis: &Visibility,
     ) -> Result<TargetView> {
         let latest = self.measurements(target.id, vis).await?.pop();
-        let percent = match &latest {
+        let (percent, projected) = match &latest {
             Some(m) => {
                 let amendments = self.amendments(target.id).await?;
-                Figure::of(m.clone(), target.plan_value, &amendments).percent_of_plan
+                (
+                    Figure::of(m.clone(), target.plan_value, &amendments).percent_of_plan,
+                    projected_percent(&target, &amendments, m),
+                )
             }
-            None => None,
+            None => (None, None),
         };
         Ok(TargetView {
             target,
             unit_name,
             latest,
             percent_of_plan: percent,
+            projected_percent: projected,
         })
     }
 
@@ -202,6 +215,24 @@ impl Store {
         let mut w = Where::new();
         if let Some(u) = f.unit_id {
             w.and("t.unit_id = ?", [Arg::I(u)]);
+        }
+        match f.units.as_deref() {
+            Some([]) => {
+                w.and("1 = 0", []);
+            }
+            Some(units) => {
+                w.and(
+                    &format!("t.unit_id in ({})", crate::sql::id_list(units)),
+                    [],
+                );
+            }
+            None => {}
+        }
+        if let Some((first, last)) = f.during {
+            w.and(
+                "t.period_to >= ? and t.period_from <= ?",
+                [Arg::S(d(first)), Arg::S(d(last))],
+            );
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
             w.and(

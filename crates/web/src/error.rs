@@ -187,6 +187,39 @@ fn info_for_status(status: StatusCode) -> ErrorInfo {
     }
 }
 
+/// Who met an error page, so that its header shows them signed in (their name, notices, log
+/// out) as every other page does, not a "log in" link.
+#[derive(Clone)]
+pub struct ErrorViewer {
+    pub user: dondoc_domain::User,
+    pub csrf: String,
+}
+
+/// Inside the login layer: notes on a page's error response who is signed in, for
+/// [`render_errors`] (which runs outside it, to catch the login layer's own errors too).
+pub async fn note_viewer(req: Request, next: Next) -> Response {
+    let auth = req
+        .extensions()
+        .get::<crate::auth::AuthSession>()
+        .and_then(|a| a.user.clone());
+    let session = req.extensions().get::<tower_sessions::Session>().cloned();
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = next.run(req).await;
+    let status = resp.status();
+    if api || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    if let (Some(signed_in), Some(session)) = (auth, session) {
+        if let Ok(csrf) = crate::auth::csrf_token(&session).await {
+            resp.extensions_mut().insert(ErrorViewer {
+                user: signed_in.user,
+                csrf,
+            });
+        }
+    }
+    resp
+}
+
 /// The error layer: gives every error response its body in the user's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = Lang::for_request(req.headers(), req.uri().path());
@@ -221,6 +254,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     };
     let (mut parts, _) = resp.into_parts();
     parts.extensions.remove::<ErrorInfo>();
+    let viewer = parts.extensions.remove::<ErrorViewer>();
     // axum answers an undecodable form or query with a bare 422; it is a malformed request.
     if info.code == "malformed_body" && parts.status == StatusCode::UNPROCESSABLE_ENTITY {
         parts.status = StatusCode::BAD_REQUEST;
@@ -267,7 +301,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 lang.field_message(f.field, f.code)
             )
         }));
-        let page = crate::pages::error_page(lang, status, &messages);
+        let page = crate::pages::error_page(lang, status, &messages, viewer);
         Body::from(Html(page).0)
     };
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod chart;
 pub mod docx;
 pub mod error;
 pub mod export;

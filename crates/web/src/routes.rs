@@ -22,8 +22,8 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, follow, import, inbox, login, people, petitions, sessions, targets,
-    units, users,
+    dashboard, directives, follow, import, inbox, login, people, petitions, sessions, stats,
+    targets, units, users,
 };
 use crate::{api, AppState};
 
@@ -40,6 +40,7 @@ fn pages() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_lang))
         .route("/inbox", get(inbox::show))
+        .route("/stats", get(stats::show))
         .route("/notices", get(follow::list))
         .route("/notices/read", post(follow::read))
         .route("/profile", get(follow::show).post(follow::save))
@@ -154,6 +155,7 @@ fn api_v1() -> Router<AppState> {
         .route("/me", get(api::me))
         .route("/me/profile", get(api::get_profile).put(api::set_profile))
         .route("/notices", get(api::list_notices))
+        .route("/stats", get(api::stats))
         .route("/notices/read", post(api::read_notices))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/users/{id}/active", post(api::set_user_active))
@@ -272,6 +274,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(csrf_guard))
         .layer(from_fn(refuse_control_characters))
         .layer(from_fn(no_store_when_signed_in))
+        .layer(from_fn(crate::error::note_viewer))
         .layer(auth)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))

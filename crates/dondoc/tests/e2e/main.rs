@@ -24,4 +24,5 @@ mod proxy;
 mod replica;
 mod scenario;
 mod served;
+mod stats;
 mod visibility;

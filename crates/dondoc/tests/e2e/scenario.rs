@@ -11,7 +11,7 @@
 use dondoc_app::jobs::Scheduler;
 use dondoc_app::mail::Mailer;
 use dondoc_app::{App, Clock};
-use dondoc_domain::directive::Timeliness;
+use dondoc_domain::directive::{OverdueAge, Timeliness};
 use dondoc_domain::follow::{NoticeKind, Profile};
 use dondoc_domain::input::{
     DirectiveInput, DirectiveTransitionInput, PetitionInput, RaisingInput, SessionInput,
@@ -133,6 +133,12 @@ async fn replay(t: TestApp) {
     .directive
     .id;
 
+    let city_2020 = dondoc_app::stats::OverviewQuery {
+        unit_id: Some(city),
+        from: Some("2020-01-01".into()),
+        to: Some("2020-12-31".into()),
+    };
+
     // Each morning to 21 December: one pass of the scheduler, and what people do that day.
     let mut day = date(2020, 8, 24);
     let mut overdue_seen = false;
@@ -159,6 +165,16 @@ async fn replay(t: TestApp) {
             .await
             .unwrap();
             assert!(overdue.items.iter().any(|d| d.directive.id == directive));
+            // And on the leader's dashboard of the city: one overdue, in its first week, in
+            // the project board's row.
+            let stats = dondoc_app::stats::overview(&app, &as_user(leader).await, &city_2020)
+                .await
+                .unwrap();
+            assert_eq!(stats.figures.overdue, 1);
+            assert_eq!(stats.ages[0], (OverdueAge::Week, 1));
+            assert_eq!(stats.oldest_overdue_days, Some(1));
+            let row = stats.rows.iter().find(|r| r.unit.id == board).unwrap();
+            assert_eq!(row.figures.overdue, 1);
             overdue_seen = true;
         }
         if day == date(2020, 12, 10) {
@@ -302,6 +318,21 @@ async fn replay(t: TestApp) {
     assert_eq!(d.directive.status, DirectiveStatus::Done);
     assert_eq!(d.directive.done_on, Some(date(2020, 12, 10)));
     assert_eq!(d.timeliness, Timeliness::DoneLate);
+    // On the dashboard of 2020 (counted afresh: the dashboard keeps its counts a few
+    // seconds): done late, in December; nothing overdue.
+    let fresh = App::new(t.store.clone(), None).with_clock(clock.clone());
+    let leader_now = fresh
+        .caller(Some(app.store().user(leader).await.unwrap()))
+        .await
+        .unwrap();
+    let stats = dondoc_app::stats::overview(&fresh, &leader_now, &city_2020)
+        .await
+        .unwrap();
+    assert_eq!((stats.figures.done, stats.figures.done_on_time), (1, 0));
+    assert_eq!(stats.figures.on_time_rate(), Some(0.0));
+    assert_eq!(stats.figures.overdue, 0);
+    let december = stats.spans.iter().find(|s| s.label == "2020-12").unwrap();
+    assert_eq!((december.on_time, december.late), (0, 1));
 
     // One petition, raised twice.
     let all = app

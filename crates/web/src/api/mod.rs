@@ -624,6 +624,17 @@ pub async fn set_profile(
     ok(app::follow::set_profile(&st.app, &v, &raw).await?)
 }
 
+/// A leader's dashboard as figures: for a unit and the units below it (all units when none
+/// is named) and a period (the current year by default), with a row per unit one level down.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(dondoc_app::stats::OverviewQuery), responses((status = 200, body = dondoc_app::stats::Overview), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn stats(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(q): Query<dondoc_app::stats::OverviewQuery>,
+) -> ApiResult {
+    ok(app::stats::overview(&st.app, &v, &q).await?)
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct NoticeQuery {
     pub limit: Option<i64>,
@@ -894,6 +905,7 @@ pub struct ApiFieldError {
         set_profile,
         list_notices,
         read_notices,
+        stats,
         list_users,
         create_user,
         set_user_active,

@@ -27,6 +27,7 @@ pub mod login;
 pub mod people;
 pub mod petitions;
 pub mod sessions;
+pub mod stats;
 pub mod targets;
 pub mod units;
 pub mod users;
@@ -127,11 +128,20 @@ struct ErrorPage<'a> {
 }
 
 /// The page for an error, in the user's language (drawn by the error layer).
-pub fn error_page(lang: Lang, status: StatusCode, messages: &[String]) -> String {
+pub fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    messages: &[String],
+    viewer: Option<crate::error::ErrorViewer>,
+) -> String {
+    let (user, csrf) = match viewer {
+        Some(v) => (Some(v.user), v.csrf),
+        None => (None, String::new()),
+    };
     let layout = Layout {
         lang,
-        user: None,
-        csrf: String::new(),
+        user,
+        csrf,
         nav: "",
         title: lang.t("err.title").to_string(),
         notice: None,

@@ -63,6 +63,10 @@ pub async fn list(
         ("open", f.open.map(|o| o.to_string()).unwrap_or_default()),
         ("responsible_unit_id", id(f.responsible_unit_id)),
         ("area_unit_id", id(f.area_unit_id)),
+        (
+            "subtree",
+            f.subtree.map(|o| o.to_string()).unwrap_or_default(),
+        ),
         ("session_id", id(f.session_id)),
     ];
     let export_query = super::filter_query(&filters);
