@@ -79,7 +79,8 @@ fn row(keep: bool, pairs: &[(&'static str, String)]) -> Row {
     }
 }
 
-/// What a draft is matched against: the unit tree, the open petitions, the targets.
+/// What a draft is matched against: the unit tree, the open petitions (and the resolved,
+/// which a new raising reopens), the targets.
 pub struct OnRecord {
     pub units: Vec<UnitNode>,
     pub open: Vec<PetitionView>,
@@ -91,7 +92,7 @@ impl OnRecord {
     pub async fn load(app: &App, c: &Caller) -> Result<OnRecord> {
         c.require_recorder()?;
         let units = app.store.unit_tree().await?;
-        let open = crate::petitions::list(
+        let mut open = crate::petitions::list(
             app,
             c,
             &PetitionFilter {
@@ -102,6 +103,21 @@ impl OnRecord {
         )
         .await?
         .items;
+        // A resolved petition raised again is reopened by its new raising, not recorded
+        // twice: those resolved are offered too.
+        open.extend(
+            crate::petitions::list(
+                app,
+                c,
+                &PetitionFilter {
+                    status: Some(dondoc_domain::PetitionStatus::Resolved.as_str().into()),
+                    limit: Some(300),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .items,
+        );
         let targets = crate::targets::list(
             app,
             c,

@@ -93,6 +93,48 @@ async fn seen(app: &App, c: &Caller, written: PetitionView) -> Result<PetitionVi
     }
 }
 
+/// How alike (`dondoc_text::similarity`) a petition must be to one of the same area to be
+/// offered as the same petition raised again.
+pub const ALIKE: f64 = 0.5;
+
+/// The petitions of an area read to find those like a new one: the most recent this many.
+const ALIKE_SCAN: i64 = 2_000;
+
+/// Petitions of `area` like `text`, open or resolved (a rejected one stays rejected), most
+/// alike first, at most five: what should be raised again (and so reopened) rather than
+/// recorded twice. None for a petition of no area.
+pub async fn similar(
+    app: &App,
+    c: &Caller,
+    text: &str,
+    area: Option<Id>,
+) -> Result<Vec<PetitionView>> {
+    let Some(area) = area else {
+        return Ok(vec![]);
+    };
+    let text = dondoc_text::nfc(text);
+    let of_area = app
+        .store
+        .petitions(
+            &PetitionFilter {
+                area_unit_id: Some(area),
+                limit: Some(ALIKE_SCAN),
+                ..Default::default()
+            },
+            c.visibility(),
+        )
+        .await?
+        .items;
+    let mut alike: Vec<(f64, PetitionView)> = of_area
+        .into_iter()
+        .filter(|p| p.petition.status != PetitionStatus::Rejected)
+        .map(|p| (dondoc_text::similarity(&p.petition.text, &text), p))
+        .filter(|(s, _)| *s >= ALIKE)
+        .collect();
+    alike.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(alike.into_iter().take(5).map(|(_, p)| p).collect())
+}
+
 pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<PetitionView> {
     c.login_required()?;
     let mut new = raw.parse(c.today)?;
@@ -107,6 +149,17 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
         None => c.require(Action::CreatePetition {
             area_unit: new.area_unit_id,
         })?,
+    }
+    // The same petition again is one more raising of it: offered first, never a second
+    // petition unless the caller says it is new.
+    if raw.new_petition != Some(true)
+        && !similar(app, c, &new.text, new.area_unit_id)
+            .await?
+            .is_empty()
+    {
+        return Err(
+            dondoc_domain::Invalid::one("new_petition", dondoc_domain::FieldCode::Similar).into(),
+        );
     }
     if let Some(unit) = new.responsible_unit_id {
         c.require(Action::AssignPetition { unit })?;

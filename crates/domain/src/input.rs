@@ -400,6 +400,8 @@ raw!(PetitionInput {
     session_id: Option<i64> = "opt_i64",
     raised_on: Option<String> = "opt_string",
     version: Option<i64> = "opt_i64",
+    // A new petition, not one of those like it of the same area (which are offered first).
+    new_petition: Option<bool> = "opt_bool",
 });
 
 raw!(PetitionTransitionInput {

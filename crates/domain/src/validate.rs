@@ -26,6 +26,9 @@ pub enum FieldCode {
     Pending,
     /// Another record holds this value already (a login in use).
     Taken,
+    /// Records like this one exist already: the caller should use one of them, or say that
+    /// this one is new (a petition raised again, not recorded twice).
+    Similar,
 }
 
 impl FieldCode {
@@ -46,6 +49,7 @@ impl FieldCode {
             FieldCode::Dissolved => "dissolved",
             FieldCode::Pending => "pending",
             FieldCode::Taken => "taken",
+            FieldCode::Similar => "similar",
         }
     }
 }

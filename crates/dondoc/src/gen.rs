@@ -471,9 +471,14 @@ async fn write(store: &Store, sizes: &Sizes) -> Result<()> {
         let n = [1, 1, 2, 2, 2, 3, 3, 4][rng.gen_range(0..8)];
         let (mut public, mut published) = (0i64, false);
         let mut first_day = None;
+        let mut at_sessions = Vec::with_capacity(4);
         for _ in 0..n {
-            // One raising in ten outside any session (a letter, the reception office).
-            let at = (rng.gen_range(0..10) > 0).then(|| *pick(&mut rng, &session_info));
+            // One raising in ten outside any session (a letter, the reception office); a
+            // session raises a petition once.
+            let at = (rng.gen_range(0..10) > 0)
+                .then(|| *pick(&mut rng, &session_info))
+                .filter(|s| !at_sessions.contains(&s.0));
+            at_sessions.extend(at.map(|s| s.0));
             let days = at.map_or(rng.gen_range(0..SPAN_DAYS), |s| s.1);
             first_day = Some(first_day.map_or(days, |f: i64| f.min(days)));
             match at {

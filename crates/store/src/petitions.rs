@@ -290,8 +290,26 @@ pub(crate) async fn refresh_counts(tx: &mut Tx<'_>, cond: &str) -> Result<()> {
     Ok(())
 }
 
+/// Records a raising in the caller's transaction. A session raises a petition once: a second
+/// raising from the same session is refused (the unique index `raisings_session_once` holds
+/// it under concurrency; this says which field).
 pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRaising) -> Result<Id> {
     ensure_exists(tx, "sessions", r.session_id, "session_id").await?;
+    if let Some(session) = r.session_id {
+        let again: Option<i64> = sqlx::query_scalar(
+            "select id from raisings where petition_id = $1 and session_id = $2",
+        )
+        .bind(petition_id)
+        .bind(session)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if again.is_some() {
+            return Err(StoreError::Invalid(Invalid::one(
+                "session_id",
+                FieldCode::Taken,
+            )));
+        }
+    }
     let id: i64 = sqlx::query_scalar(
         "insert into raisings (petition_id, session_id, date, raised_by, created_at) values ($1, $2, $3, $4, $5) returning id",
     )
@@ -301,7 +319,8 @@ pub(crate) async fn insert_raising(tx: &mut Tx<'_>, petition_id: Id, r: &NewRais
     .bind(&r.raised_by)
     .bind(now_ms())
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .map_err(crate::sql::on_constraint)?;
     refresh_counts(tx, &format!("id = {petition_id}")).await?;
     Ok(id)
 }

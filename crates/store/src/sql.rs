@@ -1,7 +1,7 @@
 //! Small helpers shared by the query modules: conversions between domain values and the
 //! portable column encodings, a dynamic WHERE builder with `$n` placeholders, and paging.
 
-use dondoc_domain::Id;
+use dondoc_domain::{FieldCode, Id, Invalid};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -393,6 +393,9 @@ pub(crate) fn on_constraint(e: sqlx::Error) -> StoreError {
         }
         if db.constraint() == Some("participants_pk") || msg.contains("session_participants") {
             return StoreError::Duplicate("person_id");
+        }
+        if db.constraint() == Some("raisings_session_once") || msg.contains("raisings.session_id") {
+            return StoreError::Invalid(Invalid::one("session_id", FieldCode::Taken));
         }
     }
     e.into()

@@ -97,6 +97,7 @@ impl Lang {
             ("plan_value", FieldCode::Forbidden) => return self.t("err.plan_forbidden"),
             ("active", FieldCode::Forbidden) => return self.t("err.own_account"),
             ("login", FieldCode::Taken) => return self.t("err.login_taken"),
+            ("session_id", FieldCode::Taken) => return self.t("err.raised_at_session"),
             _ => {}
         }
         self.t(match code {
@@ -115,6 +116,7 @@ impl Lang {
             FieldCode::Dissolved => "err.dissolved",
             FieldCode::Pending => "err.pending",
             FieldCode::Taken => "err.taken",
+            FieldCode::Similar => "err.similar",
         })
     }
 
@@ -483,6 +485,15 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("user.unit_hint", "Bắt buộc với cán bộ và văn thư: họ theo dõi, ghi nhận công việc của đơn vị mình.", "Required for officers and clerks, who follow up and record their unit's work."),
     ("err.taken", "Giá trị này đã được dùng.", "This value is already in use."),
     ("err.login_taken", "Tên đăng nhập này đã được dùng.", "This login is already in use."),
+    ("err.similar", "Đã có kiến nghị tương tự ở địa bàn này: hãy ghi nhận lần nêu lại cho kiến nghị đó, hoặc xác nhận đây là kiến nghị mới.", "A petition like this one exists in this area: record it as raised again, or confirm that this one is new."),
+    ("f.new_petition", "Kiến nghị mới", "New petition"),
+    ("similar.title", "Kiến nghị này có thể đã có", "This petition may exist already"),
+    ("similar.intro", "Địa bàn này đã có kiến nghị tương tự. Nếu cử tri nêu lại kiến nghị cũ, hãy ghi nhận thêm một lần nêu cho kiến nghị đó thay vì tạo kiến nghị mới.", "This area has petitions like this one. If voters raised an earlier petition again, record one more raising of it instead of a new petition."),
+    ("similar.raise", "Ghi nhận là lần nêu lại của kiến nghị này", "Record as raised again"),
+    ("similar.reopen", "Nêu lại và mở lại kiến nghị này", "Raise again and reopen"),
+    ("similar.new_hint", "Không trùng kiến nghị nào ở trên?", "None of the above?"),
+    ("similar.new", "Ghi nhận là kiến nghị mới", "Record as a new petition"),
+    ("err.raised_at_session", "Kiến nghị này đã được ghi nhận tại buổi làm việc này.", "This petition is already recorded as raised at this session."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
     ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),
     ("err.transition", "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.", "This change of status is not allowed from the current status."),

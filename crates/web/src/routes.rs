@@ -131,6 +131,7 @@ fn api_v1() -> Router<AppState> {
         .route("/targets/{id}/amendments", post(api::amend_target))
         .route("/targets/{id}/measurements", post(api::add_measurement))
         .route("/petitions", get(api::list_petitions).post(api::create_petition))
+        .route("/petitions/similar", get(api::similar_petitions))
         .route("/petitions/{id}", get(api::get_petition).put(api::update_petition))
         .route("/petitions/{id}/transitions", post(api::transition_petition))
         .route("/petitions/{id}/raisings", post(api::raise_petition))

@@ -100,9 +100,14 @@ app_test!(
             khu6,
             "an open petition is raised again"
         );
-        // Khu 2's culture house was built: that petition is closed, so this is a new one.
+        // Khu 2's culture house petition was resolved: raised again, it is offered to be
+        // reopened by the new raising, not recorded as a second petition.
         assert_eq!(get(&fields, "petition_text_3"), "xây mới nhà văn hóa khu 2");
-        assert_eq!(get(&fields, "petition_again_3"), "");
+        let khu2 = app
+            .petition_id("xây mới nhà văn hóa khu 2")
+            .await
+            .to_string();
+        assert_eq!(get(&fields, "petition_again_3"), khu2);
         let bqlda = app
             .unit_id("Ban quản lý dự án đầu tư xây dựng các dự án thành phố")
             .await
@@ -163,9 +168,8 @@ app_test!(
         let (s, p, d) = totals(&app).await;
         assert_eq!(s, before.0 + 1);
         assert_eq!(
-            p,
-            before.1 + 1,
-            "only khu 2's petition is new; four were raised again"
+            p, before.1,
+            "no petition is new; all five were raised again"
         );
         assert_eq!(d, before.2 + 10, "eleven directives found, one unticked");
 
@@ -190,6 +194,16 @@ app_test!(
             .await
             .unwrap();
         assert_eq!(raisings.len(), 3);
+        // The resolved one is open again, with the new raising.
+        let khu2 = app
+            .store
+            .petition(khu2.parse().unwrap(), &Visibility::All)
+            .await
+            .unwrap();
+        assert_eq!(
+            khu2.petition.status,
+            dondoc_domain::PetitionStatus::Reopened
+        );
     }
 );
 

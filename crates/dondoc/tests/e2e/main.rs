@@ -21,6 +21,7 @@ mod permissions;
 mod pickers;
 mod plans;
 mod proxy;
+mod repeats;
 mod replica;
 mod scenario;
 mod served;

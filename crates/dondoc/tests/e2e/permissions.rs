@@ -376,6 +376,8 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             &[
                 ("text", "Sửa chữa đường điện chiếu sáng khu 6"),
                 ("area_unit_id", &s(i.khu6)),
+                // Posted by each role in turn: the same petition, said to be new each time.
+                ("new_petition", "true"),
             ],
             "FFRRR",
         ),
@@ -470,6 +472,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             &[
                 ("text", "Đèn đường khu 6 hỏng"),
                 ("area_unit_id", &s(i.khu6)),
+                ("new_petition", "true"),
             ],
             "FFRRR",
         ),
@@ -478,6 +481,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             &[
                 ("text", "Đèn đường phường Hồng Hải hỏng"),
                 ("area_unit_id", &s(i.other_ward)),
+                ("new_petition", "true"),
             ],
             "FFFRR",
         ),
@@ -749,13 +753,17 @@ fn api_rows(i: &Ids) -> Vec<Row> {
         api(
             Method::POST,
             "/petitions",
-            Some(json!({ "text": "Nạo vét mương khu 6", "area_unit_id": i.khu6 })),
+            Some(
+                json!({ "text": "Nạo vét mương khu 6", "area_unit_id": i.khu6, "new_petition": true }),
+            ),
             "UFCCC",
         ),
         api(
             Method::POST,
             "/petitions",
-            Some(json!({ "text": "Đèn đường Hồng Hải", "area_unit_id": i.other_ward })),
+            Some(
+                json!({ "text": "Đèn đường Hồng Hải", "area_unit_id": i.other_ward, "new_petition": true }),
+            ),
             "UFFCC",
         ),
         api(
@@ -767,7 +775,7 @@ fn api_rows(i: &Ids) -> Vec<Row> {
         api(
             Method::POST,
             format!("/petitions/{p}/raisings"),
-            Some(json!({ "session_id": seed })),
+            Some(json!({ "date": "2026-11-21" })),
             "UFCCC",
         ),
         api(

@@ -267,9 +267,9 @@ async fn check(store: &Store, verbose: bool) {
         // A filter few rows meet, checked row by row along a walk, reads the whole table
         // too, and no plan line says so: the petitions of one session are looked up by
         // their raisings at it.
-        if p.sql.contains("r.session_id = ") && !p.plan.contains("raisings_session_idx") {
+        if p.sql.contains("r.session_id = ") && !p.plan.contains("raisings_session_once") {
             failures.push(format!(
-                "petitions of a session not found by raisings_session_idx\n  in: {}\n  plan:\n{}",
+                "petitions of a session not found by raisings_session_once\n  in: {}\n  plan:\n{}",
                 p.sql, p.plan
             ));
         }

@@ -395,6 +395,26 @@ pub async fn list_petitions(
     ok(app::petitions::list(&st.app, &v, &f).await?)
 }
 
+/// What a new petition is compared with: its text and its area.
+#[derive(Deserialize, IntoParams)]
+pub struct SimilarQuery {
+    pub text: String,
+    pub area_unit_id: Option<i64>,
+}
+
+/// Petitions of the area like the text, open or resolved, most alike first (at most five):
+/// those a new petition is refused for (`new_petition: true` records it anyway), to raise
+/// again instead.
+#[utoipa::path(get, path = "/api/v1/petitions/similar", tag = "petitions", params(SimilarQuery), responses((status = 200, body = Vec<PetitionView>), (status = 401, body = ApiErrorBody)))]
+pub async fn similar_petitions(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(q): Query<SimilarQuery>,
+) -> ApiResult {
+    v.login_required()?;
+    ok(app::petitions::similar(&st.app, &v, &q.text, q.area_unit_id).await?)
+}
+
 #[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let app::petitions::PetitionDetail { petition, raisings } =
@@ -883,6 +903,7 @@ pub struct ApiFieldError {
         amend_target,
         add_measurement,
         list_petitions,
+        similar_petitions,
         get_petition,
         create_petition,
         update_petition,

@@ -410,6 +410,76 @@ pub async fn new(
     render(&FormPage { layout, form })
 }
 
+#[derive(Template)]
+#[template(path = "similar.html")]
+struct SimilarPage {
+    layout: Layout,
+    typed_text: String,
+    candidates: Vec<PetitionView>,
+    /// The raising each candidate would get (session, date, by whom), as hidden fields.
+    raising: Vec<(String, String)>,
+    /// Where the form goes again, with what was typed, as a new petition.
+    action: String,
+    kept: Vec<(String, String)>,
+}
+
+impl SimilarPage {
+    fn status(&self, p: &PetitionView) -> &'static str {
+        self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
+    }
+    fn raised(&self, p: &PetitionView) -> String {
+        super::raised(self.layout.lang, p.petition.raised_count)
+    }
+}
+
+/// Whether a petition was refused for being like others of its area (`petitions::similar`).
+pub fn refused_as_similar<T>(done: &Result<T, app::Error>) -> bool {
+    matches!(done, Err(app::Error::Invalid(inv))
+        if inv.on("new_petition") == Some(dondoc_domain::FieldCode::Similar))
+}
+
+/// A form's fields as a browser posts them: what was typed, none empty.
+fn as_fields(typed: &impl serde::Serialize) -> Vec<(String, String)> {
+    serde_urlencoded::to_string(typed)
+        .ok()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(&q).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// A petition like others of its area, posted from `action`: those others, each to raise
+/// again (reopened, if it was resolved), or the same form once more, as a new petition.
+pub async fn offer_similar(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    action: String,
+    raw: &PetitionInput,
+) -> Result<Response, AppError> {
+    let text = raw.text.clone().unwrap_or_default();
+    let candidates = app::petitions::similar(&st.app, v, &text, raw.area_unit_id).await?;
+    let raising = as_fields(&RaisingInput {
+        session_id: raw.session_id,
+        date: raw.raised_on.clone(),
+        raised_by: raw.raised_by.clone(),
+    });
+    let kept = as_fields(&PetitionInput {
+        new_petition: None,
+        ..raw.clone()
+    });
+    let layout = layout(v, session, "petitions", v.lang.t("similar.title")).await?;
+    invalid_page(&SimilarPage {
+        layout,
+        typed_text: text,
+        candidates,
+        raising,
+        action,
+        kept,
+    })
+}
+
 pub async fn create(
     State(st): State<AppState>,
     v: Viewer,
@@ -417,6 +487,9 @@ pub async fn create(
     Picked(raw): Picked<PetitionInput>,
 ) -> Result<Response, AppError> {
     let done = app::petitions::create(&st.app, &v, &raw).await;
+    if refused_as_similar(&done) {
+        return offer_similar(&st, &v, &session, "/petitions".into(), &raw).await;
+    }
     answer(
         done,
         |p| format!("/petitions/{}", p.petition.id),

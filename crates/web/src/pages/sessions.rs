@@ -511,6 +511,10 @@ pub async fn add_petition(
 ) -> Result<Response, AppError> {
     raw.session_id = Some(id);
     let done = app::petitions::create(&st.app, &v, &raw).await;
+    if super::petitions::refused_as_similar(&done) {
+        let action = format!("/sessions/{id}/petitions");
+        return super::petitions::offer_similar(&st, &v, &session, action, &raw).await;
+    }
     let page = || show_page(&st, &v, &session, id);
     posted(
         done,
