@@ -140,6 +140,7 @@ impl Review {
     /// The draft of a report: what the reader found, each item matched to what is on record.
     pub async fn from_extraction(
         app: &App,
+        c: &Caller,
         known: &OnRecord,
         text: &str,
         e: &Extraction,
@@ -165,6 +166,7 @@ impl Review {
                 ),
                 ("lead", e.session.lead.clone().unwrap_or_default()),
                 ("summary", String::new()),
+                ("into", String::new()),
             ],
         );
         let mut people = Vec::new();
@@ -290,6 +292,15 @@ impl Review {
                 .iter()
                 .map(|o| (o.span[0], o.span[1], "org")),
         );
+        let mut session = session;
+        // A report of a session already on record adds to it, unless the clerk says otherwise.
+        let draft = Review {
+            session: session.clone(),
+            ..Default::default()
+        };
+        if let Some(s) = recorded_already(app, c, &draft).await?.first() {
+            session.fields.insert("into", s.session.id.to_string());
+        }
         Ok(Review {
             source: text.to_string(),
             session,
@@ -364,6 +375,13 @@ pub fn plan_of(review: &Review) -> Result<ImportPlan, FieldErrors> {
         source_text: Some(review.source.clone()),
         published: Some(s.get("published") == "on"),
         ..Default::default()
+    };
+    let into = match id_of(s.get("into")) {
+        Ok(into) => into,
+        Err(code) => {
+            note("session_", &Invalid::one("into", code));
+            None
+        }
     };
     let session = match (session_input.parse(), host) {
         (Ok(new), Ok(_)) => Some(new),
@@ -472,6 +490,7 @@ pub fn plan_of(review: &Review) -> Result<ImportPlan, FieldErrors> {
     match (session, errors.is_empty()) {
         (Some(session), true) => Ok(ImportPlan {
             session,
+            into,
             people,
             lead,
             petitions,
@@ -480,6 +499,43 @@ pub fn plan_of(review: &Review) -> Result<ImportPlan, FieldErrors> {
         }),
         _ => Err(errors),
     }
+}
+
+/// How alike a session's title must be to a report's, held the same day by the same unit, to
+/// be offered as the session the report is of.
+const SAME_SESSION: f64 = 0.3;
+
+/// Sessions on record that a draft may be a report of: the same day, the same host, a title
+/// alike; the most alike first.
+pub async fn recorded_already(app: &App, c: &Caller, draft: &Review) -> Result<Vec<SessionView>> {
+    let s = &draft.session;
+    let (Ok(Some(day)), Ok(Some(host))) = (
+        dondoc_domain::validate::opt_date(Some(s.get("date"))),
+        id_of(s.get("host_unit_id")),
+    ) else {
+        return Ok(vec![]);
+    };
+    let same_day = app
+        .store
+        .sessions(
+            &dondoc_store::SessionFilter {
+                host_unit_id: Some(host),
+                on: Some(day),
+                limit: Some(20),
+                ..Default::default()
+            },
+            c.visibility(),
+        )
+        .await?
+        .items;
+    let title = s.get("title");
+    let mut alike: Vec<(f64, SessionView)> = same_day
+        .into_iter()
+        .map(|v| (similarity(&v.session.title, title), v))
+        .filter(|(a, _)| title.trim().is_empty() || *a >= SAME_SESSION)
+        .collect();
+    alike.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(alike.into_iter().map(|(_, v)| v).collect())
 }
 
 /// Why a confirmed draft was not written.
@@ -506,7 +562,27 @@ pub async fn confirm(
     c.require_recorder()?;
     let plan = plan_of(review).map_err(ImportError::Fields)?;
     c.login_required()?;
-    crate::sessions::may_record(c, &plan.session)?;
+    match plan.into {
+        // What is new of a session on record: the same rule as recording into it by hand.
+        Some(id) => {
+            let into = |code| ImportError::Fields(HashMap::from([("session_into".into(), code)]));
+            let on_record = crate::recording_in(app, c, Some(id))
+                .await
+                .map_err(|e| match e {
+                    Error::Invalid(_) => into(FieldCode::UnknownReference),
+                    e => ImportError::Other(e),
+                })?
+                .ok_or(ImportError::Other(Error::NotFound))?;
+            // The report is of that session only if it was held that day by that unit: a
+            // draft whose date or host was changed is not added to it.
+            if on_record.session.date != plan.session.date
+                || on_record.session.host_unit_id != plan.session.host_unit_id
+            {
+                return Err(into(FieldCode::InvalidChoice));
+            }
+        }
+        None => crate::sessions::may_record(c, &plan.session)?,
+    }
     // The figures kept are reported on their targets' units: the same rule as one by one.
     for (target_id, _) in &plan.measurements {
         let target = crate::targets::get(app, c, *target_id).await?;

@@ -16,6 +16,9 @@ pub struct SessionFilter {
     pub host_unit_id: Option<Id>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only sessions held on this day (set by a use case).
+    #[serde(skip)]
+    pub on: Option<jiff::civil::Date>,
 }
 
 /// A session with the names a list or page shows beside it.
@@ -92,6 +95,9 @@ impl Store {
         w.search("s.title_key", f.q.as_deref());
         if let Some(u) = f.host_unit_id {
             w.and("s.host_unit_id = ?", [Arg::I(u)]);
+        }
+        if let Some(day) = f.on {
+            w.and("s.date = ?", [Arg::S(day.to_string())]);
         }
         if let Some(cond) = visible::session(vis, "s") {
             w.and(&cond, []);

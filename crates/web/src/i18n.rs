@@ -98,6 +98,9 @@ impl Lang {
             ("active", FieldCode::Forbidden) => return self.t("err.own_account"),
             ("login", FieldCode::Taken) => return self.t("err.login_taken"),
             ("session_id", FieldCode::Taken) => return self.t("err.raised_at_session"),
+            ("into" | "session_into", FieldCode::InvalidChoice) => {
+                return self.t("err.into_other_day")
+            }
             _ => {}
         }
         self.t(match code {
@@ -493,6 +496,12 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("similar.reopen", "Nêu lại và mở lại kiến nghị này", "Raise again and reopen"),
     ("similar.new_hint", "Không trùng kiến nghị nào ở trên?", "None of the above?"),
     ("similar.new", "Ghi nhận là kiến nghị mới", "Record as a new petition"),
+    ("import.recorded_already", "Buổi làm việc này có thể đã được ghi nhận (cùng ngày, cùng đơn vị chủ trì). Chọn buổi đó để chỉ bổ sung những gì còn thiếu: ý kiến, kiến nghị, nhiệm vụ, số liệu đã có sẽ không bị ghi hai lần.", "This session may be on record already (same day, same host). Choose it to add only what it lacks: participants, petitions, directives and figures it has are not recorded twice."),
+    ("import.into", "Ghi vào", "Record into"),
+    ("err.into_other_day", "Buổi đã chọn khác ngày hoặc khác đơn vị chủ trì so với bài: chọn buổi khác, hoặc một buổi mới.", "The session chosen was held another day or by another unit than the report says: choose another, or a new session."),
+    ("import.into_new", "Một buổi làm việc mới", "A new session"),
+    ("import.into_existing", "Buổi đã có:", "On record:"),
+    ("f.into", "Buổi làm việc đã có", "Session on record"),
     ("err.raised_at_session", "Kiến nghị này đã được ghi nhận tại buổi làm việc này.", "This petition is already recorded as raised at this session."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
     ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),

@@ -158,6 +158,11 @@ app_test!(
 
         set(&mut fields, "session_date", "2020-08-24");
         set(&mut fields, "directive_deadline_1", "");
+        // The demo has this session on record (recorded by hand): offered, and declined
+        // here, as for a second meeting held the same day.
+        let seed = app.session_id("Đoàn công tác số 01").await.to_string();
+        assert_eq!(get(&fields, "session_into"), seed);
+        set(&mut fields, "session_into", "");
         set(&mut fields, "session_lead", "Nguyễn Anh Tú");
         let refs: Vec<(&str, &str)> = fields
             .iter()
@@ -400,7 +405,8 @@ app_test!(
 );
 
 /// The seed pasted into a database that has never seen it, confirmed as drafted; pasted again,
-/// its petitions are offered as raised again and, accepted, show "raised 2 times".
+/// it is offered as the session already on record, and confirmed so, nothing is written
+/// twice: no second session, no second raising from the same meeting, no directive doubled.
 async fn seed_pasted_twice(app: TestApp) {
     let mut clerk = app.login("thuky", "thuky-mat-khau").await;
     let page = clerk.get("/sessions/import").await;
@@ -473,21 +479,44 @@ async fn seed_pasted_twice(app: TestApp) {
     }
     // Known people are matched, not created twice.
     assert_ne!(get(&fields, "person_person_id_0"), "");
+    // The session is on record: what the report adds goes to it.
+    assert_eq!(get(&fields, "session_into"), id.to_string());
+    assert!(review
+        .body
+        .contains("Buổi làm việc này có thể đã được ghi nhận"));
     set(&mut fields, "session_title", "Buổi làm việc lần hai");
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    let figures = |app: &TestApp| {
+        let store = app.store.clone();
+        async move { store.session_measurements(id).await.unwrap().len() }
+    };
+    let figures_before = figures(&app).await;
     let second = clerk.post_form("/sessions/import/confirm", &refs).await;
     assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
-    assert_eq!(totals(&app).await, (2, 5, 22), "no duplicate petitions");
+    assert_eq!(second.location(), format!("/sessions/{id}?saved=1"));
+    assert_eq!(totals(&app).await, (1, 5, 11), "nothing recorded twice");
+    assert_eq!(figures(&app).await, figures_before, "no figure doubled");
     let page = clerk.get(&second.location()).await;
-    assert_eq!(
-        page.body.matches("Đã kiến nghị 2 lần").count(),
-        5,
-        "{}",
-        page.body
+    assert!(!page.body.contains("Đã kiến nghị 2 lần"), "{}", page.body);
+    assert!(
+        page.body.contains(&created.session.title),
+        "its title is kept"
     );
+
+    // Declined ("a new session"), the same report is a second session of that day.
+    set(&mut fields, "session_into", "");
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let third = clerk.post_form("/sessions/import/confirm", &refs).await;
+    assert_eq!(third.status, StatusCode::SEE_OTHER, "{}", third.body);
+    assert_eq!(totals(&app).await, (2, 5, 22));
+    let page = clerk.get(&third.location()).await;
+    assert_eq!(page.body.matches("Đã kiến nghị 2 lần").count(), 5);
 }
 
 mod seed_pasted_twice_raises_its_petitions_again {
@@ -600,5 +629,102 @@ app_test!(
                 r.body
             );
         }
+    }
+);
+
+app_test!(
+    a_report_goes_only_into_a_session_one_may_record_into,
+    |app| async move {
+        // An unpublished session of the province: the ward's clerk neither sees it nor
+        // records into it; pointing the draft at it, or at one that does not exist, writes
+        // nothing.
+        let tinh = app.unit_id("UBND tỉnh Quảng Ninh").await;
+        let province = app
+            .store
+            .create_session(
+                dondoc_store::Who::default(),
+                &dondoc_domain::input::NewSession {
+                    date: crate::support::TODAY,
+                    place: None,
+                    title: "Họp UBND tỉnh".into(),
+                    host_unit_id: tinh,
+                    delegation_name: None,
+                    lead_person_id: None,
+                    summary: None,
+                    source_text: None,
+                    published: false,
+                },
+            )
+            .await
+            .unwrap()
+            .session
+            .id;
+        let seed = app.session_id("Đoàn công tác số 01").await;
+        let mut clerk = clerk(&app).await;
+        let review = clerk
+            .post_form("/sessions/import", &[("report", SEED)])
+            .await;
+        let mut fields = form_fields(&review.body, "/sessions/import/confirm");
+        let before = totals(&app).await;
+        let raisings = app
+            .store
+            .raisings(
+                app.petition_id("xây mới nhà văn hóa khu 6").await,
+                &Visibility::All,
+            )
+            .await
+            .unwrap()
+            .len();
+        for into in [province.to_string(), "987654".into(), "abc".into()] {
+            set(&mut fields, "session_into", &into);
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let r = clerk.post_form("/sessions/import/confirm", &refs).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{into}: {}",
+                r.body
+            );
+            assert!(
+                !r.body.contains("Họp UBND tỉnh"),
+                "{into}: the hidden session named"
+            );
+            assert_eq!(totals(&app).await, before, "{into}");
+        }
+        // Into the seed's session with the draft's day changed: not the same session.
+        set(&mut fields, "session_into", &seed.to_string());
+        set(&mut fields, "session_date", "2020-08-25");
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("khác ngày"), "{}", r.body);
+        assert_eq!(totals(&app).await, before);
+        set(&mut fields, "session_date", "2020-08-24");
+        // Into the seed's session (the clerk's ward hosts it): only what it lacks.
+        set(&mut fields, "session_into", &seed.to_string());
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = clerk.post_form("/sessions/import/confirm", &refs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let after = totals(&app).await;
+        assert_eq!((after.0, after.1), (before.0, before.1));
+        let again = app
+            .store
+            .raisings(
+                app.petition_id("xây mới nhà văn hóa khu 6").await,
+                &Visibility::All,
+            )
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(again, raisings, "raised once at that session");
     }
 );

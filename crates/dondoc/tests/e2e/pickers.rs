@@ -261,6 +261,10 @@ app_test!(
             if name == "session_date" {
                 *value = "2026-11-20".into();
             }
+            // Another day: not the seed's session on record.
+            if name == "session_into" {
+                value.clear();
+            }
         }
         let refs: Vec<(&str, &str)> = fields
             .iter()

@@ -171,8 +171,8 @@ pub async fn read(
     let text = dondoc_extract::normalize(&text);
     let extraction = dondoc_extract::extract(&text);
     let known = OnRecord::load(&st.app, &v).await?;
-    let review = Review::from_extraction(&st.app, &known, &text, &extraction).await?;
-    review_page(known, &v, &session, review, HashMap::new()).await
+    let review = Review::from_extraction(&st.app, &v, &known, &text, &extraction).await?;
+    review_page(&st, known, &v, &session, review, HashMap::new()).await
 }
 
 /// A piece of the source text, highlighted or not.
@@ -231,6 +231,8 @@ struct ReviewPage {
     unit_pick: bool,
     target_pick: bool,
     candidates: Vec<Vec<Opt>>,
+    /// A new session, or one on record the report is of (more than one choice: say so).
+    recorded: Vec<Opt>,
     errors: HashMap<String, &'static str>,
     qualifiers: Vec<(String, String)>,
 }
@@ -295,6 +297,7 @@ impl ReviewPage {
 }
 
 async fn review_page(
+    st: &AppState,
     known: OnRecord,
     v: &Viewer,
     session: &Session,
@@ -359,6 +362,29 @@ async fn review_page(
             opts
         })
         .collect();
+    // Sessions on record this report may be of: what is new goes to the one chosen.
+    let into = field_of(&review.session, "into");
+    let mut recorded = vec![Opt {
+        value: String::new(),
+        label: l.t("import.into_new").into(),
+        selected: into.is_empty(),
+    }];
+    recorded.extend(
+        dondoc_app::import::recorded_already(&st.app, v, &review)
+            .await?
+            .into_iter()
+            .map(|s| Opt {
+                selected: into == s.session.id.to_string(),
+                value: s.session.id.to_string(),
+                label: format!(
+                    "{} {} · {} · {}",
+                    l.t("import.into_existing"),
+                    l.date(s.session.date),
+                    s.session.title,
+                    s.host_name
+                ),
+            }),
+    );
     let pieces = pieces(&review.source, &review.marks);
     let qualifiers = super::sessions::qualifier_options(l);
     let layout = layout(v, session, "sessions", l.t("import.review")).await?;
@@ -376,10 +402,15 @@ async fn review_page(
         units: unit_opts,
         targets: target_opts,
         candidates,
+        recorded,
         errors,
         qualifiers,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+fn field_of(row: &dondoc_app::import::Row, name: &str) -> String {
+    row.get(name).to_string()
 }
 
 /// The review form as sent back: rows grouped by their index ("petition_text_3").
@@ -393,6 +424,7 @@ fn parse_review(pairs: Vec<(String, String)>) -> Result<Review, AppError> {
         "lead",
         "summary",
         "published",
+        "into",
     ];
     const KINDS: &[(&str, &[&str])] = &[
         ("person", &["keep", "name", "title", "person_id"]),
@@ -483,7 +515,7 @@ pub async fn confirm(
         Ok(s) => Ok(Redirect::to(&format!("/sessions/{}?saved=1", s.session.id)).into_response()),
         Err(ImportError::Fields(errors)) => {
             let known = OnRecord::load(&st.app, &v).await?;
-            review_page(known, &v, &session, review, messages(v.lang, &errors)).await
+            review_page(&st, known, &v, &session, review, messages(v.lang, &errors)).await
         }
         Err(ImportError::Other(e)) => Err(e.into()),
     }
