@@ -84,6 +84,7 @@ pages=(
   "/petitions?sort=raised&after=1~500000"
   "/petitions/500000" "/directives" "/directives?due=overdue" "/directives?due=due_soon"
   "/targets" "/units" "/api/v1/petitions" "/api/v1/units"
+  "/stats" "/petitions?raised_min=3" "/petitions?open_months=24&category=Giao+th%C3%B4ng"
 )
 time_page() { # who path
   local opts=()

@@ -14,6 +14,17 @@ pub async fn list(app: &App, c: &Caller, f: &DirectiveFilter) -> Result<Page<Dir
     if let Some(none) = crate::session_filter_hides(app, c, f.session_id, f.limit).await? {
         return Ok(none);
     }
+    let mut check = dondoc_domain::validate::Checker::new();
+    check.opt_date("deadline_from", f.deadline_from.as_deref());
+    check.opt_date("deadline_to", f.deadline_to.as_deref());
+    check.finish(())?;
+    if let (Some(true), Some(u)) = (f.subtree, f.lead_unit_id) {
+        let f = DirectiveFilter {
+            lead_units: Some(app.store.unit_scope(u).await?),
+            ..f.clone()
+        };
+        return Ok(app.store.directives(&f, c.visibility(), c.today).await?);
+    }
     Ok(app.store.directives(f, c.visibility(), c.today).await?)
 }
 

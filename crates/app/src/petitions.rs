@@ -13,17 +13,45 @@ pub async fn list(app: &App, c: &Caller, f: &PetitionFilter) -> Result<Page<Peti
     if let Some(none) = crate::session_filter_hides(app, c, f.session_id, f.limit).await? {
         return Ok(none);
     }
+    let mut f = f.clone();
+    let mut check = dondoc_domain::validate::Checker::new();
+    check.opt_date("raised_from", f.raised_from.as_deref());
+    check.opt_date("raised_to", f.raised_to.as_deref());
+    // When a petition was first raised counts raisings the public may not see: staff only.
+    if !c.visibility().is_staff() {
+        for (field, asked) in [
+            ("open_months", f.open_months.is_some()),
+            (
+                "raised_from",
+                f.raised_from.as_deref().is_some_and(|d| !d.is_empty()),
+            ),
+            (
+                "raised_to",
+                f.raised_to.as_deref().is_some_and(|d| !d.is_empty()),
+            ),
+        ] {
+            if asked {
+                check.fail(field, dondoc_domain::FieldCode::Forbidden);
+            }
+        }
+    }
+    match f.open_months {
+        Some(m) if !(0..=1200).contains(&m) => {
+            check.fail("open_months", dondoc_domain::FieldCode::OutOfRange);
+        }
+        Some(m) => f.raised_before = c.today.checked_sub(jiff::Span::new().months(m)).ok(),
+        None => {}
+    }
+    check.finish(())?;
     if f.subtree == Some(true) {
-        let mut f = f.clone();
         if let Some(u) = f.area_unit_id {
             f.area_units = Some(app.store.unit_scope(u).await?);
         }
         if let Some(u) = f.responsible_unit_id {
             f.responsible_units = Some(app.store.unit_scope(u).await?);
         }
-        return Ok(app.store.petitions(&f, c.visibility()).await?);
     }
-    Ok(app.store.petitions(f, c.visibility()).await?)
+    Ok(app.store.petitions(&f, c.visibility()).await?)
 }
 
 /// One petition, if the caller may see it; "raised N times" counts what they may see.

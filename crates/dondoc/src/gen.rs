@@ -444,6 +444,7 @@ async fn write(store: &Store, sizes: &Sizes) -> Result<()> {
         "raised_count",
         "public_raised_count",
         "published",
+        "first_raised_on",
     ];
     let raising_cols = [
         "id",
@@ -523,6 +524,7 @@ async fn write(store: &Store, sizes: &Sizes) -> Result<()> {
             n.into(),
             public.into(),
             i64::from(published).into(),
+            first_day.map(day).into(),
         ]);
         if petitions.len() >= BATCH || i + 1 == sizes.petitions {
             bulk.insert("petitions", &petition_cols, &petitions).await?;

@@ -24,8 +24,17 @@ pub struct DirectiveFilter {
     pub session_id: Option<Id>,
     /// `overdue`: open with a deadline before today; `due_soon`: open, due within 14 days.
     pub due: Option<String>,
+    /// With `lead_unit_id`: that unit and every unit below it.
+    #[serde(default)]
+    pub subtree: Option<bool>,
+    /// A deadline on or after, on or before (`YYYY-MM-DD`).
+    pub deadline_from: Option<String>,
+    pub deadline_to: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// The units of `lead_unit_id`'s subtree (set by the use case when `subtree` is asked).
+    #[serde(skip)]
+    pub lead_units: Option<Vec<Id>>,
     /// Only those still open that one of these units leads or coordinates: a unit's inbox
     /// (set by the use case from the caller's scope, never from a request).
     #[serde(skip)]
@@ -322,11 +331,29 @@ impl Store {
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
             w.and("dv.status = ?", [Arg::S(s.to_string())]);
         }
-        if let Some(u) = f.lead_unit_id {
-            w.and("dv.lead_unit_id = ?", [Arg::I(u)]);
+        match (&f.lead_units, f.lead_unit_id) {
+            (Some(units), _) if units.is_empty() => {
+                w.and("1 = 0", []);
+            }
+            (Some(units), _) => {
+                w.and(
+                    &format!("dv.lead_unit_id in ({})", crate::sql::id_list(units)),
+                    [],
+                );
+            }
+            (None, Some(u)) => {
+                w.and("dv.lead_unit_id = ?", [Arg::I(u)]);
+            }
+            (None, None) => {}
         }
         if let Some(s) = f.session_id {
             w.and("dv.session_id = ?", [Arg::I(s)]);
+        }
+        if let Some(day) = f.deadline_from.as_deref().filter(|d| !d.is_empty()) {
+            w.and("dv.deadline >= ?", [Arg::S(day.to_string())]);
+        }
+        if let Some(day) = f.deadline_to.as_deref().filter(|d| !d.is_empty()) {
+            w.and("dv.deadline <= ?", [Arg::S(day.to_string())]);
         }
         match f.due.as_deref() {
             Some("overdue") => {

@@ -27,6 +27,17 @@ pub struct PetitionFilter {
     /// With `area_unit_id` or `responsible_unit_id`: that unit and every unit below it.
     #[serde(default)]
     pub subtree: Option<bool>,
+    pub category: Option<String>,
+    /// Raised at least this many times (as the caller counts them).
+    pub raised_min: Option<i64>,
+    /// Still open, first raised more than this many months ago (staff only).
+    pub open_months: Option<i64>,
+    /// First raised on or after, on or before (`YYYY-MM-DD`; staff only).
+    pub raised_from: Option<String>,
+    pub raised_to: Option<String>,
+    /// The first raising before this day (from `open_months`, set by the use case).
+    #[serde(skip)]
+    pub raised_before: Option<Date>,
     pub session_id: Option<Id>,
     /// `recent` (default), `raised` (most raised first), `due`.
     pub sort: Option<String>,
@@ -257,7 +268,7 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
 }
 
 /// The cached counts of a petition (`p` aliases `petitions`), as derived from its raisings.
-const DERIVED_COUNTS: [(&str, &str); 3] = [
+const DERIVED_COUNTS: [(&str, &str); 4] = [
     (
         "raised_count",
         "(select count(*) from raisings r where r.petition_id = petitions.id)",
@@ -271,6 +282,10 @@ const DERIVED_COUNTS: [(&str, &str); 3] = [
         "published",
         "(case when exists (select 1 from raisings r join sessions s on s.id = r.session_id
           where r.petition_id = petitions.id and s.published = 1) then 1 else 0 end)",
+    ),
+    (
+        "first_raised_on",
+        "(select min(r.date) from raisings r where r.petition_id = petitions.id)",
     ),
 ];
 
@@ -454,6 +469,29 @@ impl Store {
                     w.and("p.area_unit_id = ?", [Arg::I(u)]);
                 }
                 (None, None) => {}
+            }
+            if let Some(c) = f
+                .category
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                w.and("p.category = ?", [Arg::S(c.to_string())]);
+            }
+            if let Some(n) = f.raised_min.filter(|n| *n > 1) {
+                w.and(&format!("{} >= ?", raised_count(vis)), [Arg::I(n)]);
+            }
+            if let Some(day) = f.raised_before {
+                w.and(
+                    "p.status not in ('resolved', 'rejected') and p.first_raised_on < ?",
+                    [Arg::S(day.to_string())],
+                );
+            }
+            if let Some(day) = f.raised_from.as_deref().filter(|d| !d.is_empty()) {
+                w.and("p.first_raised_on >= ?", [Arg::S(day.to_string())]);
+            }
+            if let Some(day) = f.raised_to.as_deref().filter(|d| !d.is_empty()) {
+                w.and("p.first_raised_on <= ?", [Arg::S(day.to_string())]);
             }
             if let Some(s) = f.session_id {
                 w.and(

@@ -11,6 +11,7 @@ mod bad_input;
 mod cache;
 mod closure;
 mod export;
+mod filters;
 mod follow;
 mod http;
 mod import;

@@ -34,7 +34,11 @@ struct ListPage {
     lead_unit_id: String,
     session_id: String,
     /// The lead unit filtered on, by name.
-    lead_filter: Option<String>,
+    subtree: String,
+    deadline_from: String,
+    deadline_to: String,
+    /// The filters that are on, each with the list without it.
+    chips: Vec<super::Chip>,
     statuses: Vec<(&'static str, &'static str, bool)>,
     directives: Vec<DirectiveView>,
     pager: Pager,
@@ -71,23 +75,28 @@ pub async fn list(
     let page = app::directives::list(&st.app, &v, &f).await?;
     let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
     let (lead_unit_id, session_id) = (id(f.lead_unit_id), id(f.session_id));
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (deadline_from, deadline_to) = (text(&f.deadline_from), text(&f.deadline_to));
+    let subtree = f.subtree.map(|o| o.to_string()).unwrap_or_default();
     let filters = [
         ("q", q.clone()),
         ("status", status.clone()),
         ("due", due.clone()),
         ("lead_unit_id", lead_unit_id.clone()),
+        ("subtree", subtree.clone()),
         ("session_id", session_id.clone()),
+        ("deadline_from", deadline_from.clone()),
+        ("deadline_to", deadline_to.clone()),
     ];
     let export_query = super::filter_query(&filters);
     let pager = pager("/directives", &filters, &page);
-    // A filter the form does not show is said, with a way to drop it.
-    let lead_filter = f.lead_unit_id.map(|u| {
-        page.items
-            .iter()
-            .find(|d| d.directive.lead_unit_id == Some(u))
-            .and_then(|d| d.lead_name.clone())
-            .unwrap_or_else(|| format!("#{u}"))
-    });
+    // The filters that are on, each said with a way to drop it.
+    let known: Vec<(Option<i64>, Option<String>)> = page
+        .items
+        .iter()
+        .map(|d| (d.directive.lead_unit_id, d.lead_name.clone()))
+        .collect();
+    let chips = super::chips(&st, &v, "/directives", &filters, &known).await;
     let statuses = DirectiveStatus::ALL
         .into_iter()
         .map(|s| {
@@ -106,7 +115,10 @@ pub async fn list(
         due,
         lead_unit_id,
         session_id,
-        lead_filter,
+        subtree,
+        deadline_from,
+        deadline_to,
+        chips,
         statuses,
         directives: page.items,
         pager,

@@ -724,6 +724,80 @@ impl Pager {
     }
 }
 
+/// A filter that is on, as a list says it: its words, and the list without it.
+pub struct Chip {
+    pub label: String,
+    pub remove: String,
+}
+
+/// The filters of `query` that are on (but its order and search box, which the form shows),
+/// each named in the reader's language, units by their names (those the list shows in
+/// `known`, else as staff may read them), with the link to `base` without it; "subtree" is
+/// said with its unit filter and goes with it.
+pub async fn chips(
+    st: &crate::AppState,
+    v: &Viewer,
+    base: &str,
+    query: &[(&str, String)],
+    known: &[(Option<i64>, Option<String>)],
+) -> Vec<Chip> {
+    let l = v.lang;
+    let mut out = Vec::new();
+    let subtree = query.iter().any(|(k, x)| *k == "subtree" && x == "true");
+    for (key, value) in query {
+        if value.is_empty() || matches!(*key, "q" | "sort" | "subtree") {
+            continue;
+        }
+        let shown = match *key {
+            "area_unit_id" | "responsible_unit_id" | "lead_unit_id" => {
+                let name = match value.parse::<i64>() {
+                    Ok(id) => match known.iter().find(|(k, n)| *k == Some(id) && n.is_some()) {
+                        Some((_, Some(n))) => n.clone(),
+                        _ => dondoc_app::reference::unit(&st.app, v, id)
+                            .await
+                            .map(|u| u.name)
+                            .unwrap_or_else(|_| format!("#{id}")),
+                    },
+                    Err(_) => value.clone(),
+                };
+                if subtree {
+                    format!("{name} ({})", l.t("filter.subtree"))
+                } else {
+                    name
+                }
+            }
+            "status" if base == "/petitions" => l.t(&format!("ps.{value}")).to_string(),
+            "status" => l.t(&format!("ds.{value}")).to_string(),
+            "due" => l.t(&format!("directive.{value}")).to_string(),
+            "open" => l.t("filter.open_only").to_string(),
+            "raised_from" | "raised_to" | "deadline_from" | "deadline_to" => value
+                .parse::<jiff::civil::Date>()
+                .map(|d| l.date(d))
+                .unwrap_or_else(|_| value.clone()),
+            _ => value.clone(),
+        };
+        let unit_key = matches!(
+            *key,
+            "area_unit_id" | "responsible_unit_id" | "lead_unit_id"
+        );
+        let rest: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(k, _)| k != key && !(unit_key && *k == "subtree"))
+            .cloned()
+            .collect();
+        let q = filter_query(&rest);
+        out.push(Chip {
+            label: format!("{}: {shown}", l.t(&format!("filter.{key}"))),
+            remove: if q.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}?{q}")
+            },
+        });
+    }
+    out
+}
+
 /// The paging links of a list page at `base`, keeping the filters of `query`.
 /// A list's filters as a query string, for the links that export it.
 pub fn filter_query(query: &[(&str, String)]) -> String {

@@ -34,6 +34,16 @@ struct ListPage {
     can_create: bool,
     /// The filters, for the links that export the list.
     export_query: String,
+    /// The filters that are on, each with the list without it.
+    chips: Vec<super::Chip>,
+    /// Filters the form does not show as fields, kept as it is sent again.
+    kept: Vec<(&'static str, String)>,
+    category: String,
+    raised_min: String,
+    open_months: String,
+    raised_from: String,
+    raised_to: String,
+    staff: bool,
 }
 
 impl ListPage {
@@ -56,6 +66,7 @@ pub async fn list(
     let sort = f.sort.clone().unwrap_or_default();
     let page = app::petitions::list(&st.app, &v, &f).await?;
     let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let filters = [
         ("q", q.clone()),
         ("status", status.clone()),
@@ -68,9 +79,40 @@ pub async fn list(
             f.subtree.map(|o| o.to_string()).unwrap_or_default(),
         ),
         ("session_id", id(f.session_id)),
+        ("category", text(&f.category)),
+        ("raised_min", id(f.raised_min)),
+        ("open_months", id(f.open_months)),
+        ("raised_from", text(&f.raised_from)),
+        ("raised_to", text(&f.raised_to)),
     ];
     let export_query = super::filter_query(&filters);
     let pager = pager("/petitions", &filters, &page);
+    let known: Vec<(Option<i64>, Option<String>)> = page
+        .items
+        .iter()
+        .flat_map(|p| {
+            [
+                (p.petition.area_unit_id, p.area_name.clone()),
+                (p.petition.responsible_unit_id, p.responsible_name.clone()),
+            ]
+        })
+        .collect();
+    let chips = super::chips(&st, &v, "/petitions", &filters, &known).await;
+    let shown = [
+        "q",
+        "status",
+        "sort",
+        "category",
+        "raised_min",
+        "open_months",
+        "raised_from",
+        "raised_to",
+    ];
+    let kept = filters
+        .iter()
+        .filter(|(k, x)| !x.is_empty() && !shown.contains(k))
+        .cloned()
+        .collect();
     let statuses = PetitionStatus::ALL
         .into_iter()
         .map(|s| {
@@ -92,6 +134,14 @@ pub async fn list(
         pager,
         can_create,
         export_query,
+        chips,
+        kept,
+        category: text(&f.category),
+        raised_min: id(f.raised_min),
+        open_months: id(f.open_months),
+        raised_from: text(&f.raised_from),
+        raised_to: text(&f.raised_to),
+        staff: v.visibility().is_staff(),
     })
 }
 
