@@ -61,6 +61,7 @@ struct Row {
     responsible_unit_id: Option<i64>,
     due_on: Option<String>,
     answer: Option<String>,
+    answered_on: Option<String>,
     reject_reason: Option<String>,
     status: String,
     version: i64,
@@ -76,7 +77,7 @@ struct Row {
 fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
-    p.answer, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
+    p.answer, p.answered_on, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
         raised_count(vis),
@@ -226,6 +227,7 @@ impl TryFrom<Row> for PetitionView {
                 responsible_unit_id: r.responsible_unit_id,
                 due_on: opd(r.due_on)?,
                 answer: r.answer,
+                answered_on: opd(r.answered_on)?,
                 reject_reason: r.reject_reason,
                 status: PetitionStatus::parse(&r.status)
                     .ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
@@ -385,6 +387,8 @@ pub struct PetitionChange {
     pub responsible_unit_id: Option<Id>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
+    /// The day of the answer, when the transition gives one.
+    pub answered_on: Option<Date>,
     pub reject_reason: Option<String>,
 }
 
@@ -702,7 +706,8 @@ impl Store {
         .await?;
         let n = sqlx::query(
             "update petitions set status = $1, responsible_unit_id = coalesce($2, responsible_unit_id), due_on = coalesce($3, due_on),
-             answer = coalesce($4, answer), reject_reason = $5, version = version + 1
+             answer = coalesce($4, answer), answered_on = coalesce($9, answered_on), reject_reason = $5,
+             version = version + 1
              where id = $6 and version = $7 and status = $8",
         )
         .bind(status.as_str())
@@ -713,6 +718,7 @@ impl Store {
         .bind(id)
         .bind(version)
         .bind(from.as_str())
+        .bind(od(change.answered_on))
         .execute(&mut *tx)
         .await?
         .rows_affected();

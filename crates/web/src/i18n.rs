@@ -360,6 +360,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("f.session_id", "Buổi làm việc", "Session"),
     ("f.raised_on", "Ngày kiến nghị", "Raised on"),
     ("f.answer", "Trả lời", "Answer"),
+    ("f.answered_on", "Ngày trả lời", "Answered on"),
     ("f.action", "Thao tác", "Action"),
     ("f.version", "Phiên bản", "Version"),
     ("f.lead_unit_id", "Đơn vị chủ trì", "Lead unit"),
