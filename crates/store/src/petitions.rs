@@ -786,6 +786,50 @@ impl Store {
             .collect()
     }
 
+    /// The petitions a report on `units` for a period holds: those about one of the units or
+    /// assigned to one, raised in the period at least once where the caller may see it,
+    /// oldest first, at most `limit`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn petitions_raised_in(
+        &self,
+        units: &[Id],
+        from: Date,
+        to: Date,
+        vis: &Visibility,
+        limit: i64,
+    ) -> Result<Vec<PetitionView>> {
+        if units.is_empty() {
+            return Ok(vec![]);
+        }
+        let store = self.reading(vis);
+        let ids = crate::sql::id_list(units);
+        let mut w = Where::new();
+        w.and(
+            &format!("(p.area_unit_id in ({ids}) or p.responsible_unit_id in ({ids}))"),
+            [],
+        );
+        w.and(
+            &format!(
+                "exists (select 1 from raisings r where r.petition_id = p.id and r.date >= ? and r.date <= ? and {})",
+                visible::raising(vis, "r")
+            ),
+            [Arg::S(d(from)), Arg::S(d(to))],
+        );
+        if let Some(cond) = visible::petition(vis, "p") {
+            w.and(&cond, []);
+        }
+        let sql = format!(
+            "{}{} order by p.id limit {}",
+            select(vis),
+            w.sql(),
+            limit.max(1)
+        );
+        let rows: Vec<Row> = crate::sql::bind_as(sqlx::query_as(&sql), &w.args)
+            .fetch_all(&store.pool)
+            .await?;
+        rows.into_iter().map(PetitionView::try_from).collect()
+    }
+
     /// Petitions visible to the caller counted by status, for the dashboard.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petition_counts(&self, vis: &Visibility) -> Result<Vec<(PetitionStatus, i64)>> {
