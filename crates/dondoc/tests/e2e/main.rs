@@ -22,6 +22,7 @@ mod pickers;
 mod plans;
 mod proxy;
 mod replica;
+mod report;
 mod scenario;
 mod served;
 mod visibility;
