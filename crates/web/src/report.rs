@@ -188,7 +188,7 @@ fn session_document(l: Lang, r: &SessionReport) -> Result<Vec<u8>, AppError> {
                 .unwrap_or_default();
             vec![
                 vec![(i + 1).to_string()],
-                vec![dv.text.clone()],
+                vec![capitalised(&dv.text)],
                 units,
                 vec![deadline],
                 state,
@@ -367,29 +367,28 @@ fn document(
 }
 
 /// The top of the form: the issuer on the left (the body above it, the issuer in bold with
-/// a short rule under it, the number and symbol), the national name and motto on the right
-/// (the motto ruled under), with the place and date below.
+/// a short rule under it), the national name and motto on the right (the motto ruled under);
+/// below them, on one line, the number and symbol and the place and date.
 fn header(i: &Issuer, today: Date) -> Table {
-    let mut left = Vec::new();
+    let mut names = Vec::new();
     if let Some(parent) = &i.parent {
-        left.push(centred(vec![text(&parent.to_uppercase(), NAME)]));
+        names.push(centred(vec![text(&parent.to_uppercase(), NAME)]));
     }
-    left.push(centred(vec![text(&i.name.to_uppercase(), NAME).bold()]));
-    left.push(rule(1500, HEADER_COLUMNS[0]));
-    left.push(
-        centred(vec![text(
-            &format!("Số: ……/BC-{}", i.symbol.to_uppercase()),
-            MOTTO,
-        )])
-        .line_spacing(LineSpacing::new().before(120)),
-    );
-    let right = vec![
+    names.push(centred(vec![text(&i.name.to_uppercase(), NAME).bold()]));
+    names.push(rule(1500, HEADER_COLUMNS[0]));
+    let nation = vec![
         centred(vec![text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", NAME).bold()]),
         centred(vec![text("Độc lập - Tự do - Hạnh phúc", MOTTO).bold()]),
         rule(3400, HEADER_COLUMNS[1]),
-        centred(vec![text(&date_line(&i.place, today), MOTTO).italic()])
-            .line_spacing(LineSpacing::new().before(120)),
     ];
+    let spaced = LineSpacing::new().before(120);
+    let number = vec![centred(vec![text(
+        &format!("Số: ……/BC-{}", i.symbol.to_uppercase()),
+        MOTTO,
+    )])
+    .line_spacing(spaced.clone())];
+    let dated =
+        vec![centred(vec![text(&date_line(&i.place, today), MOTTO).italic()]).line_spacing(spaced)];
     let cell = |paragraphs: Vec<Paragraph>, width: usize| {
         paragraphs.into_iter().fold(
             TableCell::new()
@@ -398,10 +397,16 @@ fn header(i: &Issuer, today: Date) -> Table {
             TableCell::add_paragraph,
         )
     };
-    Table::without_borders(vec![TableRow::new(vec![
-        cell(left, HEADER_COLUMNS[0]),
-        cell(right, HEADER_COLUMNS[1]),
-    ])])
+    Table::without_borders(vec![
+        TableRow::new(vec![
+            cell(names, HEADER_COLUMNS[0]),
+            cell(nation, HEADER_COLUMNS[1]),
+        ]),
+        TableRow::new(vec![
+            cell(number, HEADER_COLUMNS[0]),
+            cell(dated, HEADER_COLUMNS[1]),
+        ]),
+    ])
     .set_grid(HEADER_COLUMNS.to_vec())
     .width(WIDTH, WidthType::Dxa)
     .layout(TableLayoutType::Fixed)
@@ -551,6 +556,16 @@ fn signature(i: &Issuer, recipients: &[String]) -> Table {
     .margins(TableCellMargins::new().margin(0, PAD, 0, PAD))
 }
 
+/// A text as a table's cell starts it: with a capital (directives are recorded as the
+/// report words them, often in the middle of a sentence).
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn text(s: &str, size: usize) -> Run {
     Run::new().add_text(s).size(size)
 }
@@ -600,6 +615,13 @@ fn rule(length: usize, within: usize) -> Paragraph {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn cells_start_with_a_capital() {
+        assert_eq!(capitalised("đẩy nhanh tiến độ"), "Đẩy nhanh tiến độ");
+        assert_eq!(capitalised("ủy ban"), "Ủy ban");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn date_lines_as_the_decree_writes_them() {
