@@ -23,6 +23,7 @@ pub mod mail;
 pub mod petitions;
 pub mod pick;
 pub mod reference;
+pub mod report;
 pub mod sessions;
 pub mod stats;
 pub mod targets;

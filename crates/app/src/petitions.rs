@@ -273,6 +273,7 @@ pub async fn transition(
         responsible_unit_id: t.responsible_unit_id,
         due_on,
         answer: t.answer,
+        answered_on: (to == PetitionStatus::Answered).then_some(c.today),
         reject_reason: t.reason,
     };
     let p = app

@@ -461,6 +461,14 @@ raw!(
     note: Option<String> = "opt_string",
 });
 
+raw!(
+    /// What a report on petitions covers: a unit (with the units below it) and a period.
+    ReportPeriodInput {
+    unit_id: Option<i64> = "opt_i64",
+    from: Option<String> = "opt_string",
+    to: Option<String> = "opt_string",
+});
+
 raw!(UserInput {
     login: Option<String> = "opt_string",
     display_name: Option<String> = "opt_string",
@@ -1009,10 +1017,80 @@ impl UserInput {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportPeriod {
+    pub unit_id: Id,
+    pub from: Date,
+    pub to: Date,
+}
+
+impl ReportPeriodInput {
+    pub fn parse(&self) -> Result<ReportPeriod, Invalid> {
+        let mut c = Checker::new();
+        let unit_id = c.required("unit_id", self.unit_id);
+        let from = c.date("from", self.from.as_deref());
+        let to = c.date("to", self.to.as_deref());
+        check_period(&mut c, from, to, "to");
+        c.finish(())?;
+        Ok(ReportPeriod {
+            unit_id: unit_id.expect("checked"),
+            from: from.expect("checked"),
+            to: to.expect("checked"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn report_periods_table() {
+        let input = |unit: Option<i64>, from: &str, to: &str| ReportPeriodInput {
+            unit_id: unit,
+            from: Some(from.into()),
+            to: Some(to.into()),
+        };
+        let ok = input(Some(4), "2020-01-01", "2020-12-31").parse().unwrap();
+        assert_eq!(
+            (ok.unit_id, ok.from, ok.to),
+            (4, date(2020, 1, 1), date(2020, 12, 31))
+        );
+        let same_day = input(Some(4), "2020-05-05", "2020-05-05").parse();
+        assert!(same_day.is_ok());
+        let refused = [
+            (
+                input(None, "2020-01-01", "2020-12-31"),
+                "unit_id",
+                FieldCode::Required,
+            ),
+            (
+                input(Some(4), "2020-02-30", "2020-12-31"),
+                "from",
+                FieldCode::InvalidDate,
+            ),
+            (
+                input(Some(4), "", "2020-12-31"),
+                "from",
+                FieldCode::Required,
+            ),
+            (
+                input(Some(4), "2020-01-01", "31/12/2020"),
+                "to",
+                FieldCode::InvalidDate,
+            ),
+            (
+                input(Some(4), "2021-01-01", "2020-12-31"),
+                "to",
+                FieldCode::DateOrder,
+            ),
+        ];
+        for (raw, field, code) in refused {
+            let e = raw.parse().unwrap_err();
+            assert_eq!(e.on(field), Some(code), "{raw:?}: {e}");
+        }
+    }
 
     #[test]
     fn numbers_from_forms_and_json() {

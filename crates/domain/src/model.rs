@@ -141,6 +141,8 @@ pub struct Petition {
     pub responsible_unit_id: Option<Id>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
+    /// The day the answer in force was given (the last one, if it was reopened since).
+    pub answered_on: Option<Date>,
     pub reject_reason: Option<String>,
     pub status: PetitionStatus,
     pub raised_count: i64,

@@ -1,6 +1,7 @@
 //! A petition (kiến nghị) moves from received to resolved; it may be rejected with a reason and
 //! reopened when it comes back. How many times it was raised is counted from its raisings.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldCode;
@@ -125,10 +126,134 @@ impl PetitionAction {
     }
 }
 
+/// The figures of a report on petitions: how many it holds, where they stand on the day of
+/// the report, and how many answers were given by their due day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PetitionTally {
+    pub received: i64,
+    pub resolved: i64,
+    /// Answered, the answer not yet accepted as settling it.
+    pub answered: i64,
+    /// Still with someone to act on: received, assigned, in progress or reopened.
+    pub in_progress: i64,
+    /// Of those in progress, past their due day.
+    pub overdue: i64,
+    pub rejected: i64,
+    /// Answers given to petitions with a due day, and how many of them by that day.
+    pub answers: i64,
+    pub answers_on_time: i64,
+}
+
+impl PetitionTally {
+    /// Counts one petition, seen on `today`.
+    pub fn add(
+        &mut self,
+        status: PetitionStatus,
+        due_on: Option<Date>,
+        answered_on: Option<Date>,
+        today: Date,
+    ) {
+        use PetitionStatus as S;
+        self.received += 1;
+        match status {
+            S::Resolved => self.resolved += 1,
+            S::Answered => self.answered += 1,
+            S::Rejected => self.rejected += 1,
+            S::Received | S::Assigned | S::InProgress | S::Reopened => {
+                self.in_progress += 1;
+                if due_on.is_some_and(|d| d < today) {
+                    self.overdue += 1;
+                }
+            }
+        }
+        // An answer counts even when the petition was reopened since: it was given.
+        if let (Some(due), Some(on)) = (due_on, answered_on) {
+            self.answers += 1;
+            if on <= due {
+                self.answers_on_time += 1;
+            }
+        }
+    }
+
+    /// The share of answers given by their due day, in percent; none without answers.
+    pub fn on_time_percent(&self) -> Option<f64> {
+        (self.answers > 0).then(|| 100.0 * self.answers_on_time as f64 / self.answers as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::PetitionAction as A;
     use super::PetitionStatus as S;
+    use super::PetitionTally;
+    use jiff::civil::date;
+
+    #[test]
+    fn tally_table() {
+        let today = date(2026, 11, 26);
+        let (past, future) = (Some(date(2026, 11, 1)), Some(date(2026, 12, 31)));
+        // (status, due, answered on) -> what it adds to.
+        let cases = [
+            (S::Received, None, None, "in_progress"),
+            (S::Assigned, future, None, "in_progress"),
+            (S::InProgress, past, None, "in_progress overdue"),
+            (
+                S::Reopened,
+                past,
+                Some(date(2026, 10, 30)),
+                "in_progress overdue answer on_time",
+            ),
+            (
+                S::Answered,
+                past,
+                Some(date(2026, 11, 2)),
+                "answered answer",
+            ),
+            (
+                S::Answered,
+                Some(today),
+                Some(today),
+                "answered answer on_time",
+            ),
+            (S::Answered, None, Some(today), "answered"),
+            (
+                S::Resolved,
+                past,
+                Some(date(2026, 10, 1)),
+                "resolved answer on_time",
+            ),
+            (S::Rejected, past, None, "rejected"),
+        ];
+        for (status, due, answered, adds) in cases {
+            let mut t = PetitionTally::default();
+            t.add(status, due, answered, today);
+            let words: Vec<&str> = adds.split(' ').collect();
+            let has = |w: &str| i64::from(words.contains(&w));
+            let want = PetitionTally {
+                received: 1,
+                resolved: has("resolved"),
+                answered: has("answered"),
+                in_progress: has("in_progress"),
+                overdue: has("overdue"),
+                rejected: has("rejected"),
+                answers: has("answer"),
+                answers_on_time: has("on_time"),
+            };
+            assert_eq!(t, want, "{status:?} due {due:?} answered {answered:?}");
+        }
+    }
+
+    #[test]
+    fn on_time_share() {
+        let today = date(2026, 11, 26);
+        let mut t = PetitionTally::default();
+        assert_eq!(t.on_time_percent(), None);
+        t.add(S::Answered, Some(today), Some(today), today);
+        t.add(S::Resolved, Some(date(2026, 1, 1)), Some(today), today);
+        t.add(S::Received, None, None, today);
+        assert_eq!((t.received, t.answers, t.answers_on_time), (3, 2, 1));
+        assert_eq!(t.on_time_percent(), Some(50.0));
+    }
 
     #[test]
     fn transition_table() {

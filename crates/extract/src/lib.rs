@@ -28,6 +28,12 @@ use dondoc_text::{fold, segment};
 
 pub use model::*;
 
+/// Spells out the abbreviations of a name ("UBND phường Hà Lầm" → "Ủy ban nhân dân phường Hà
+/// Lầm") from the reader's dictionary: an official document writes names in full.
+pub fn expand_abbreviations(phrase: &str) -> String {
+    abbrev::expand(phrase, false)
+}
+
 use crate::layout::Kind as ParaKind;
 
 /// Reads a report. The input is NFC-normalised first; every span refers to that text.

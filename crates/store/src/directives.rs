@@ -7,6 +7,8 @@ use dondoc_domain::input::{NewDirective, NewExtension, NewProgress};
 use dondoc_domain::{
     Directive, DirectiveStatus, DirectiveStep, Evidence, Extension, Id, ProgressReport, Visibility,
 };
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,15 @@ pub struct DirectiveView {
     pub coordinating_names: Vec<String>,
     pub session_title: Option<String>,
     pub timeliness: Timeliness,
+}
+
+/// What was last said of a directive's work: a progress report, or the report of it done
+/// (which has no percent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveNote {
+    pub date: Date,
+    pub percent: Option<i64>,
+    pub text: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -795,6 +806,45 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The latest word on each of `ids`: its last progress report or its last report of the
+    /// work done, whichever is later (by day, then as recorded).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn latest_notes(&self, ids: &[Id]) -> Result<HashMap<Id, DirectiveNote>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = crate::sql::id_list(ids);
+        let rows: Vec<(i64, String, Option<i64>, String, i64)> = sqlx::query_as(&format!(
+            "select directive_id, date, percent, text, at from progress_reports where directive_id in ({list})
+             union all
+             select directive_id, date, null, text, at from directive_steps
+             where directive_id in ({list}) and action = 'report' and text is not null"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut latest: HashMap<Id, (Date, i64, Option<i64>, String)> = HashMap::new();
+        for (id, date, percent, text, at) in rows {
+            let date = pd(&date)?;
+            match latest.get(&id) {
+                Some((d0, at0, _, _)) if (*d0, *at0) >= (date, at) => {}
+                _ => {
+                    latest.insert(id, (date, at, percent, text));
+                }
+            }
+        }
+        Ok(latest
+            .into_iter()
+            .map(|(id, (date, _, percent, text))| {
+                let note = DirectiveNote {
+                    date,
+                    percent,
+                    text,
+                };
+                (id, note)
+            })
+            .collect())
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -31,7 +31,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use auth::token_digest;
 pub use auth::{EarlierAttempts, StoredHttpSession, UserWithHash};
-pub use directives::{DirectiveChange, DirectiveFilter, DirectiveView, Step};
+pub use directives::{DirectiveChange, DirectiveFilter, DirectiveNote, DirectiveView, Step};
 pub use follow::{Due, FollowEvent, JobState, MailOut, NewNotice, Notice, Recipient};
 pub use import::{ImportPerson, ImportPetition, ImportPlan};
 pub use petitions::PetitionChange;

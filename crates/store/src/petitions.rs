@@ -81,6 +81,7 @@ struct Row {
     responsible_unit_id: Option<i64>,
     due_on: Option<String>,
     answer: Option<String>,
+    answered_on: Option<String>,
     reject_reason: Option<String>,
     status: String,
     version: i64,
@@ -96,7 +97,7 @@ struct Row {
 fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
-    p.answer, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
+    p.answer, p.answered_on, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
         raised_count(vis),
@@ -246,6 +247,7 @@ impl TryFrom<Row> for PetitionView {
                 responsible_unit_id: r.responsible_unit_id,
                 due_on: opd(r.due_on)?,
                 answer: r.answer,
+                answered_on: opd(r.answered_on)?,
                 reject_reason: r.reject_reason,
                 status: PetitionStatus::parse(&r.status)
                     .ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
@@ -437,6 +439,8 @@ pub struct PetitionChange {
     pub responsible_unit_id: Option<Id>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
+    /// The day of the answer, when the transition gives one.
+    pub answered_on: Option<Date>,
     pub reject_reason: Option<String>,
 }
 
@@ -785,7 +789,8 @@ impl Store {
         .await?;
         let n = sqlx::query(
             "update petitions set status = $1, responsible_unit_id = coalesce($2, responsible_unit_id), due_on = coalesce($3, due_on),
-             answer = coalesce($4, answer), reject_reason = $5, version = version + 1
+             answer = coalesce($4, answer), answered_on = coalesce($9, answered_on), reject_reason = $5,
+             version = version + 1
              where id = $6 and version = $7 and status = $8",
         )
         .bind(status.as_str())
@@ -796,6 +801,7 @@ impl Store {
         .bind(id)
         .bind(version)
         .bind(from.as_str())
+        .bind(od(change.answered_on))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -861,6 +867,50 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// The petitions a report on `units` for a period holds: those about one of the units or
+    /// assigned to one, raised in the period at least once where the caller may see it,
+    /// oldest first, at most `limit`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn petitions_raised_in(
+        &self,
+        units: &[Id],
+        from: Date,
+        to: Date,
+        vis: &Visibility,
+        limit: i64,
+    ) -> Result<Vec<PetitionView>> {
+        if units.is_empty() {
+            return Ok(vec![]);
+        }
+        let store = self.reading(vis);
+        let ids = crate::sql::id_list(units);
+        let mut w = Where::new();
+        w.and(
+            &format!("(p.area_unit_id in ({ids}) or p.responsible_unit_id in ({ids}))"),
+            [],
+        );
+        w.and(
+            &format!(
+                "exists (select 1 from raisings r where r.petition_id = p.id and r.date >= ? and r.date <= ? and {})",
+                visible::raising(vis, "r")
+            ),
+            [Arg::S(d(from)), Arg::S(d(to))],
+        );
+        if let Some(cond) = visible::petition(vis, "p") {
+            w.and(&cond, []);
+        }
+        let sql = format!(
+            "{}{} order by p.id limit {}",
+            select(vis),
+            w.sql(),
+            limit.max(1)
+        );
+        let rows: Vec<Row> = crate::sql::bind_as(sqlx::query_as(&sql), &w.args)
+            .fetch_all(&store.pool)
+            .await?;
+        rows.into_iter().map(PetitionView::try_from).collect()
     }
 
     /// Petitions visible to the caller counted by status, for the dashboard.

@@ -235,6 +235,47 @@ impl Store {
             .collect()
     }
 
+    /// The positions held at a unit now (not ended), each with its holder, first recorded
+    /// first: who heads the unit, as far as the record says.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn positions_at(&self, unit_id: Id) -> Result<Vec<(Position, Person)>> {
+        #[derive(sqlx::FromRow)]
+        struct Held {
+            #[sqlx(flatten)]
+            position: PositionRow,
+            name: String,
+            version: i64,
+        }
+        let rows: Vec<Held> = sqlx::query_as(
+            "select p.id, p.person_id, p.unit_id, p.title, p.from_date, p.to_date, pe.name, pe.version
+             from positions p join people pe on pe.id = p.person_id
+             where p.unit_id = $1 and p.to_date is null order by p.id",
+        )
+        .bind(unit_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let person = Person {
+                    id: r.position.person_id,
+                    name: r.name,
+                    version: r.version,
+                };
+                Ok((
+                    Position {
+                        id: r.position.id,
+                        person_id: r.position.person_id,
+                        unit_id: r.position.unit_id,
+                        title: r.position.title,
+                        from: opd(r.position.from_date)?,
+                        to: opd(r.position.to_date)?,
+                    },
+                    person,
+                ))
+            })
+            .collect()
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn documents(
         &self,

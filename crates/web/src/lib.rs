@@ -17,6 +17,7 @@ pub mod ical;
 pub mod metrics;
 pub mod pages;
 pub mod pick;
+pub mod report;
 mod routes;
 
 use std::sync::Arc;

@@ -98,22 +98,49 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Picked<T> {
 
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
         let PickedPairs(pairs) = PickedPairs::from_request(req, st).await?;
-        // A field sent several times (a multiple choice) is read as one list.
-        let mut joined: Vec<(String, String)> = Vec::with_capacity(pairs.len());
-        for (name, value) in pairs {
-            match joined.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, all)) if source_of(&name).is_some() => {
-                    all.push(',');
-                    all.push_str(&value);
-                }
-                _ => joined.push((name, value)),
-            }
-        }
-        let encoded = serde_urlencoded::to_string(&joined).unwrap_or_default();
-        serde_urlencoded::from_str(&encoded)
+        decoded(pairs)
             .map(Picked)
-            .map_err(|e| AppError::Malformed(e.to_string()).into_response())
+            .map_err(IntoResponse::into_response)
     }
+}
+
+/// As [`Picked`], for a form sent with `GET` (a report asked for a unit): its fields are the
+/// query's, and a name that fits no record or several answers a page to choose that sends the
+/// same form again by `GET`.
+pub struct PickedQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PickedQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        st: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let sent: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+                .map_err(|e| AppError::Malformed(e.to_string()).into_response())?;
+        let pairs = picked(parts, st, sent, Method::Get).await?;
+        decoded(pairs)
+            .map(PickedQuery)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// A form's fields decoded into `T`, a field sent several times (a multiple choice) read as
+/// one list.
+fn decoded<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, AppError> {
+    let mut joined: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        match joined.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, all)) if source_of(&name).is_some() => {
+                all.push(',');
+                all.push_str(&value);
+            }
+            _ => joined.push((name, value)),
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&joined).unwrap_or_default();
+    serde_urlencoded::from_str(&encoded).map_err(|e| AppError::Malformed(e.to_string()))
 }
 
 /// A form's fields in the order sent, its picker fields read as ids: for a form that reads
@@ -130,81 +157,103 @@ impl FromRequest<AppState> for PickedPairs {
             .map_err(|_| AppError::TooLarge.into_response())?;
         let sent: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| AppError::Malformed(e.to_string()).into_response())?;
-        let ids = |ids: Vec<dondoc_domain::Id>| {
-            ids.iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
+        picked(&mut parts, st, sent, Method::Post)
+            .await
+            .map(PickedPairs)
+    }
+}
+
+/// How a form is sent, and so how the page to choose sends it again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// The fields `sent`, each picker field's text read as the id it names; a page to choose
+/// when one names no record or several.
+async fn picked(
+    parts: &mut axum::http::request::Parts,
+    st: &AppState,
+    sent: Vec<(String, String)>,
+    method: Method,
+) -> Result<Vec<(String, String)>, Response> {
+    let ids = |ids: Vec<dondoc_domain::Id>| {
+        ids.iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let typed = |name: &str, value: &str| {
+        source_of(name).is_some() && !value.trim().is_empty() && pick::typed_ids(value).is_none()
+    };
+    if !sent.iter().any(|(n, v)| typed(n, v)) {
+        return Ok(sent
+            .into_iter()
+            .map(|(name, value)| {
+                match pick::typed_ids(&value).filter(|_| source_of(&name).is_some()) {
+                    Some(found) => (name, ids(found)),
+                    None => (name, value),
+                }
+            })
+            .collect());
+    }
+    // Names were typed: look them up as the person who sent the form.
+    let v = Viewer::from_request_parts(parts, st)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let mut pairs = Vec::with_capacity(sent.len());
+    let mut open = Vec::new();
+    for (name, value) in sent {
+        let Some(source) = source_of(&name).filter(|_| !value.trim().is_empty()) else {
+            pairs.push((name, value));
+            continue;
         };
-        let typed = |name: &str, value: &str| {
-            source_of(name).is_some()
-                && !value.trim().is_empty()
-                && pick::typed_ids(value).is_none()
-        };
-        if !sent.iter().any(|(n, v)| typed(n, v)) {
-            return Ok(PickedPairs(
-                sent.into_iter()
-                    .map(|(name, value)| {
-                        match pick::typed_ids(&value).filter(|_| source_of(&name).is_some()) {
-                            Some(found) => (name, ids(found)),
-                            None => (name, value),
-                        }
-                    })
-                    .collect(),
-            ));
+        if let Some(found) = pick::typed_ids(&value) {
+            pairs.push((name, ids(found)));
+            continue;
         }
-        // Names were typed: look them up as the person who sent the form.
-        let v = Viewer::from_request_parts(&mut parts, st)
+        match pick::resolve(&st.app, &v, source, &value, SUGGESTIONS)
             .await
-            .map_err(IntoResponse::into_response)?;
-        let mut pairs = Vec::with_capacity(sent.len());
-        let mut open = Vec::new();
-        for (name, value) in sent {
-            let Some(source) = source_of(&name).filter(|_| !value.trim().is_empty()) else {
-                pairs.push((name, value));
-                continue;
-            };
-            if let Some(found) = pick::typed_ids(&value) {
-                pairs.push((name, ids(found)));
-                continue;
-            }
-            match pick::resolve(&st.app, &v, source, &value, SUGGESTIONS)
-                .await
-                .map_err(|e| AppError::from(e).into_response())?
-            {
-                Ok(id) => pairs.push((name, id.to_string())),
-                Err(choices) => open.push(Open {
-                    label: label_of(v.lang, &name),
-                    name,
-                    typed: value,
-                    choices,
-                }),
-            }
+            .map_err(|e| AppError::from(e).into_response())?
+        {
+            Ok(id) => pairs.push((name, id.to_string())),
+            Err(choices) => open.push(Open {
+                label: label_of(v.lang, &name),
+                name,
+                typed: value,
+                choices,
+            }),
         }
-        if open.is_empty() {
-            return Ok(PickedPairs(pairs));
-        }
-        let session = Session::from_request_parts(&mut parts, st)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let layout = layout(&v, &session, "", v.lang.t("pick.title"))
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let page = ChoosePage {
-            layout,
-            action: parts
+    }
+    if open.is_empty() {
+        return Ok(pairs);
+    }
+    let session = Session::from_request_parts(parts, st)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let layout = layout(&v, &session, "", v.lang.t("pick.title"))
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let page = ChoosePage {
+        layout,
+        // A form sent by `GET` is sent again to its path, its fields in the query.
+        action: match method {
+            Method::Get => parts.uri.path().to_string(),
+            Method::Post => parts
                 .uri
                 .path_and_query()
                 .map_or("/", |p| p.as_str())
                 .to_string(),
-            kept: pairs,
-            open,
-        };
-        Err(match render(&page) {
-            Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
-            Err(e) => e.into_response(),
-        })
-    }
+        },
+        post: method == Method::Post,
+        kept: pairs,
+        open,
+    };
+    Err(match render(&page) {
+        Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        Err(e) => e.into_response(),
+    })
 }
 
 /// A picker field's label: its own, or, for a row of the import review, its field's.
@@ -252,6 +301,8 @@ mod tests {
 struct ChoosePage {
     layout: Layout,
     action: String,
+    /// Sent again by `POST` (with the form's token), else by `GET`.
+    post: bool,
     /// The rest of the form, posted again as it was.
     kept: Vec<(String, String)>,
     open: Vec<Open>,

@@ -24,6 +24,7 @@ mod plans;
 mod proxy;
 mod repeats;
 mod replica;
+mod report;
 mod scenario;
 mod served;
 mod stats;

@@ -283,6 +283,15 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/sessions/import", "LFOOO"),
         get(format!("/sessions/{seed}/edit"), "LFOOO"),
         get(format!("/sessions/{prov}/edit"), "NNNOO"),
+        get(format!("/sessions/{seed}/report.docx"), "LOOOO"),
+        get(format!("/sessions/{hidden}/report.docx"), "LNOOO"),
+        get(
+            format!(
+                "/petitions/report.docx?unit_id={}&from=2020-01-01&to=2026-11-26",
+                i.ubnd_phuong
+            ),
+            "LOOOO",
+        ),
         get("/petitions", "OOOOO"),
         get(format!("/petitions/{p}"), "OOOOO"),
         get("/petitions/new", "LFOOO"),

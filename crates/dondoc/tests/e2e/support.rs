@@ -477,3 +477,31 @@ fn unescape(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&amp;", "&")
 }
+
+/// The text of a Word document's body (`word/document.xml`), one line a paragraph, or `None`
+/// when `bytes` is no .docx.
+pub fn docx_text(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .ok()?
+        .read_to_string(&mut xml)
+        .ok()?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for (i, c) in xml.char_indices() {
+        match c {
+            '<' => {
+                in_tag = true;
+                if xml[i..].starts_with("</w:p>") {
+                    text.push('\n');
+                }
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(unescape(&text).replace("&apos;", "'"))
+}

@@ -3,8 +3,9 @@
 //! officer of another unit see no title, text or id of an unpublished session, of the petition
 //! and directive only it holds, of the raising and the figure made there — while the petition
 //! it shares with a published session stays visible, counted without the hidden raising.
+//! Word reports are read inside: the text of their document is searched as a page's is.
 
-use crate::support::{Client, TestApp, TODAY};
+use crate::support::{docx_text, Client, TestApp, TODAY};
 use axum::http::{Method, StatusCode};
 use dondoc_domain::input::{NewDirective, NewMeasurement, NewPetition, NewRaising, NewSession};
 use dondoc_domain::{Qualifier, Role, Visibility};
@@ -18,6 +19,8 @@ struct Secret {
     petition: i64,
     directive: i64,
     shared: i64,
+    /// The ward whose report on petitions would list the secret one.
+    ward: i64,
 }
 
 async fn seed_secrets(app: &TestApp) -> Secret {
@@ -133,7 +136,16 @@ async fn seed_secrets(app: &TestApp) -> Secret {
         petition,
         directive,
         shared,
+        ward: app.unit_id("Phường Hà Lầm").await,
     }
+}
+
+/// The report on the ward's petitions since the voters' meeting of 2019, to today.
+fn ward_report(s: &Secret) -> String {
+    format!(
+        "/petitions/report.docx?unit_id={}&from=2019-01-01&to={TODAY}",
+        s.ward
+    )
 }
 
 /// The GET routes of a part of the route table (`fn pages()` or `fn api_v1()`).
@@ -173,6 +185,8 @@ fn requests(routes: &[String], ids: &[i64], s: &Secret) -> Vec<String> {
             }
         } else if r.contains("{code}") {
             out.push(r.replace("{code}", "en"));
+        } else if r.ends_with("report.docx") {
+            out.push(ward_report(s));
         } else {
             out.push(r.clone());
             for q in [
@@ -232,6 +246,9 @@ async fn sweep(app: &TestApp, who: &str, pages: &mut Client<'_>, api: &Client<'_
         );
         if let Some(n) = leaks(&r.body, s) {
             panic!("{who} GET {path} ({}) shows {n:?}", r.status);
+        }
+        if let Some(n) = docx_text(&r.bytes).and_then(|text| leaks(&text, s)) {
+            panic!("{who} GET {path} ({}): its document shows {n:?}", r.status);
         }
         asked += 1;
     };
@@ -298,6 +315,14 @@ app_test!(
         let r = clerk.get(&format!("/sessions/{}", s.session)).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains(MARK));
+        for path in [
+            format!("/sessions/{}/report.docx", s.session),
+            ward_report(&s),
+        ] {
+            let r = clerk.get(&path).await;
+            let text = docx_text(&r.bytes).unwrap_or_else(|| panic!("{path}: {}", r.status));
+            assert!(text.contains(MARK), "{path}: {text}");
+        }
 
         // An anonymous visitor.
         let mut anonymous = app.anonymous();

@@ -325,6 +325,8 @@ pub struct FormView {
     pub submit: &'static str,
     pub csrf: String,
     pub has_errors: bool,
+    /// Sent by `GET` (a document asked for, nothing changed): no form token in the address.
+    pub get: bool,
 }
 
 impl FormView {
@@ -340,6 +342,15 @@ impl FormView {
             submit,
             csrf: csrf.to_string(),
             has_errors: false,
+            get: false,
+        }
+    }
+
+    /// A form that asks for something rather than changing it, sent by `GET`.
+    pub fn asking(action: impl Into<String>, submit: &'static str, fields: Vec<Field>) -> FormView {
+        FormView {
+            get: true,
+            ..FormView::new(action, "", submit, fields)
         }
     }
 

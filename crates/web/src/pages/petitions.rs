@@ -44,6 +44,8 @@ struct ListPage {
     raised_from: String,
     raised_to: String,
     staff: bool,
+    /// The form asking for the report on petitions (for those signed in).
+    report_form: Option<FormView>,
 }
 
 impl ListPage {
@@ -124,6 +126,11 @@ pub async fn list(
         })
         .collect();
     let can_create = v.records();
+    let report_form = if v.is_staff() {
+        Some(report_form(&st, &v).await?)
+    } else {
+        None
+    };
     let layout = layout(&v, &session, "petitions", v.lang.t("nav.petitions")).await?;
     render(&ListPage {
         layout,
@@ -142,7 +149,26 @@ pub async fn list(
         raised_from: text(&f.raised_from),
         raised_to: text(&f.raised_to),
         staff: v.visibility().is_staff(),
+        report_form,
     })
+}
+
+/// The report on petitions for a unit and a period: the viewer's unit, from the first day of
+/// the year to today, unless they choose otherwise.
+async fn report_form(st: &AppState, v: &Viewer) -> Result<FormView, AppError> {
+    let l = v.lang;
+    let units = app::reference::unit_tree(&st.app, v).await?;
+    let unit = opt_id(v.user.as_ref().and_then(|u| u.unit_id));
+    let year_start = jiff::civil::date(v.today.year(), 1, 1);
+    Ok(FormView::asking(
+        "/petitions/report.docx",
+        "report.make",
+        vec![
+            unit_choice(l, "unit_id", unit, &units).required(),
+            Field::new(l, "from", "date", year_start.to_string()).required(),
+            Field::new(l, "to", "date", v.today.to_string()).required(),
+        ],
+    ))
 }
 
 #[derive(Template)]
