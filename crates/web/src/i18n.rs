@@ -481,7 +481,6 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("f.indicator", "Chỉ tiêu", "Indicator"),
     ("f.measure", "Đơn vị tính", "Unit of measure"),
     ("f.period_from", "Từ ngày", "From"),
-    ("f.to", "Đến ngày", "To"),
     ("f.period_to", "Đến ngày", "To"),
     ("f.plan_value", "Kế hoạch", "Plan"),
     ("f.document_id", "Văn bản", "Document"),
