@@ -127,9 +127,14 @@ pub fn columns(title: &str, columns: &[Column], legend: &[(&str, &'static str)])
         }
         out.push_str("</g>");
     }
-    let mut x = left;
+    draw_legend(&mut out, legend, left, chart_h + axis + 10.0);
+    out.push_str("</svg>");
+    out
+}
+
+/// A legend: a swatch and a name per series, in a row from `x` at height `y`.
+fn draw_legend(out: &mut String, legend: &[(&str, &'static str)], mut x: f64, y: f64) {
     for (name, class) in legend {
-        let y = chart_h + axis + 10.0;
         let _ = write!(
             out,
             r#"<rect x="{x}" y="{y}" width="12" height="12" class="{class}"/><text x="{tx}" y="{ty}" class="c-label">{}</text>"#,
@@ -139,8 +144,6 @@ pub fn columns(title: &str, columns: &[Column], legend: &[(&str, &'static str)])
         );
         x += 24.0 + name.chars().count() as f64 * 7.5;
     }
-    out.push_str("</svg>");
-    out
 }
 
 /// A round top for a scale of four steps: 4, 8, 20, 40, 80, 200, ….
@@ -230,18 +233,7 @@ pub fn attainment(title: &str, rows: &[Attainment], legend: &[(&str, &'static st
         r#"<line x1="{plan:.1}" x2="{plan:.1}" y1="0" y2="{bottom}" class="c-plan"/><text x="{plan:.1}" y="{ty}" text-anchor="middle" class="c-axis">100 %</text>"#,
         ty = bottom + 14.0,
     );
-    let mut x = 8.0;
-    for (name, class) in legend {
-        let y = bottom + 4.0;
-        let _ = write!(
-            out,
-            r#"<rect x="{x}" y="{y}" width="12" height="12" class="{class}"/><text x="{tx}" y="{ty}" class="c-label">{}</text>"#,
-            escape(*name),
-            tx = x + 16.0,
-            ty = y + 11.0,
-        );
-        x += 24.0 + name.chars().count() as f64 * 7.5;
-    }
+    draw_legend(&mut out, legend, 8.0, bottom + 4.0);
     out.push_str("</svg>");
     out
 }

@@ -48,6 +48,14 @@ fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no field {name}"))
 }
 
+/// The fields as a form posts them.
+fn posted(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(k, _)| k != name);
     fields.push((name.into(), value.into()));
@@ -129,10 +137,7 @@ app_test!(
         fields.retain(|(k, _)| k != "directive_keep_6");
         set(&mut fields, "directive_deadline_1", "31/12");
         set(&mut fields, "session_lead", "Người không dự họp");
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let again = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(
             again.status,
@@ -164,10 +169,7 @@ app_test!(
         assert_eq!(get(&fields, "session_into"), seed);
         set(&mut fields, "session_into", "");
         set(&mut fields, "session_lead", "Nguyễn Anh Tú");
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let (s, p, d) = totals(&app).await;
@@ -232,10 +234,7 @@ app_test!(
             .filter(|(k, _)| k.starts_with("petition_text_"))
             .count();
         assert!(petitions >= 1, "{fields:?}");
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let before = totals(&app).await;
@@ -257,10 +256,7 @@ app_test!(
         set(&mut fields, "session_title", "Tiếp xúc cử tri khu 4, lần 2");
         set(&mut fields, "session_date", "2021-09-10");
         set(&mut fields, "session_host_unit_id", &host);
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let saved = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let after = totals(&app).await;
@@ -420,10 +416,7 @@ async fn seed_pasted_twice(app: TestApp) {
         .iter()
         .filter(|(k, _)| k.starts_with("petition_again_"))
         .all(|(_, v)| v.is_empty()));
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = posted(&fields);
     let first = clerk.post_form("/sessions/import/confirm", &refs).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(totals(&app).await, (1, 5, 11));
@@ -485,10 +478,7 @@ async fn seed_pasted_twice(app: TestApp) {
         .body
         .contains("Buổi làm việc này có thể đã được ghi nhận"));
     set(&mut fields, "session_title", "Buổi làm việc lần hai");
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = posted(&fields);
     let figures = |app: &TestApp| {
         let store = app.store.clone();
         async move { store.session_measurements(id).await.unwrap().len() }
@@ -508,10 +498,7 @@ async fn seed_pasted_twice(app: TestApp) {
 
     // Declined ("a new session"), the same report is a second session of that day.
     set(&mut fields, "session_into", "");
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = posted(&fields);
     let third = clerk.post_form("/sessions/import/confirm", &refs).await;
     assert_eq!(third.status, StatusCode::SEE_OTHER, "{}", third.body);
     assert_eq!(totals(&app).await, (2, 5, 22));
@@ -677,10 +664,7 @@ app_test!(
             .len();
         for into in [province.to_string(), "987654".into(), "abc".into()] {
             set(&mut fields, "session_into", &into);
-            let refs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let refs = posted(&fields);
             let r = clerk.post_form("/sessions/import/confirm", &refs).await;
             assert_eq!(
                 r.status,
@@ -697,10 +681,7 @@ app_test!(
         // Into the seed's session with the draft's day changed: not the same session.
         set(&mut fields, "session_into", &seed.to_string());
         set(&mut fields, "session_date", "2020-08-25");
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let r = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("khác ngày"), "{}", r.body);
@@ -708,10 +689,7 @@ app_test!(
         set(&mut fields, "session_date", "2020-08-24");
         // Into the seed's session (the clerk's ward hosts it): only what it lacks.
         set(&mut fields, "session_into", &seed.to_string());
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = posted(&fields);
         let r = clerk.post_form("/sessions/import/confirm", &refs).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let after = totals(&app).await;

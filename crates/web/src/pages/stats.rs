@@ -170,6 +170,17 @@ pub async fn show(
     })
 }
 
+/// The table of a chart of bars: a row per bar, its figure as shown.
+fn rows_of(bars: &[Bar]) -> Vec<Row> {
+    bars.iter()
+        .map(|b| Row {
+            label: b.label.clone(),
+            href: None,
+            cells: vec![b.shown.clone()],
+        })
+        .collect()
+}
+
 fn days(l: Lang, d: i64) -> String {
     format!("{} {}", count(l, d), l.t("stats.days"))
 }
@@ -293,14 +304,7 @@ fn by_age(l: Lang, o: &Overview) -> Figure {
         empty: o.figures.overdue == 0,
         svg: chart::bars(title, &bars, None),
         head: vec!["stats.overdue_for", "stats.directives"],
-        rows: bars
-            .iter()
-            .map(|b| Row {
-                label: b.label.clone(),
-                href: None,
-                cells: vec![b.shown.clone()],
-            })
-            .collect(),
+        rows: rows_of(&bars),
     }
 }
 
@@ -357,14 +361,7 @@ fn petitions_by_status(l: Lang, o: &Overview) -> Figure {
         empty: o.figures.petitions == 0,
         svg: chart::bars(title, &bars, None),
         head: vec!["f.status", "stats.petitions"],
-        rows: bars
-            .iter()
-            .map(|b| Row {
-                label: b.label.clone(),
-                href: None,
-                cells: vec![b.shown.clone()],
-            })
-            .collect(),
+        rows: rows_of(&bars),
     }
 }
 
@@ -395,14 +392,7 @@ fn petitions_by_category(l: Lang, o: &Overview) -> Figure {
         empty: bars.is_empty(),
         svg: chart::bars(title, &bars, None),
         head: vec!["f.category", "stats.petitions"],
-        rows: bars
-            .iter()
-            .map(|b| Row {
-                label: b.label.clone(),
-                href: None,
-                cells: vec![b.shown.clone()],
-            })
-            .collect(),
+        rows: rows_of(&bars),
     }
 }
 
