@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 /// Why one field was refused. The web layer turns the code into a Vietnamese or English message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldCode {
     Required,
@@ -26,6 +26,8 @@ pub enum FieldCode {
     Pending,
     /// Another record holds this value already (a login in use).
     Taken,
+    /// The name fits several records: say which by its id ("… · #42").
+    Ambiguous,
 }
 
 impl FieldCode {
@@ -46,6 +48,7 @@ impl FieldCode {
             FieldCode::Dissolved => "dissolved",
             FieldCode::Pending => "pending",
             FieldCode::Taken => "taken",
+            FieldCode::Ambiguous => "ambiguous",
         }
     }
 }

@@ -115,6 +115,7 @@ impl Lang {
             FieldCode::Dissolved => "err.dissolved",
             FieldCode::Pending => "err.pending",
             FieldCode::Taken => "err.taken",
+            FieldCode::Ambiguous => "err.ambiguous",
         })
     }
 
@@ -435,6 +436,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
     ("user.unit_hint", "Bắt buộc với cán bộ và văn thư: họ theo dõi, ghi nhận công việc của đơn vị mình.", "Required for officers and clerks, who follow up and record their unit's work."),
     ("err.taken", "Giá trị này đã được dùng.", "This value is already in use."),
+    ("err.ambiguous", "Tên này ứng với nhiều bản ghi: ghi kèm số hiệu (… · #42).", "The name fits several records: add its number (… · #42)."),
     ("err.login_taken", "Tên đăng nhập này đã được dùng.", "This login is already in use."),
     ("err.invalid_input", "Dữ liệu không hợp lệ.", "Invalid input."),
     ("err.malformed_body", "Dữ liệu gửi lên không đọc được (JSON/biểu mẫu sai định dạng, sai kiểu hoặc không phải UTF-8).", "The request body could not be read (malformed JSON or form, wrong types or invalid UTF-8)."),
