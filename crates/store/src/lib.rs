@@ -16,6 +16,7 @@ mod petitions;
 mod reference;
 mod sessions;
 mod sql;
+mod tabular;
 mod targets;
 mod units;
 mod visible;
@@ -37,6 +38,7 @@ pub use petitions::PetitionChange;
 pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;
+pub use tabular::{ImportJob, ImportWriter, OnFile, ReadCounts, RowFilter, StagedRow};
 pub use targets::{MeasurementView, TargetFilter, TargetView};
 pub use units::{UnitFilter, UnitNode};
 
