@@ -24,6 +24,7 @@ pub mod petitions;
 pub mod pick;
 pub mod reference;
 pub mod sessions;
+pub mod tabular;
 pub mod targets;
 pub mod users;
 
@@ -50,6 +51,8 @@ pub struct App {
     max_sign_in_delay_ms: i64,
     /// The dashboard's petition counts per visibility, for a few seconds.
     counts: Ttl<Vec<(dondoc_domain::PetitionStatus, i64)>>,
+    /// How far the imports this process writes have come (see [`tabular::progress`]).
+    imports: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, tabular::Progress>>>,
 }
 
 /// Values kept in memory by key (a small cache shared by the clones of an `App`): served
@@ -134,6 +137,7 @@ impl App {
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
+            imports: Default::default(),
         }
     }
 
