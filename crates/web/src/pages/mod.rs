@@ -27,6 +27,7 @@ pub mod login;
 pub mod people;
 pub mod petitions;
 pub mod sessions;
+pub mod tabular;
 pub mod targets;
 pub mod units;
 pub mod users;
