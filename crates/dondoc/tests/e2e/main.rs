@@ -24,4 +24,5 @@ mod proxy;
 mod replica;
 mod scenario;
 mod served;
+mod tabular;
 mod visibility;
