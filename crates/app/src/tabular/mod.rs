@@ -1169,21 +1169,29 @@ impl Reading {
 }
 
 /// The record most like `words` among `on_file`, if one is [`ALIKE`] enough. Texts whose
-/// lengths differ too much to reach it are not compared.
+/// lengths differ too much to reach it are not compared, nor those whose words' buckets
+/// say they cannot (`Words::similarity_at_least`).
 fn most_alike(words: &Words, on_file: &[(Id, Words)]) -> Option<Id> {
     let n = words.len() as f64;
     // Dice ≥ t needs the shorter at least t / (2 − t) of the longer.
     let ratio = ALIKE / (2.0 - ALIKE);
-    on_file
-        .iter()
-        .filter(|(_, w)| {
-            let m = w.len() as f64;
-            m >= n * ratio && n >= m * ratio
-        })
-        .map(|(id, w)| (words.similarity(w), *id))
-        .filter(|(s, _)| *s >= ALIKE)
-        .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
-        .map(|(_, id)| id)
+    let mut best: Option<(f64, Id)> = None;
+    for (id, w) in on_file {
+        let m = w.len() as f64;
+        if m < n * ratio || n < m * ratio {
+            continue;
+        }
+        let floor = best.map_or(ALIKE, |(s, _)| s);
+        if let Some(s) = words.similarity_at_least(w, floor) {
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, *id));
+            }
+            if s >= 1.0 {
+                break;
+            }
+        }
+    }
+    best.map(|(_, id)| id)
 }
 
 enum ReadError {
