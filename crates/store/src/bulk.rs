@@ -57,7 +57,7 @@ impl From<Option<String>> for Value {
 
 /// Most values bound in one statement: small statements, prepared once and reused, are
 /// fastest (both databases allow far more).
-const MAX_BINDS: usize = 300;
+pub(crate) const MAX_BINDS: usize = 300;
 
 /// A transaction for bulk writes.
 pub struct Bulk {

@@ -11,7 +11,7 @@ use dondoc_domain::input::{NewDirective, NewPetition, NewTarget};
 use dondoc_domain::{Id, PetitionStatus};
 use jiff::Timestamp;
 
-use crate::bulk::{insert_rows, Value};
+use crate::bulk::{insert_rows, Value, MAX_BINDS};
 use crate::sql::{d, flag, id_list, key, now_ms, od, ts, Tx};
 use crate::{petitions, Result, Store, StoreError, Who};
 
@@ -452,19 +452,64 @@ impl ImportWriter {
         Ok(rows.into_iter().map(StagedRow::from).collect())
     }
 
-    /// Inserts one record, returning its id: one statement, prepared once and reused.
-    async fn insert_one(&mut self, sql: &str, values: Vec<Value>) -> Result<Id> {
-        let mut q = sqlx::query_scalar::<sqlx::Any, i64>(sql);
-        for v in values {
-            q = match v {
-                Value::I(i) => q.bind(i),
-                Value::F(f) => q.bind(f),
-                Value::S(s) => q.bind(s),
-                Value::NullI => q.bind(None::<i64>),
-                Value::NullS => q.bind(None::<String>),
-            };
+    /// Inserts records (rows of values for `columns`) a few hundred values to a statement,
+    /// returning their ids in the order of `rows`. Each statement's rows get their ids in the
+    /// order they are listed (SQLite's rowids, PostgreSQL's sequence, both read a `values`
+    /// list in order), whatever order `returning` gives them back in: sorted, they are
+    /// matched to the rows, and each match is checked by the text column `check` (the
+    /// record's text) — a mismatch rolls everything back rather than misfile a row.
+    async fn insert_returning(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        check: usize,
+        rows: Vec<Vec<Value>>,
+    ) -> Result<Vec<Id>> {
+        let per_statement = (MAX_BINDS / columns.len()).max(1);
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(per_statement) {
+            let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
+            let mut n = 0;
+            for (i, _) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for j in 0..columns.len() {
+                    n += 1;
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${n}"));
+                }
+                sql.push(')');
+            }
+            sql.push_str(&format!(" returning id, {}", columns[check]));
+            let mut q = sqlx::query_as::<sqlx::Any, (i64, String)>(&sql);
+            for row in chunk {
+                for v in row {
+                    q = match v {
+                        Value::I(i) => q.bind(*i),
+                        Value::F(f) => q.bind(*f),
+                        Value::S(s) => q.bind(s.as_str()),
+                        Value::NullI => q.bind(None::<i64>),
+                        Value::NullS => q.bind(None::<String>),
+                    };
+                }
+            }
+            let mut got = q.fetch_all(&mut *self.tx).await?;
+            got.sort_unstable_by_key(|(id, _)| *id);
+            if got.len() != chunk.len() {
+                return Err(StoreError::Corrupt(format!("{table}: ids of an import")));
+            }
+            for ((id, text), row) in got.into_iter().zip(chunk) {
+                if !matches!(&row[check], Value::S(s) if *s == text) {
+                    return Err(StoreError::Corrupt(format!("{table}: ids of an import")));
+                }
+                ids.push(id);
+            }
         }
-        Ok(q.fetch_one(&mut *self.tx).await?)
+        Ok(ids)
     }
 
     async fn audit(&mut self, entity: &str, rows: Vec<(Id, String)>) -> Result<()> {
@@ -537,36 +582,57 @@ impl ImportWriter {
     /// Petitions (with the row each was read from), each with its first raising — at its
     /// session or on its day — and the cached counts the lists read.
     pub async fn petitions(&mut self, rows: &[(i64, NewPetition)]) -> Result<()> {
-        let mut ids = Vec::with_capacity(rows.len());
-        let mut raisings = Vec::with_capacity(rows.len());
-        let mut audit = Vec::with_capacity(rows.len());
-        let mut told = Vec::new();
         let now = now_ms();
-        for (row_no, p) in rows {
-            let status = if p.responsible_unit_id.is_some() {
+        let status = |p: &NewPetition| {
+            if p.responsible_unit_id.is_some() {
                 PetitionStatus::Assigned
             } else {
                 PetitionStatus::Received
-            };
-            let id = self
-                .insert_one(
-                    "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on,
-                     status, version, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
-                    vec![
-                        p.title.as_str().into(),
-                        p.text.as_str().into(),
-                        key(&p.text).into(),
-                        p.category.clone().into(),
-                        p.area_unit_id.into(),
-                        p.raised_by.clone().into(),
-                        p.responsible_unit_id.into(),
-                        od(p.due_on).into(),
-                        status.as_str().into(),
-                        now.into(),
-                    ],
-                )
-                .await?;
-            ids.push(id);
+            }
+        };
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|(_, p)| {
+                vec![
+                    p.title.as_str().into(),
+                    p.text.as_str().into(),
+                    key(&p.text).into(),
+                    p.category.clone().into(),
+                    p.area_unit_id.into(),
+                    p.raised_by.clone().into(),
+                    p.responsible_unit_id.into(),
+                    od(p.due_on).into(),
+                    status(p).as_str().into(),
+                    1i64.into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        let ids = self
+            .insert_returning(
+                "petitions",
+                &[
+                    "title",
+                    "text",
+                    "text_key",
+                    "category",
+                    "area_unit_id",
+                    "raised_by",
+                    "responsible_unit_id",
+                    "due_on",
+                    "status",
+                    "version",
+                    "created_at",
+                ],
+                1,
+                values,
+            )
+            .await?;
+        let mut raisings = Vec::with_capacity(rows.len());
+        let mut audit = Vec::with_capacity(rows.len());
+        let mut told = Vec::new();
+        for ((row_no, p), id) in rows.iter().zip(&ids) {
+            let id = *id;
             raisings.push(vec![
                 id.into(),
                 p.session_id.into(),
@@ -581,7 +647,7 @@ impl ImportWriter {
                 "id": id, "title": p.title, "text": p.text, "category": p.category,
                 "area_unit_id": p.area_unit_id, "raised_by": p.raised_by,
                 "responsible_unit_id": p.responsible_unit_id, "due_on": od(p.due_on),
-                "status": status.as_str(), "session_id": p.session_id, "raised_on": d(p.raised_on),
+                "status": status(p).as_str(), "session_id": p.session_id, "raised_on": d(p.raised_on),
             });
             audit.push((id, audit_after(after, self.import_id, *row_no)));
         }
@@ -609,27 +675,50 @@ impl ImportWriter {
 
     /// Directives with their coordinating units.
     pub async fn directives(&mut self, rows: &[(i64, NewDirective)]) -> Result<()> {
+        let now = now_ms();
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|(_, dv)| {
+                vec![
+                    dv.session_id.into(),
+                    dv.text.as_str().into(),
+                    key(&dv.text).into(),
+                    dv.issued_by_person_id.into(),
+                    dv.lead_unit_id.into(),
+                    od(dv.deadline).into(),
+                    dv.deadline_text.clone().into(),
+                    "assigned".into(),
+                    0i64.into(),
+                    1i64.into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        let ids = self
+            .insert_returning(
+                "directives",
+                &[
+                    "session_id",
+                    "text",
+                    "text_key",
+                    "issued_by_person_id",
+                    "lead_unit_id",
+                    "deadline",
+                    "deadline_text",
+                    "status",
+                    "progress_percent",
+                    "version",
+                    "created_at",
+                ],
+                1,
+                values,
+            )
+            .await?;
         let mut coordinating = Vec::new();
         let mut audit = Vec::with_capacity(rows.len());
         let mut told = Vec::new();
-        let now = now_ms();
-        for (row_no, dv) in rows {
-            let id = self
-                .insert_one(
-                    "insert into directives (session_id, text, text_key, issued_by_person_id, lead_unit_id, deadline, deadline_text,
-                     status, progress_percent, version, created_at) values ($1, $2, $3, $4, $5, $6, $7, 'assigned', 0, 1, $8) returning id",
-                    vec![
-                        dv.session_id.into(),
-                        dv.text.as_str().into(),
-                        key(&dv.text).into(),
-                        dv.issued_by_person_id.into(),
-                        dv.lead_unit_id.into(),
-                        od(dv.deadline).into(),
-                        dv.deadline_text.clone().into(),
-                        now.into(),
-                    ],
-                )
-                .await?;
+        for ((row_no, dv), id) in rows.iter().zip(&ids) {
+            let id = *id;
             if let Some(unit) = dv.lead_unit_id {
                 told.push(("assigned", "directive", id, unit));
             }
@@ -660,32 +749,51 @@ impl ImportWriter {
 
     /// Targets.
     pub async fn targets(&mut self, rows: &[(i64, NewTarget)]) -> Result<()> {
-        let mut audit = Vec::with_capacity(rows.len());
         let now = now_ms();
-        for (row_no, t) in rows {
-            let id = self
-                .insert_one(
-                    "insert into targets (unit_id, indicator, measure, period_from, period_to, plan_value, document_id, approved,
-                     version, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) returning id",
-                    vec![
-                        t.unit_id.into(),
-                        t.indicator.as_str().into(),
-                        t.measure.as_str().into(),
-                        d(t.period_from).into(),
-                        d(t.period_to).into(),
-                        t.plan_value.into(),
-                        t.document_id.into(),
-                        flag(t.approved).into(),
-                        now.into(),
-                    ],
-                )
-                .await?;
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|(_, t)| {
+                vec![
+                    t.unit_id.into(),
+                    t.indicator.as_str().into(),
+                    t.measure.as_str().into(),
+                    d(t.period_from).into(),
+                    d(t.period_to).into(),
+                    t.plan_value.into(),
+                    t.document_id.into(),
+                    flag(t.approved).into(),
+                    1i64.into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        let ids = self
+            .insert_returning(
+                "targets",
+                &[
+                    "unit_id",
+                    "indicator",
+                    "measure",
+                    "period_from",
+                    "period_to",
+                    "plan_value",
+                    "document_id",
+                    "approved",
+                    "version",
+                    "created_at",
+                ],
+                1,
+                values,
+            )
+            .await?;
+        let mut audit = Vec::with_capacity(rows.len());
+        for ((row_no, t), id) in rows.iter().zip(&ids) {
             let after = serde_json::json!({
                 "id": id, "unit_id": t.unit_id, "indicator": t.indicator, "measure": t.measure,
                 "period_from": d(t.period_from), "period_to": d(t.period_to),
                 "plan_value": t.plan_value, "approved": t.approved,
             });
-            audit.push((id, audit_after(after, self.import_id, *row_no)));
+            audit.push((*id, audit_after(after, self.import_id, *row_no)));
         }
         self.audit("target", audit).await?;
         self.written += rows.len() as i64;
