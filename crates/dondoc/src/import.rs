@@ -50,6 +50,7 @@ fn message(code: &str) -> String {
 
 /// Imports the file as `caller`; returns the records written.
 pub async fn run(app: &App, caller: &Caller, o: &Options) -> Result<i64> {
+    let started = std::time::Instant::now();
     let bytes = std::fs::read(&o.file).with_context(|| format!("reading {}", o.file))?;
     let name = std::path::Path::new(&o.file)
         .file_name()
@@ -88,9 +89,13 @@ pub async fn run(app: &App, caller: &Caller, o: &Options) -> Result<i64> {
         );
     }
     eprintln!(
-        "{} rows read: {} with errors, {} possible duplicates",
-        job.job.rows_total, job.job.rows_error, job.job.rows_duplicate
+        "{} rows read: {} with errors, {} possible duplicates ({:.1} s)",
+        job.job.rows_total,
+        job.job.rows_error,
+        job.job.rows_duplicate,
+        started.elapsed().as_secs_f64()
     );
+    let started = std::time::Instant::now();
     let problems = job.job.rows_error + job.job.rows_duplicate;
     if problems > 0 && o.show > 0 {
         let page = tabular::rows(app, caller, id, RowFilter::All, None, None, 500)
@@ -159,10 +164,11 @@ pub async fn run(app: &App, caller: &Caller, o: &Options) -> Result<i64> {
         );
     }
     eprintln!(
-        "{} {} written, {} rows left out",
+        "{} {} written, {} rows left out ({:.1} s)",
         done.job.written,
         o.kind.as_str(),
-        done.job.skipped
+        done.job.skipped,
+        started.elapsed().as_secs_f64()
     );
     Ok(done.job.written)
 }
