@@ -393,9 +393,6 @@ impl RowCells {
     }
 }
 
-/// What is wrong with one row: each field's code.
-pub type Problems = Vec<(String, FieldCode)>;
-
 fn problems_json(p: &[(&'static str, FieldCode)]) -> Option<String> {
     (!p.is_empty()).then(|| {
         serde_json::to_string(
