@@ -92,12 +92,18 @@ impl StoreError {
     /// Whether the database could not be reached (down, restarting, the pool starved), as
     /// opposed to a query it refused: the caller may try again later.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
-        )
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => true,
+            // SQLite's write lock held past the busy timeout (a long import's one
+            // transaction, say): busy now, free later.
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("5" | "261" | "517" | "773"))
+                    || e.message().contains("database is locked")
+            }
+            _ => false,
+        }
     }
 
     pub(crate) fn unknown(field: &'static str) -> Self {
