@@ -120,11 +120,22 @@ pub async fn evidence_file(app: &App, c: &Caller, id: Id, file: Id) -> Result<(E
     Ok(app.store.evidence_file(id, file).await?)
 }
 
+/// What giving a directive asks of the rules, with the field it is about: at a session
+/// hosted by `host_unit`, the session's; outside one, the right to give directives at all.
+/// Asked alike of one given by hand and one imported from a spreadsheet.
+pub(crate) fn needs(host_unit: Option<Id>) -> Vec<(&'static str, Action)> {
+    vec![match host_unit {
+        Some(host_unit) => ("session_id", Action::RecordSession { host_unit }),
+        None => ("session_id", Action::EditDirective),
+    }]
+}
+
 pub async fn create(app: &App, c: &Caller, raw: &DirectiveInput) -> Result<DirectiveView> {
     c.login_required()?;
     let new = raw.parse()?;
-    if recording_in(app, c, new.session_id).await?.is_none() {
-        c.require(Action::EditDirective)?;
+    let session = recording_in(app, c, new.session_id).await?;
+    for (_, action) in needs(session.as_ref().map(|s| s.session.host_unit_id)) {
+        c.require(action)?;
     }
     Ok(app.store.create_directive(c.who(), &new, c.today).await?)
 }

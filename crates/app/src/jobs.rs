@@ -264,6 +264,9 @@ impl Scheduler {
         self.app.store.http_sessions_purge().await?;
         let before = Timestamp::now().as_millisecond() - crate::users::FAILURE_WINDOW_MS;
         self.app.store.login_attempts_purge(before).await?;
+        // The rows of imports a day old that will not be written now.
+        let day_ago = self.app.clock.now() - jiff::SignedDuration::from_hours(24);
+        self.app.store.purge_import_rows(day_ago).await?;
         Ok(follow::Told::default())
     }
 }

@@ -26,6 +26,7 @@ pub mod reference;
 pub mod report;
 pub mod sessions;
 pub mod stats;
+pub mod tabular;
 pub mod targets;
 pub mod users;
 
@@ -54,6 +55,8 @@ pub struct App {
     counts: Ttl<Vec<(dondoc_domain::PetitionStatus, i64)>>,
     /// The leaders' dashboard's grouped counts per visibility, likewise.
     facts: Ttl<std::sync::Arc<stats::Facts>>,
+    /// How far the imports this process writes have come (see [`tabular::progress`]).
+    imports: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, tabular::Progress>>>,
 }
 
 /// Values kept in memory by key (a small cache shared by the clones of an `App`): served
@@ -168,6 +171,7 @@ impl App {
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
             facts: Ttl::new(stats::FACTS_TTL),
+            imports: Default::default(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Petitions: list, read with their raisings, record, correct, raise again, move through their
 //! states.
 
-use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
+use dondoc_domain::input::{NewPetition, PetitionInput, PetitionTransitionInput, RaisingInput};
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::petition::PetitionStatus;
 use dondoc_domain::{Action, Id, Raising};
@@ -163,20 +163,38 @@ pub async fn similar(
     Ok(alike.into_iter().take(5).map(|(_, p)| p).collect())
 }
 
+/// What recording `new` asks of the rules, each with the field it is about: at a session
+/// hosted by `host_unit`, the session's; else the area's; and the unit it is handed to, if
+/// any. A petition recorded by hand and one imported from a spreadsheet are asked the same.
+pub(crate) fn needs(new: &NewPetition, host_unit: Option<Id>) -> Vec<(&'static str, Action)> {
+    let mut needs = vec![match host_unit {
+        Some(host_unit) => ("session_id", Action::RecordSession { host_unit }),
+        None => (
+            "area_unit_id",
+            Action::CreatePetition {
+                area_unit: new.area_unit_id,
+            },
+        ),
+    }];
+    if let Some(unit) = new.responsible_unit_id {
+        needs.push(("responsible_unit_id", Action::AssignPetition { unit }));
+    }
+    needs
+}
+
 pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<PetitionView> {
     c.login_required()?;
     let mut new = raw.parse(c.today)?;
     known_unit(app, new.area_unit_id, "area_unit_id").await?;
     known_unit(app, new.responsible_unit_id, "responsible_unit_id").await?;
-    match recording_in(app, c, new.session_id).await? {
-        Some(s) => {
-            if raw.raised_on.is_none() {
-                new.raised_on = s.session.date;
-            }
+    let session = recording_in(app, c, new.session_id).await?;
+    if let Some(s) = &session {
+        if raw.raised_on.is_none() {
+            new.raised_on = s.session.date;
         }
-        None => c.require(Action::CreatePetition {
-            area_unit: new.area_unit_id,
-        })?,
+    }
+    for (_, action) in needs(&new, session.as_ref().map(|s| s.session.host_unit_id)) {
+        c.require(action)?;
     }
     // The same petition again is one more raising of it: offered first, never a second
     // petition unless the caller says it is new.
@@ -189,11 +207,8 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
             dondoc_domain::Invalid::one("new_petition", dondoc_domain::FieldCode::Similar).into(),
         );
     }
-    if let Some(unit) = new.responsible_unit_id {
-        c.require(Action::AssignPetition { unit })?;
-        if new.due_on.is_none() {
-            new.due_on = app.answer_due(c.today);
-        }
+    if new.responsible_unit_id.is_some() && new.due_on.is_none() {
+        new.due_on = app.answer_due(c.today);
     }
     let p = app.store.create_petition(c.who(), &new).await?;
     seen(app, c, p).await

@@ -1,7 +1,7 @@
 //! Targets: the plan of public bodies and what was reported against it. A target is public; a
 //! figure taken at a session is visible only with its session.
 
-use dondoc_domain::input::{AmendmentInput, MeasurementInput, TargetInput};
+use dondoc_domain::input::{AmendmentInput, MeasurementInput, NewTarget, TargetInput};
 use dondoc_domain::target::Figure;
 use dondoc_domain::{Action, Amendment, Id, Measurement, Target};
 use dondoc_store::{Page, TargetFilter, TargetView};
@@ -42,11 +42,19 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<TargetDetail> {
     })
 }
 
+/// What setting a target asks of the rules, with the field it is about: its unit's. Asked
+/// alike of one set by hand and one imported from a spreadsheet.
+pub(crate) fn needs(new: &NewTarget) -> Vec<(&'static str, Action)> {
+    vec![("unit_id", Action::EditTarget { unit: new.unit_id })]
+}
+
 pub async fn create(app: &App, c: &Caller, raw: &TargetInput) -> Result<Target> {
     c.login_required()?;
     let new = raw.parse()?;
     known_unit(app, Some(new.unit_id), "unit_id").await?;
-    c.require(Action::EditTarget { unit: new.unit_id })?;
+    for (_, action) in needs(&new) {
+        c.require(action)?;
+    }
     Ok(app.store.create_target(c.who(), &new).await?)
 }
 

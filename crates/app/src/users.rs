@@ -259,6 +259,16 @@ pub async fn set_password(app: &App, c: &Caller, login: &str, password: &str) ->
     Ok(user.user)
 }
 
+/// The caller a command acts as when told to act as the user `login` (`dondoc import
+/// --user`): their role and scope, as if they had signed in. For those who manage users.
+pub async fn acting_as(app: &App, c: &Caller, login: &str) -> Result<Caller> {
+    c.require(Action::ManageUsers)?;
+    match app.store.user_by_login(login).await? {
+        Some(u) if u.user.active => app.caller(Some(u.user)).await,
+        _ => Err(Error::NotFound),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

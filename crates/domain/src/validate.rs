@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 /// Why one field was refused. The web layer turns the code into a Vietnamese or English message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldCode {
     Required,
@@ -29,6 +29,8 @@ pub enum FieldCode {
     /// Records like this one exist already: the caller should use one of them, or say that
     /// this one is new (a petition raised again, not recorded twice).
     Similar,
+    /// The name fits several records: say which by its id ("… · #42").
+    Ambiguous,
 }
 
 impl FieldCode {
@@ -50,6 +52,7 @@ impl FieldCode {
             FieldCode::Pending => "pending",
             FieldCode::Taken => "taken",
             FieldCode::Similar => "similar",
+            FieldCode::Ambiguous => "ambiguous",
         }
     }
 }

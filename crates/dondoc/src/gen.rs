@@ -685,3 +685,88 @@ async fn write(store: &Store, sizes: &Sizes) -> Result<()> {
     bulk.commit().await?;
     Ok(())
 }
+
+/// Writes `path` (.xlsx): `rows` petitions in the areas the database holds (the communes and
+/// districts `gen` makes), some handed to a unit with a date to answer by,
+/// under the export's Vietnamese column names — a list as `dondoc import` reads it. The same
+/// seed gives the same rows for the same database.
+pub async fn sheet(store: &Store, path: &str, rows: i64, seed: u64) -> Result<()> {
+    use dondoc_web::i18n::Lang;
+    anyhow::ensure!(
+        path.ends_with(".xlsx"),
+        "--sheet writes an .xlsx file (its name must end in .xlsx)"
+    );
+    let units = store.units().await?;
+    let live: Vec<&dondoc_domain::Unit> =
+        units.iter().filter(|u| u.merged_into.is_none()).collect();
+    // The areas petitions are about: as `gen` writes them, the communes and districts (their
+    // people's committees); else residential areas; else any unit.
+    let of_kind = |kind: dondoc_domain::UnitKind| -> Vec<&str> {
+        live.iter()
+            .filter(|u| u.kind == kind)
+            .map(|u| u.name.as_str())
+            .collect()
+    };
+    let mut areas = of_kind(dondoc_domain::UnitKind::PeoplesCommittee);
+    if areas.is_empty() {
+        areas = of_kind(dondoc_domain::UnitKind::ResidentialArea);
+    }
+    if areas.is_empty() {
+        areas = live.iter().map(|u| u.name.as_str()).collect();
+    }
+    // Names of units that share them would be ambiguous in a file; take those that are one.
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for u in &live {
+        *count.entry(key(&u.name)).or_default() += 1;
+    }
+    areas.retain(|a| count.get(&key(a)) == Some(&1));
+    let offices: Vec<&str> = live
+        .iter()
+        .filter(|u| u.kind != dondoc_domain::UnitKind::ResidentialArea)
+        .map(|u| u.name.as_str())
+        .filter(|n| count.get(&key(n)) == Some(&1))
+        .collect();
+    anyhow::ensure!(
+        !areas.is_empty(),
+        "no unit of the database has a name of its own"
+    );
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let fail = |e: rust_xlsxwriter::XlsxError| anyhow::anyhow!("writing {path}: {e}");
+    for (c, k) in dondoc_web::export::PETITION_COLUMNS.iter().enumerate() {
+        ws.write(0, c as u16, Lang::Vi.t(k)).map_err(fail)?;
+    }
+    let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    let progress = bar(rows as u64, "rows");
+    for i in 0..rows {
+        let r = i as u32 + 1;
+        let area = *pick(&mut rng, &areas);
+        let text = format!(
+            "{} {} tổ {} {}",
+            pick(&mut rng, PETITION_ACTIONS),
+            pick(&mut rng, PETITION_OBJECTS),
+            rng.gen_range(1..40),
+            area
+        );
+        ws.write(r, 2, text.as_str()).map_err(fail)?;
+        ws.write(r, 3, *pick(&mut rng, CATEGORIES)).map_err(fail)?;
+        ws.write(r, 4, area).map_err(fail)?;
+        if !offices.is_empty() && rng.gen_range(0..2) == 0 {
+            ws.write(r, 5, *pick(&mut rng, &offices)).map_err(fail)?;
+            let due = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                2027,
+                rng.gen_range(1..13),
+                rng.gen_range(1..29),
+            )
+            .map_err(fail)?;
+            ws.write_with_format(r, 6, &due, &day).map_err(fail)?;
+        }
+        if i % 10_000 == 0 {
+            progress.set_position(i as u64);
+        }
+    }
+    progress.finish();
+    book.save(path).map_err(fail)?;
+    Ok(())
+}

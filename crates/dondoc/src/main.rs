@@ -14,6 +14,8 @@ use dondoc_web::{AppState, WebConfig};
 use dondoc::config::{self, redact_url, Settings};
 use dondoc::demo;
 
+mod import;
+
 #[derive(Parser)]
 #[command(
     name = "dondoc",
@@ -48,6 +50,39 @@ enum Command {
         petitions: i64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write nothing to the database: write FILE (.xlsx or .csv), a list of that many
+        /// petitions in the areas the database holds, as the list's export names its
+        /// columns — what `dondoc import` reads (for benchmarks of the import).
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    /// Import petitions, directives or targets from a spreadsheet (.xlsx or .csv): every row
+    /// checked as the form checks one, then written all or nothing.
+    Import {
+        /// The spreadsheet: .xlsx, or .csv in UTF-8 (commas or semicolons).
+        file: String,
+        /// What the file lists: petitions, directives or targets.
+        #[arg(long)]
+        kind: String,
+        /// The unit of rows that name none (a petition's area, a directive's lead unit, a
+        /// target's unit): its name or id.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Act as this user (their role and unit scope); otherwise as the system.
+        #[arg(long)]
+        user: Option<String>,
+        /// Write the rows without errors, leave the others (otherwise one error writes nothing).
+        #[arg(long)]
+        valid_only: bool,
+        /// Leave out the rows that look like duplicates (of a record on file or an earlier row).
+        #[arg(long)]
+        skip_duplicates: bool,
+        /// Read and check only: print the problems, write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Print at most this many problems.
+        #[arg(long, default_value_t = 50)]
+        show: i64,
     },
     /// Manage users.
     #[command(subcommand)]
@@ -117,17 +152,69 @@ async fn main() -> Result<()> {
             println!("migrations are up to date");
             Ok(())
         }
-        Command::Gen { petitions, seed } => {
+        Command::Gen {
+            petitions,
+            seed,
+            sheet,
+        } => {
             if petitions < 0 {
                 bail!("--petitions must not be negative");
             }
             let store = open(&settings).await?;
+            if let Some(path) = sheet {
+                let started = std::time::Instant::now();
+                dondoc::gen::sheet(&store, &path, petitions, seed).await?;
+                eprintln!(
+                    "wrote {petitions} petitions to {path} in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(());
+            }
             let started = std::time::Instant::now();
             dondoc::gen::generate(&store, &dondoc::gen::Sizes { petitions, seed }).await?;
             eprintln!(
                 "generated {petitions} petitions and the rest in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Import {
+            file,
+            kind,
+            unit,
+            user,
+            valid_only,
+            skip_duplicates,
+            check,
+            show,
+        } => {
+            let Some(kind) = dondoc_app::tabular::Kind::parse(&kind) else {
+                bail!("--kind is petitions, directives or targets");
+            };
+            let app = App::new(open(&settings).await?, None);
+            let caller = match user {
+                Some(login) => dondoc_app::users::acting_as(&app, &app.system(), &login)
+                    .await
+                    .map_err(|e| match e {
+                        dondoc_app::Error::NotFound => anyhow::anyhow!("no active user {login}"),
+                        e => cli_error(e),
+                    })?,
+                None => app.system(),
+            };
+            let started = std::time::Instant::now();
+            let options = import::Options {
+                file,
+                kind,
+                unit,
+                mode: dondoc_app::tabular::Mode {
+                    valid_only,
+                    skip_duplicates,
+                },
+                check_only: check,
+                show,
+            };
+            import::run(&app, &caller, &options).await?;
+            eprintln!("in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::Demo => {
@@ -190,6 +277,9 @@ fn cli_error(e: dondoc_app::Error) -> anyhow::Error {
     match e {
         dondoc_app::Error::Invalid(inv) => anyhow::anyhow!("{inv}"),
         dondoc_app::Error::Duplicate(field) => anyhow::anyhow!("that {field} is taken"),
+        dondoc_app::Error::Unauthorized | dondoc_app::Error::Forbidden => {
+            anyhow::anyhow!("not allowed: {e}")
+        }
         e => anyhow::Error::new(e),
     }
 }

@@ -57,7 +57,7 @@ impl From<Option<String>> for Value {
 
 /// Most values bound in one statement: small statements, prepared once and reused, are
 /// fastest (both databases allow far more).
-const MAX_BINDS: usize = 300;
+pub(crate) const MAX_BINDS: usize = 300;
 
 /// A transaction for bulk writes.
 pub struct Bulk {
@@ -103,40 +103,7 @@ impl Bulk {
         if columns.contains(&"id") && !self.tables.contains(&table) {
             self.tables.push(table);
         }
-        let per_statement = (MAX_BINDS / columns.len()).max(1);
-        for chunk in rows.chunks(per_statement) {
-            let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
-            let mut n = 0;
-            for (i, row) in chunk.iter().enumerate() {
-                debug_assert_eq!(row.len(), columns.len());
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for j in 0..row.len() {
-                    n += 1;
-                    if j > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push(')');
-            }
-            let mut q = sqlx::query(&sql);
-            for row in chunk {
-                for v in row {
-                    q = match v {
-                        Value::I(i) => q.bind(*i),
-                        Value::F(f) => q.bind(*f),
-                        Value::S(s) => q.bind(s.as_str()),
-                        Value::NullI => q.bind(None::<i64>),
-                        Value::NullS => q.bind(None::<String>),
-                    };
-                }
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        Ok(())
+        insert_rows(&mut self.tx, table, columns, rows).await
     }
 
     /// Moves PostgreSQL's id sequences past the ids written, and commits.
@@ -212,4 +179,48 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Inserts `rows` (each as many values as `columns`) into `table` in the caller's transaction,
+/// a few hundred values to a statement.
+pub(crate) async fn insert_rows(
+    tx: &mut Tx<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Value>],
+) -> Result<()> {
+    let per_statement = (MAX_BINDS / columns.len()).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
+        let mut n = 0;
+        for (i, row) in chunk.iter().enumerate() {
+            debug_assert_eq!(row.len(), columns.len());
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for j in 0..row.len() {
+                n += 1;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Value::I(i) => q.bind(*i),
+                    Value::F(f) => q.bind(*f),
+                    Value::S(s) => q.bind(s.as_str()),
+                    Value::NullI => q.bind(None::<i64>),
+                    Value::NullS => q.bind(None::<String>),
+                };
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

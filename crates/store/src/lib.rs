@@ -17,6 +17,7 @@ mod reference;
 mod sessions;
 mod sql;
 mod stats;
+mod tabular;
 mod targets;
 mod units;
 mod visible;
@@ -39,6 +40,7 @@ pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;
 pub use stats::{DirectiveCount, PetitionCount};
+pub use tabular::{ImportJob, ImportWriter, OnFile, ReadCounts, RowFilter, StagedRow};
 pub use targets::{MeasurementView, TargetFilter, TargetView};
 pub use units::{UnitFilter, UnitNode};
 
@@ -92,12 +94,18 @@ impl StoreError {
     /// Whether the database could not be reached (down, restarting, the pool starved), as
     /// opposed to a query it refused: the caller may try again later.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
-        )
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => true,
+            // SQLite's write lock held past the busy timeout (a long import's one
+            // transaction, say): busy now, free later.
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("5" | "261" | "517" | "773"))
+                    || e.message().contains("database is locked")
+            }
+            _ => false,
+        }
     }
 
     pub(crate) fn unknown(field: &'static str) -> Self {

@@ -1302,3 +1302,32 @@ both_backends!(
         assert_eq!(search(&store, "fizzbo").await.total, 1);
     }
 );
+
+/// While an import's one transaction holds SQLite's write lock, another writer waits out the
+/// busy timeout and is then told the database is busy (a 503 to try again), not an internal
+/// error; the import's rows commit afterwards all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_behind_a_long_import_is_told_to_come_back() {
+    let db = TestDb::new(Backend::Sqlite).await.expect("sqlite");
+    let store = db.store().await;
+    let job = store
+        .create_import(None, "petitions", "lon.xlsx", None)
+        .await
+        .unwrap();
+    let writer = store.import_writer(job.id, WHO).await.unwrap();
+    let other = store
+        .create_unit(
+            WHO,
+            &NewUnit {
+                parent_id: None,
+                kind: UnitKind::Other,
+                name: "Phường chờ".into(),
+                short_name: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(other.is_unavailable(), "{other:?}");
+    writer.commit(0).await.unwrap();
+    assert_eq!(store.import_job(job.id).await.unwrap().state, "done");
+}

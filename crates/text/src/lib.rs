@@ -65,32 +65,140 @@ pub fn fold(s: &str) -> String {
 /// văn hóa khu 6" and "xây mới nhà văn hoá khu 6" score 1. Texts that name different numbers
 /// and none in common ("khu 2", "khu 6") are about different things and score 0.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    use std::collections::HashMap;
-    let count = |s: &str| {
-        let mut m: HashMap<String, usize> = HashMap::new();
-        for w in fold(s).split(' ').filter(|w| !w.is_empty()) {
-            *m.entry(w.to_string()).or_default() += 1;
+    Words::of(a).similarity(&Words::of(b))
+}
+
+/// A text's folded words, counted and ready to be compared many times over: [`similarity`]
+/// compares two texts once; an import compares each of thousands of rows with the records of
+/// its unit, and folds each text once. Words are kept by a 64-bit hash of their key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    /// (hash of a word, how many times it occurs), by hash.
+    counts: Vec<(u64, u32)>,
+    /// The hashes of the words with a digit in them ("2", "6a"), sorted.
+    numbered: Vec<u64>,
+    total: u32,
+    /// How many words fall in each of 64 buckets (by hash): two texts have no more words in
+    /// common than the sum of the smaller counts, bucket by bucket — a bound a few
+    /// instructions tell, that spares most comparisons that cannot reach a threshold.
+    buckets: [u8; BUCKETS],
+}
+
+const BUCKETS: usize = 64;
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            counts: Vec::new(),
+            numbered: Vec::new(),
+            total: 0,
+            buckets: [0; BUCKETS],
         }
-        m
-    };
-    let (x, y) = (count(a), count(b));
-    let numbered = |w: &&String| w.chars().any(|c| c.is_ascii_digit());
-    let (nx, ny) = (
-        x.keys().filter(numbered).count(),
-        y.keys().filter(numbered).count(),
-    );
-    if nx > 0 && ny > 0 && !x.keys().filter(numbered).any(|w| y.contains_key(w)) {
-        return 0.0;
     }
-    let total: usize = x.values().sum::<usize>() + y.values().sum::<usize>();
-    if total == 0 {
-        return 0.0;
+}
+
+impl Words {
+    /// The words of a text as it is written.
+    pub fn of(text: &str) -> Words {
+        Words::of_key(&fold(text))
     }
-    let common: usize = x
-        .iter()
-        .map(|(k, n)| (*n).min(*y.get(k).unwrap_or(&0)))
-        .sum();
-    2.0 * common as f64 / total as f64
+
+    /// The words of a folded key ([`fold`]'s output, as the `*_key` columns hold it).
+    pub fn of_key(key: &str) -> Words {
+        use std::hash::{Hash, Hasher};
+        let mut all: Vec<(u64, bool)> = key
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut h = std::hash::DefaultHasher::new();
+                w.hash(&mut h);
+                (h.finish(), w.chars().any(|c| c.is_ascii_digit()))
+            })
+            .collect();
+        all.sort_unstable();
+        let mut counts: Vec<(u64, u32)> = Vec::with_capacity(all.len());
+        let mut numbered = Vec::new();
+        let mut buckets = [0u8; BUCKETS];
+        for (h, digit) in &all {
+            let b = &mut buckets[(*h % BUCKETS as u64) as usize];
+            *b = b.saturating_add(1);
+            match counts.last_mut() {
+                Some((last, n)) if last == h => *n += 1,
+                _ => {
+                    counts.push((*h, 1));
+                    if *digit {
+                        numbered.push(*h);
+                    }
+                }
+            }
+        }
+        Words {
+            counts,
+            numbered,
+            total: all.len() as u32,
+            buckets,
+        }
+    }
+
+    /// How many words (each occurrence counted).
+    pub fn len(&self) -> usize {
+        self.total as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The similarity when it is `at_least` (see [`Words::similarity`]), `None` when it is
+    /// less — most often told by the buckets' bound without comparing the words.
+    pub fn similarity_at_least(&self, other: &Words, at_least: f64) -> Option<f64> {
+        let total = self.total + other.total;
+        if total == 0 {
+            return None;
+        }
+        let bound: u32 = self
+            .buckets
+            .iter()
+            .zip(other.buckets.iter())
+            .map(|(a, b)| u32::from(*a.min(b)))
+            .sum();
+        if 2.0 * f64::from(bound) < at_least * f64::from(total) {
+            return None;
+        }
+        Some(self.similarity(other)).filter(|s| *s >= at_least)
+    }
+
+    /// The Dice coefficient of the two texts' words, 0 to 1; 0 when both name numbers and
+    /// none in common.
+    pub fn similarity(&self, other: &Words) -> f64 {
+        let total = self.total + other.total;
+        if total == 0 {
+            return 0.0;
+        }
+        if !self.numbered.is_empty()
+            && !other.numbered.is_empty()
+            && !self
+                .numbered
+                .iter()
+                .any(|h| other.numbered.binary_search(h).is_ok())
+        {
+            return 0.0;
+        }
+        let (mut i, mut j, mut common) = (0, 0, 0u32);
+        let (x, y) = (&self.counts, &other.counts);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += x[i].1.min(y[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        2.0 * f64::from(common) / f64::from(total)
+    }
 }
 
 /// True when every word of `query`'s key occurs, as a word prefix, in `haystack`'s key.
@@ -160,6 +268,77 @@ mod tests {
             ) < 0.2
         );
         assert_eq!(similarity("", ""), 0.0);
+    }
+
+    /// The Dice coefficient as first written, word strings counted in maps: the prepared
+    /// [`Words`] must say the same.
+    fn dice_of_maps(a: &str, b: &str) -> f64 {
+        use std::collections::HashMap;
+        let count = |s: &str| {
+            let mut m: HashMap<String, usize> = HashMap::new();
+            for w in fold(s).split(' ').filter(|w| !w.is_empty()) {
+                *m.entry(w.to_string()).or_default() += 1;
+            }
+            m
+        };
+        let (x, y) = (count(a), count(b));
+        let numbered = |w: &&String| w.chars().any(|c| c.is_ascii_digit());
+        let (nx, ny) = (
+            x.keys().filter(numbered).count(),
+            y.keys().filter(numbered).count(),
+        );
+        if nx > 0 && ny > 0 && !x.keys().filter(numbered).any(|w| y.contains_key(w)) {
+            return 0.0;
+        }
+        let total: usize = x.values().sum::<usize>() + y.values().sum::<usize>();
+        if total == 0 {
+            return 0.0;
+        }
+        let common: usize = x
+            .iter()
+            .map(|(k, n)| (*n).min(*y.get(k).unwrap_or(&0)))
+            .sum();
+        2.0 * common as f64 / total as f64
+    }
+
+    #[test]
+    fn prepared_words_compare_as_the_texts_do() {
+        let texts = [
+            "Xây mới nhà văn hóa khu 6",
+            "xây mới nhà văn hoá khu 6",
+            "xây mới nhà văn hóa khu 2",
+            "đường điện chiếu sáng khu 4 và khu 5",
+            "đường điện chiếu sáng khu 4",
+            "nhà nhà nhà văn hóa",
+            "",
+        ];
+        for a in texts {
+            let wa = Words::of(a);
+            assert_eq!(wa, Words::of_key(&fold(a)));
+            for b in texts {
+                assert_eq!(
+                    wa.similarity(&Words::of(b)),
+                    dice_of_maps(a, b),
+                    "{a} / {b}"
+                );
+            }
+        }
+        assert_eq!(Words::of("nhà nhà văn").len(), 3);
+        // The bound spares comparisons, never a match.
+        for a in texts {
+            for b in texts {
+                for t in [0.0, 0.4, 0.6, 0.9, 1.0] {
+                    let exact = dice_of_maps(a, b);
+                    let want = (exact >= t && !(a.is_empty() && b.is_empty())).then_some(exact);
+                    assert_eq!(
+                        Words::of(a).similarity_at_least(&Words::of(b), t),
+                        want,
+                        "{a} / {b} at {t}"
+                    );
+                }
+            }
+        }
+        assert!(similarity("nhà nhà văn", "nhà văn văn") < 1.0);
     }
 
     #[test]

@@ -446,14 +446,15 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
         }
         return AppError::Csrf.into_response();
     }
-    // A file upload carries the token in its address (the form's action), not in its body.
+    // A file upload carries the token in its body, as the field `_csrf` (the form's first);
+    // the report and evidence uploads still carry it in their address (their form's action).
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if is_multipart {
-        let given = req
+        let in_address = req
             .uri()
             .query()
             .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
@@ -463,8 +464,24 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
                     .find(|(k, _)| k == CSRF_FIELD)
                     .map(|(_, v)| v)
             });
-        return match given {
-            Some(t) if same(&t, &expected) => next.run(req).await,
+        if let Some(t) = in_address {
+            return if same(&t, &expected) {
+                next.run(req).await
+            } else {
+                AppError::Csrf.into_response()
+            };
+        }
+        let (parts, body) = req.into_parts();
+        let limit = crate::routes::body_limit(parts.uri.path());
+        let bytes = match to_bytes(body, limit).await {
+            Ok(b) => b,
+            Err(_) => return AppError::TooLarge.into_response(),
+        };
+        return match multipart_field(&parts.headers, bytes.clone(), CSRF_FIELD).await {
+            Some(t) if same(&t, &expected) => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
             _ => AppError::Csrf.into_response(),
         };
     }
@@ -500,6 +517,28 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
     let body = serde_urlencoded::to_string(rest).unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// The text of the field `name` of a multipart body (at most 1 KB), if it has one.
+async fn multipart_field(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().for_field(name, 1024));
+    let mut form = multer::Multipart::with_constraints(stream, boundary, constraints);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// NUL and the other control characters but tab, line feed and carriage return have no place

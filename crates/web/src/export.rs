@@ -150,7 +150,7 @@ fn csv(lang: Lang, sheet: &Sheet) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-const DIRECTIVE_COLUMNS: &[&str] = &[
+pub const DIRECTIVE_COLUMNS: &[&str] = &[
     "export.id",
     "f.text",
     "f.lead_unit_id",
@@ -180,7 +180,7 @@ fn directive_row(lang: Lang, d: DirectiveView) -> Vec<Cell> {
     ]
 }
 
-const PETITION_COLUMNS: &[&str] = &[
+pub const PETITION_COLUMNS: &[&str] = &[
     "export.id",
     "f.title",
     "f.text",

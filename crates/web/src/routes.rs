@@ -9,7 +9,6 @@ use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -23,7 +22,7 @@ use crate::auth::{
 use crate::error::render_errors;
 use crate::pages::{
     dashboard, directives, follow, import, inbox, login, people, petitions, sessions, stats,
-    targets, units, users,
+    tabular, targets, units, users,
 };
 use crate::{api, AppState};
 
@@ -51,6 +50,9 @@ fn pages() -> Router<AppState> {
         .route("/sessions/new", get(sessions::new))
         .route("/sessions/import", get(import::show).post(import::read))
         .route("/sessions/import/confirm", post(import::confirm))
+        .route("/imports", get(tabular::show).post(tabular::upload).layer(DefaultBodyLimit::max(tabular::MAX_UPLOAD_BYTES)))
+        .route("/imports/{id}", get(tabular::show_job))
+        .route("/imports/{id}/confirm", post(tabular::confirm))
         .route("/sessions/{id}", get(sessions::show).post(sessions::update))
         .route("/sessions/{id}/edit", get(sessions::edit))
         .route("/sessions/{id}/petitions", post(sessions::add_petition))
@@ -246,6 +248,35 @@ async fn run_to_completion(
     }
 }
 
+/// The largest body a request to `path` may carry: a spreadsheet's upload, or a form.
+pub(crate) fn body_limit(path: &str) -> usize {
+    match path {
+        "/imports" | "/api/v1/imports" => tabular::MAX_UPLOAD_BYTES,
+        _ => MAX_FORM_BYTES,
+    }
+}
+
+/// Bounds every request's body by [`body_limit`]: refused at once (413) when it says it is
+/// larger, cut off where it outgrows it when it does not say.
+async fn limit_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let limit = body_limit(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}
+
 /// The whole application: routes, sessions and login, CSRF, limits, headers, error rendering.
 pub fn router(state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore {
@@ -280,7 +311,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(crate::error::note_viewer))
         .layer(auth)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))
+        .layer(from_fn(limit_body))
         .layer(header("content-security-policy", CSP))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))

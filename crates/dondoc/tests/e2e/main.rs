@@ -28,4 +28,5 @@ mod report;
 mod scenario;
 mod served;
 mod stats;
+mod tabular;
 mod visibility;

@@ -28,6 +28,7 @@ pub mod people;
 pub mod petitions;
 pub mod sessions;
 pub mod stats;
+pub mod tabular;
 pub mod targets;
 pub mod units;
 pub mod users;
