@@ -50,9 +50,11 @@ impl Store {
         let (session_id, before) = match plan.into {
             Some(id) => {
                 let before = sessions::get_session_in(&mut tx, id).await?.session;
-                // The report itself is kept with a session recorded by hand.
+                // The report itself is kept with a session recorded by hand; the session
+                // changed, an edit made from before it is stale.
                 sqlx::query(
-                    "update sessions set source_text = $1 where id = $2 and source_text is null",
+                    "update sessions set source_text = coalesce(source_text, $1), version = version + 1
+                     where id = $2",
                 )
                 .bind(&plan.session.source_text)
                 .bind(id)
