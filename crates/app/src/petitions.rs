@@ -125,8 +125,9 @@ async fn seen(app: &App, c: &Caller, written: PetitionView) -> Result<PetitionVi
 /// offered as the same petition raised again.
 pub const ALIKE: f64 = 0.5;
 
-/// The petitions of an area read to find those like a new one: the most recent this many.
-const ALIKE_SCAN: i64 = 2_000;
+/// The petitions of an area read to find those like a new one: the most recent this many (a
+/// list's largest page).
+const ALIKE_SCAN: i64 = 500;
 
 /// Petitions of `area` like `text`, open or resolved (a rejected one stays rejected), most
 /// alike first, at most five: what should be raised again (and so reopened) rather than
