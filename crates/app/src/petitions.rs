@@ -141,27 +141,26 @@ pub async fn similar(
     let Some(area) = area else {
         return Ok(vec![]);
     };
-    let text = dondoc_text::nfc(text);
+    // The same read as a spreadsheet's rows are checked against: ids and folded texts only.
     let of_area = app
         .store
-        .petitions(
-            &PetitionFilter {
-                area_unit_id: Some(area),
-                limit: Some(ALIKE_SCAN),
-                ..Default::default()
-            },
-            c.visibility(),
-        )
-        .await?
-        .items;
-    let mut alike: Vec<(f64, PetitionView)> = of_area
-        .into_iter()
-        .filter(|p| p.petition.status != PetitionStatus::Rejected)
-        .map(|p| (dondoc_text::similarity(&p.petition.text, &text), p))
-        .filter(|(s, _)| *s >= ALIKE)
+        .petitions_of_area(area, c.visibility(), ALIKE_SCAN)
+        .await?;
+    let words = dondoc_text::Words::of(text);
+    let mut alike: Vec<(f64, Id)> = of_area
+        .iter()
+        .filter_map(|p| {
+            words
+                .similarity_at_least(&dondoc_text::Words::of_key(&p.key), ALIKE)
+                .map(|s| (s, p.id))
+        })
         .collect();
     alike.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(alike.into_iter().take(5).map(|(_, p)| p).collect())
+    let mut out = Vec::new();
+    for (_, id) in alike.into_iter().take(5) {
+        out.push(get(app, c, id).await?);
+    }
+    Ok(out)
 }
 
 /// What recording `new` asks of the rules, each with the field it is about: at a session
