@@ -45,6 +45,8 @@ pub struct App {
     /// Whether mail can be sent (an SMTP server is configured): notices are marked for mail
     /// only then.
     mail: bool,
+    /// The SMTP transport for mail sent at once (a password-reset link), if one is configured.
+    mailer: Option<std::sync::Arc<mail::Mailer>>,
     /// Working days: weekends, public holidays and the year's announced swaps.
     calendar: std::sync::Arc<dondoc_domain::calendar::Calendar>,
     /// Working days a unit has to answer a petition assigned to it without a date.
@@ -165,6 +167,7 @@ impl App {
             today,
             clock: Clock::System,
             mail: false,
+            mailer: None,
             calendar: std::sync::Arc::new(dondoc_domain::calendar::Calendar::vietnam()),
             answer_days: petitions::ANSWER_DAYS,
             token_days: users::TOKEN_DAYS,
@@ -185,6 +188,12 @@ impl App {
     /// Marks notices for mail (an SMTP server is configured for the jobs).
     pub fn with_mail(mut self, on: bool) -> Self {
         self.mail = on;
+        self
+    }
+
+    /// The transport for mail sent at once, outside the jobs (password-reset links).
+    pub fn with_mailer(mut self, mailer: Option<mail::Mailer>) -> Self {
+        self.mailer = mailer.map(std::sync::Arc::new);
         self
     }
 

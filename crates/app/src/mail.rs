@@ -43,20 +43,45 @@ impl Mailer {
     /// receiving server.
     pub async fn send(&self, m: &MailOut) -> Result<(), String> {
         let (subject, body) = words(&m.notice, m.language, &m.display_name, &self.public_url);
-        let to: Mailbox = format!("{} <{}>", quote(&m.display_name), m.email)
+        let id = format!("notice-{}-{}", m.notice.id, digest(&m.key));
+        self.deliver(&m.email, &m.display_name, subject, body, &id)
+            .await
+    }
+
+    /// Sends a link that sets a new password (`path` under dondoc's public address), valid for
+    /// `hours`.
+    pub async fn send_reset(
+        &self,
+        email: &str,
+        name: &str,
+        lang: Language,
+        path: &str,
+        hours: i64,
+    ) -> Result<(), String> {
+        let link = format!("{}{path}", self.public_url);
+        let (subject, body) = reset_words(lang, name, &link, hours);
+        let id = format!("reset-{}", &dondoc_store::token_digest(path)[..24]);
+        self.deliver(email, name, subject, body, &id).await
+    }
+
+    async fn deliver(
+        &self,
+        email: &str,
+        name: &str,
+        subject: String,
+        body: String,
+        id: &str,
+    ) -> Result<(), String> {
+        let to: Mailbox = format!("{} <{email}>", quote(name))
             .parse()
-            .or_else(|_| m.email.parse())
-            .map_err(|e| format!("address {:?}: {e}", m.email))?;
+            .or_else(|_| email.parse())
+            .map_err(|e| format!("address {email:?}: {e}"))?;
         let domain = self.from.email.domain().to_string();
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .message_id(Some(format!(
-                "<notice-{}-{}@{domain}>",
-                m.notice.id,
-                digest(&m.key)
-            )))
+            .message_id(Some(format!("<{id}@{domain}>")))
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| e.to_string())?;
@@ -65,6 +90,29 @@ impl Mailer {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+}
+
+/// The subject and body of a mail with a password-reset link.
+pub fn reset_words(lang: Language, name: &str, link: &str, hours: i64) -> (String, String) {
+    if lang == Language::Vi {
+        (
+            "Đặt lại mật khẩu dondoc".to_string(),
+            format!(
+                "Kính gửi {name},\n\nĐể đặt mật khẩu mới cho tài khoản dondoc của anh/chị, mời mở liên kết sau \
+                 (dùng được một lần, trong {hours} giờ):\n\n{link}\n\nNếu anh/chị không đề nghị việc này, \
+                 xin bỏ qua thư; mật khẩu hiện tại vẫn giữ nguyên.\n"
+            ),
+        )
+    } else {
+        (
+            "Reset your dondoc password".to_string(),
+            format!(
+                "Dear {name},\n\nTo set a new password for your dondoc account, open this link \
+                 (it works once, for {hours} hours):\n\n{link}\n\nIf you did not ask for this, \
+                 ignore this mail; your password stays as it is.\n"
+            ),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use dondoc_domain::input::{UserInput, MIN_PASSWORD};
+use dondoc_domain::input::{UserEditInput, UserInput, MIN_PASSWORD};
 use dondoc_domain::{Action, ApiToken, FieldCode, Id, Invalid, Role, User};
 use dondoc_store::{EarlierAttempts, UserWithHash};
 
@@ -210,8 +210,162 @@ pub async fn create(app: &App, c: &Caller, raw: &UserInput) -> Result<User> {
             &hash,
             new.role,
             new.unit_id,
+            new.email.as_deref(),
         )
         .await?)
+}
+
+/// One account, for those who manage users.
+pub async fn get(app: &App, c: &Caller, id: Id) -> Result<User> {
+    c.require(Action::ManageUsers)?;
+    Ok(app.store.user(id).await?)
+}
+
+/// Changes an account's name, role, unit and mail address. An administrator keeps their own
+/// role: none of them can take away the last way back in.
+pub async fn update(app: &App, c: &Caller, id: Id, raw: &UserEditInput) -> Result<User> {
+    c.login_required()?;
+    c.require(Action::ManageUsers)?;
+    let change = raw.parse()?;
+    let version = crate::version(raw.version)?;
+    if Some(id) == c.user_id() && change.role != Role::Admin {
+        return Err(Error::Invalid(Invalid::one("role", FieldCode::Forbidden)));
+    }
+    Ok(app.store.update_user(c.who(), id, version, &change).await?)
+}
+
+/// How long a reset link works: one an administrator sends (a new colleague may open it the
+/// next days), and one a person asks for on the sign-in page.
+pub const RESET_HOURS_SENT: i64 = 72;
+pub const RESET_HOURS_ASKED: i64 = 1;
+/// A person asking again this soon is not mailed again: asking cannot flood a mailbox.
+pub const RESET_AGAIN_AFTER_MS: i64 = 10 * 60 * 1000;
+
+/// The page a reset link opens.
+pub fn reset_path(token: &str) -> String {
+    format!("/password/reset/{token}")
+}
+
+/// How a reset link reached its person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetSent {
+    /// Mailed to this address.
+    Mailed(String),
+    /// Not mailed (no mail server is configured, or the account has no address, or the
+    /// server refused it): the administrator hands this link (a path) over themselves.
+    Handed { path: String, why: NotMailed },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotMailed {
+    NoServer,
+    NoAddress,
+    Failed,
+}
+
+/// An administrator sends a person a link that sets a new password (`token`, random, made by
+/// the caller's side); the password stays as it is until the link is used.
+pub async fn send_reset(app: &App, c: &Caller, id: Id, token: &str) -> Result<ResetSent> {
+    c.login_required()?;
+    c.require(Action::ManageUsers)?;
+    let user = app.store.user(id).await?;
+    if !user.active {
+        return Err(Error::Invalid(Invalid::one("active", FieldCode::Required)));
+    }
+    let expires = app.clock.now().as_millisecond() + RESET_HOURS_SENT * 3600 * 1000;
+    app.store.create_password_reset(id, token, expires).await?;
+    let path = reset_path(token);
+    let (Some(mailer), Some(email)) = (&app.mailer, &user.email) else {
+        let why = if app.mailer.is_none() {
+            NotMailed::NoServer
+        } else {
+            NotMailed::NoAddress
+        };
+        return Ok(ResetSent::Handed { path, why });
+    };
+    let lang = app.store.profile(id).await?.language;
+    match mailer
+        .send_reset(email, &user.display_name, lang, &path, RESET_HOURS_SENT)
+        .await
+    {
+        Ok(()) => Ok(ResetSent::Mailed(email.clone())),
+        Err(e) => {
+            tracing::warn!(error = %e, user = id, "mailing a reset link");
+            Ok(ResetSent::Handed {
+                path,
+                why: NotMailed::Failed,
+            })
+        }
+    }
+}
+
+/// Someone on the sign-in page asks for a reset link for `name` (a login or a mail address).
+/// The answer is the same whether or not such an account exists; the mail, if any, goes out
+/// in the background, so that the time taken says nothing either.
+pub async fn ask_reset(app: &App, name: &str, token: &str) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 254 {
+        return Err(Error::Invalid(Invalid::one("name", FieldCode::Required)));
+    }
+    let Some(mailer) = app.mailer.clone() else {
+        return Ok(());
+    };
+    let found = app.store.users_named(name).await?;
+    let [user] = found.as_slice() else {
+        return Ok(());
+    };
+    let Some(email) = user.email.clone() else {
+        return Ok(());
+    };
+    let now = app.clock.now().as_millisecond();
+    if let Some(latest) = app.store.latest_password_reset(user.id).await? {
+        if now - latest < RESET_AGAIN_AFTER_MS {
+            return Ok(());
+        }
+    }
+    let expires = now + RESET_HOURS_ASKED * 3600 * 1000;
+    app.store
+        .create_password_reset(user.id, token, expires)
+        .await?;
+    let lang = app.store.profile(user.id).await?.language;
+    let (path, name, id) = (reset_path(token), user.display_name.clone(), user.id);
+    tokio::spawn(async move {
+        if let Err(e) = mailer
+            .send_reset(&email, &name, lang, &path, RESET_HOURS_ASKED)
+            .await
+        {
+            tracing::warn!(error = %e, user = id, "mailing a reset link");
+        }
+    });
+    Ok(())
+}
+
+/// The person a reset link is for, while it works.
+pub async fn reset_for(app: &App, token: &str) -> Result<User> {
+    app.store
+        .password_reset_user(token)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Sets the new password a reset link allows, typed twice; the link then stops working, and
+/// so do the person's other links, web sessions and API tokens.
+pub async fn reset_password(app: &App, token: &str, password: &str, again: &str) -> Result<User> {
+    reset_for(app, token).await?;
+    let mut check = dondoc_domain::validate::Checker::new();
+    if password.chars().count() < MIN_PASSWORD {
+        check.fail("password", FieldCode::TooShort);
+    } else if password.len() > 1024 {
+        check.fail("password", FieldCode::TooLong);
+    } else if password != again {
+        check.fail("again", FieldCode::InvalidChoice);
+    }
+    check.finish(())?;
+    let hash = hash_blocking(password.to_string()).await?;
+    app.store
+        .reset_password(token, &hash)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 pub async fn set_active(

@@ -474,7 +474,16 @@ raw!(UserInput {
     display_name: Option<String> = "opt_string",
     role: Option<String> = "opt_string",
     unit_id: Option<i64> = "opt_i64",
+    email: Option<String> = "opt_string",
     password: Option<String> = "opt_string",
+});
+
+raw!(UserEditInput {
+    display_name: Option<String> = "opt_string",
+    role: Option<String> = "opt_string",
+    unit_id: Option<i64> = "opt_i64",
+    email: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -978,7 +987,55 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub unit_id: Option<Id>,
+    pub email: Option<String>,
     pub password: String,
+}
+
+/// What an administrator changes of an account: not its login, nor its password (which its
+/// owner sets, through a reset link).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserEdit {
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<Id>,
+    pub email: Option<String>,
+}
+
+/// A mail address as a form gives it: trimmed, at most 254 characters, plausible.
+fn opt_email(c: &mut Checker, raw: Option<&str>) -> Option<String> {
+    let email = c.opt_text("email", raw, 254);
+    if email
+        .as_deref()
+        .is_some_and(|e| !crate::follow::plausible_email(e))
+    {
+        c.fail("email", FieldCode::InvalidChoice);
+    }
+    email
+}
+
+/// A role, and the unit that role needs (officers and clerks work for one).
+fn role_and_unit(c: &mut Checker, role: Option<&str>, unit_id: Option<Id>) -> Option<Role> {
+    let role = c.choice("role", role, Role::parse);
+    if role.is_some_and(Role::needs_unit) && unit_id.is_none() {
+        c.fail("unit_id", FieldCode::Required);
+    }
+    role
+}
+
+impl UserEditInput {
+    pub fn parse(&self) -> Result<UserEdit, Invalid> {
+        let mut c = Checker::new();
+        let display_name = c.text("display_name", self.display_name.as_deref(), 120);
+        let role = role_and_unit(&mut c, self.role.as_deref(), self.unit_id);
+        let email = opt_email(&mut c, self.email.as_deref());
+        c.finish(())?;
+        Ok(UserEdit {
+            display_name,
+            role: role.expect("checked"),
+            unit_id: self.unit_id,
+            email,
+        })
+    }
 }
 
 /// Passwords shorter than this are refused.
@@ -996,10 +1053,8 @@ impl UserInput {
             c.fail("login", FieldCode::InvalidChoice);
         }
         let display_name = c.text("display_name", self.display_name.as_deref(), 120);
-        let role = c.choice("role", self.role.as_deref(), Role::parse);
-        if role.is_some_and(Role::needs_unit) && self.unit_id.is_none() {
-            c.fail("unit_id", FieldCode::Required);
-        }
+        let role = role_and_unit(&mut c, self.role.as_deref(), self.unit_id);
+        let email = opt_email(&mut c, self.email.as_deref());
         let password = self.password.clone().unwrap_or_default();
         if password.chars().count() < MIN_PASSWORD {
             c.fail("password", FieldCode::TooShort);
@@ -1012,6 +1067,7 @@ impl UserInput {
             display_name,
             role: role.expect("checked"),
             unit_id: self.unit_id,
+            email,
             password,
         })
     }
@@ -1260,6 +1316,7 @@ mod tests {
             display_name: Some("Người mới".into()),
             role: Some(role.into()),
             unit_id,
+            email: None,
             password: Some("mat-khau-moi".into()),
         };
         for role in ["officer", "clerk"] {
@@ -1306,13 +1363,7 @@ impl ProfileInput {
     /// Vietnamese.
     pub fn parse(&self) -> Result<crate::follow::Profile, Invalid> {
         let mut c = Checker::new();
-        let email = c.opt_text("email", self.email.as_deref(), 254);
-        if email
-            .as_deref()
-            .is_some_and(|e| !crate::follow::plausible_email(e))
-        {
-            c.fail("email", FieldCode::InvalidChoice);
-        }
+        let email = opt_email(&mut c, self.email.as_deref());
         let language = match self.language.as_deref().map(str::trim) {
             None | Some("") => Some(crate::follow::Language::Vi),
             Some(s) => {

@@ -260,6 +260,8 @@ pub struct User {
     pub display_name: String,
     pub role: crate::Role,
     pub unit_id: Option<Id>,
+    /// Where mail to them goes (reminders, digests, a link to reset their password).
+    pub email: Option<String>,
     pub active: bool,
     pub version: i64,
 }

@@ -475,6 +475,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             display_name: Some(u.name.clone()),
             role: Some(u.role.clone()),
             unit_id: units.opt(&u.unit)?,
+            email: None,
             password: Some(u.password.clone()),
         };
         let user = app::users::create(app, c, &raw)

@@ -113,6 +113,9 @@ enum UserCommand {
         /// The user's home unit (id).
         #[arg(long)]
         unit_id: Option<i64>,
+        /// Where reminders and password-reset links are mailed.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Set a user's password, read from standard input.
     Passwd {
@@ -228,6 +231,7 @@ async fn main() -> Result<()> {
             name,
             role,
             unit_id,
+            email,
         }) => {
             let app = App::new(open(&settings).await?, None);
             let raw = UserInput {
@@ -235,6 +239,7 @@ async fn main() -> Result<()> {
                 display_name: Some(name),
                 role: Some(role),
                 unit_id,
+                email,
                 password: Some(read_password()?),
             };
             let user = dondoc_app::users::create(&app, &app.system(), &raw)
@@ -350,7 +355,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     state.app = state
         .app
         .clone()
-        .with_calendar(settings.calendar.clone(), settings.petition_answer_days);
+        .with_calendar(settings.calendar.clone(), settings.petition_answer_days)
+        .with_mailer(mailer.clone());
     let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();
     tokio::spawn(async move {

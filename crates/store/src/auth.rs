@@ -14,12 +14,13 @@ struct Row {
     display_name: String,
     role: String,
     unit_id: Option<i64>,
+    email: Option<String>,
     active: i64,
     version: i64,
     password_hash: String,
 }
 
-const COLS: &str = "id, login, display_name, role, unit_id, active, version, password_hash";
+const COLS: &str = "id, login, display_name, role, unit_id, email, active, version, password_hash";
 
 /// A user with the stored password hash, for the login check only.
 #[derive(Debug, Clone)]
@@ -38,6 +39,7 @@ impl TryFrom<Row> for UserWithHash {
                 display_name: r.display_name,
                 role: Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?,
                 unit_id: r.unit_id,
+                email: r.email,
                 active: r.active != 0,
                 version: r.version,
             },
@@ -80,6 +82,7 @@ pub fn token_digest(token: &str) -> String {
 
 impl Store {
     #[tracing::instrument(level = "debug", skip_all)]
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_user(
         &self,
         who: Who,
@@ -88,18 +91,20 @@ impl Store {
         password_hash: &str,
         role: Role,
         unit_id: Option<Id>,
+        email: Option<&str>,
     ) -> Result<User> {
         let mut tx = self.begin().await?;
         crate::sql::ensure_exists(&mut tx, "units", unit_id, "unit_id").await?;
         let id: i64 = sqlx::query_scalar(
-            "insert into users (login, display_name, password_hash, role, unit_id, active, version, created_at)
-             values ($1, $2, $3, $4, $5, 1, 1, $6) returning id",
+            "insert into users (login, display_name, password_hash, role, unit_id, email, active, version, created_at)
+             values ($1, $2, $3, $4, $5, $6, 1, 1, $7) returning id",
         )
         .bind(login)
         .bind(display_name)
         .bind(password_hash)
         .bind(role.as_str())
         .bind(unit_id)
+        .bind(email)
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await
@@ -189,6 +194,161 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Changes a user's name, role, unit and mail address (their login and password stay).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_user(
+        &self,
+        who: Who,
+        id: Id,
+        version: i64,
+        change: &dondoc_domain::input::UserEdit,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let before = user_in(&mut tx, id).await?;
+        crate::sql::ensure_exists(&mut tx, "units", change.unit_id, "unit_id").await?;
+        let n = sqlx::query(
+            "update users set display_name = $1, role = $2, unit_id = $3, email = $4,
+                    version = version + 1
+             where id = $5 and version = $6",
+        )
+        .bind(&change.display_name)
+        .bind(change.role.as_str())
+        .bind(change.unit_id)
+        .bind(&change.email)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        updated(&mut tx, n, "users", id).await?;
+        let after = user_in(&mut tx, id).await?;
+        audit::change(&mut tx, who, "update", Some(&before), &after).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Keeps the digest of a new password-reset secret for a user, valid until `expires_ms`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn create_password_reset(
+        &self,
+        user_id: Id,
+        token: &str,
+        expires_ms: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        user_in(&mut tx, user_id).await?;
+        // Expired secrets go when a new one is made; at most a few per person remain.
+        sqlx::query("delete from password_resets where expires_at <= $1")
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into password_resets (token_hash, user_id, created_at, expires_at)
+             values ($1, $2, $3, $4)",
+        )
+        .bind(token_digest(token))
+        .bind(user_id)
+        .bind(now_ms())
+        .bind(expires_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// When the latest reset secret of a user was made (milliseconds), if any is still valid.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn latest_password_reset(&self, user_id: Id) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "select max(created_at) from password_resets where user_id = $1 and expires_at > $2",
+        )
+        .bind(user_id)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The active user a reset secret is for, while it is valid.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn password_reset_user(&self, token: &str) -> Result<Option<User>> {
+        let r: Option<Row> = sqlx::query_as(&format!(
+            "select {} from users u join password_resets r on r.user_id = u.id
+             where r.token_hash = $1 and r.expires_at > $2 and u.active = 1",
+            COLS.split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(token_digest(token))
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        r.map(|r| UserWithHash::try_from(r).map(|u| u.user))
+            .transpose()
+    }
+
+    /// Sets the password a valid reset secret allows, once: the secret and every other one of
+    /// the user go, and so do their API tokens. `None` when the secret is unknown, used or
+    /// expired, or the user is locked.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn reset_password(&self, token: &str, password_hash: &str) -> Result<Option<User>> {
+        let mut tx = self.begin().await?;
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "select r.user_id from password_resets r join users u on u.id = r.user_id
+             where r.token_hash = $1 and r.expires_at > $2 and u.active = 1",
+        )
+        .bind(token_digest(token))
+        .bind(now_ms())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = user_id else {
+            return Ok(None);
+        };
+        let before = user_in(&mut tx, id).await?;
+        sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from password_resets where user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from api_tokens where user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let after = user_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            Who { user_id: Some(id) },
+            "user",
+            id,
+            "reset_password",
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(after))
+    }
+
+    /// The active users whose login or mail address is `name` (case aside).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn users_named(&self, name: &str) -> Result<Vec<User>> {
+        let name = name.trim().to_lowercase();
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "select {COLS} from users where active = 1 and (login = $1 or lower(email) = $1)
+             order by id limit 5"
+        ))
+        .bind(&name)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| UserWithHash::try_from(r).map(|u| u.user))
+            .collect()
     }
 
     /// Stores a new API token (its digest) for a user.

@@ -802,11 +802,11 @@ both_backends!(
 both_backends!(users_tokens_sessions_and_throttling, |db| async move {
     let store = db.store().await;
     let u = store
-        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None)
+        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None, None)
         .await
         .unwrap();
     let dup = store
-        .create_user(WHO, "clerk", "Khác", "hash", Role::Clerk, None)
+        .create_user(WHO, "clerk", "Khác", "hash", Role::Clerk, None, None)
         .await
         .unwrap_err();
     assert!(matches!(dup, StoreError::Duplicate("login")), "{dup:?}");
@@ -969,7 +969,7 @@ async fn a_backup_is_private_and_holds_no_sessions_or_tokens() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     let store = db.store().await;
     let u = store
-        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None)
+        .create_user(WHO, "clerk", "Văn thư", "hash", Role::Clerk, None, None)
         .await
         .unwrap();
     store

@@ -106,7 +106,14 @@ fn pages() -> Router<AppState> {
         .route("/documents", get(people::documents).post(people::create_document))
         .route("/documents/{id}", get(people::document).post(people::update_document))
         .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::show).post(users::update))
         .route("/users/{id}/active", post(users::set_active))
+        .route("/users/{id}/reset", post(users::send_reset))
+        .route("/password/forgot", get(users::forgot).post(users::ask))
+        .route(
+            "/password/reset/{token}",
+            get(users::reset_form).post(users::reset),
+        )
         .route("/pick/{source}", get(crate::pick::suggest))
         .route("/assets/style.css", get(style))
         .route("/assets/pick.js", get(pick_js))
@@ -163,7 +170,9 @@ fn api_v1() -> Router<AppState> {
         .route("/stats", get(api::stats))
         .route("/notices/read", post(api::read_notices))
         .route("/users", get(api::list_users).post(api::create_user))
+        .route("/users/{id}", get(api::get_user).put(api::update_user))
         .route("/users/{id}/active", post(api::set_user_active))
+        .route("/users/{id}/password-reset", post(api::send_password_reset))
         .route("/tokens", post(api::create_token).get(api::list_tokens))
         .route("/tokens/{id}", delete(api::revoke_token))
         .route("/openapi.json", get(api::openapi_json))

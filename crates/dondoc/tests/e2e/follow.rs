@@ -70,6 +70,7 @@ impl Follow {
                 &hash,
                 Role::Officer,
                 Some(ward),
+                None,
             )
             .await
             .unwrap()

@@ -6,6 +6,7 @@
 #[macro_use]
 mod support;
 
+mod accounts;
 mod attacks;
 mod bad_input;
 mod cache;

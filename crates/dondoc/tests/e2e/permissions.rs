@@ -318,6 +318,8 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/documents", "LOOOO"),
         get(format!("/documents/{}", i.document), "LOOOO"),
         get("/users", "LFFFO"),
+        get(format!("/users/{}", i.officer), "LFFFO"),
+        get("/password/forgot", "OOOOO"),
         form(
             "/sessions",
             &[
@@ -479,6 +481,19 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             ],
             "FFFFR",
         ),
+        form(
+            format!("/users/{}", i.officer),
+            &[
+                ("display_name", "Chuyên viên phường"),
+                ("role", "officer"),
+                ("unit_id", &s(i.ubnd_phuong)),
+                ("email", "chuyenvien@halam.example"),
+                ("version", &format!("@version:user:{}", i.officer)),
+            ],
+            "FFFFR",
+        ),
+        form(format!("/users/{}/reset", i.officer), &[], "FFFFO"),
+        form("/password/forgot", &[("name", "chuyenvien")], "FOOOO"),
         form(
             "/petitions",
             &[
@@ -686,6 +701,13 @@ fn api_rows(i: &Ids) -> Vec<Row> {
         ),
         api(Method::GET, "/history/user/1", None, "UFFFO"),
         api(Method::GET, "/users", None, "UFFFO"),
+        api(Method::GET, format!("/users/{}", i.officer), None, "UFFFO"),
+        api(
+            Method::POST,
+            format!("/users/{}/password-reset", i.officer),
+            None,
+            "UFFFO",
+        ),
         api(
             Method::POST,
             "/tokens",
@@ -760,6 +782,14 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             Method::POST,
             format!("/users/{}/active", i.officer),
             Some(json!({ "active": true, "version": format!("@version:user:{}", i.officer) })),
+            "UFFFO",
+        ),
+        api(
+            Method::PUT,
+            format!("/users/{}", i.officer),
+            Some(
+                json!({ "display_name": "Chuyên viên phường", "role": "officer", "unit_id": i.ubnd_phuong, "version": format!("@version:user:{}", i.officer) }),
+            ),
             "UFFFO",
         ),
         api(

@@ -34,7 +34,15 @@ async fn person(t: &TestApp, login: &str, role: Role, unit: i64, email: &str) ->
     let hash = dondoc_app::users::hash_password("mat-khau-thu").unwrap();
     let id = t
         .store
-        .create_user(Default::default(), login, login, &hash, role, Some(unit))
+        .create_user(
+            Default::default(),
+            login,
+            login,
+            &hash,
+            role,
+            Some(unit),
+            None,
+        )
         .await
         .unwrap()
         .id;

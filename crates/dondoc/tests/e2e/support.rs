@@ -130,6 +130,7 @@ impl TestApp {
                 &hash,
                 Role::Clerk,
                 Some(ward.id),
+                None,
             )
             .await
             .unwrap();
@@ -141,6 +142,26 @@ impl TestApp {
             },
         ));
         Some(TestApp { db, store, app })
+    }
+
+    /// The same database served by an app that mails at once through `smtp_url` (links under
+    /// `http://dondoc.test`).
+    pub fn mailing(self, smtp_url: &str) -> TestApp {
+        let mut state = AppState::new(
+            self.store.clone(),
+            WebConfig {
+                today: Some(TODAY),
+                ..Default::default()
+            },
+        );
+        let mailer =
+            dondoc_app::mail::Mailer::new(smtp_url, "dondoc@dondoc.test", "http://dondoc.test")
+                .expect("mailer");
+        state.app = state.app.clone().with_mailer(Some(mailer));
+        TestApp {
+            app: dondoc_web::router(state),
+            ..self
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {

@@ -340,6 +340,7 @@ app_test!(
                 &hash,
                 Role::Officer,
                 Some(other_ward),
+                None,
             )
             .await
             .unwrap();

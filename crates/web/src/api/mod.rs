@@ -710,6 +710,62 @@ pub async fn create_user(
     Ok(created(app::users::create(&st.app, &v, &raw).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_user(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
+    ok(app::users::get(&st.app, &v, id).await?)
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserEditInput, responses((status = 200, body = User), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_user(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<UserEditInput>,
+) -> ApiResult {
+    ok(app::users::update(&st.app, &v, id, &raw).await?)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResetResponse {
+    /// The address the link was mailed to.
+    pub mailed_to: Option<String>,
+    /// When it was not mailed (no mail server, no address, the server refused): the link's
+    /// path under dondoc's address, for the administrator to hand over. Shown once.
+    pub link: Option<String>,
+    /// Why it was not mailed: `no_server`, `no_address` or `failed`.
+    pub not_mailed: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = ResetResponse), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn send_password_reset(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let sent = app::users::send_reset(&st.app, &v, id, &hex::encode(bytes)).await?;
+    ok(match sent {
+        app::users::ResetSent::Mailed(to) => ResetResponse {
+            mailed_to: Some(to),
+            link: None,
+            not_mailed: None,
+        },
+        app::users::ResetSent::Handed { path, why } => ResetResponse {
+            mailed_to: None,
+            link: Some(path),
+            not_mailed: Some(
+                match why {
+                    app::users::NotMailed::NoServer => "no_server",
+                    app::users::NotMailed::NoAddress => "no_address",
+                    app::users::NotMailed::Failed => "failed",
+                }
+                .into(),
+            ),
+        },
+    })
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActiveBody {
@@ -929,6 +985,9 @@ pub struct ApiFieldError {
         stats,
         list_users,
         create_user,
+        get_user,
+        update_user,
+        send_password_reset,
         set_user_active,
         create_token,
         list_tokens,
@@ -944,6 +1003,7 @@ pub struct ApiFieldError {
         ParticipantBody,
         DocumentLinkBody,
         ActiveBody,
+        ResetResponse,
         NoticeList,
         ReadBody,
         EvidenceFile

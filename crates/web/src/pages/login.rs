@@ -58,7 +58,8 @@ async fn page(
         csrf,
         nav: "login",
         title: v.lang.t("login.title").into(),
-        notice: None,
+        // Back from setting a new password through a reset link.
+        notice: v.saved.then_some("password.done"),
         unread: 0,
     };
     let page = LoginPage {
