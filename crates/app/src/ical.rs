@@ -3,7 +3,7 @@
 //! Calendar programs fetch it without signing in, so the address is the secret: only its
 //! digest is kept, and making a new one revokes the old.
 
-use dondoc_domain::Id;
+use dondoc_domain::{Action, Id};
 
 use crate::{App, Caller, Error, Result};
 
@@ -37,7 +37,28 @@ pub struct Deadline {
     pub unit: Option<String>,
 }
 
-/// The deadlines of the feed opened by `token` (none: no such feed, `NotFound`).
+/// Gives a unit a new feed address under `token`, for those who may follow the unit (its
+/// own people, leaders); the old one stops working.
+pub async fn renew_unit(app: &App, c: &Caller, unit: Id, token: &str) -> Result<()> {
+    let user = c.user_id().ok_or(Error::Unauthorized)?;
+    c.require(Action::FollowUnit { unit })?;
+    Ok(app.store.set_unit_calendar_feed(unit, user, token).await?)
+}
+
+/// Stops a unit's feed.
+pub async fn revoke_unit(app: &App, c: &Caller, unit: Id) -> Result<()> {
+    c.login_required()?;
+    c.require(Action::FollowUnit { unit })?;
+    Ok(app.store.drop_unit_calendar_feed(unit).await?)
+}
+
+/// Whether a unit has a feed (for those who may follow it).
+pub async fn unit_has(app: &App, c: &Caller, unit: Id) -> Result<bool> {
+    c.require(Action::FollowUnit { unit })?;
+    Ok(app.store.has_unit_calendar_feed(unit).await?)
+}
+
+/// The deadlines of the person's feed opened by `token` (none: no such feed, `NotFound`).
 pub async fn deadlines(app: &App, token: &str) -> Result<Vec<Deadline>> {
     let user = app
         .store
@@ -45,7 +66,29 @@ pub async fn deadlines(app: &App, token: &str) -> Result<Vec<Deadline>> {
         .await?
         .ok_or(Error::NotFound)?;
     let c = app.caller(Some(user)).await?;
-    let inbox = crate::inbox::of(app, &c).await?;
+    Ok(of_inbox(crate::inbox::of(app, &c).await?))
+}
+
+/// The deadlines of the unit's feed opened by `token`: the open work of the unit and the
+/// units below it, as the person who made the feed sees it, while they may still follow the
+/// unit (a person moved elsewhere or locked stops their feeds).
+pub async fn unit_deadlines(app: &App, token: &str) -> Result<Vec<Deadline>> {
+    let (unit, user) = app
+        .store
+        .unit_calendar_feed(token)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let c = app.caller(Some(user)).await?;
+    if !c.can(Action::FollowUnit { unit }) {
+        return Err(Error::NotFound);
+    }
+    let units = app.store.unit_scope(unit).await?;
+    Ok(of_inbox(
+        crate::inbox::of_units(app, &c, units, vec![]).await?,
+    ))
+}
+
+fn of_inbox(inbox: crate::inbox::Inbox) -> Vec<Deadline> {
     let mut out = Vec::new();
     for (_, items) in inbox.directives {
         for d in items {
@@ -74,5 +117,5 @@ pub async fn deadlines(app: &App, token: &str) -> Result<Vec<Deadline>> {
         }
     }
     out.sort_by_key(|d| (d.date, d.id));
-    Ok(out)
+    out
 }

@@ -88,6 +88,16 @@ pub async fn of(app: &App, c: &Caller) -> Result<Inbox> {
         .as_ref()
         .map(|a| a.scope.clone())
         .unwrap_or_default();
+    of_units(app, c, units, to_decide).await
+}
+
+/// The open work of `units` (a unit and those below it) as `c` sees it, with `to_decide`.
+pub(crate) async fn of_units(
+    app: &App,
+    c: &Caller,
+    units: Vec<Id>,
+    to_decide: Vec<DirectiveView>,
+) -> Result<Inbox> {
     if units.is_empty() {
         return Ok(Inbox {
             has_unit: false,

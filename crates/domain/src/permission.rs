@@ -90,6 +90,11 @@ pub enum Action {
     EditTarget {
         unit: Id,
     },
+    /// Follow a unit's deadlines from outside the app: make or revoke its calendar feed.
+    /// Its own people (the unit is in their scope) and leaders.
+    FollowUnit {
+        unit: Id,
+    },
     /// Add or change people, positions and documents.
     EditReference,
 }
@@ -123,7 +128,9 @@ impl Actor {
             (R::Officer, A::UpdatePetition { responsible_unit }) => {
                 self.in_scope_opt(responsible_unit)
             }
-            (R::Officer | R::Clerk, A::AssignPetition { unit }) => self.in_scope(unit),
+            (R::Officer | R::Clerk, A::AssignPetition { unit } | A::FollowUnit { unit }) => {
+                self.in_scope(unit)
+            }
             (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
             (R::Officer, _) => false,
 
@@ -165,6 +172,8 @@ mod tests {
         let table = [
             (A::ReadInternal, true, true, true, true),
             (A::ManageUsers, true, false, false, false),
+            (A::FollowUnit { unit: 11 }, true, true, true, true),
+            (A::FollowUnit { unit: out }, true, true, false, false),
             (A::ManageUnits, true, false, false, false),
             (A::RecordSession { host_unit: 11 }, true, true, false, true),
             (

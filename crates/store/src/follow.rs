@@ -747,6 +747,67 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Gives a unit a new secret feed address, made by `user_id` (the old one stops working).
+    pub async fn set_unit_calendar_feed(
+        &self,
+        unit_id: Id,
+        user_id: Id,
+        token: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        crate::sql::ensure_exists(&mut tx, "units", Some(unit_id), "unit_id").await?;
+        sqlx::query("delete from unit_calendar_feeds where unit_id = $1")
+            .bind(unit_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into unit_calendar_feeds (unit_id, token_hash, user_id, created_at)
+             values ($1, $2, $3, $4)",
+        )
+        .bind(unit_id)
+        .bind(crate::auth::token_digest(token))
+        .bind(user_id)
+        .bind(crate::sql::now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stops a unit's feed.
+    pub async fn drop_unit_calendar_feed(&self, unit_id: Id) -> Result<()> {
+        sqlx::query("delete from unit_calendar_feeds where unit_id = $1")
+            .bind(unit_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a unit has a feed.
+    pub async fn has_unit_calendar_feed(&self, unit_id: Id) -> Result<bool> {
+        let n: i64 =
+            sqlx::query_scalar("select count(*) from unit_calendar_feeds where unit_id = $1")
+                .bind(unit_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n > 0)
+    }
+
+    /// The unit whose feed this secret opens, and the active person who made it.
+    pub async fn unit_calendar_feed(&self, token: &str) -> Result<Option<(Id, User)>> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "select f.unit_id, f.user_id from unit_calendar_feeds f join users u on u.id = f.user_id
+             where f.token_hash = $1 and u.active = 1",
+        )
+        .bind(crate::auth::token_digest(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some((unit, user)) => Ok(Some((unit, self.user(user).await?))),
+            None => Ok(None),
+        }
+    }
+
     /// The active person whose feed this secret opens.
     pub async fn calendar_feed_user(&self, token: &str) -> Result<Option<User>> {
         let id: Option<i64> = sqlx::query_scalar(

@@ -309,6 +309,15 @@ impl FromRequestParts<AppState> for Viewer {
 
 pub const CSRF_KEY: &str = "csrf";
 pub const CSRF_FIELD: &str = "_csrf";
+
+/// A new random secret for an address that is its own key (a calendar feed, a password-reset
+/// link): 32 bytes, as 64 hex digits.
+pub fn secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The cookie that carries the form token of someone not signed in (the login form), so that

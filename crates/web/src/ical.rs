@@ -16,19 +16,37 @@ pub async fn feed(
     State(st): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
+    let deadlines = app::ical::deadlines(&st.app, token_of(&file)?).await?;
+    Ok(ics(&deadlines))
+}
+
+/// `/calendar/units/{secret}.ics`: a unit's deadlines.
+pub async fn unit_feed(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let deadlines = app::ical::unit_deadlines(&st.app, token_of(&file)?).await?;
+    Ok(ics(&deadlines))
+}
+
+/// The secret of a feed's file name: 64 hex digits and `.ics`; anything else is no feed.
+fn token_of(file: &str) -> Result<&str, AppError> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let deadlines = app::ical::deadlines(&st.app, token).await?;
-    Ok((
+    Ok(token)
+}
+
+fn ics(deadlines: &[app::ical::Deadline]) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (header::CACHE_CONTROL, "private, max-age=300"),
         ],
-        calendar(&deadlines),
+        calendar(deadlines),
     )
-        .into_response())
+        .into_response()
 }
 
 /// RFC 5545: one all-day event per deadline, lines folded at 75 octets, text escaped.
@@ -101,10 +119,7 @@ pub async fn renew(
     v: Viewer,
     session: Session,
 ) -> Result<Response, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = crate::auth::secret();
     app::ical::renew(&st.app, &v, &token).await?;
     crate::pages::follow::show_with_feed(st, v, session, Some(format!("/calendar/{token}.ics")))
         .await

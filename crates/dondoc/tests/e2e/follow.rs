@@ -664,3 +664,96 @@ app_test!(
         );
     }
 );
+
+app_test!(a_units_deadlines_as_a_calendar, |app| async move {
+    use axum::http::StatusCode;
+    let made = |body: &str| -> String {
+        let start = body.find("<code>").expect("the address shown") + 6;
+        let end = start + body[start..].find("</code>").unwrap();
+        body[start..end].to_string()
+    };
+    let ward = app.unit_id("UBND phường Hà Lầm").await;
+    let province = app.unit_id("Tỉnh ủy Quảng Ninh").await;
+    let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+    let page = officer.get(&format!("/units/{ward}")).await;
+    assert!(page
+        .body
+        .contains(&format!("action=\"/units/{ward}/calendar\"")));
+    let r = officer
+        .post_form(&format!("/units/{ward}/calendar"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url = made(&r.body);
+    assert!(url.starts_with("/calendar/units/"), "{url}");
+
+    // The unit's open work, without a sign-in.
+    let mut program = app.anonymous();
+    let r = program.get(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("BEGIN:VCALENDAR\r\n"));
+    let due = app.directive_id("lập phương án nạo vét").await;
+    assert!(
+        r.body.contains(&format!("UID:directive-{due}-")),
+        "{}",
+        r.body
+    );
+
+    // Not a unit outside the officer's scope: no button, and the request is refused.
+    let page = officer.get(&format!("/units/{province}")).await;
+    assert!(!page.body.contains("/calendar\""));
+    let r = officer
+        .post_form(&format!("/units/{province}/calendar"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A leader may follow any unit.
+    let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+    let r = leader
+        .post_form(&format!("/units/{province}/calendar"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let provincial = made(&r.body);
+    assert_eq!(program.get(&provincial).await.status, StatusCode::OK);
+
+    // A new address revokes the old; revoking stops the new.
+    let r = officer
+        .post_form(&format!("/units/{ward}/calendar"), &[])
+        .await;
+    let renewed = made(&r.body);
+    assert_eq!(program.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(program.get(&renewed).await.status, StatusCode::OK);
+    let r = officer
+        .post_form(&format!("/units/{ward}/calendar/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(program.get(&renewed).await.status, StatusCode::NOT_FOUND);
+
+    // A feed stops when its maker moves out of the unit.
+    let r = officer
+        .post_form(&format!("/units/{ward}/calendar"), &[])
+        .await;
+    let again = made(&r.body);
+    assert_eq!(program.get(&again).await.status, StatusCode::OK);
+    let me = app
+        .store
+        .user_by_login("chuyenvien")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let elsewhere = app.unit_id("Khu 6, phường Hà Lầm").await;
+    app.store
+        .update_user(
+            Default::default(),
+            me.id,
+            me.version,
+            &dondoc_domain::input::UserEdit {
+                display_name: me.display_name.clone(),
+                role: me.role,
+                unit_id: Some(elsewhere),
+                email: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(program.get(&again).await.status, StatusCode::NOT_FOUND);
+});

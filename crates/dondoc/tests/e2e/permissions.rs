@@ -143,6 +143,7 @@ struct Ids {
     unit: i64,
     khu6: i64,
     ubnd_phuong: i64,
+    tinh_uy: i64,
     dang_uy: i64,
     ubnd_tinh: i64,
     other_ward: i64,
@@ -207,6 +208,7 @@ async fn ids(app: &TestApp) -> Ids {
         unit: app.unit_id("Trạm y tế phường Hà Lầm").await,
         khu6: app.unit_id("Khu 6, phường Hà Lầm").await,
         ubnd_phuong: app.unit_id("UBND phường Hà Lầm").await,
+        tinh_uy: app.unit_id("Tỉnh ủy Quảng Ninh").await,
         dang_uy,
         ubnd_tinh,
         other_ward: app.unit_id("UBND phường Hồng Hải").await,
@@ -320,6 +322,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/users", "LFFFO"),
         get(format!("/users/{}", i.officer), "LFFFO"),
         get("/password/forgot", "OOOOO"),
+        get("/calendar/units/0000.ics", "NNNNN"),
         form(
             "/sessions",
             &[
@@ -493,6 +496,13 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             "FFFFR",
         ),
         form(format!("/users/{}/reset", i.officer), &[], "FFFFO"),
+        form(format!("/units/{}/calendar", i.ubnd_phuong), &[], "FOOOO"),
+        form(format!("/units/{}/calendar", i.tinh_uy), &[], "FFFOO"),
+        form(
+            format!("/units/{}/calendar/revoke", i.ubnd_phuong),
+            &[],
+            "FRRRR",
+        ),
         form("/password/forgot", &[("name", "chuyenvien")], "FOOOO"),
         form(
             "/petitions",

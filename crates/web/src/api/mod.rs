@@ -742,9 +742,7 @@ pub async fn send_password_reset(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
-    let sent = app::users::send_reset(&st.app, &v, id, &hex::encode(bytes)).await?;
+    let sent = app::users::send_reset(&st.app, &v, id, &crate::auth::secret()).await?;
     ok(match sent {
         app::users::ResetSent::Mailed(to) => ResetResponse {
             mailed_to: Some(to),

@@ -113,6 +113,11 @@ struct ShowPage {
     merged_into: Option<Unit>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
+    /// The viewer may make the unit's calendar feed (its own people, leaders).
+    follows: bool,
+    has_feed: bool,
+    /// A feed address just made, shown once.
+    feed_url: Option<String>,
 }
 
 impl super::RecordPage for ShowPage {
@@ -198,6 +203,8 @@ async fn show_page(
         ));
     }
     let kind = v.lang.t(&format!("uk.{}", unit.kind.as_str()));
+    let follows = v.user.is_some() && v.can(Action::FollowUnit { unit: id });
+    let has_feed = follows && app::ical::unit_has(&st.app, v, id).await?;
     Ok(ShowPage {
         layout,
         unit,
@@ -206,10 +213,37 @@ async fn show_page(
         merged_into,
         history,
         forms,
+        follows,
+        has_feed,
+        feed_url: None,
     })
 }
 
 record_page_handler!();
+
+/// Makes the unit a new calendar feed address (revoking the old) and shows it once.
+pub async fn renew_feed(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let token = crate::auth::secret();
+    app::ical::renew_unit(&st.app, &v, id, &token).await?;
+    let mut page = show_page(&st, &v, &session, id).await?;
+    page.feed_url = Some(format!("/calendar/units/{token}.ics"));
+    render(&page)
+}
+
+/// Stops the unit's feed.
+pub async fn revoke_feed(
+    State(st): State<AppState>,
+    v: Viewer,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, AppError> {
+    app::ical::revoke_unit(&st.app, &v, id).await?;
+    Ok(super::see_other(&format!("/units/{id}")))
+}
 
 pub async fn new(
     State(st): State<AppState>,

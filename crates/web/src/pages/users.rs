@@ -228,14 +228,6 @@ pub async fn update(
     .await
 }
 
-/// A new random secret for a link (32 bytes, hex).
-fn secret() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 /// An administrator sends the person a link that sets a new password; without a mail server
 /// or address, the page shows the link for the administrator to hand over.
 pub async fn send_reset(
@@ -245,7 +237,7 @@ pub async fn send_reset(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let sent = app::users::send_reset(&st.app, &v, id, &secret()).await?;
+    let sent = app::users::send_reset(&st.app, &v, id, &crate::auth::secret()).await?;
     let note = match sent {
         ResetSent::Mailed(to) => ResetNote {
             mailed: Some(to),
@@ -395,7 +387,7 @@ pub async fn ask(
     axum::Form(f): axum::Form<ForgotForm>,
 ) -> Result<Response, AppError> {
     let action = "/password/forgot".to_string();
-    match app::users::ask_reset(&st.app, &f.name, &secret()).await {
+    match app::users::ask_reset(&st.app, &f.name, &crate::auth::secret()).await {
         Ok(()) => {
             let ok = StatusCode::OK;
             password_page(&st, &v, &session, &headers, ok, "asked", action, |p| {
