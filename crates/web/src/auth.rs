@@ -455,31 +455,14 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
         }
         return AppError::Csrf.into_response();
     }
-    // A file upload carries the token in its body, as the field `_csrf` (the form's first);
-    // the report and evidence uploads still carry it in their address (their form's action).
+    // A file upload carries the token in its body, as the field `_csrf` (the form's first),
+    // never in its address, where proxies, logs and the Referer header would keep it.
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if is_multipart {
-        let in_address = req
-            .uri()
-            .query()
-            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == CSRF_FIELD)
-                    .map(|(_, v)| v)
-            });
-        if let Some(t) = in_address {
-            return if same(&t, &expected) {
-                next.run(req).await
-            } else {
-                AppError::Csrf.into_response()
-            };
-        }
         let (parts, body) = req.into_parts();
         let limit = crate::routes::body_limit(parts.uri.path());
         let bytes = match to_bytes(body, limit).await {

@@ -593,3 +593,43 @@ app_test!(
         }
     }
 );
+
+// The form token once travelled in the upload forms' addresses (`?_csrf=…`), where proxies,
+// logs and the Referer header keep it. The upload pages now send it in the body, and a token
+// in an address is no token.
+app_test!(
+    an_uploads_form_token_is_never_taken_from_its_address,
+    |app| async move {
+        let mut clerk = app.login("vanthu", "vanthu-demo").await;
+        let page = clerk.get("/sessions/import").await;
+        assert!(
+            !page.body.contains("?_csrf="),
+            "no token in a form's address"
+        );
+        let csrf = crate::support::csrf_of(&page.body);
+        // The file alone, the token in the address: refused.
+        let boundary = "b";
+        let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nBáo cáo\r\n--{boundary}--\r\n"
+    );
+        let r = clerk
+            .post_raw(
+                &format!("/sessions/import?_csrf={csrf}"),
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.into_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // The token in the body, as the form sends it: read.
+        let (ct, body) = crate::support::upload(&csrf, "file", "a.txt", "Báo cáo".as_bytes());
+        let r = clerk.post_raw("/sessions/import", &ct, body).await;
+        assert_ne!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let d = app.directive_id("lập phương án nạo vét").await;
+        let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+        let page = officer.get(&format!("/directives/{d}")).await;
+        assert!(
+            !page.body.contains("?_csrf="),
+            "no token in a form's address"
+        );
+    }
+);

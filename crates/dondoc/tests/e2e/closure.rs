@@ -10,18 +10,6 @@ use dondoc_domain::{DirectiveStatus, Visibility};
 
 use crate::support::{csrf_of, TODAY};
 
-/// A multipart body with one file field, and its content type.
-fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----dondoc-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 app_test!(
     only_the_issuers_side_closes_what_the_assignee_reports,
     |app| async move {
@@ -91,8 +79,11 @@ app_test!(
         assert!(r.body.contains("aria-invalid=\"true\""));
 
         // Evidence: an HTML page dressed as a PDF is refused by its bytes; a PDF is kept.
-        let upload = format!("/directives/{id}/evidence?_csrf={}", csrf_of(&page));
-        let (ct, body) = multipart(
+        let upload = format!("/directives/{id}/evidence");
+        let csrf = csrf_of(&page);
+        let (ct, body) = crate::support::upload(
+            &csrf,
+            "file",
             "bien-ban.pdf",
             b"<!doctype html><script>alert(document.cookie)</script>",
         );
@@ -100,7 +91,7 @@ app_test!(
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("nội dung tệp này không phải"), "{}", r.body);
         let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-        let (ct, body) = multipart("Biên bản nghiệm thu.pdf", pdf);
+        let (ct, body) = crate::support::upload(&csrf, "file", "Biên bản nghiệm thu.pdf", pdf);
         let r = officer.post_raw(&upload, &ct, body).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let files = app.store.evidence_list(id).await.unwrap();

@@ -61,17 +61,6 @@ fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.push((name.into(), value.into()));
 }
 
-pub(crate) fn multipart(name: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "dondoc-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 app_test!(
     a_pasted_report_becomes_a_session_after_review,
     |app| async move {
@@ -275,8 +264,8 @@ app_test!(
     |app| async move {
         let mut clerk = clerk(&app).await;
         let csrf = clerk.csrf.clone().unwrap();
-        let path = format!("/sessions/import?_csrf={csrf}");
-        let (ct, body) = multipart("file", "bao-cao.txt", SEED.as_bytes());
+        let path = "/sessions/import".to_string();
+        let (ct, body) = crate::support::upload(&csrf, "file", "bao-cao.txt", SEED.as_bytes());
         let txt = clerk.post_raw(&path, &ct, body).await;
         assert_eq!(txt.status, StatusCode::OK, "{}", txt.body);
 
@@ -288,7 +277,7 @@ app_test!(
         }
         let mut bytes = std::io::Cursor::new(Vec::new());
         doc.build().pack(&mut bytes).unwrap();
-        let (ct, body) = multipart("file", "Bao cao.DOCX", &bytes.into_inner());
+        let (ct, body) = crate::support::upload(&csrf, "file", "Bao cao.DOCX", &bytes.into_inner());
         let docx = clerk.post_raw(&path, &ct, body).await;
         assert_eq!(docx.status, StatusCode::OK, "{}", docx.body);
         let (a, b) = (
@@ -320,8 +309,9 @@ app_test!(
         assert!(empty.body.contains("Chưa có nội dung."));
 
         let csrf = clerk.csrf.clone().unwrap();
-        let path = format!("/sessions/import?_csrf={csrf}");
-        let (ct, body) = multipart(
+        let path = "/sessions/import".to_string();
+        let (ct, body) = crate::support::upload(
+            &csrf,
             "file",
             "anh.txt",
             &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F'],
@@ -330,7 +320,12 @@ app_test!(
         assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(binary.body.contains("Tệp không phải văn bản đọc được"));
 
-        let (ct, body) = multipart("file", "bao-cao.docx", b"PK\x03\x04 not really a zip");
+        let (ct, body) = crate::support::upload(
+            &csrf,
+            "file",
+            "bao-cao.docx",
+            b"PK\x03\x04 not really a zip",
+        );
         let docx = clerk.post_raw(&path, &ct, body).await;
         assert_eq!(docx.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(docx.body.contains("Không đọc được tệp Word (.docx)."));
@@ -553,7 +548,7 @@ app_test!(
     |app| async move {
         let mut clerk = clerk(&app).await;
         let csrf = clerk.csrf.clone().unwrap();
-        let path = format!("/sessions/import?_csrf={csrf}");
+        let path = "/sessions/import".to_string();
         let rows = |body: &str| {
             form_fields(body, "/sessions/import/confirm")
                 .into_iter()
@@ -565,7 +560,7 @@ app_test!(
                 .map(|(_, v)| v)
                 .collect::<Vec<_>>()
         };
-        let (ct, body) = multipart("file", "bao-cao.txt", SEED.as_bytes());
+        let (ct, body) = crate::support::upload(&csrf, "file", "bao-cao.txt", SEED.as_bytes());
         let utf8 = clerk.post_raw(&path, &ct, body).await;
         assert_eq!(utf8.status, StatusCode::OK);
         let want = rows(&utf8.body);
@@ -590,7 +585,7 @@ app_test!(
             ("utf-16be", utf16(true)),
             ("windows-1258", windows_1258(SEED)),
         ] {
-            let (ct, body) = multipart("file", "bao-cao.txt", &bytes);
+            let (ct, body) = crate::support::upload(&csrf, "file", "bao-cao.txt", &bytes);
             let r = clerk.post_raw(&path, &ct, body).await;
             assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
             assert_eq!(rows(&r.body), want, "{name}");
@@ -607,7 +602,7 @@ app_test!(
         // A PDF is said to be one, by its name or by its content.
         let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
         for name in ["bao-cao.pdf", "bao-cao.txt"] {
-            let (ct, body) = multipart("file", name, pdf);
+            let (ct, body) = crate::support::upload(&csrf, "file", name, pdf);
             let r = clerk.post_raw(&path, &ct, body).await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
             assert!(

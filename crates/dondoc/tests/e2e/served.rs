@@ -124,9 +124,9 @@ fn metrics_are_scraped_from_this_machine_only(node: &Node) {
 
 fn uploads_are_refused_within_bounded_memory(node: &Node) {
     let (cookie, csrf) = sign_in(node, "vanthu", "vanthu-demo");
-    let path = format!("/sessions/import?_csrf={csrf}");
+    let path = "/sessions/import".to_string();
     for (name, file) in uploads() {
-        let (content_type, body) = crate::import::multipart("file", "bao-cao.docx", file);
+        let (content_type, body) = crate::support::upload(&csrf, "file", "bao-cao.docx", file);
         node.reset_peak_memory();
         let (status, _, page) = http(
             node,

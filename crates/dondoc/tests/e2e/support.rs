@@ -526,3 +526,17 @@ pub fn docx_text(bytes: &[u8]) -> Option<String> {
     }
     Some(unescape(&text).replace("&apos;", "'"))
 }
+
+/// A file upload as the page's form sends it: the form token first (`_csrf`, as the form's
+/// first field), then the file under `field`.
+pub fn upload(csrf: &str, field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "dondoc-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
