@@ -31,6 +31,9 @@ pub enum FieldCode {
     Similar,
     /// The name fits several records: say which by its id ("… · #42").
     Ambiguous,
+    /// The record changed since the form was opened: what was typed is shown again, on the
+    /// record as it is now.
+    Stale,
 }
 
 impl FieldCode {
@@ -53,6 +56,7 @@ impl FieldCode {
             FieldCode::Taken => "taken",
             FieldCode::Similar => "similar",
             FieldCode::Ambiguous => "ambiguous",
+            FieldCode::Stale => "stale",
         }
     }
 }

@@ -123,6 +123,7 @@ impl Lang {
             FieldCode::Taken => "err.taken",
             FieldCode::Similar => "err.similar",
             FieldCode::Ambiguous => "err.ambiguous",
+            FieldCode::Stale => "err.stale",
         })
     }
 
@@ -544,6 +545,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("err.not_found", "Không tìm thấy trang hoặc bản ghi.", "Page or record not found."),
     ("err.forbidden", "Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
     ("err.unauthorized", "Vui lòng đăng nhập.", "Please log in."),
+    ("err.stale", "Bản ghi vừa được người khác thay đổi. Những gì anh/chị nhập vẫn còn đây, trên bản ghi mới nhất: xem lại rồi lưu lần nữa.", "Someone else changed the record meanwhile. What you typed is kept here, on the record as it is now: check it and save again."),
     ("err.conflict", "Bản ghi đã được người khác thay đổi. Vui lòng tải lại trang và thử lại.", "The record was changed by someone else. Reload and try again."),
     ("err.duplicate", "Giá trị này đã tồn tại.", "This value exists already."),
     ("user.unit_hint", "Bắt buộc với cán bộ và văn thư: họ theo dõi, ghi nhận công việc của đơn vị mình.", "Required for officers and clerks, who follow up and record their unit's work."),

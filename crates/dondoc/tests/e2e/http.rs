@@ -194,14 +194,36 @@ app_test!(stale_updates_get_409_on_api_and_forms, |app| async move {
             &format!("/sessions/{id}"),
             &[
                 ("date", "2020-08-24"),
-                ("title", "X"),
+                ("title", "Tiêu đề sửa dở của văn thư"),
                 ("host_unit_id", &host),
                 ("version", &version),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("đã được người khác thay đổi"), "{}", r.body);
+    assert!(r.body.contains("vừa được người khác thay đổi"), "{}", r.body);
+    // The form again, on the record as it is now, with what was typed kept: saved once more,
+    // it goes through.
+    assert!(r.body.contains("Tiêu đề sửa dở của văn thư"), "{}", r.body);
+    let again = crate::support::form_fields(&r.body, &format!("/sessions/{id}"));
+    let current = again.iter().find(|(k, _)| k == "version").unwrap();
+    assert_ne!(current.1, version, "the form carries the current version");
+    let fields: Vec<(&str, &str)> = again
+        .iter()
+        .filter(|(k, _)| k != "_csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = clerk.post_form(&format!("/sessions/{id}"), &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = leader
+        .api(Method::GET, &format!("/api/v1/sessions/{id}"), None)
+        .await
+        .json();
+    assert_eq!(after["session"]["title"], "Tiêu đề sửa dở của văn thư");
+    assert_eq!(
+        after["session"]["summary"], "Đã cập nhật",
+        "kept from the other edit"
+    );
 });
 
 app_test!(petition_and_directive_workflows, |app| async move {

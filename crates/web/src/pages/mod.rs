@@ -382,6 +382,28 @@ impl FormView {
         self
     }
 
+    /// The form refused: what was typed put back and each message beside its field. Refused
+    /// as stale, it keeps the version it was drawn with (the record's current one), so that
+    /// saving again is checked against what is there now.
+    pub fn refused(self, lang: Lang, typed: &impl serde::Serialize, invalid: &Invalid) -> FormView {
+        let stale = invalid
+            .0
+            .iter()
+            .any(|e| e.code == dondoc_domain::FieldCode::Stale);
+        let current = self
+            .fields
+            .iter()
+            .find(|f| f.name == "version")
+            .map(|f| f.value.clone());
+        let mut form = self.refilled(typed);
+        if let (true, Some(v)) = (stale, current) {
+            if let Some(f) = form.fields.iter_mut().find(|f| f.name == "version") {
+                f.value = v;
+            }
+        }
+        form.with_errors(lang, invalid)
+    }
+
     /// Puts each refused field's message beside it.
     pub fn with_errors(mut self, lang: Lang, invalid: &Invalid) -> FormView {
         self.has_errors = true;
@@ -392,7 +414,11 @@ impl FormView {
         }
         // A refused field the form does not show (a stale version, say) still gets said.
         for e in &invalid.0 {
-            if !self.fields.iter().any(|f| f.name == e.field) {
+            if !self
+                .fields
+                .iter()
+                .any(|f| f.name == e.field && f.kind != "hidden")
+            {
                 if let Some(first) = self.fields.iter_mut().find(|f| f.kind != "hidden") {
                     first
                         .error
@@ -415,7 +441,7 @@ pub fn refuse_in(
 ) {
     if let Some((_, form)) = forms.iter_mut().find(|(k, _)| *k == key) {
         let sent = std::mem::replace(form, FormView::new("", "", "", vec![]));
-        *form = sent.refilled(typed).with_errors(lang, invalid);
+        *form = sent.refused(lang, typed, invalid);
     }
 }
 
@@ -433,6 +459,17 @@ where
     match result {
         Ok(v) => Ok(see_other(&to(v))),
         Err(dondoc_app::Error::Invalid(inv)) => reshow(inv).await,
+        // A value another record holds (a login): said beside its field.
+        Err(dondoc_app::Error::Duplicate(field)) => {
+            reshow(Invalid::one(field, dondoc_domain::FieldCode::Taken)).await
+        }
+        // Someone changed the record meanwhile: the form again, drawn on the record as it is
+        // now, with what was typed kept (all but the version it was typed against); 409.
+        Err(dondoc_app::Error::Conflict) => {
+            let mut resp = reshow(Invalid::one("version", dondoc_domain::FieldCode::Stale)).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            Ok(resp)
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -463,7 +463,21 @@ pub async fn edit(
     v.require(Action::EditSession {
         host_unit: s.session.host_unit_id,
     })?;
-    let raw = SessionInput {
+    let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
+    let form = session_form(
+        &st,
+        &v,
+        &layout.csrf,
+        format!("/sessions/{id}"),
+        &as_input(&s),
+    )
+    .await?;
+    render(&FormPage { layout, form })
+}
+
+/// A recorded session as its edit form holds it.
+fn as_input(s: &dondoc_store::SessionView) -> SessionInput {
+    SessionInput {
         date: Some(s.session.date.to_string()),
         place: s.session.place.clone(),
         title: Some(s.session.title.clone()),
@@ -474,10 +488,7 @@ pub async fn edit(
         source_text: s.session.source_text.clone(),
         published: Some(s.session.published),
         version: Some(s.session.version),
-    };
-    let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
-    let form = session_form(&st, &v, &layout.csrf, format!("/sessions/{id}"), &raw).await?;
-    render(&FormPage { layout, form })
+    }
 }
 
 pub async fn update(
@@ -493,9 +504,18 @@ pub async fn update(
         |_| format!("/sessions/{id}"),
         |inv| async move {
             let layout = layout(&v, &session, "sessions", v.lang.t("session.edit")).await?;
-            let form = session_form(&st, &v, &layout.csrf, format!("/sessions/{id}"), &raw)
-                .await?
-                .with_errors(v.lang, &inv);
+            let to = format!("/sessions/{id}");
+            // Changed meanwhile: the form of the session as it is now, with what was typed.
+            let form = if inv.on("version") == Some(dondoc_domain::FieldCode::Stale) {
+                let now = as_input(&app::sessions::get(&st.app, &v, id).await?);
+                session_form(&st, &v, &layout.csrf, to, &now)
+                    .await?
+                    .refused(v.lang, &raw, &inv)
+            } else {
+                session_form(&st, &v, &layout.csrf, to, &raw)
+                    .await?
+                    .with_errors(v.lang, &inv)
+            };
             invalid_page(&FormPage { layout, form })
         },
     )

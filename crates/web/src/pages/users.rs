@@ -221,7 +221,7 @@ pub async fn update(
         |inv| async move {
             let mut page = user_page(st, v, &session, id, None).await?;
             let form = std::mem::replace(&mut page.form, FormView::new("", "", "", vec![]));
-            page.form = form.refilled(&raw).with_errors(v.lang, &inv);
+            page.form = form.refused(v.lang, raw, &inv);
             invalid_page(&page)
         },
     )
