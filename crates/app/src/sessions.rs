@@ -2,13 +2,13 @@
 //! documents.
 
 use dondoc_domain::input::{NewSession, SessionInput};
-use dondoc_domain::{Action, Document, Id, Person};
+use dondoc_domain::{Action, Document, FieldCode, Id, Invalid, Person};
 use dondoc_store::{
     DirectiveFilter, DirectiveView, MeasurementView, Page, PetitionFilter, PetitionView,
     SessionFilter, SessionView,
 };
 
-use crate::{App, Caller, Result};
+use crate::{App, Caller, Error, Result};
 
 pub async fn list(app: &App, c: &Caller, f: &SessionFilter) -> Result<Page<SessionView>> {
     Ok(app.store.sessions(f, c.visibility()).await?)
@@ -68,15 +68,30 @@ pub async fn create(app: &App, c: &Caller, raw: &SessionInput) -> Result<Session
 /// Whether the caller may record this session: for its host unit, and publish it only if they
 /// may also edit it.
 pub(crate) fn may_record(c: &Caller, new: &NewSession) -> Result<()> {
-    c.require(Action::RecordSession {
-        host_unit: new.host_unit_id,
-    })?;
+    host_in_reach(
+        c,
+        Action::RecordSession {
+            host_unit: new.host_unit_id,
+        },
+    )?;
     if new.published {
         c.require(Action::EditSession {
             host_unit: new.host_unit_id,
         })?;
     }
     Ok(())
+}
+
+/// One who records sessions, naming a host unit beyond their units (a clerk of a ward naming
+/// the province), is told so beside the field; one who records none is refused outright.
+fn host_in_reach(c: &Caller, action: Action) -> Result<()> {
+    if c.records() && !c.can(action) {
+        return Err(Error::Invalid(Invalid::one(
+            "host_unit_id",
+            FieldCode::Forbidden,
+        )));
+    }
+    c.require(action)
 }
 
 pub async fn update(app: &App, c: &Caller, id: Id, raw: &SessionInput) -> Result<SessionView> {
@@ -87,9 +102,12 @@ pub async fn update(app: &App, c: &Caller, id: Id, raw: &SessionInput) -> Result
     })?;
     let new = raw.parse()?;
     let version = crate::version(raw.version)?;
-    c.require(Action::EditSession {
-        host_unit: new.host_unit_id,
-    })?;
+    host_in_reach(
+        c,
+        Action::EditSession {
+            host_unit: new.host_unit_id,
+        },
+    )?;
     Ok(app.store.update_session(c.who(), id, version, &new).await?)
 }
 

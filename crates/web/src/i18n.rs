@@ -99,6 +99,7 @@ impl Lang {
             ("login", FieldCode::Taken) => return self.t("err.login_taken"),
             ("again", FieldCode::InvalidChoice) => return self.t("err.password_again"),
             ("role", FieldCode::Forbidden) => return self.t("err.own_role"),
+            ("host_unit_id", FieldCode::Forbidden) => return self.t("err.host_out_of_scope"),
             ("session_id", FieldCode::Taken) => return self.t("err.raised_at_session"),
             ("into" | "session_into", FieldCode::InvalidChoice) => {
                 return self.t("err.into_other_day")
@@ -709,6 +710,7 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("password.ask_again", "Xin liên kết mới", "Ask for a new link"),
     ("password.done", "Đã đặt mật khẩu mới. Mời đăng nhập.", "Your new password is set. Sign in."),
     ("err.password_again", "Hai mật khẩu không giống nhau.", "The two passwords differ."),
+    ("err.host_out_of_scope", "Đơn vị này ngoài phạm vi của anh/chị: chỉ ghi nhận buổi làm việc của đơn vị mình và các đơn vị trực thuộc.", "This unit is beyond yours: you record the sessions of your unit and the units below it."),
     ("err.own_role", "Không thể tự bỏ quyền quản trị của chính mình.", "You cannot take away your own administrator role."),
     ("history.reset_password", "Đặt lại mật khẩu qua liên kết", "Password reset through a link"),
     ("f.active", "Trạng thái tài khoản", "Account state"),

@@ -497,3 +497,40 @@ app_test!(officers_and_clerks_need_a_unit, |app| async move {
         assert_eq!(r.status, StatusCode::CREATED, "{role}: {}", r.body);
     }
 });
+
+app_test!(
+    a_clerk_is_offered_and_given_only_their_own_host_units,
+    |app| async move {
+        let province = app.unit_id("Tỉnh ủy Quảng Ninh").await;
+        let ward = app.unit_id("Phường Hà Lầm").await;
+        let mut clerk = app.login("vanthu", "vanthu-demo").await;
+        let form = clerk.get("/sessions/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let select = |body: &str| -> String {
+            let start = body.find("name=\"host_unit_id\"").expect("the host field");
+            let end = start + body[start..].find("</select>").unwrap();
+            body[start..end].to_string()
+        };
+        let hosts = select(&form.body);
+        assert!(hosts.contains(&format!("value=\"{ward}\"")), "{hosts}");
+        assert!(!hosts.contains(&format!("value=\"{province}\"")), "{hosts}");
+        // Sent anyway: said beside the field, with what was typed kept.
+        let r = clerk
+            .post_form(
+                "/sessions",
+                &[
+                    ("title", "Buổi làm việc ngoài phạm vi"),
+                    ("date", "2026-11-20"),
+                    ("host_unit_id", &province.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("Đơn vị này ngoài phạm vi"), "{}", r.body);
+        assert!(r.body.contains("Buổi làm việc ngoài phạm vi"));
+        // A leader is offered the province.
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let form = leader.get("/sessions/new").await;
+        assert!(select(&form.body).contains(&format!("value=\"{province}\"")));
+    }
+);

@@ -201,7 +201,11 @@ app_test!(stale_updates_get_409_on_api_and_forms, |app| async move {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("vừa được người khác thay đổi"), "{}", r.body);
+    assert!(
+        r.body.contains("vừa được người khác thay đổi"),
+        "{}",
+        r.body
+    );
     // The form again, on the record as it is now, with what was typed kept: saved once more,
     // it goes through.
     assert!(r.body.contains("Tiêu đề sửa dở của văn thư"), "{}", r.body);

@@ -390,7 +390,8 @@ app_test!(
                 ],
             )
             .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Đơn vị này ngoài phạm vi"), "{}", r.body);
         assert_eq!(totals(&app).await, before);
     }
 );

@@ -339,7 +339,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
                 ("date", "2026-11-20"),
                 ("host_unit_id", &s(i.ubnd_tinh)),
             ],
-            "FFFRR",
+            "FFIRR",
         ),
         form(
             "/sessions/import",
@@ -372,7 +372,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
                 ("session_date", "2026-11-20"),
                 ("session_host_unit_id", &s(i.ubnd_tinh)),
             ],
-            "FFFRR",
+            "FFIRR",
         ),
         form(
             format!("/sessions/{seed}"),
@@ -416,7 +416,7 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         form(
             format!("/sessions/{seed}/participants"),
             &[("person_id", &s(i.guest)), ("role", "Dự họp")],
-            "FFRKK",
+            "FFRII",
         ),
         form(
             format!("/sessions/{prov}/petitions"),
@@ -734,7 +734,7 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             Method::POST,
             "/sessions",
             Some(json!({ "title": "Họp tỉnh", "date": "2026-11-20", "host_unit_id": i.ubnd_tinh })),
-            "UFFCC",
+            "UFICC",
         ),
         api(
             Method::PUT,

@@ -345,6 +345,17 @@ async fn session_form(
 ) -> Result<FormView, AppError> {
     let l = v.lang;
     let units = app::reference::unit_tree(&st.app, v).await?;
+    // Only the units the person may record sessions of (a clerk's own) are offered as hosts.
+    let hosts: Vec<dondoc_store::UnitNode> = units
+        .iter()
+        .filter(|n| {
+            Some(n.unit.id) == raw.host_unit_id
+                || v.can(Action::RecordSession {
+                    host_unit: n.unit.id,
+                })
+        })
+        .cloned()
+        .collect();
     let people = app::reference::people(
         &st.app,
         v,
@@ -370,7 +381,7 @@ async fn session_form(
     let mut fields = vec![
         Field::new(l, "title", "text", raw.title.clone().unwrap_or_default()).required(),
         Field::new(l, "date", "date", raw.date.clone().unwrap_or_default()).required(),
-        unit_choice(l, "host_unit_id", opt_id(raw.host_unit_id), &units).required(),
+        unit_choice(l, "host_unit_id", opt_id(raw.host_unit_id), &hosts).required(),
         Field::new(l, "place", "text", raw.place.clone().unwrap_or_default()),
         Field::new(
             l,
