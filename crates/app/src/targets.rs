@@ -82,7 +82,7 @@ pub async fn amend(app: &App, c: &Caller, id: Id, raw: &AmendmentInput) -> Resul
     c.require(Action::EditTarget {
         unit: current.target.unit_id,
     })?;
-    let a = raw.parse()?;
+    let a = raw.parse(c.today)?;
     Ok(app.store.amend_target(c.who(), id, &a).await?)
 }
 

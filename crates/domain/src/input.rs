@@ -386,6 +386,8 @@ raw!(MeasurementInput {
 raw!(AmendmentInput {
     new_value: Option<Amount> = "opt_amount",
     reason: Option<String> = "opt_string",
+    decided_on: Option<String> = "opt_string",
+    document_id: Option<i64> = "opt_i64",
     version: Option<i64> = "opt_i64",
 });
 
@@ -711,19 +713,28 @@ impl MeasurementInput {
 pub struct NewAmendment {
     pub new_value: f64,
     pub reason: String,
+    pub decided_on: Option<Date>,
+    pub document_id: Option<Id>,
     pub version: i64,
 }
 
 impl AmendmentInput {
-    pub fn parse(&self) -> Result<NewAmendment, Invalid> {
+    /// `today` bounds the decision's day: a plan is not amended by a decision yet to come.
+    pub fn parse(&self, today: Date) -> Result<NewAmendment, Invalid> {
         let mut c = Checker::new();
         let new_value = c.amount("new_value", self.new_value.as_ref(), 0.0, MAX_VALUE);
         let reason = c.text("reason", self.reason.as_deref(), LONG);
+        let decided_on = c.opt_date("decided_on", self.decided_on.as_deref());
+        if decided_on.is_some_and(|d| d > today) {
+            c.fail("decided_on", FieldCode::OutOfRange);
+        }
         let version = c.required("version", self.version);
         c.finish(())?;
         Ok(NewAmendment {
             new_value: new_value.expect("checked"),
             reason,
+            decided_on,
+            document_id: self.document_id,
             version: version.expect("checked"),
         })
     }
@@ -1230,9 +1241,29 @@ mod tests {
         let t: AmendmentInput =
             serde_json::from_str(r#"{"new_value": "chín tỷ", "reason": "x", "version": 1}"#)
                 .unwrap();
+        let today = jiff::civil::date(2026, 11, 26);
         assert_eq!(
-            t.parse().unwrap_err().on("new_value"),
+            t.parse(today).unwrap_err().on("new_value"),
             Some(FieldCode::InvalidNumber)
+        );
+        // A decision is dated, and not after today.
+        let a = |decided: &str| -> AmendmentInput {
+            serde_json::from_str(&format!(
+                r#"{{"new_value": "9 tỷ", "reason": "x", "decided_on": "{decided}", "version": 1}}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            a("2026-11-20").parse(today).unwrap().decided_on,
+            Some(jiff::civil::date(2026, 11, 20))
+        );
+        assert_eq!(
+            a("2026-11-27").parse(today).unwrap_err().on("decided_on"),
+            Some(FieldCode::OutOfRange)
+        );
+        assert_eq!(
+            a("20/11").parse(today).unwrap_err().on("decided_on"),
+            Some(FieldCode::InvalidDate)
         );
     }
 

@@ -125,8 +125,25 @@ pub struct Amendment {
     pub old_value: f64,
     pub new_value: f64,
     pub reason: String,
+    /// The day the change was decided (the resolution's date), when the record says.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub decided_on: Option<Date>,
+    /// The document that decided it.
+    pub document_id: Option<Id>,
     pub user_id: Option<Id>,
     pub at: Timestamp,
+}
+
+impl Amendment {
+    /// The day the amendment counts from: its decision's, or else the day it was recorded (in
+    /// Vietnam's time), the first day the plan was known to have changed.
+    pub fn effective_on(&self) -> Date {
+        self.decided_on.unwrap_or_else(|| {
+            self.at
+                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+                .date()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

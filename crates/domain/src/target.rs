@@ -51,21 +51,21 @@ pub fn percent_of_plan(value: f64, plan: f64) -> Option<f64> {
 /// The plan in force on `day`: the new value of the last amendment made by then, the value
 /// before the first amendment when none was, the plan as it stands when it was never amended.
 ///
-/// An amendment counts from the day it was recorded (its `at`, in Vietnam's time): the records
-/// keep no date of the decision behind it (a resolution of the council), and the day it was
-/// recorded is the first day the plan was known to have changed. A figure reported for a
-/// period that ended before that day is measured against the plan as it stood.
+/// An amendment counts from the day it was decided (a resolution of the council), or, when
+/// the record does not say, from the day it was recorded ([`Amendment::effective_on`]). A
+/// figure reported for a period that ended before that day is measured against the plan as it
+/// stood.
 pub fn plan_in_force(plan: f64, amendments: &[Amendment], day: Date) -> f64 {
     let mut sorted: Vec<&Amendment> = amendments.iter().collect();
     sorted.sort_by_key(|a| (a.at, a.id));
     let Some(first) = sorted.first() else {
         return plan;
     };
-    let vietnam = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+    // The last one recorded among those in force by then: amendments follow one another
+    // (each one's old value is the one before's new value), whatever days they name.
     sorted
         .iter()
-        .take_while(|a| a.at.to_zoned(vietnam.clone()).date() <= day)
-        .last()
+        .rfind(|a| a.effective_on() <= day)
         .map_or(first.old_value, |a| a.new_value)
 }
 
@@ -196,6 +196,8 @@ mod tests {
             old_value,
             new_value,
             reason: "Theo Nghị quyết HĐND".into(),
+            decided_on: None,
+            document_id: None,
             user_id: None,
             at: at(day),
         };
@@ -226,6 +228,16 @@ mod tests {
         assert_eq!(half.plan_in_force, 1.0e9);
         let nine = Figure::of(measured(date(2020, 9, 30), 8.5e8), now, &amendments);
         assert_eq!(nine.percent_of_plan, Some(79.3));
+
+        // Recorded on 1 October, but decided by the council on 20 June: the half-year's
+        // figure is measured against the plan decided then.
+        let mut late = amendment(1, 1.0e9, 1.0719e9, "2020-10-01");
+        late.decided_on = Some(date(2020, 6, 20));
+        let late = [late];
+        assert_eq!(plan_in_force(1.0719e9, &late, date(2020, 6, 19)), 1.0e9);
+        assert_eq!(plan_in_force(1.0719e9, &late, date(2020, 6, 30)), 1.0719e9);
+        let half = Figure::of(measured(date(2020, 6, 30), 8.5e8), 1.0719e9, &late);
+        assert_eq!(half.percent_of_plan, Some(79.3));
     }
 
     #[test]

@@ -179,6 +179,9 @@ enum Event {
         target: String,
         new_value: f64,
         reason: String,
+        /// The day the change was decided.
+        #[serde(default)]
+        decided_on: Option<String>,
     },
     Merge {
         unit: String,
@@ -560,12 +563,15 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
             target,
             new_value,
             reason,
+            decided_on,
         } => {
             let id = targets.get(target)?;
             let version = app::targets::get(app, c, id).await?.target.version;
             let raw = AmendmentInput {
                 new_value: Some((*new_value).into()),
                 reason: Some(reason.clone()),
+                decided_on: decided_on.clone(),
+                document_id: None,
                 version: Some(version),
             };
             app::targets::amend(app, c, id, &raw)

@@ -349,14 +349,18 @@ impl Store {
             .await?
             .rows_affected();
         updated(&mut tx, n, "targets", id).await?;
+        crate::sql::ensure_exists(&mut tx, "documents", a.document_id, "document_id").await?;
         let at = now_ms();
         let aid: i64 = sqlx::query_scalar(
-            "insert into amendments (target_id, old_value, new_value, reason, user_id, at) values ($1, $2, $3, $4, $5, $6) returning id",
+            "insert into amendments (target_id, old_value, new_value, reason, decided_on, document_id, user_id, at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
         )
         .bind(id)
         .bind(before.plan_value)
         .bind(a.new_value)
         .bind(&a.reason)
+        .bind(crate::sql::od(a.decided_on))
+        .bind(a.document_id)
         .bind(who.user_id)
         .bind(at)
         .fetch_one(&mut *tx)
@@ -370,6 +374,8 @@ impl Store {
             old_value: before.plan_value,
             new_value: a.new_value,
             reason: a.reason.clone(),
+            decided_on: a.decided_on,
+            document_id: a.document_id,
             user_id: who.user_id,
             at: ts(at),
         })
@@ -384,27 +390,33 @@ impl Store {
             old_value: f64,
             new_value: f64,
             reason: String,
+            decided_on: Option<String>,
+            document_id: Option<i64>,
             user_id: Option<i64>,
             at: i64,
         }
         let rows: Vec<AmendmentRow> = sqlx::query_as(
-            "select id, target_id, old_value, new_value, reason, user_id, at from amendments where target_id = $1 order by at, id",
+            "select id, target_id, old_value, new_value, reason, decided_on, document_id, user_id, at
+             from amendments where target_id = $1 order by at, id",
         )
         .bind(target_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Amendment {
-                id: r.id,
-                target_id: r.target_id,
-                old_value: r.old_value,
-                new_value: r.new_value,
-                reason: r.reason,
-                user_id: r.user_id,
-                at: ts(r.at),
+        rows.into_iter()
+            .map(|r| {
+                Ok(Amendment {
+                    id: r.id,
+                    target_id: r.target_id,
+                    old_value: r.old_value,
+                    new_value: r.new_value,
+                    reason: r.reason,
+                    decided_on: crate::sql::opd(r.decided_on)?,
+                    document_id: r.document_id,
+                    user_id: r.user_id,
+                    at: ts(r.at),
+                })
             })
-            .collect())
+            .collect()
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

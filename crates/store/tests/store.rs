@@ -345,6 +345,8 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
             &NewAmendment {
                 new_value: 9.0e9,
                 reason: reason.into(),
+                decided_on: None,
+                document_id: None,
                 version: t.version,
             },
         )
@@ -378,6 +380,8 @@ both_backends!(target_plan_changes_only_by_amendment, |db| async move {
             &NewAmendment {
                 new_value: 8.0e9,
                 reason: reason.into(),
+                decided_on: None,
+                document_id: None,
                 version: t.version,
             },
         )

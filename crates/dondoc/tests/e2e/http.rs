@@ -1073,3 +1073,86 @@ app_test!(
         assert!(t.approved, "still approved");
     }
 );
+
+app_test!(
+    an_amendment_counts_from_the_day_it_was_decided,
+    |app| async move {
+        let unit = app.unit_id("UBND phường Hà Lầm").await;
+        let leader = app.token("lanhdao", "lanhdao-demo").await;
+        let t = leader
+            .post_json(
+                "/api/v1/targets",
+                json!({ "unit_id": unit, "indicator": "Thu phí chợ", "measure": "VND", "period_from": "2020-01-01", "period_to": "2020-12-31", "plan_value": 1.0e9 }),
+            )
+            .await;
+        let id = t.json()["id"].as_i64().unwrap();
+        leader
+            .post_json(
+                &format!("/api/v1/targets/{id}/measurements"),
+                json!({ "value": 8.5e8, "period_from": "2020-01-01", "period_to": "2020-06-30" }),
+            )
+            .await;
+        let document = leader
+            .post_json(
+                "/api/v1/documents",
+                json!({ "kind": "Nghị quyết", "number": "12/NQ-HĐND", "subject": "Điều chỉnh dự toán thu năm 2020" }),
+            )
+            .await;
+        assert_eq!(document.status, StatusCode::CREATED, "{}", document.body);
+        let document = document.json()["id"].as_i64().unwrap();
+
+        // Recorded today, decided by the council on 20 June 2020, through the page's form.
+        let mut page_leader = app.login("lanhdao", "lanhdao-demo").await;
+        let page = page_leader.get(&format!("/targets/{id}")).await;
+        let mut fields =
+            crate::support::form_fields(&page.body, &format!("/targets/{id}/amendments"));
+        assert!(fields.iter().any(|(k, _)| k == "decided_on"), "{fields:?}");
+        fields.retain(|(k, _)| k != "_csrf");
+        for (k, v) in fields.iter_mut() {
+            match k.as_str() {
+                "new_value" => *v = "1.071.900.000".into(),
+                "reason" => *v = "Theo Nghị quyết 12/NQ-HĐND".into(),
+                "decided_on" => *v = "2020-06-20".into(),
+                "document_id" => *v = document.to_string(),
+                _ => {}
+            }
+        }
+        let sent: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = page_leader
+            .post_form(&format!("/targets/{id}/amendments"), &sent)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        let doc = leader
+            .api(Method::GET, &format!("/api/v1/targets/{id}"), None)
+            .await
+            .json();
+        assert_eq!(doc["amendments"][0]["decided_on"], "2020-06-20", "{doc}");
+        assert_eq!(doc["amendments"][0]["document_id"], document, "{doc}");
+        // The half year ended after the decision: measured against the new plan.
+        assert_eq!(doc["measurements"][0]["plan_in_force"], 1.0719e9, "{doc}");
+        assert_eq!(doc["measurements"][0]["percent_of_plan"], 79.3, "{doc}");
+        let page = page_leader.get(&format!("/targets/{id}")).await;
+        assert!(
+            page.body.contains("Quyết định ngày 20/06/2020"),
+            "{}",
+            page.body
+        );
+        assert!(page
+            .body
+            .contains(&format!("href=\"/documents/{document}\"")));
+        // A decision yet to come is refused beside its field.
+        let version = doc["target"]["version"].clone();
+        let r = leader
+            .post_json(
+                &format!("/api/v1/targets/{id}/amendments"),
+                json!({ "new_value": 1.2e9, "reason": "x", "decided_on": "2030-01-01", "version": version }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["field"], "decided_on");
+    }
+);

@@ -82,6 +82,8 @@ struct ShowPage {
     t: TargetView,
     measurements: Vec<(Measurement, Option<f64>)>,
     amendments: Vec<Amendment>,
+    /// The documents that decided amendments: id and label (for staff).
+    deciding: Vec<(i64, String)>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
 }
@@ -109,10 +111,20 @@ impl ShowPage {
     fn qualifier(&self, m: &Measurement) -> &'static str {
         self.layout.t(&format!("q.{}", m.qualifier.as_str()))
     }
+    /// When an amendment was recorded.
     fn when(&self, a: &Amendment) -> String {
-        a.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
+        let at =
+            a.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
+        format!(
+            "{} {}",
+            self.layout.lang.date(at.date()),
+            at.strftime("%H:%M")
+        )
+    }
+    /// The document that decided an amendment, if the viewer may see it.
+    fn decided_by(&self, a: &Amendment) -> Option<&(i64, String)> {
+        let id = a.document_id?;
+        self.deciding.iter().find(|(d, _)| *d == id)
     }
 }
 
@@ -233,6 +245,7 @@ fn forms(
     csrf: &str,
     t: &TargetView,
     units: &[dondoc_store::UnitNode],
+    documents: (Vec<(String, String)>, bool),
 ) -> Vec<(&'static str, FormView)> {
     let l = v.lang;
     let id = t.target.id;
@@ -241,6 +254,8 @@ fn forms(
     }) {
         return vec![];
     }
+    let document_choice = Field::choice(l, "document_id", "", documents.0, documents.1)
+        .hint("target.decided_by_hint");
     vec![
         (
             "target.add_measurement",
@@ -272,6 +287,8 @@ fn forms(
                         .required()
                         .hint("target.amount_hint"),
                     Field::new(l, "reason", "textarea", "").required(),
+                    Field::new(l, "decided_on", "date", "").hint("target.decided_hint"),
+                    document_choice,
                     Field::new(l, "version", "hidden", t.target.version.to_string()),
                 ],
             ),
@@ -309,12 +326,39 @@ async fn show_page(
     } else {
         vec![]
     };
-    let forms = forms(v, &layout.csrf, &t, &units);
+    let may_edit = v.can(Action::EditTarget {
+        unit: t.target.unit_id,
+    });
+    let documents = if may_edit {
+        let few = Some(crate::pick::SELECT_AT_MOST as i64);
+        let page = app::reference::documents(&st.app, v, few, None).await?;
+        let more = page.total > page.items.len() as i64;
+        let options = page
+            .items
+            .iter()
+            .map(|d| (d.id.to_string(), app::pick::document_label(d)))
+            .collect();
+        (options, more)
+    } else {
+        (vec![], false)
+    };
+    // The documents that decided the amendments, by name, for staff (documents are internal).
+    let mut deciding = Vec::new();
+    if v.is_staff() {
+        for id in amendments.iter().filter_map(|a| a.document_id) {
+            if !deciding.iter().any(|(d, _)| *d == id) {
+                let d = app::reference::document(&st.app, v, id).await?;
+                deciding.push((id, app::pick::document_label(&d)));
+            }
+        }
+    }
+    let forms = forms(v, &layout.csrf, &t, &units, documents);
     Ok(ShowPage {
         layout,
         t,
         measurements,
         amendments,
+        deciding,
         history,
         forms,
     })
