@@ -149,10 +149,10 @@ app_test!(
             "the chip drops the unit and its subtree: {}",
             r.body
         );
-        assert!(r
-            .body
-            .contains(&format!("name=\"area_unit_id\" value=\"{ward}\"")));
-        assert!(r.body.contains("name=\"subtree\" value=\"true\""));
+        assert!(r.body.contains(&format!(
+            "name=\"area_unit_id\" value=\"Phường Hà Lầm · #{ward}\""
+        )));
+        assert!(r.body.contains("name=\"subtree\" value=\"true\" checked"));
         assert!(r.body.contains("subtree=true"), "the pager keeps it");
     }
 );
@@ -218,5 +218,71 @@ app_test!(
             r.body
         );
         assert!(r.body.contains("Hạn đến ngày: 31/12/2020"));
+    }
+);
+
+app_test!(
+    lists_are_filtered_by_a_unit_typed_by_name,
+    |app| async move {
+        let ubnd = app.unit_id("UBND phường Hà Lầm").await;
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        // The filter form offers the units as pickers, the chosen one shown by name.
+        let by_id = leader
+            .get(&format!("/petitions?responsible_unit_id={ubnd}"))
+            .await;
+        assert_eq!(by_id.status, StatusCode::OK);
+        assert!(
+            by_id.body.contains(&format!(
+                "name=\"responsible_unit_id\" value=\"UBND phường Hà Lầm · #{ubnd}\""
+            )),
+            "{}",
+            by_id.body
+        );
+        assert!(by_id.body.contains("name=\"area_unit_id\""));
+        // Typed by name, without a script: the same list.
+        let typed = leader
+            .get("/petitions?responsible_unit_id=UBND+ph%C6%B0%E1%BB%9Dng+H%C3%A0+L%E1%BA%A7m")
+            .await;
+        assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
+        let items = |b: &str| -> Vec<String> {
+            b.split("<li><a href=\"/petitions/")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .collect()
+        };
+        assert!(!items(&by_id.body).is_empty());
+        assert_eq!(items(&typed.body), items(&by_id.body));
+        // A name that fits several units asks which one.
+        let several = leader
+            .get("/directives?lead_unit_id=ph%C6%B0%E1%BB%9Dng")
+            .await;
+        assert_eq!(several.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            several.body.contains(&format!(
+                "name=\"lead_unit_id\" value=\"{ubnd}\"> UBND phường Hà Lầm"
+            )),
+            "{}",
+            several.body
+        );
+        // Directives: the lead unit and the units below it.
+        let ward = app.unit_id("Phường Hà Lầm").await;
+        let below = leader
+            .get(&format!("/directives?lead_unit_id={ward}&subtree=true"))
+            .await;
+        assert!(below
+            .body
+            .contains("name=\"subtree\" value=\"true\" checked"));
+        assert!(below
+            .body
+            .contains(&format!("value=\"Phường Hà Lầm · #{ward}\"")));
+        // Visitors keep such filters as the links set them, without pickers.
+        let visitor = app
+            .anonymous()
+            .get(&format!("/petitions?responsible_unit_id={ubnd}"))
+            .await;
+        assert!(!visitor.body.contains("data-pick=\"units\""));
+        assert!(visitor
+            .body
+            .contains(&format!("name=\"responsible_unit_id\" value=\"{ubnd}\"")));
     }
 );

@@ -2,7 +2,7 @@
 //! progress, extensions and history, and the forms to move it along.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use dondoc_domain::directive::DirectiveAction;
 use dondoc_domain::input::{
@@ -20,7 +20,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::pick::Picked;
+use crate::pick::{Picked, PickedQuery};
 use crate::AppState;
 use dondoc_app as app;
 
@@ -45,6 +45,9 @@ struct ListPage {
     can_create: bool,
     /// The filters, for the links that export the list.
     export_query: String,
+    /// The unit filter as a picker (for staff).
+    unit_filters: Vec<super::UnitFilter>,
+    subtree_on: bool,
 }
 
 impl ListPage {
@@ -67,7 +70,7 @@ pub async fn list(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Query(f): Query<DirectiveFilter>,
+    PickedQuery(f): PickedQuery<DirectiveFilter>,
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
@@ -108,8 +111,11 @@ pub async fn list(
         })
         .collect();
     let can_create = v.can(Action::EditDirective);
+    let unit_filters = super::unit_filters(&st, &v, &[("lead_unit_id", f.lead_unit_id)]).await;
     let layout = layout(&v, &session, "directives", v.lang.t("nav.directives")).await?;
     render(&ListPage {
+        subtree_on: f.subtree == Some(true),
+        unit_filters,
         layout,
         q,
         due,

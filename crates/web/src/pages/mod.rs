@@ -849,6 +849,42 @@ pub async fn chips(
 
 /// The paging links of a list page at `base`, keeping the filters of `query`.
 /// A list's filters as a query string, for the links that export it.
+/// A unit filter of a list's form: a picker that shows the unit chosen.
+pub struct UnitFilter {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// The unit as a picker shows it ("Phường Hà Lầm · #11"), or what was sent.
+    pub shown: String,
+}
+
+/// The unit filters `wanted` (field and id) as pickers, for staff (pickers suggest and look up
+/// units for them); visitors keep such filters as the links that set them.
+pub async fn unit_filters(
+    st: &crate::AppState,
+    v: &Viewer,
+    wanted: &[(&'static str, Option<i64>)],
+) -> Vec<UnitFilter> {
+    if !v.is_staff() || v.user.is_none() {
+        return vec![];
+    }
+    let mut out = Vec::with_capacity(wanted.len());
+    for (name, id) in wanted {
+        let shown = match id {
+            Some(id) => match dondoc_app::reference::unit(&st.app, v, *id).await {
+                Ok(u) => dondoc_app::pick::shown(&u.name, *id),
+                Err(_) => id.to_string(),
+            },
+            None => String::new(),
+        };
+        out.push(UnitFilter {
+            name,
+            label: v.lang.t(&format!("filter.{name}")),
+            shown,
+        });
+    }
+    out
+}
+
 pub fn filter_query(query: &[(&str, String)]) -> String {
     let q: Vec<&(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).collect();
     serde_urlencoded::to_string(&q).unwrap_or_default()

@@ -2,7 +2,7 @@
 //! history, and the form for a petition raised outside a session.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
 use dondoc_domain::petition::PetitionAction;
@@ -18,7 +18,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::pick::Picked;
+use crate::pick::{Picked, PickedQuery};
 use crate::AppState;
 use dondoc_app as app;
 
@@ -44,11 +44,17 @@ struct ListPage {
     raised_from: String,
     raised_to: String,
     staff: bool,
+    /// The unit filters as pickers (for staff).
+    unit_filters: Vec<super::UnitFilter>,
+    subtree_on: bool,
     /// The form asking for the report on petitions (for those signed in).
     report_form: Option<FormView>,
 }
 
 impl ListPage {
+    fn unit_filtered(&self) -> bool {
+        self.unit_filters.iter().any(|u| !u.shown.is_empty())
+    }
     fn status(&self, p: &PetitionView) -> &'static str {
         self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
     }
@@ -61,7 +67,7 @@ pub async fn list(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
-    Query(f): Query<PetitionFilter>,
+    PickedQuery(f): PickedQuery<PetitionFilter>,
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let status = f.status.clone().unwrap_or_default();
@@ -100,7 +106,16 @@ pub async fn list(
         })
         .collect();
     let chips = super::chips(&st, &v, "/petitions", &filters, &known).await;
-    let shown = [
+    let unit_filters = super::unit_filters(
+        &st,
+        &v,
+        &[
+            ("responsible_unit_id", f.responsible_unit_id),
+            ("area_unit_id", f.area_unit_id),
+        ],
+    )
+    .await;
+    let mut shown = vec![
         "q",
         "status",
         "sort",
@@ -110,6 +125,9 @@ pub async fn list(
         "raised_from",
         "raised_to",
     ];
+    if !unit_filters.is_empty() {
+        shown.extend(["responsible_unit_id", "area_unit_id", "subtree"]);
+    }
     let kept = filters
         .iter()
         .filter(|(k, x)| !x.is_empty() && !shown.contains(k))
@@ -149,6 +167,8 @@ pub async fn list(
         raised_from: text(&f.raised_from),
         raised_to: text(&f.raised_to),
         staff: v.visibility().is_staff(),
+        subtree_on: f.subtree == Some(true),
+        unit_filters,
         report_form,
     })
 }
