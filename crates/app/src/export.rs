@@ -2,7 +2,10 @@
 //! list on screen, read page by page up to [`MAX_ROWS`]. For those signed in: an export reads
 //! thousands of rows, which a visitor's request should not be able to ask for.
 
-use dondoc_store::{DirectiveFilter, DirectiveView, PetitionFilter, PetitionView};
+use dondoc_store::{
+    DirectiveFilter, DirectiveView, Page, PetitionFilter, PetitionView, SessionFilter, SessionView,
+    TargetFilter, TargetView,
+};
 
 use crate::{App, Caller, Result};
 
@@ -11,27 +14,17 @@ pub const MAX_ROWS: usize = 20_000;
 
 const PAGE: i64 = 500;
 
-/// The directives the list with these filters shows, and whether there were more than
-/// [`MAX_ROWS`].
-pub async fn directives(
-    app: &App,
-    c: &Caller,
-    f: &DirectiveFilter,
-) -> Result<(Vec<DirectiveView>, bool)> {
-    c.login_required()?;
+/// The rows of a list read by offset, page after page (`read(limit, offset)`), up to
+/// [`MAX_ROWS`], and whether there were more.
+async fn by_offset<T, F, Fut>(read: F) -> Result<(Vec<T>, bool)>
+where
+    F: Fn(i64, i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>>>,
+{
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
-        let page = crate::directives::list(
-            app,
-            c,
-            &DirectiveFilter {
-                limit: Some(PAGE),
-                offset: Some(offset),
-                ..f.clone()
-            },
-        )
-        .await?;
+        let page = read(PAGE, offset).await?;
         let n = page.items.len();
         out.extend(page.items);
         if out.len() >= MAX_ROWS {
@@ -43,6 +36,57 @@ pub async fn directives(
         }
         offset += PAGE;
     }
+}
+
+/// The directives the list with these filters shows, and whether there were more than
+/// [`MAX_ROWS`].
+pub async fn directives(
+    app: &App,
+    c: &Caller,
+    f: &DirectiveFilter,
+) -> Result<(Vec<DirectiveView>, bool)> {
+    c.login_required()?;
+    by_offset(|limit, offset| {
+        let f = DirectiveFilter {
+            limit: Some(limit),
+            offset: Some(offset),
+            ..f.clone()
+        };
+        async move { crate::directives::list(app, c, &f).await }
+    })
+    .await
+}
+
+/// The sessions the list with these filters shows.
+pub async fn sessions(
+    app: &App,
+    c: &Caller,
+    f: &SessionFilter,
+) -> Result<(Vec<SessionView>, bool)> {
+    c.login_required()?;
+    by_offset(|limit, offset| {
+        let f = SessionFilter {
+            limit: Some(limit),
+            offset: Some(offset),
+            ..f.clone()
+        };
+        async move { crate::sessions::list(app, c, &f).await }
+    })
+    .await
+}
+
+/// The targets the list with these filters shows, each with its latest figure.
+pub async fn targets(app: &App, c: &Caller, f: &TargetFilter) -> Result<(Vec<TargetView>, bool)> {
+    c.login_required()?;
+    by_offset(|limit, offset| {
+        let f = TargetFilter {
+            limit: Some(limit),
+            offset: Some(offset),
+            ..f.clone()
+        };
+        async move { crate::targets::list(app, c, &f).await }
+    })
+    .await
 }
 
 /// The petitions the list with these filters shows, in its order, and whether there were

@@ -5,7 +5,10 @@
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use dondoc_store::{DirectiveFilter, DirectiveView, PetitionFilter, PetitionView};
+use dondoc_store::{
+    DirectiveFilter, DirectiveView, PetitionFilter, PetitionView, SessionFilter, SessionView,
+    TargetFilter, TargetView,
+};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use crate::auth::Viewer;
@@ -207,6 +210,131 @@ fn petition_row(lang: Lang, p: PetitionView) -> Vec<Cell> {
         Cell::Number(p.petition.raised_count as f64),
         opt_text(p.petition.answer),
     ]
+}
+
+pub const SESSION_COLUMNS: &[&str] = &[
+    "export.id",
+    "f.title",
+    "f.date",
+    "f.host_unit_id",
+    "f.delegation_name",
+    "f.lead_person_id",
+    "f.place",
+    "f.published",
+];
+
+fn session_row(lang: Lang, s: SessionView) -> Vec<Cell> {
+    let yes_no = |b: bool| lang.t(if b { "common.yes" } else { "common.no" });
+    vec![
+        Cell::Number(s.session.id as f64),
+        text(s.session.title),
+        date(Some(s.session.date)),
+        text(s.host_name),
+        opt_text(s.session.delegation_name),
+        opt_text(s.lead_name),
+        opt_text(s.session.place),
+        text(yes_no(s.session.published)),
+    ]
+}
+
+pub const TARGET_COLUMNS: &[&str] = &[
+    "export.id",
+    "f.indicator",
+    "f.unit_id",
+    "f.measure",
+    "f.period_from",
+    "f.period_to",
+    "target.plan",
+    "target.actual",
+    "target.percent",
+    "export.projected",
+    "f.approved",
+];
+
+fn target_row(lang: Lang, t: TargetView) -> Vec<Cell> {
+    let yes_no = |b: bool| lang.t(if b { "common.yes" } else { "common.no" });
+    let number = |n: Option<f64>| n.map_or(Cell::Empty, Cell::Number);
+    vec![
+        Cell::Number(t.target.id as f64),
+        text(t.target.indicator),
+        text(t.unit_name),
+        text(t.target.measure),
+        date(Some(t.target.period_from)),
+        date(Some(t.target.period_to)),
+        Cell::Number(t.target.plan_value),
+        number(t.latest.map(|m| m.value)),
+        number(t.percent_of_plan),
+        number(t.projected_percent),
+        text(yes_no(t.target.approved)),
+    ]
+}
+
+async fn sessions(
+    st: AppState,
+    v: Viewer,
+    f: SessionFilter,
+    kind: Kind,
+) -> Result<Response, AppError> {
+    let (items, truncated) = app::export::sessions(&st.app, &v, &f).await?;
+    let sheet = Sheet {
+        name: "sessions",
+        columns: SESSION_COLUMNS,
+        rows: items.into_iter().map(|s| session_row(v.lang, s)).collect(),
+        truncated,
+    };
+    respond(v.lang, sheet, kind)
+}
+
+async fn targets(
+    st: AppState,
+    v: Viewer,
+    f: TargetFilter,
+    kind: Kind,
+) -> Result<Response, AppError> {
+    let (items, truncated) = app::export::targets(&st.app, &v, &f).await?;
+    let sheet = Sheet {
+        name: "targets",
+        columns: TARGET_COLUMNS,
+        rows: items.into_iter().map(|t| target_row(v.lang, t)).collect(),
+        truncated,
+    };
+    respond(v.lang, sheet, kind)
+}
+
+/// `/sessions/export.xlsx`, with the list's filters.
+pub async fn sessions_xlsx(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<SessionFilter>,
+) -> Result<Response, AppError> {
+    sessions(st, v, f, Kind::Xlsx).await
+}
+
+/// `/sessions/export.csv`, with the list's filters.
+pub async fn sessions_csv(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<SessionFilter>,
+) -> Result<Response, AppError> {
+    sessions(st, v, f, Kind::Csv).await
+}
+
+/// `/targets/export.xlsx`, with the list's filters.
+pub async fn targets_xlsx(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<TargetFilter>,
+) -> Result<Response, AppError> {
+    targets(st, v, f, Kind::Xlsx).await
+}
+
+/// `/targets/export.csv`, with the list's filters.
+pub async fn targets_csv(
+    State(st): State<AppState>,
+    v: Viewer,
+    Query(f): Query<TargetFilter>,
+) -> Result<Response, AppError> {
+    targets(st, v, f, Kind::Csv).await
 }
 
 async fn directives(

@@ -110,3 +110,72 @@ app_test!(
         assert_ne!(r.status, StatusCode::OK);
     }
 );
+
+app_test!(
+    sessions_and_targets_export_with_their_filters,
+    |app| async move {
+        let ward = app.unit_id("UBND phường Hà Lầm").await;
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        // Targets: the list keeps its unit filter, links to its export, and the export holds
+        // the list's rows with plan, actual and percent as numbers.
+        let page = leader.get(&format!("/targets?unit_id={ward}")).await.body;
+        assert!(
+            page.contains(&format!("href=\"/targets/export.csv?unit_id={ward}\"")),
+            "{page}"
+        );
+        assert!(page.contains(&format!("name=\"unit_id\" value=\"{ward}\"")));
+        let listed = app
+            .store
+            .targets(
+                &dondoc_store::TargetFilter {
+                    unit_id: Some(ward),
+                    limit: Some(500),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
+            .await
+            .unwrap();
+        assert!(listed.total > 0);
+        let r = leader
+            .get(&format!("/targets/export.csv?unit_id={ward}"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let mut rows = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+        let head: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(&head[..3], ["Số", "Chỉ tiêu", "Đơn vị"], "{head:?}");
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len() as i64, listed.total);
+        let first = &listed.items[0];
+        let row = records
+            .iter()
+            .find(|r| r[0] == first.target.id.to_string())
+            .unwrap();
+        assert_eq!(&row[1], first.target.indicator);
+        assert_eq!(row[6].parse::<f64>().unwrap(), first.target.plan_value);
+        let r = leader
+            .get(&format!("/targets/export.xlsx?unit_id={ward}"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let sheet = part(&r.bytes, "xl/worksheets/sheet1.xml");
+        assert_eq!(sheet.matches("<row ").count() as i64, listed.total + 1);
+
+        // Sessions: a leader's export holds the unpublished ones too; a visitor gets none.
+        let all = app
+            .store
+            .sessions(&Default::default(), &Visibility::All)
+            .await
+            .unwrap();
+        let r = leader.get("/sessions/export.csv").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let mut rows = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+        assert_eq!(rows.records().count() as i64, all.total);
+        let visitor = app.anonymous().get("/sessions/export.csv").await;
+        assert_ne!(visitor.status, StatusCode::OK);
+        let page = leader.get("/sessions?q=Ha+Lam").await.body;
+        assert!(
+            page.contains("href=\"/sessions/export.xlsx?q=Ha+Lam\""),
+            "{page}"
+        );
+    }
+);

@@ -322,6 +322,10 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/users", "LFFFO"),
         get(format!("/users/{}", i.officer), "LFFFO"),
         get("/password/forgot", "OOOOO"),
+        get("/sessions/export.csv", "LOOOO"),
+        get("/sessions/export.xlsx?q=Ha+Lam", "LOOOO"),
+        get("/targets/export.csv", "LOOOO"),
+        get(format!("/targets/export.xlsx?unit_id={u}"), "LOOOO"),
         get("/calendar/units/0000.ics", "NNNNN"),
         form(
             "/sessions",

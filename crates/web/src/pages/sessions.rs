@@ -31,6 +31,10 @@ struct ListPage {
     sessions: Vec<SessionView>,
     pager: Pager,
     can_create: bool,
+    /// The unit filter set by a link, kept as the list is searched again.
+    host_unit_id: String,
+    /// The filters, for the links that export the list.
+    export_query: String,
 }
 
 impl ListPage {
@@ -47,15 +51,19 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = app::sessions::list(&st.app, &v, &f).await?;
-    let pager = pager("/sessions", &[("q", q.clone())], &page);
+    let host = f.host_unit_id.map(|i| i.to_string()).unwrap_or_default();
+    let filters = [("q", q.clone()), ("host_unit_id", host.clone())];
+    let pager = pager("/sessions", &filters, &page);
     let can_create = v.records();
     let layout = layout(&v, &session, "sessions", v.lang.t("nav.sessions")).await?;
     render(&ListPage {
         layout,
         q,
+        host_unit_id: host,
         sessions: page.items,
         pager,
         can_create,
+        export_query: super::filter_query(&filters),
     })
 }
 

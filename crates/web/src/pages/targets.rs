@@ -29,6 +29,10 @@ struct ListPage {
     targets: Vec<TargetView>,
     pager: Pager,
     can_create: bool,
+    /// The unit filter set by a link, kept as the list is searched again.
+    unit_id: String,
+    /// The filters, for the links that export the list.
+    export_query: String,
 }
 
 impl ListPage {
@@ -63,15 +67,19 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let q = f.q.clone().unwrap_or_default();
     let page = app::targets::list(&st.app, &v, &f).await?;
-    let pager = pager("/targets", &[("q", q.clone())], &page);
+    let unit = f.unit_id.map(|i| i.to_string()).unwrap_or_default();
+    let filters = [("q", q.clone()), ("unit_id", unit.clone())];
+    let pager = pager("/targets", &filters, &page);
     let can_create = v.records();
     let layout = layout(&v, &session, "targets", v.lang.t("nav.targets")).await?;
     render(&ListPage {
         layout,
         q,
+        unit_id: unit,
         targets: page.items,
         pager,
         can_create,
+        export_query: super::filter_query(&filters),
     })
 }
 
