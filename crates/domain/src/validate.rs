@@ -31,6 +31,8 @@ pub enum FieldCode {
     Similar,
     /// The name fits several records: say which by its id ("… · #42").
     Ambiguous,
+    /// The petition was merged into another, which holds its raisings now.
+    Merged,
 }
 
 impl FieldCode {
@@ -53,6 +55,7 @@ impl FieldCode {
             FieldCode::Taken => "taken",
             FieldCode::Similar => "similar",
             FieldCode::Ambiguous => "ambiguous",
+            FieldCode::Merged => "merged",
         }
     }
 }
