@@ -858,6 +858,7 @@ mod tests {
             include_str!("../templates/session.html"),
             include_str!("../templates/sessions.html"),
             include_str!("../templates/petition.html"),
+            include_str!("../templates/petition_merge.html"),
             include_str!("../templates/petitions.html"),
             include_str!("../templates/directive.html"),
             include_str!("../templates/directives.html"),
