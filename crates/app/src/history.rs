@@ -73,18 +73,21 @@ pub async fn of(app: &App, c: &Caller, entity: &str, id: Id) -> Result<Vec<Audit
     Ok(out)
 }
 
-/// The names the ids in a history point to, as the caller may see them: units, people and
-/// sessions (a session the caller may not see keeps its number).
+/// The names the ids in a history point to, as the caller may see them: units, people,
+/// sessions and petitions (a session or petition the caller may not see keeps its number).
 #[derive(Debug, Default, Clone)]
 pub struct Names {
     pub units: std::collections::HashMap<Id, String>,
     pub people: std::collections::HashMap<Id, String>,
     pub sessions: std::collections::HashMap<Id, String>,
+    pub petitions: std::collections::HashMap<Id, String>,
 }
 
-/// What an id-holding field of a record points to, by the field's name.
-pub fn points_to(field: &str) -> Option<&'static str> {
+/// What an id-holding field of a record of kind `entity` points to, by the field's name.
+pub fn points_to(entity: &str, field: &str) -> Option<&'static str> {
     match field {
+        "merged_into" | "merged_from" if entity == "petition" => Some("petition"),
+        "shared_session_ids" => Some("session"),
         "parent_id" | "merged_into" | "unit_id" | "unit_ids" => Some("unit"),
         f if f.ends_with("_unit_id") || f.ends_with("_unit_ids") => Some("unit"),
         "issued_by_person_id" | "lead_person_id" | "person_id" => Some("person"),
@@ -102,7 +105,9 @@ pub async fn names(app: &App, c: &Caller, events: &[AuditEvent]) -> Result<Names
                 continue;
             };
             for (k, v) in obj {
-                let Some(kind) = points_to(&k) else { continue };
+                let Some(kind) = points_to(&e.entity, &k) else {
+                    continue;
+                };
                 match v {
                     serde_json::Value::Number(n) => wanted.extend(n.as_i64().map(|i| (kind, i))),
                     serde_json::Value::Array(a) => {
@@ -128,6 +133,13 @@ pub async fn names(app: &App, c: &Caller, events: &[AuditEvent]) -> Result<Names
                     names.people.insert(id, p.name);
                 }
             }
+            "petition" => match crate::petitions::get(app, c, id).await {
+                Ok(p) => {
+                    names.petitions.insert(id, p.petition.title);
+                }
+                Err(Error::NotFound) => {}
+                Err(e) => return Err(e),
+            },
             _ => match crate::sessions::get(app, c, id).await {
                 Ok(s) => {
                     names.sessions.insert(id, s.session.title);

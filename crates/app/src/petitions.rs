@@ -1,11 +1,13 @@
 //! Petitions: list, read with their raisings, record, correct, raise again, move through their
 //! states.
 
-use dondoc_domain::input::{NewPetition, PetitionInput, PetitionTransitionInput, RaisingInput};
+use dondoc_domain::input::{
+    NewPetition, PetitionInput, PetitionMergeInput, PetitionTransitionInput, RaisingInput,
+};
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::petition::PetitionStatus;
 use dondoc_domain::{Action, Id, Raising};
-use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionView};
+use dondoc_store::{Page, PetitionChange, PetitionFilter, PetitionMerged, PetitionView};
 
 use crate::{known_unit, recording_in, App, Caller, Error, Result};
 
@@ -69,6 +71,29 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<PetitionDetail> {
     let petition = get(app, c, id).await?;
     let raisings = app.store.raisings(id, c.visibility()).await?;
     Ok(PetitionDetail { petition, raisings })
+}
+
+/// What the address of a petition leads to for the caller: the petition, or, for one merged
+/// into another that they may not see themselves (a visitor: its raisings are the other's
+/// now), the petition it went into, when they may see that one.
+pub enum Found {
+    Petition(Box<PetitionDetail>),
+    MergedInto(Id),
+}
+
+/// The petition at `id` as the caller may reach it (see [`Found`]); nothing they may not see.
+pub async fn find(app: &App, c: &Caller, id: Id) -> Result<Found> {
+    match detail(app, c, id).await {
+        Ok(d) => Ok(Found::Petition(Box::new(d))),
+        Err(Error::NotFound) => match app.store.petition_merged_into(id).await? {
+            Some(into) => {
+                get(app, c, into).await?;
+                Ok(Found::MergedInto(into))
+            }
+            None => Err(Error::NotFound),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// How long the dashboard's counts are served from memory: counting a million petitions by
@@ -221,6 +246,11 @@ pub async fn update(app: &App, c: &Caller, id: Id, raw: &PetitionInput) -> Resul
     c.require(Action::CreatePetition {
         area_unit: current.petition.area_unit_id,
     })?;
+    if current.petition.status == PetitionStatus::Merged {
+        return Err(
+            dondoc_domain::Invalid::one("petition", dondoc_domain::FieldCode::Merged).into(),
+        );
+    }
     let new = raw.parse(c.today)?;
     let version = crate::version(raw.version)?;
     known_unit(app, new.area_unit_id, "area_unit_id").await?;
@@ -250,6 +280,125 @@ pub async fn raise(app: &App, c: &Caller, id: Id, raw: &RaisingInput) -> Result<
     }
     let p = app.store.add_raising(c.who(), id, &new).await?;
     seen(app, c, p).await
+}
+
+/// Two petitions that may be merged, as the caller sees them: `from` (merged away) and
+/// `into` (which holds both after). Refused: one the caller may not see (`from`: not found;
+/// `into`: an unknown choice), a caller who may not update both, and a petition merged
+/// already.
+async fn merge_pair(
+    app: &App,
+    c: &Caller,
+    from: Id,
+    into: Id,
+) -> Result<(PetitionView, PetitionView)> {
+    let from = get(app, c, from).await?;
+    let into = match get(app, c, into).await {
+        Err(Error::NotFound) => Err(Error::Invalid(dondoc_domain::Invalid::one(
+            "into_petition_id",
+            dondoc_domain::FieldCode::UnknownReference,
+        ))),
+        other => other,
+    }?;
+    c.require(merge_action(&from, &into))?;
+    for (p, field) in [(&from, "petition"), (&into, "into_petition_id")] {
+        if p.petition.status == PetitionStatus::Merged {
+            return Err(
+                dondoc_domain::Invalid::one(field, dondoc_domain::FieldCode::Merged).into(),
+            );
+        }
+    }
+    Ok((from, into))
+}
+
+/// The petition to merge away, if the caller may see it and merge it into anything: said
+/// before what it would go into is looked at.
+async fn may_merge_from(app: &App, c: &Caller, from: Id) -> Result<PetitionView> {
+    let p = get(app, c, from).await?;
+    c.require(merge_action(&p, &p))?;
+    if p.petition.status == PetitionStatus::Merged {
+        return Err(
+            dondoc_domain::Invalid::one("petition", dondoc_domain::FieldCode::Merged).into(),
+        );
+    }
+    Ok(p)
+}
+
+/// What merging one petition into another would do, for the page that asks to confirm it:
+/// both petitions with the raisings the caller sees, and the sessions that raised both (one
+/// raising each is kept).
+pub struct MergePlan {
+    pub from: PetitionDetail,
+    pub into: PetitionDetail,
+    pub shared_sessions: Vec<(Id, Option<String>)>,
+}
+
+/// What merging `from` into `into` asks of the rules.
+fn merge_action(from: &PetitionView, into: &PetitionView) -> Action {
+    Action::MergePetition {
+        from_unit: from.petition.responsible_unit_id,
+        into_unit: into.petition.responsible_unit_id,
+    }
+}
+
+/// Whether the caller may merge this petition into another at all (a page offers the form to
+/// those only): someone who may update it, or a leader; never once it is merged.
+pub fn may_merge(c: &Caller, p: &PetitionView) -> bool {
+    p.petition.status != PetitionStatus::Merged && c.can(merge_action(p, p))
+}
+
+pub async fn merge_plan(
+    app: &App,
+    c: &Caller,
+    from: Id,
+    raw: &PetitionMergeInput,
+) -> Result<MergePlan> {
+    c.login_required()?;
+    may_merge_from(app, c, from).await?;
+    let into = raw.parse_target(from)?;
+    let (from, into) = merge_pair(app, c, from, into).await?;
+    let from_raisings = app.store.raisings(from.petition.id, c.visibility()).await?;
+    let into_raisings = app.store.raisings(into.petition.id, c.visibility()).await?;
+    let shared_sessions = from_raisings
+        .iter()
+        .filter(|(r, _)| {
+            r.session_id.is_some()
+                && into_raisings
+                    .iter()
+                    .any(|(o, _)| o.session_id == r.session_id)
+        })
+        .filter_map(|(r, title)| r.session_id.map(|s| (s, title.clone())))
+        .collect();
+    Ok(MergePlan {
+        from: PetitionDetail {
+            petition: from,
+            raisings: from_raisings,
+        },
+        into: PetitionDetail {
+            petition: into,
+            raisings: into_raisings,
+        },
+        shared_sessions,
+    })
+}
+
+/// Merges petition `from` into the one the caller chose, found to be the same petition: its
+/// raisings move there (a session that raised both keeps one raising), it stays on record,
+/// closed as merged and pointing there, and both histories keep the merge.
+pub async fn merge(
+    app: &App,
+    c: &Caller,
+    from: Id,
+    raw: &PetitionMergeInput,
+) -> Result<PetitionMerged> {
+    c.login_required()?;
+    may_merge_from(app, c, from).await?;
+    let m = raw.parse(from)?;
+    merge_pair(app, c, from, m.into).await?;
+    let mut done = app.store.merge_petitions(c.who(), from, &m).await?;
+    done.into = seen(app, c, done.into).await?;
+    done.from = seen(app, c, done.from).await?;
+    Ok(done)
 }
 
 /// Working days a unit has to answer a petition assigned to it, unless the configuration

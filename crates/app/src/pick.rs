@@ -16,6 +16,8 @@ pub enum Source {
     Documents,
     Targets,
     Sessions,
+    /// Petitions not merged away (a petition merged into another is that other now).
+    Petitions,
 }
 
 impl Source {
@@ -26,6 +28,7 @@ impl Source {
             "documents" => Source::Documents,
             "targets" => Source::Targets,
             "sessions" => Source::Sessions,
+            "petitions" => Source::Petitions,
             _ => return None,
         })
     }
@@ -37,6 +40,7 @@ impl Source {
             Source::Documents => "documents",
             Source::Targets => "targets",
             Source::Sessions => "sessions",
+            Source::Petitions => "petitions",
         }
     }
 }
@@ -137,6 +141,24 @@ pub async fn search(
             label: session_label(&s),
         })
         .collect(),
+        Source::Petitions => crate::petitions::list(
+            app,
+            c,
+            &dondoc_store::PetitionFilter {
+                q: Some(q.to_string()),
+                limit: Some(limit),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|p| p.petition.status != dondoc_domain::PetitionStatus::Merged)
+        .map(|p| Choice {
+            id: p.petition.id,
+            label: petition_label(&p),
+        })
+        .collect(),
     })
 }
 
@@ -212,6 +234,13 @@ pub fn document_label(d: &dondoc_domain::Document) -> String {
         d.subject.clone().unwrap_or_default()
     );
     label.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn petition_label(p: &dondoc_store::PetitionView) -> String {
+    match &p.area_name {
+        Some(area) => format!("{} ({area})", p.petition.title),
+        None => p.petition.title.clone(),
+    }
 }
 
 pub fn session_label(s: &dondoc_store::SessionView) -> String {

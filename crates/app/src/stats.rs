@@ -223,6 +223,10 @@ pub async fn overview(app: &App, c: &Caller, q: &OverviewQuery) -> Result<Overvi
     let mut by_status: HashMap<PetitionStatus, i64> = HashMap::new();
     let mut by_category: HashMap<Option<String>, i64> = HashMap::new();
     for p in &facts.petitions {
+        // Merged into another, it is counted there.
+        if p.status == PetitionStatus::Merged {
+            continue;
+        }
         let Some(row) = row_of.get(p.unit_id) else {
             continue;
         };
@@ -279,6 +283,7 @@ pub async fn overview(app: &App, c: &Caller, q: &OverviewQuery) -> Result<Overvi
         .collect();
     let petitions_by_status = PetitionStatus::ALL
         .into_iter()
+        .filter(|s| *s != PetitionStatus::Merged)
         .map(|s| (s, by_status.get(&s).copied().unwrap_or(0)))
         .collect();
     let mut categories: Vec<(Option<String>, i64)> = by_category.into_iter().collect();

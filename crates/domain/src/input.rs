@@ -421,6 +421,15 @@ raw!(RaisingInput {
     raised_by: Option<String> = "opt_string",
 });
 
+raw!(
+    /// A petition merged into another found to be the same: the one it goes into, and the
+    /// versions of both as the caller read them.
+    PetitionMergeInput {
+    into_petition_id: Option<i64> = "opt_i64",
+    version: Option<i64> = "opt_i64",
+    into_version: Option<i64> = "opt_i64",
+});
+
 raw!(DirectiveInput {
     session_id: Option<i64> = "opt_i64",
     text: Option<String> = "opt_string",
@@ -838,6 +847,44 @@ pub struct NewRaising {
     pub raised_by: Option<String>,
 }
 
+/// A merge as the rules take it: petition `from` (whose id the path gives) into `into`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PetitionMerge {
+    pub into: Id,
+    pub version: i64,
+    pub into_version: i64,
+}
+
+impl PetitionMergeInput {
+    /// Both petitions named, both versions given, and not one petition into itself.
+    pub fn parse(&self, from: Id) -> Result<PetitionMerge, Invalid> {
+        let mut c = Checker::new();
+        let into = c.required("into_petition_id", self.into_petition_id);
+        if into == Some(from) {
+            c.fail("into_petition_id", FieldCode::Unchanged);
+        }
+        let version = c.required("version", self.version);
+        let into_version = c.required("into_version", self.into_version);
+        c.finish(())?;
+        Ok(PetitionMerge {
+            into: into.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            into_version: into_version.unwrap_or_default(),
+        })
+    }
+
+    /// Only the petition to merge into, checked as [`Self::parse`] checks it: for the page
+    /// that shows both before the merge is confirmed.
+    pub fn parse_target(&self, from: Id) -> Result<Id, Invalid> {
+        let mut c = Checker::new();
+        let into = c.required("into_petition_id", self.into_petition_id);
+        if into == Some(from) {
+            c.fail("into_petition_id", FieldCode::Unchanged);
+        }
+        c.finish(into.unwrap_or_default())
+    }
+}
+
 impl RaisingInput {
     pub fn parse(&self, today: Date) -> Result<NewRaising, Invalid> {
         let mut c = Checker::new();
@@ -1157,6 +1204,53 @@ mod tests {
             let e = raw.parse().unwrap_err();
             assert_eq!(e.on(field), Some(code), "{raw:?}: {e}");
         }
+    }
+
+    #[test]
+    fn a_merge_names_the_other_petition_and_both_versions() {
+        let merge = |into, version, into_version| PetitionMergeInput {
+            into_petition_id: into,
+            version,
+            into_version,
+        };
+        assert_eq!(
+            merge(Some(3), Some(2), Some(5)).parse(7),
+            Ok(PetitionMerge {
+                into: 3,
+                version: 2,
+                into_version: 5
+            })
+        );
+        // (input, field, code)
+        let refused = [
+            (
+                merge(None, Some(2), Some(5)),
+                "into_petition_id",
+                FieldCode::Required,
+            ),
+            (
+                merge(Some(7), Some(2), Some(5)),
+                "into_petition_id",
+                FieldCode::Unchanged,
+            ),
+            (
+                merge(Some(3), None, Some(5)),
+                "version",
+                FieldCode::Required,
+            ),
+            (
+                merge(Some(3), Some(2), None),
+                "into_version",
+                FieldCode::Required,
+            ),
+        ];
+        for (raw, field, code) in refused {
+            let e = raw.parse(7).unwrap_err();
+            assert_eq!(e.on(field), Some(code), "{raw:?}: {e}");
+        }
+        assert_eq!(merge(Some(3), None, None).parse_target(7), Ok(3));
+        let e = merge(Some(7), None, None).parse_target(7).unwrap_err();
+        assert_eq!(e.on("into_petition_id"), Some(FieldCode::Unchanged));
     }
 
     #[test]

@@ -163,6 +163,8 @@ pub struct Petition {
     pub reject_reason: Option<String>,
     pub status: PetitionStatus,
     pub raised_count: i64,
+    /// Once merged (status `merged`), the petition that holds its raisings now.
+    pub merged_into: Option<Id>,
     pub version: i64,
 }
 
@@ -175,6 +177,8 @@ pub struct Raising {
     pub session_id: Option<Id>,
     pub date: Date,
     pub raised_by: Option<String>,
+    /// The petition it was raised as, when that one was merged into this raising's petition.
+    pub merged_from: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -81,6 +81,13 @@ pub enum Action {
     UpdatePetition {
         responsible_unit: Option<Id>,
     },
+    /// Merge one petition into another found to be the same: for those who may update both
+    /// (an officer whose scope holds the responsible unit of each), and for leaders, who
+    /// steer every unit's petitions though they do not answer them.
+    MergePetition {
+        from_unit: Option<Id>,
+        into_unit: Option<Id>,
+    },
     /// Name the unit responsible for a petition when recording it (at a session or not): it
     /// hands that unit work, so a clerk may name units of their scope only.
     AssignPetition {
@@ -128,6 +135,13 @@ impl Actor {
             (R::Officer, A::UpdatePetition { responsible_unit }) => {
                 self.in_scope_opt(responsible_unit)
             }
+            (
+                R::Officer,
+                A::MergePetition {
+                    from_unit,
+                    into_unit,
+                },
+            ) => self.in_scope_opt(from_unit) && self.in_scope_opt(into_unit),
             (R::Officer | R::Clerk, A::AssignPetition { unit } | A::FollowUnit { unit }) => {
                 self.in_scope(unit)
             }
@@ -244,6 +258,36 @@ mod tests {
                 },
                 true,
                 false,
+                false,
+                false,
+            ),
+            (
+                A::MergePetition {
+                    from_unit: Some(10),
+                    into_unit: Some(11),
+                },
+                true,
+                true,
+                true,
+                false,
+            ),
+            (
+                A::MergePetition {
+                    from_unit: Some(10),
+                    into_unit: Some(out),
+                },
+                true,
+                true,
+                false,
+                false,
+            ),
+            (
+                A::MergePetition {
+                    from_unit: None,
+                    into_unit: Some(10),
+                },
+                true,
+                true,
                 false,
                 false,
             ),

@@ -17,6 +17,9 @@ pub enum PetitionStatus {
     Resolved,
     Rejected,
     Reopened,
+    /// Found to be the same petition as another and merged into it: its raisings are
+    /// that one's now, and it is closed for good (`Petition::merged_into` says where it went).
+    Merged,
 }
 
 /// What a user does to a petition.
@@ -33,7 +36,7 @@ pub enum PetitionAction {
 }
 
 impl PetitionStatus {
-    pub const ALL: [PetitionStatus; 7] = [
+    pub const ALL: [PetitionStatus; 8] = [
         PetitionStatus::Received,
         PetitionStatus::Assigned,
         PetitionStatus::InProgress,
@@ -41,6 +44,7 @@ impl PetitionStatus {
         PetitionStatus::Resolved,
         PetitionStatus::Rejected,
         PetitionStatus::Reopened,
+        PetitionStatus::Merged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl PetitionStatus {
             PetitionStatus::Resolved => "resolved",
             PetitionStatus::Rejected => "rejected",
             PetitionStatus::Reopened => "reopened",
+            PetitionStatus::Merged => "merged",
         }
     }
 
@@ -61,7 +66,21 @@ impl PetitionStatus {
 
     /// Open petitions are those someone still has to act on.
     pub fn is_open(self) -> bool {
-        !matches!(self, PetitionStatus::Resolved | PetitionStatus::Rejected)
+        !matches!(
+            self,
+            PetitionStatus::Resolved | PetitionStatus::Rejected | PetitionStatus::Merged
+        )
+    }
+
+    /// The statuses that are not open, as SQL string literals (`'resolved', …`), for the
+    /// store's "still open" conditions.
+    pub fn closed_sql() -> String {
+        Self::ALL
+            .into_iter()
+            .filter(|s| !s.is_open())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The status after `action`, or `None` when the action is not allowed from here.
@@ -154,8 +173,13 @@ impl PetitionTally {
         today: Date,
     ) {
         use PetitionStatus as S;
+        // A petition merged into another is counted there, with its raisings.
+        if status == S::Merged {
+            return;
+        }
         self.received += 1;
         match status {
+            S::Merged => {}
             S::Resolved => self.resolved += 1,
             S::Answered => self.answered += 1,
             S::Rejected => self.rejected += 1,
@@ -279,6 +303,9 @@ mod tests {
             (S::Resolved, A::Reject),
             (S::Rejected, A::Resolve),
             (S::InProgress, A::Reopen),
+            (S::Merged, A::Reopen),
+            (S::Merged, A::Assign),
+            (S::Merged, A::Reject),
         ];
         for (from, action) in refused {
             assert_eq!(from.after(action), None, "{from:?} --{action:?}");
@@ -288,6 +315,16 @@ mod tests {
     #[test]
     fn open_statuses() {
         assert!(S::Received.is_open() && S::Reopened.is_open() && S::Answered.is_open());
-        assert!(!S::Resolved.is_open() && !S::Rejected.is_open());
+        assert!(!S::Resolved.is_open() && !S::Rejected.is_open() && !S::Merged.is_open());
+        assert_eq!(S::closed_sql(), "'resolved', 'rejected', 'merged'");
+        assert!(S::Merged.actions().is_empty());
+    }
+
+    #[test]
+    fn merged_is_counted_where_it_went() {
+        let today = date(2026, 11, 26);
+        let mut t = PetitionTally::default();
+        t.add(S::Merged, Some(date(2026, 1, 1)), None, today);
+        assert_eq!(t, PetitionTally::default());
     }
 }

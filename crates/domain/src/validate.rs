@@ -34,6 +34,8 @@ pub enum FieldCode {
     /// The record changed since the form was opened: what was typed is shown again, on the
     /// record as it is now.
     Stale,
+    /// The petition was merged into another, which holds its raisings now.
+    Merged,
 }
 
 impl FieldCode {
@@ -57,6 +59,7 @@ impl FieldCode {
             FieldCode::Similar => "similar",
             FieldCode::Ambiguous => "ambiguous",
             FieldCode::Stale => "stale",
+            FieldCode::Merged => "merged",
         }
     }
 }

@@ -35,7 +35,7 @@ pub use auth::{EarlierAttempts, StoredHttpSession, UserWithHash};
 pub use directives::{DirectiveChange, DirectiveFilter, DirectiveNote, DirectiveView, Step};
 pub use follow::{Due, FollowEvent, JobState, MailOut, NewNotice, Notice, Recipient};
 pub use import::{ImportPerson, ImportPetition, ImportPlan};
-pub use petitions::PetitionChange;
+pub use petitions::{PetitionChange, PetitionMerged};
 pub use petitions::{PetitionFilter, PetitionView};
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;

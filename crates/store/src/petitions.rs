@@ -4,7 +4,7 @@
 //! that changes them and checked by [`Store::stale_petition_counts`]. Raising a closed
 //! petition again reopens it.
 
-use dondoc_domain::input::{NewPetition, NewRaising};
+use dondoc_domain::input::{NewPetition, NewRaising, PetitionMerge};
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{FieldCode, Id, Invalid, Petition, PetitionStatus, Raising, Visibility};
 use jiff::civil::Date;
@@ -86,6 +86,7 @@ struct Row {
     status: String,
     version: i64,
     raised_count: i64,
+    merged_into: Option<i64>,
     /// What "most raised first" sorts this row by (see `Order`).
     order_raised: i64,
     area_name: Option<String>,
@@ -97,7 +98,7 @@ struct Row {
 fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
-    p.answer, p.answered_on, p.reject_reason, p.status, p.version, {} as raised_count, {} as order_raised,
+    p.answer, p.answered_on, p.reject_reason, p.status, p.version, p.merged_into, {} as raised_count, {} as order_raised,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
         raised_count(vis),
@@ -252,6 +253,7 @@ impl TryFrom<Row> for PetitionView {
                 status: PetitionStatus::parse(&r.status)
                     .ok_or_else(|| StoreError::Corrupt(r.status.clone()))?,
                 raised_count: r.raised_count,
+                merged_into: r.merged_into,
                 version: r.version,
             },
             area_name: r.area_name,
@@ -398,7 +400,19 @@ pub(crate) async fn raise_in(
     petition_id: Id,
     r: &NewRaising,
 ) -> Result<PetitionView> {
+    // The row held first (on PostgreSQL) so that a merge of this petition, running beside,
+    // either sees this raising or is seen by it: a merged petition is raised no more, the
+    // one it went into is.
+    let open = sqlx::query("update petitions set version = version where id = $1 and status <> $2")
+        .bind(petition_id)
+        .bind(PetitionStatus::Merged.as_str())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     let before = get_in(tx, petition_id).await?;
+    if open == 0 {
+        return Err(merged_away("petition"));
+    }
     insert_raising(tx, petition_id, r).await?;
     let status = before.petition.status;
     match status
@@ -422,6 +436,49 @@ pub(crate) async fn raise_in(
     let after = get_in(tx, petition_id).await?;
     audit::change(tx, who, "raise", Some(&before.petition), &after.petition).await?;
     Ok(after)
+}
+
+/// The refusal of a petition (on `field`) that was merged into another.
+fn merged_away(field: &'static str) -> StoreError {
+    StoreError::Invalid(Invalid::one(field, FieldCode::Merged))
+}
+
+/// What a merge did: the petition that holds both now, the one merged into it, how many
+/// raisings moved, and the sessions that had raised both (their raising of the one merged
+/// away was dropped, that session's raising of the other kept).
+#[derive(Debug, Clone)]
+pub struct PetitionMerged {
+    pub into: PetitionView,
+    pub from: PetitionView,
+    pub moved: i64,
+    pub shared_sessions: Vec<Id>,
+}
+
+/// A petition's audit record in a merge: the petition, and what the merge did.
+#[derive(Serialize)]
+struct MergeRecord<'a> {
+    #[serde(flatten)]
+    petition: &'a Petition,
+    /// On the petition that holds both: the one merged into it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged_from: Option<Id>,
+    /// The raisings that moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raisings_moved: Option<i64>,
+    /// The sessions that had raised both, each raising once now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    shared_session_ids: Vec<Id>,
+}
+
+impl<'a> MergeRecord<'a> {
+    fn plain(petition: &'a Petition) -> Self {
+        MergeRecord {
+            petition,
+            merged_from: None,
+            raisings_moved: None,
+            shared_session_ids: vec![],
+        }
+    }
 }
 
 /// `column in (units)`; nothing matches an empty list.
@@ -458,7 +515,10 @@ impl Store {
                 w.and("p.status = ?", [Arg::S(s.to_string())]);
             }
             if f.open == Some(true) {
-                w.and("p.status not in ('resolved', 'rejected')", []);
+                w.and(
+                    &format!("p.status not in ({})", PetitionStatus::closed_sql()),
+                    [],
+                );
             }
             match (&f.responsible_units, f.responsible_unit_id) {
                 (Some(units), _) => in_units(w, "p.responsible_unit_id", units),
@@ -487,7 +547,10 @@ impl Store {
             }
             if let Some(day) = f.raised_before {
                 w.and(
-                    "p.status not in ('resolved', 'rejected') and p.first_raised_on < ?",
+                    &format!(
+                        "p.status not in ({}) and p.first_raised_on < ?",
+                        PetitionStatus::closed_sql()
+                    ),
                     [Arg::S(day.to_string())],
                 );
             }
@@ -509,7 +572,8 @@ impl Store {
                 } else {
                     w.and(
                         &format!(
-                            "p.status not in ('resolved', 'rejected') and p.responsible_unit_id in ({})",
+                            "p.status not in ({}) and p.responsible_unit_id in ({})",
+                            PetitionStatus::closed_sql(),
                             crate::sql::id_list(units)
                         ),
                         [],
@@ -827,6 +891,155 @@ impl Store {
         Ok(after)
     }
 
+    /// Merges petition `from` into `m.into`, found to be the same petition, in one
+    /// transaction: `from`'s raisings become `into`'s (each remembering it was raised as
+    /// `from`; where one session raised both, its raising of `into` is kept and that of
+    /// `from` dropped, since a session raises a petition once), the cached counts of both are
+    /// recounted, and `from` is closed as merged, pointing at `into`. Each gets an audit
+    /// event. Refused: a petition merged already (either one), into itself, or a version
+    /// other than the one read.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn merge_petitions(
+        &self,
+        who: Who,
+        from: Id,
+        m: &PetitionMerge,
+    ) -> Result<PetitionMerged> {
+        if from == m.into {
+            return Err(StoreError::Invalid(Invalid::one(
+                "into_petition_id",
+                FieldCode::Unchanged,
+            )));
+        }
+        let mut tx = self.begin().await?;
+        let merged = PetitionStatus::Merged.as_str();
+        // Both rows held before anything is read (on PostgreSQL; SQLite's write lock is taken
+        // already), so that what is checked stays true until the end.
+        for (id, version, field) in [
+            (from, m.version, "petition"),
+            (m.into, m.into_version, "into_petition_id"),
+        ] {
+            let status: Option<String> =
+                sqlx::query_scalar("select status from petitions where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match status.as_deref() {
+                None if id == from => return Err(StoreError::NotFound),
+                None => {
+                    return Err(StoreError::Invalid(Invalid::one(
+                        "into_petition_id",
+                        FieldCode::UnknownReference,
+                    )))
+                }
+                Some(s) if s == merged => return Err(merged_away(field)),
+                Some(_) => {}
+            }
+            let n = sqlx::query(
+                "update petitions set version = version + 1 where id = $1 and version = $2 and status <> $3",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(merged)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            updated(&mut tx, n, "petitions", id).await?;
+        }
+        let before_from = get_in(&mut tx, from).await?;
+        let before_into = get_in(&mut tx, m.into).await?;
+        let shared_sessions: Vec<i64> = sqlx::query_scalar(
+            "select r.session_id from raisings r where r.petition_id = $1 and r.session_id in
+             (select o.session_id from raisings o where o.petition_id = $2 and o.session_id is not null)
+             order by r.session_id",
+        )
+        .bind(from)
+        .bind(m.into)
+        .fetch_all(&mut *tx)
+        .await?;
+        if !shared_sessions.is_empty() {
+            sqlx::query(&format!(
+                "delete from raisings where petition_id = $1 and session_id in ({})",
+                crate::sql::id_list(&shared_sessions)
+            ))
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let moved = sqlx::query(
+            "update raisings set petition_id = $1, merged_from = $2 where petition_id = $2",
+        )
+        .bind(m.into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::sql::on_constraint)?
+        .rows_affected() as i64;
+        sqlx::query("update petitions set status = $1, merged_into = $2 where id = $3")
+            .bind(merged)
+            .bind(m.into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        refresh_counts(&mut tx, &format!("id in ({from}, {})", m.into)).await?;
+        let after_from = get_in(&mut tx, from).await?;
+        let after_into = get_in(&mut tx, m.into).await?;
+        let record = |p| MergeRecord {
+            petition: p,
+            merged_from: Some(from),
+            raisings_moved: Some(moved),
+            shared_session_ids: shared_sessions.clone(),
+        };
+        audit::change(
+            &mut tx,
+            who,
+            "merge_into",
+            Some(&before_from.petition),
+            &after_from.petition,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            m.into,
+            "merge_from",
+            Some(&MergeRecord::plain(&before_into.petition)),
+            Some(&record(&after_into.petition)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PetitionMerged {
+            into: after_into,
+            from: after_from,
+            moved,
+            shared_sessions,
+        })
+    }
+
+    /// Where a petition merged away went: the petition that holds its raisings now, after
+    /// every merge since (at most a few steps), whoever may see it. `None` for one not merged.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn petition_merged_into(&self, id: Id) -> Result<Option<Id>> {
+        let mut at = id;
+        let mut found = None;
+        for _ in 0..16 {
+            let next: Option<Option<i64>> =
+                sqlx::query_scalar("select merged_into from petitions where id = $1")
+                    .bind(at)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            match next.flatten() {
+                Some(n) => {
+                    found = Some(n);
+                    at = n;
+                }
+                None => break,
+            }
+        }
+        Ok(found)
+    }
+
     /// The raisings of a petition visible to the caller, with the title of their session,
     /// oldest first.
     #[tracing::instrument(level = "debug", skip_all)]
@@ -843,10 +1056,11 @@ impl Store {
             session_id: Option<i64>,
             date: String,
             raised_by: Option<String>,
+            merged_from: Option<i64>,
             title: Option<String>,
         }
         let rows: Vec<RaisingRow> = sqlx::query_as(&format!(
-            "select r.id, r.petition_id, r.session_id, r.date, r.raised_by, s.title from raisings r
+            "select r.id, r.petition_id, r.session_id, r.date, r.raised_by, r.merged_from, s.title from raisings r
              left join sessions s on s.id = r.session_id where r.petition_id = $1 and {} order by r.date, r.id",
             visible::raising(vis, "r")
         ))
@@ -862,6 +1076,7 @@ impl Store {
                         session_id: r.session_id,
                         date: pd(&r.date)?,
                         raised_by: r.raised_by,
+                        merged_from: r.merged_from,
                     },
                     r.title,
                 ))

@@ -833,7 +833,8 @@ pub struct OnFile {
 
 impl Store {
     /// The petitions of an area the caller sees that are still open or were resolved (a
-    /// rejected one is no precedent), newest first, at most `limit`.
+    /// rejected one is no precedent; one merged into another is that other now), newest
+    /// first, at most `limit`.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn petitions_of_area(
         &self,
@@ -842,7 +843,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OnFile>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "select p.id, p.text_key from petitions p where p.area_unit_id = $1 and p.status <> 'rejected'{}
+            "select p.id, p.text_key from petitions p where p.area_unit_id = $1 and p.status not in ('rejected', 'merged'){}
              order by p.id desc limit $2",
             crate::visible::and(crate::visible::petition(vis, "p"))
         ))

@@ -344,9 +344,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "update petitions set responsible_unit_id = $1, version = version + 1 where responsible_unit_id = $2 and status not in ('resolved', 'rejected')",
-        )
+        sqlx::query(&format!(
+            "update petitions set responsible_unit_id = $1, version = version + 1 where responsible_unit_id = $2 and status not in ({})",
+            dondoc_domain::PetitionStatus::closed_sql()
+        ))
         .bind(into)
         .bind(id)
         .execute(&mut *tx)

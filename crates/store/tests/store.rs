@@ -1335,3 +1335,260 @@ async fn a_writer_behind_a_long_import_is_told_to_come_back() {
     writer.commit(0).await.unwrap();
     assert_eq!(store.import_job(job.id).await.unwrap().state, "done");
 }
+
+both_backends!(
+    a_merge_moves_the_raisings_and_keeps_both_histories,
+    |db| async move {
+        let store = db.store().await;
+        let ward = unit(
+            &store,
+            None,
+            UnitKind::PeoplesCommittee,
+            "UBND phường Hà Lầm",
+        )
+        .await;
+        let mut earlier = session(ward, false);
+        earlier.date = date(2019, 5, 1);
+        let hidden = store
+            .create_session(WHO, &earlier)
+            .await
+            .unwrap()
+            .session
+            .id;
+        let shared = store
+            .create_session(WHO, &session(ward, true))
+            .await
+            .unwrap()
+            .session
+            .id;
+        let mut later = session(ward, true);
+        later.date = date(2021, 3, 2);
+        let last = store.create_session(WHO, &later).await.unwrap().session.id;
+        let raise = |session_id, day| NewRaising {
+            session_id,
+            date: day,
+            raised_by: Some("cử tri khu 2".into()),
+        };
+        // A: raised at the shared session and a later one. B, the same petition worded
+        // otherwise: first raised at an unpublished session, then at the shared one, then
+        // outside any.
+        let a = store
+            .create_petition(
+                WHO,
+                &petition("xây mới nhà văn hóa khu 2", Some(ward), Some(shared)),
+            )
+            .await
+            .unwrap()
+            .petition
+            .id;
+        store
+            .add_raising(WHO, a, &raise(Some(last), date(2021, 3, 2)))
+            .await
+            .unwrap();
+        let mut b_new = petition(
+            "đề nghị làm nhà sinh hoạt cộng đồng khu 2",
+            Some(ward),
+            Some(hidden),
+        );
+        b_new.raised_on = date(2019, 5, 1);
+        let b = store
+            .create_petition(WHO, &b_new)
+            .await
+            .unwrap()
+            .petition
+            .id;
+        store
+            .add_raising(WHO, b, &raise(Some(shared), date(2020, 8, 24)))
+            .await
+            .unwrap();
+        store
+            .add_raising(WHO, b, &raise(None, date(2020, 9, 1)))
+            .await
+            .unwrap();
+        let c = store
+            .create_petition(
+                WHO,
+                &petition("sửa đèn đường khu 2", Some(ward), Some(last)),
+            )
+            .await
+            .unwrap()
+            .petition
+            .id;
+        let version = |id| {
+            let store = store.clone();
+            async move {
+                store
+                    .petition(id, &Visibility::All)
+                    .await
+                    .unwrap()
+                    .petition
+                    .version
+            }
+        };
+        let merge = |from, into, v, iv| {
+            let store = store.clone();
+            async move {
+                store
+                    .merge_petitions(
+                        WHO,
+                        from,
+                        &PetitionMerge {
+                            into,
+                            version: v,
+                            into_version: iv,
+                        },
+                    )
+                    .await
+            }
+        };
+
+        // Refused, nothing written: into itself, a stale version of either.
+        let (va, vb) = (version(a).await, version(b).await);
+        let refused = merge(b, b, vb, vb).await.unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Invalid(i) if i.on("into_petition_id") == Some(FieldCode::Unchanged)),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            merge(b, a, vb - 1, va).await,
+            Err(StoreError::Conflict)
+        ));
+        assert!(matches!(
+            merge(b, a, vb, va + 1).await,
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!((version(a).await, version(b).await), (va, vb));
+        assert_eq!(store.raisings(b, &Visibility::All).await.unwrap().len(), 3);
+
+        let done = merge(b, a, vb, va).await.unwrap();
+        assert_eq!(
+            done.moved, 2,
+            "the unpublished session's and the one outside any"
+        );
+        assert_eq!(done.shared_sessions, vec![shared]);
+        assert_eq!(done.into.petition.raised_count, 4);
+        assert_eq!(done.from.petition.status, PetitionStatus::Merged);
+        assert_eq!(done.from.petition.merged_into, Some(a));
+        assert_eq!(done.from.petition.raised_count, 0);
+        // The cached columns are what the raisings say, first raised included.
+        assert!(store.stale_petition_counts(10).await.unwrap().is_empty());
+        let first_raised_by_2019 = store
+            .petitions(
+                &PetitionFilter {
+                    raised_to: Some("2019-12-31".into()),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
+            .await
+            .unwrap();
+        let ids: Vec<i64> = first_raised_by_2019
+            .items
+            .iter()
+            .map(|p| p.petition.id)
+            .collect();
+        assert_eq!(ids, vec![a]);
+        // Each raising that moved says where it was raised first.
+        let raisings = store.raisings(a, &Visibility::All).await.unwrap();
+        let from_b: Vec<Option<i64>> = raisings
+            .iter()
+            .map(|(r, _)| r.session_id.filter(|_| r.merged_from == Some(b)))
+            .collect();
+        assert_eq!(from_b, vec![Some(hidden), None, None, None]);
+        assert_eq!(
+            raisings
+                .iter()
+                .filter(|(r, _)| r.merged_from == Some(b))
+                .count(),
+            2
+        );
+        // No longer open, nor listed as such; its words still find it.
+        let open = store
+            .petitions(
+                &PetitionFilter {
+                    open: Some(true),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
+            .await
+            .unwrap();
+        assert!(open.items.iter().all(|p| p.petition.id != b));
+        assert_eq!(
+            search(&store, "nhà sinh hoạt cộng đồng").await.items[0]
+                .petition
+                .id,
+            b
+        );
+        // The public sees the petition it went into, not the record merged away.
+        assert!(matches!(
+            store.petition(b, &Visibility::Public).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.petition_merged_into(b).await.unwrap(), Some(a));
+        assert_eq!(store.petition_merged_into(a).await.unwrap(), None);
+        // Both histories: one event on each, before and after.
+        let hb = store.history("petition", b).await.unwrap();
+        let last_b = hb.last().unwrap();
+        assert_eq!(last_b.action, "merge_into");
+        assert!(
+            last_b
+                .before
+                .as_deref()
+                .unwrap()
+                .contains("\"status\":\"assigned\"")
+                || last_b
+                    .before
+                    .as_deref()
+                    .unwrap()
+                    .contains("\"merged_into\":null")
+        );
+        assert!(last_b
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(&format!("\"merged_into\":{a}")));
+        let ha = store.history("petition", a).await.unwrap();
+        let last_a = ha.last().unwrap();
+        assert_eq!(last_a.action, "merge_from");
+        let after: serde_json::Value =
+            serde_json::from_str(last_a.after.as_deref().unwrap()).unwrap();
+        assert_eq!(after["merged_from"], b);
+        assert_eq!(after["raisings_moved"], 2);
+        assert_eq!(after["shared_session_ids"], serde_json::json!([shared]));
+        assert_eq!(after["raised_count"], 4);
+        let before: serde_json::Value =
+            serde_json::from_str(last_a.before.as_deref().unwrap()).unwrap();
+        assert_eq!(before["raised_count"], 2);
+        assert!(before.get("merged_from").is_none());
+
+        // A merged petition is raised no more, nor merged again, nor merged into.
+        let again = store
+            .add_raising(WHO, b, &raise(None, date(2021, 5, 1)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&again, StoreError::Invalid(i) if i.on("petition") == Some(FieldCode::Merged)),
+            "{again:?}"
+        );
+        let vb = version(b).await;
+        let (va, vc) = (version(a).await, version(c).await);
+        let twice = merge(b, a, vb, va).await.unwrap_err();
+        assert!(
+            matches!(&twice, StoreError::Invalid(i) if i.on("petition") == Some(FieldCode::Merged)),
+            "{twice:?}"
+        );
+        let into_merged = merge(c, b, vc, vb).await.unwrap_err();
+        assert!(
+            matches!(&into_merged, StoreError::Invalid(i) if i.on("into_petition_id") == Some(FieldCode::Merged)),
+            "{into_merged:?}"
+        );
+        let unknown = merge(c, 999_999, vc, 1).await.unwrap_err();
+        assert!(
+            matches!(&unknown, StoreError::Invalid(i) if i.on("into_petition_id") == Some(FieldCode::UnknownReference)),
+            "{unknown:?}"
+        );
+        assert_eq!(store.raisings(c, &Visibility::All).await.unwrap().len(), 1);
+        assert!(store.stale_petition_counts(10).await.unwrap().is_empty());
+    }
+);

@@ -63,6 +63,7 @@ fn base_source(field: &str) -> Option<Source> {
         "document_id" => Source::Documents,
         "session_id" => Source::Sessions,
         "target_id" => Source::Targets,
+        "into_petition_id" => Source::Petitions,
         _ => return None,
     })
 }
@@ -293,6 +294,7 @@ mod tests {
         assert_eq!(source_of("directive_assignee_1"), None);
         assert_eq!(source_of("area_unit_id_"), None);
         assert_eq!(source_of("title"), None);
+        assert_eq!(source_of("into_petition_id"), Some(Source::Petitions));
     }
 }
 

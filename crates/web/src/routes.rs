@@ -72,6 +72,10 @@ fn pages() -> Router<AppState> {
         .route("/petitions/{id}", get(petitions::show).post(petitions::update))
         .route("/petitions/{id}/transition", post(petitions::transition))
         .route("/petitions/{id}/raisings", post(petitions::raise))
+        .route(
+            "/petitions/{id}/merge",
+            get(petitions::merge_confirm).post(petitions::merge),
+        )
         .route("/directives", get(directives::list).post(directives::create))
         .route("/directives/new", get(directives::new))
         .route("/directives/export.xlsx", get(crate::export::directives_xlsx))
@@ -153,6 +157,7 @@ fn api_v1() -> Router<AppState> {
         .route("/petitions/{id}", get(api::get_petition).put(api::update_petition))
         .route("/petitions/{id}/transitions", post(api::transition_petition))
         .route("/petitions/{id}/raisings", post(api::raise_petition))
+        .route("/petitions/{id}/merge", post(api::merge_petition))
         .route("/directives", get(api::list_directives).post(api::create_directive))
         .route("/directives/{id}", get(api::get_directive).put(api::update_directive))
         .route("/directives/{id}/transitions", post(api::transition_directive))

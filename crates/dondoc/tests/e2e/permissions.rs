@@ -138,6 +138,8 @@ struct Ids {
     hidden: i64,
     province_session: i64,
     petition: i64,
+    /// Another petition of the ward's people's committee, to merge into `petition`.
+    same_unit_petition: i64,
     directive: i64,
     target: i64,
     unit: i64,
@@ -203,6 +205,9 @@ async fn ids(app: &TestApp) -> Ids {
         hidden,
         province_session,
         petition: app.petition_id("xây mới nhà văn hóa khu 6").await,
+        same_unit_petition: app
+            .petition_id("quan tâm đầu tư đồng bộ hệ thống cống rãnh thoát nước, đường giao thông, đường điện chiếu sáng, công trình phúc lợi, nạo vét hệ thống cống rãnh, kênh mương đảm bảo không ngập lụt trong mùa mưa bão")
+            .await,
         directive: app.directive_id("lập phương án nạo vét").await,
         target,
         unit: app.unit_id("Trạm y tế phường Hà Lầm").await,
@@ -652,6 +657,27 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             ],
             "FFFFR",
         ),
+        // One petition merged into another, both answered by the officer's unit: the
+        // confirmation, then the merge (once: after it, the petition is merged already).
+        get(
+            format!(
+                "/petitions/{}/merge?into_petition_id={p}",
+                i.same_unit_petition
+            ),
+            "LOFOO",
+        ),
+        form(
+            format!("/petitions/{}/merge", i.same_unit_petition),
+            &[
+                ("into_petition_id", &s(p)),
+                (
+                    "version",
+                    &format!("@version:petition:{}", i.same_unit_petition),
+                ),
+                ("into_version", &format!("@version:petition:{p}")),
+            ],
+            "FRFII",
+        ),
         form(
             format!("/units/{u}/merge"),
             &[
@@ -931,6 +957,16 @@ fn api_rows(i: &Ids) -> Vec<Row> {
                 json!({ "login": "moi2", "display_name": "Người mới", "role": "clerk", "unit_id": i.ubnd_phuong, "password": "mat-khau-moi" }),
             ),
             "UFFFC",
+        ),
+        api(
+            Method::POST,
+            format!("/petitions/{}/merge", i.same_unit_petition),
+            Some(json!({
+                "into_petition_id": p,
+                "version": format!("@version:petition:{}", i.same_unit_petition),
+                "into_version": format!("@version:petition:{p}"),
+            })),
+            "UOFII",
         ),
         api(
             Method::POST,

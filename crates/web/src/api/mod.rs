@@ -415,10 +415,21 @@ pub async fn similar_petitions(
     ok(app::petitions::similar(&st.app, &v, &q.text, q.area_unit_id).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 404, body = ApiErrorBody)))]
+/// A petition with its raisings; one merged into another says where (`merged_into`). The
+/// address of a merged petition the caller may not see (a visitor: its raisings are the
+/// other's now) answers a permanent redirect to the one it went into, when they may see that.
+#[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 308, description = "Merged into the petition at `Location`"), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     let app::petitions::PetitionDetail { petition, raisings } =
-        app::petitions::detail(&st.app, &v, id).await?;
+        match app::petitions::find(&st.app, &v, id).await? {
+            app::petitions::Found::Petition(d) => *d,
+            app::petitions::Found::MergedInto(into) => {
+                return Ok(axum::response::Redirect::permanent(&format!(
+                    "/api/v1/petitions/{into}"
+                ))
+                .into_response())
+            }
+        };
     let raisings = raisings
         .into_iter()
         .map(|(raising, session_title)| RaisingEntry {
@@ -456,6 +467,25 @@ pub async fn transition_petition(
     ApiJson(raw): ApiJson<PetitionTransitionInput>,
 ) -> ApiResult {
     ok(app::petitions::transition(&st.app, &v, id, &raw).await?)
+}
+
+/// Merges the petition into another found to be the same (`into_petition_id`), naming the
+/// version of each as read: its raisings move there (a session that raised both keeps one
+/// raising), and it stays on record as `merged`, with `merged_into`.
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/merge", tag = "petitions", params(("id" = i64, Path)), request_body = PetitionMergeInput, responses((status = 200, body = PetitionMergeDocument), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, description = "Stale version", body = ApiErrorBody), (status = 422, description = "Into itself, into or from a petition merged already, or a petition the caller may not see", body = ApiErrorBody)))]
+pub async fn merge_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PetitionMergeInput>,
+) -> ApiResult {
+    let done = app::petitions::merge(&st.app, &v, id, &raw).await?;
+    ok(PetitionMergeDocument {
+        into: done.into,
+        from: done.from,
+        raisings_moved: done.moved,
+        shared_session_ids: done.shared_sessions,
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions/{id}/raisings", tag = "petitions", params(("id" = i64, Path)), request_body = RaisingInput, responses((status = 201, body = PetitionView), (status = 422, body = ApiErrorBody)))]
@@ -870,6 +900,16 @@ pub struct PetitionDocument {
     pub raisings: Vec<RaisingEntry>,
 }
 
+/// What a merge did: the petition that holds both now, the one merged into it, how many
+/// raisings moved, and the sessions that had raised both (each keeps one raising).
+#[derive(Serialize, ToSchema)]
+pub struct PetitionMergeDocument {
+    pub into: PetitionView,
+    pub from: PetitionView,
+    pub raisings_moved: i64,
+    pub shared_session_ids: Vec<i64>,
+}
+
 /// A directive with its progress reports and deadline extensions.
 #[derive(Serialize, ToSchema)]
 pub struct DirectiveDocument {
@@ -963,6 +1003,7 @@ pub struct ApiFieldError {
         update_petition,
         transition_petition,
         raise_petition,
+        merge_petition,
         list_directives,
         get_directive,
         create_directive,

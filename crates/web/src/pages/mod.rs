@@ -573,6 +573,9 @@ pub struct HistoryRow {
     pub who: String,
     pub action: String,
     pub changes: Vec<(String, String, String)>,
+    /// Another record the event ties this one to (the petition merged into this one, or the
+    /// one this one went into), with its words: where its own history is.
+    pub link: Option<(String, String)>,
 }
 
 /// The timeline of a record: who changed what, when, field by field — in words: each action
@@ -617,6 +620,24 @@ pub fn history_rows(
             } else {
                 e.action.replace('_', " ")
             };
+            let other = |field: &str| after.get(field).and_then(|v| v.as_i64());
+            let link = match (e.entity.as_str(), e.action.as_str()) {
+                ("petition", "merge_from") => other("merged_from").map(|id| {
+                    let words = lang.t("history.merged_from_link");
+                    (
+                        format!("/petitions/{id}"),
+                        words.replace("{id}", &id.to_string()),
+                    )
+                }),
+                ("petition", "merge_into") => other("merged_into").map(|id| {
+                    let words = lang.t("history.merged_into_link");
+                    (
+                        format!("/petitions/{id}"),
+                        words.replace("{id}", &id.to_string()),
+                    )
+                }),
+                _ => None,
+            };
             HistoryRow {
                 when,
                 who: e
@@ -625,6 +646,7 @@ pub fn history_rows(
                     .unwrap_or_else(|| lang.t("common.system").to_string()),
                 action,
                 changes,
+                link,
             }
         })
         .collect()
@@ -662,9 +684,15 @@ fn shown(
 ) -> String {
     use serde_json::Value as V;
     let name = |id: i64| -> String {
-        let found = match dondoc_app::history::points_to(field) {
+        let found = match dondoc_app::history::points_to(entity, field) {
             Some("unit") => names.units.get(&id),
             Some("person") => names.people.get(&id),
+            Some("petition") => {
+                return match names.petitions.get(&id) {
+                    Some(title) => format!("#{id} · {title}"),
+                    None => format!("#{id}"),
+                }
+            }
             Some(_) => names.sessions.get(&id),
             None => None,
         };
@@ -673,10 +701,10 @@ fn shown(
     match v {
         V::Null => "—".into(),
         V::Bool(b) => lang.t(if *b { "common.yes" } else { "common.no" }).into(),
-        V::Number(n) if dondoc_app::history::points_to(field).is_some() => {
+        V::Number(n) if dondoc_app::history::points_to(entity, field).is_some() => {
             n.as_i64().map(name).unwrap_or_else(|| n.to_string())
         }
-        V::Array(a) if dondoc_app::history::points_to(field).is_some() => {
+        V::Array(a) if dondoc_app::history::points_to(entity, field).is_some() => {
             let all: Vec<String> = a.iter().filter_map(|x| x.as_i64()).map(name).collect();
             if all.is_empty() {
                 "—".into()

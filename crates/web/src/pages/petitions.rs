@@ -4,7 +4,9 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
-use dondoc_domain::input::{PetitionInput, PetitionTransitionInput, RaisingInput};
+use dondoc_domain::input::{
+    PetitionInput, PetitionMergeInput, PetitionTransitionInput, RaisingInput,
+};
 use dondoc_domain::petition::PetitionAction;
 use dondoc_domain::{Action, PetitionStatus, Raising};
 use dondoc_store::{PetitionFilter, PetitionView};
@@ -221,6 +223,15 @@ impl ShowPage {
     fn opt_date(&self, d: &Option<jiff::civil::Date>) -> String {
         self.layout.lang.opt_date(*d)
     }
+    /// "Merged into another" (its number follows, as a link).
+    fn merged_into(&self, _into: &i64) -> &'static str {
+        self.layout.t("petition.merged_into")
+    }
+    fn merged_from(&self, from: &i64) -> String {
+        self.layout
+            .t("petition.merged_from")
+            .replace("{id}", &from.to_string())
+    }
 }
 
 /// One form per action the status allows, each with the field it needs.
@@ -232,6 +243,10 @@ async fn action_forms(
 ) -> Result<Vec<(&'static str, FormView)>, AppError> {
     let l = v.lang;
     let mut forms = Vec::new();
+    // Merged into another: every change is recorded there.
+    if p.petition.status == PetitionStatus::Merged {
+        return Ok(forms);
+    }
     let id = p.petition.id;
     let version = p.petition.version.to_string();
     if v.can(Action::UpdatePetition {
@@ -309,6 +324,18 @@ async fn action_forms(
                     Field::new(l, "date", "date", ""),
                     Field::new(l, "raised_by", "text", ""),
                 ],
+            ),
+        ));
+    }
+    if app::petitions::may_merge(v, p) {
+        forms.push((
+            "petition.merge",
+            FormView::asking(
+                format!("/petitions/{id}/merge"),
+                "petition.merge",
+                vec![Field::choice(l, "into_petition_id", "", vec![], true)
+                    .required()
+                    .hint("petition.merge_hint")],
             ),
         ));
     }
@@ -405,7 +432,113 @@ async fn show_page(
     })
 }
 
-record_page_handler!();
+/// A petition's page; the address of one merged into another that the viewer may not see
+/// (a visitor) leads to the one it went into, if they may see that.
+pub async fn show(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    if let app::petitions::Found::MergedInto(into) = app::petitions::find(&st.app, &v, id).await? {
+        return Ok(axum::response::Redirect::to(&format!("/petitions/{into}")).into_response());
+    }
+    Ok(render(&show_page(&st, &v, &session, id).await?)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "petition_merge.html")]
+struct MergePage {
+    layout: Layout,
+    plan: app::petitions::MergePlan,
+}
+
+impl MergePage {
+    fn status(&self, p: &PetitionView) -> &'static str {
+        self.layout.t(&format!("ps.{}", p.petition.status.as_str()))
+    }
+    fn raised(&self, p: &PetitionView) -> String {
+        super::raised(self.layout.lang, p.petition.raised_count)
+    }
+    fn date(&self, d: &jiff::civil::Date) -> String {
+        self.layout.lang.date(*d)
+    }
+    fn sides(&self) -> [(&'static str, &app::petitions::PetitionDetail); 2] {
+        [
+            ("petition.merge_from", &self.plan.from),
+            ("petition.merge_into", &self.plan.into),
+        ]
+    }
+    fn moves(&self) -> String {
+        let n = self.plan.from.raisings.len() - self.plan.shared_sessions.len();
+        self.layout
+            .t("petition.merge_moves")
+            .replace("{n}", &n.to_string())
+    }
+}
+
+/// `GET /petitions/{id}/merge?into_petition_id=…`: both petitions side by side, what the merge
+/// will do, and the button that does it. Nothing is written yet.
+pub async fn merge_confirm(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    PickedQuery(raw): PickedQuery<PetitionMergeInput>,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    match app::petitions::merge_plan(&st.app, &v, id, &raw).await {
+        Ok(plan) => {
+            let layout = layout(
+                &v,
+                &session,
+                "petitions",
+                v.lang.t("petition.merge_confirm"),
+            )
+            .await?;
+            Ok(render(&MergePage { layout, plan })?.into_response())
+        }
+        Err(app::Error::Invalid(inv)) => merge_refused(&st, &v, &session, id, &raw, inv).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A merge refused for what was chosen: the petition's page again with the merge form saying
+/// why, or, when the page offers no merge (the petition was merged meanwhile), the message.
+async fn merge_refused(
+    st: &AppState,
+    v: &Viewer,
+    session: &Session,
+    id: i64,
+    raw: &PetitionMergeInput,
+    inv: dondoc_domain::Invalid,
+) -> Result<Response, AppError> {
+    let mut page = show_page(st, v, session, id).await?;
+    if !page.forms.iter().any(|(k, _)| *k == "petition.merge") {
+        return Err(AppError::Invalid(inv));
+    }
+    refuse_in(&mut page.forms, "petition.merge", v.lang, raw, &inv);
+    invalid_page(&page)
+}
+
+/// `POST /petitions/{id}/merge`: merged, to the petition that holds both now, its history
+/// saying what moved.
+pub async fn merge(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Picked(raw): Picked<PetitionMergeInput>,
+) -> Result<Response, AppError> {
+    let done = app::petitions::merge(&st.app, &v, id, &raw).await;
+    answer(
+        done,
+        |m| format!("/petitions/{}#history", m.into.petition.id),
+        |inv| async move { merge_refused(&st, &v, &session, id, &raw, inv).await },
+    )
+    .await
+}
 
 pub async fn transition(
     State(st): State<AppState>,
