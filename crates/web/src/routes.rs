@@ -180,6 +180,14 @@ fn api_v1() -> Router<AppState> {
         .route("/me/profile", get(api::get_profile).put(api::set_profile))
         .route("/notices", get(api::list_notices))
         .route("/stats", get(api::stats))
+        .route(
+            "/imports",
+            post(api::imports::upload)
+                .layer(DefaultBodyLimit::max(tabular::MAX_UPLOAD_BYTES)),
+        )
+        .route("/imports/{id}", get(api::imports::show))
+        .route("/imports/{id}/rows", get(api::imports::rows))
+        .route("/imports/{id}/commit", post(api::imports::commit))
         .route("/notices/read", post(api::read_notices))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/users/{id}", get(api::get_user).put(api::update_user))

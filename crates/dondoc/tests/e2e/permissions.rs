@@ -744,6 +744,14 @@ fn api_rows(i: &Ids) -> Vec<Row> {
         api(Method::GET, format!("/users/{}", i.officer), None, "UFFFO"),
         api(
             Method::POST,
+            "/imports?kind=petitions",
+            Some(json!({})),
+            "UFIII",
+        ),
+        api(Method::GET, "/imports/999999", None, "UFNNN"),
+        api(Method::GET, "/imports/999999/rows", None, "UFNNN"),
+        api(
+            Method::POST,
             format!("/users/{}/password-reset", i.officer),
             None,
             "UFFFO",

@@ -630,3 +630,123 @@ app_test!(
         );
     }
 );
+
+/// The import's JSON once it has stopped moving (reading or writing).
+async fn settled_api(c: &Client<'_>, id: i64) -> serde_json::Value {
+    for _ in 0..600 {
+        let r = c
+            .api(
+                axum::http::Method::GET,
+                &format!("/api/v1/imports/{id}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let j = r.json();
+        if !matches!(j["state"].as_str(), Some("reading" | "writing")) {
+            return j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("import {id} never settled");
+}
+
+app_test!(the_api_imports_as_the_pages_do, |app| async move {
+    use axum::http::Method;
+    let clerk = app.token("vanthu", "vanthu-demo").await;
+    let before = counts(&app).await;
+    let send = |path: String, bytes: &[u8]| {
+        let (clerk, bytes) = (&clerk, bytes.to_vec());
+        async move {
+            clerk
+                .api_raw(Method::POST, &path, "application/octet-stream", bytes)
+                .await
+        }
+    };
+    // A kind it does not know, and no file: said by field.
+    let r = send(
+        "/api/v1/imports?kind=people".to_string(),
+        BAD_ROWS.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "kind");
+    let r = send("/api/v1/imports?kind=petitions".to_string(), b"").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "file");
+    // Not a spreadsheet.
+    let r = send(
+        "/api/v1/imports?kind=petitions".to_string(),
+        b"%PDF-1.7\n1 0 obj\n",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"], "invalid_file");
+
+    // The rows with their problems, by row and column, in words.
+    let r = send(
+        "/api/v1/imports?kind=petitions&file_name=ds.csv".to_string(),
+        BAD_ROWS.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.location(), format!("/api/v1/imports/{id}"));
+    let job = settled_api(&clerk, id).await;
+    assert_eq!(job["state"], "ready", "{job}");
+    assert_eq!(job["rows_total"], 4);
+    assert_eq!(job["rows_error"], 3, "{job}");
+    let errors = clerk
+        .api(
+            Method::GET,
+            &format!("/api/v1/imports/{id}/rows?show=errors"),
+            None,
+        )
+        .await
+        .json();
+    let rows = errors["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{errors}");
+    assert_eq!(rows[0]["row"], 3);
+    assert_eq!(rows[0]["problems"][0]["field"], "due_on", "{errors}");
+    assert!(rows[0]["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Ngày không hợp lệ"));
+    // All, while rows have errors: refused; the valid rows: written.
+    let commit = |body: serde_json::Value| {
+        let clerk = &clerk;
+        async move {
+            clerk
+                .post_json(&format!("/api/v1/imports/{id}/commit"), body)
+                .await
+        }
+    };
+    let r = commit(serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "valid_only");
+    assert_eq!(counts(&app).await, before);
+    let r = commit(serde_json::json!({ "valid_only": true })).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let job = settled_api(&clerk, id).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["written"], 1);
+    assert_eq!(counts(&app).await.0, before.0 + 1);
+    // Once only; and another's import is none of theirs.
+    let r = commit(serde_json::json!({ "valid_only": true })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let leader = app.token("lanhdao", "lanhdao-demo").await;
+    let r = leader
+        .api(Method::GET, &format!("/api/v1/imports/{id}"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let officer = app.token("chuyenvien", "chuyenvien-demo").await;
+    let r = officer
+        .api_raw(
+            Method::POST,
+            "/api/v1/imports?kind=petitions",
+            "text/csv",
+            BAD_ROWS.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+});

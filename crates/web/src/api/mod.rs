@@ -25,6 +25,8 @@ use crate::error::AppError;
 use crate::AppState;
 use dondoc_app as app;
 
+pub mod imports;
+
 /// A JSON body whose decoding errors (malformed JSON, wrong types, unknown fields, invalid
 /// UTF-8) become a `malformed_body` error instead of axum's plain-text rejection.
 pub struct ApiJson<T>(pub T);
@@ -1029,6 +1031,10 @@ pub struct ApiFieldError {
         send_password_reset,
         set_user_active,
         create_token,
+        imports::upload,
+        imports::show,
+        imports::rows,
+        imports::commit,
         list_tokens,
         revoke_token,
         openapi_json,
@@ -1043,6 +1049,12 @@ pub struct ApiFieldError {
         DocumentLinkBody,
         ActiveBody,
         ResetResponse,
+        imports::ImportBody,
+        imports::ProgressBody,
+        imports::RowsBody,
+        imports::RowBody,
+        imports::ProblemBody,
+        imports::CommitBody,
         NoticeList,
         ReadBody,
         EvidenceFile

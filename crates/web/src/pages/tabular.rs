@@ -137,7 +137,7 @@ async fn upload_of(req: Request, st: &AppState) -> Result<Upload, &'static str> 
 }
 
 /// A refusal of the file, in words, with the column it names in the file's language.
-fn file_message(lang: Lang, e: &FileError) -> String {
+pub(crate) fn file_message(lang: Lang, e: &FileError) -> String {
     let code = e.code();
     let (key, field) = code.split_once(':').unwrap_or((&code, ""));
     let msg = lang.t(&format!("tabular.{key}"));
@@ -149,7 +149,7 @@ fn file_message(lang: Lang, e: &FileError) -> String {
 }
 
 /// A job's message (why it failed, or was sent back to its preview), in words.
-fn job_message(lang: Lang, code: &str) -> String {
+pub(crate) fn job_message(lang: Lang, code: &str) -> String {
     let (key, field) = code.split_once(':').unwrap_or((code, ""));
     let key = format!("tabular.{key}");
     let known = crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key);
