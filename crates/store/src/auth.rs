@@ -75,6 +75,23 @@ async fn user_in(tx: &mut Tx<'_>, id: Id) -> Result<User> {
     Ok(UserWithHash::try_from(r.ok_or(StoreError::NotFound)?)?.user)
 }
 
+/// Sets a user's password: every API token made with the old one ends, and so does every
+/// reset link still open (their web sessions end by the password's digest, see the web layer).
+async fn new_password_in(tx: &mut Tx<'_>, id: Id, password_hash: &str) -> Result<()> {
+    sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for table in ["api_tokens", "password_resets"] {
+        sqlx::query(&format!("delete from {table} where user_id = $1"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// API tokens are stored as their SHA-256: a leaked database does not leak usable tokens.
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -146,16 +163,7 @@ impl Store {
     pub async fn set_password(&self, who: Who, id: Id, password_hash: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = user_in(&mut tx, id).await?;
-        sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        // A new password ends every API token made with the old one.
-        sqlx::query("delete from api_tokens where user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        new_password_in(&mut tx, id, password_hash).await?;
         audit::record(&mut tx, who, "user", id, "password", Some(&before), None).await?;
         tx.commit().await?;
         Ok(())
@@ -307,19 +315,7 @@ impl Store {
             return Ok(None);
         };
         let before = user_in(&mut tx, id).await?;
-        sqlx::query("update users set password_hash = $1, version = version + 1 where id = $2")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from password_resets where user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from api_tokens where user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        new_password_in(&mut tx, id, password_hash).await?;
         let after = user_in(&mut tx, id).await?;
         audit::record(
             &mut tx,

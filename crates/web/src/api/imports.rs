@@ -94,7 +94,12 @@ fn refused(status: StatusCode, code: &str, message: String) -> Response {
     (status, Json(b)).into_response()
 }
 
-#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery), request_body(content = Vec<u8>, description = "The .xlsx or .csv file, as it is", content_type = "application/octet-stream"), responses((status = 202, body = ImportBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+/// The bytes of a spreadsheet (.xlsx or .csv), as the request body.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct SheetFile(#[allow(dead_code)] Vec<u8>);
+
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery), request_body(content = SheetFile, content_type = "application/octet-stream"), responses((status = 202, body = ImportBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn upload(
     State(st): State<AppState>,
     v: Viewer,

@@ -1055,6 +1055,7 @@ pub struct ApiFieldError {
         imports::RowBody,
         imports::ProblemBody,
         imports::CommitBody,
+        imports::SheetFile,
         NoticeList,
         ReadBody,
         EvidenceFile
