@@ -350,7 +350,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     state.app = state
         .app
         .clone()
-        .with_calendar(settings.calendar.clone(), settings.petition_answer_days);
+        .with_calendar(settings.calendar.clone(), settings.answer_times.clone());
     let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();
     tokio::spawn(async move {
