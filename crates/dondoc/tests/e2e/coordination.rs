@@ -424,6 +424,16 @@ app_test!(
             !inbox.contains(&format!("href=\"/petitions/{a}\"")),
             "{inbox}"
         );
+        // Said to be a part to coordinate, not the unit's own to answer.
+        let item = inbox
+            .split(&format!("href=\"/petitions/{b}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</li>").next())
+            .unwrap();
+        assert!(
+            item.contains("<span class=\"badge\">Phối hợp</span>"),
+            "{item}"
+        );
         let page = coordinating.get(&format!("/petitions/{b}")).await.body;
         assert!(page.contains("Báo cáo phần phối hợp"), "{page}");
         assert!(page.contains("Đơn vị phối hợp"));
