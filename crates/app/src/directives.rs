@@ -37,6 +37,7 @@ pub async fn get(app: &App, c: &Caller, id: Id) -> Result<DirectiveView> {
 /// staff) the files backing its result.
 pub struct DirectiveDetail {
     pub directive: DirectiveView,
+    /// Every report, oldest first, each naming its unit (the lead's and coordinating units').
     pub progress: Vec<ProgressReport>,
     pub extensions: Vec<Extension>,
     pub extension_requests: Vec<dondoc_domain::ExtensionRequest>,
@@ -62,6 +63,47 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<DirectiveDetail> {
             vec![]
         },
     })
+}
+
+/// Where each unit stands: the lead unit first, then each coordinating unit, with its latest
+/// report (none yet: `None`).
+pub fn progress_by_unit<'a>(
+    d: &'a DirectiveView,
+    reports: &'a [ProgressReport],
+) -> Vec<(Id, &'a str, bool, Option<&'a ProgressReport>)> {
+    let latest = |unit: Id, share: bool| {
+        reports
+            .iter()
+            .rev()
+            .find(|r| r.unit_id == Some(unit) && r.share == share)
+    };
+    let mut out = Vec::new();
+    if let (Some(lead), Some(name)) = (d.directive.lead_unit_id, d.lead_name.as_deref()) {
+        out.push((lead, name, false, latest(lead, false)));
+    }
+    for (unit, name) in d
+        .directive
+        .coordinating_unit_ids
+        .iter()
+        .zip(&d.coordinating_names)
+    {
+        out.push((*unit, name.as_str(), true, latest(*unit, true)));
+    }
+    out
+}
+
+/// The coordinating units whose part the caller may report on a directive now.
+pub fn shares_for(c: &Caller, d: &DirectiveView) -> Vec<(Id, String)> {
+    if !d.directive.status.is_open() {
+        return vec![];
+    }
+    d.directive
+        .coordinating_unit_ids
+        .iter()
+        .zip(&d.coordinating_names)
+        .filter(|(u, _)| c.can(Action::ReportShare { unit: **u }))
+        .map(|(u, n)| (*u, n.clone()))
+        .collect()
 }
 
 /// The steps of closure the caller may take on a directive now.
@@ -209,13 +251,31 @@ pub async fn transition(
 }
 
 /// A progress report: written against the version read (stale → conflict), refused once the
-/// directive is closed.
+/// directive is closed. The lead unit's (no unit named, or the lead) moves the directive's
+/// status and overall progress; a coordinating unit's, by its people, is kept as that unit's
+/// own part and moves nothing else.
 pub async fn report_progress(
     app: &App,
     c: &Caller,
     id: Id,
     raw: &ProgressInput,
 ) -> Result<DirectiveView> {
+    use dondoc_domain::directive::{reporter, Reporter};
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    let d = &current.directive;
+    if let Reporter::Share(unit) = reporter(raw.unit_id, d.lead_unit_id, &d.coordinating_unit_ids)?
+    {
+        c.require(Action::ReportShare { unit })?;
+        let p = raw.parse(c.today)?;
+        if !d.status.is_open() {
+            return Err(dondoc_domain::directive::NotAllowed.into());
+        }
+        return Ok(app
+            .store
+            .add_share_progress(c.who(), id, unit, &p, c.today)
+            .await?);
+    }
     let current = to_follow_up(app, c, id).await?;
     let p = raw.parse(c.today)?;
     let from = current.directive.status;

@@ -91,7 +91,8 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
             | "returned"
             | "accepted"
             | "extension_requested"
-            | "extension_decided",
+            | "extension_decided"
+            | "share_reported",
         ) => {
             let d = app
                 .store
@@ -104,27 +105,32 @@ async fn notices_of(app: &App, e: &FollowEvent, today: Date) -> Result<Vec<NewNo
                 "returned" => NoticeKind::Returned,
                 "extension_requested" => NoticeKind::ExtensionRequested,
                 "extension_decided" => NoticeKind::ExtensionDecided,
+                "share_reported" => NoticeKind::ShareReported,
                 _ => NoticeKind::Accepted,
             };
-            // Work handed over is told while it is still to do: a directive closed since
-            // (or loaded closed, as old sessions are) hands nobody anything.
-            if matches!(kind, NoticeKind::Assigned | NoticeKind::Coordinating)
-                && !d.directive.status.is_open()
+            // Work handed over, or a coordinating unit's word on it, is told while it is
+            // still to do: a directive closed since (or loaded closed, as old sessions are)
+            // hands nobody anything.
+            if matches!(
+                kind,
+                NoticeKind::Assigned | NoticeKind::Coordinating | NoticeKind::ShareReported
+            ) && !d.directive.status.is_open()
             {
                 return Ok(vec![]);
             }
             (kind, d.directive.text, d.directive.deadline)
         }
-        ("petition", "petition_assigned") => {
+        ("petition", "petition_assigned" | "petition_coordinating") => {
             let p = app.store.petition(e.entity_id, &Visibility::All).await?;
             if !p.petition.status.is_open() {
                 return Ok(vec![]);
             }
-            (
-                NoticeKind::PetitionAssigned,
-                p.petition.title,
-                p.petition.due_on,
-            )
+            let kind = if e.kind == "petition_assigned" {
+                NoticeKind::PetitionAssigned
+            } else {
+                NoticeKind::PetitionCoordinating
+            };
+            (kind, p.petition.title, p.petition.due_on)
         }
         _ => return Ok(vec![]),
     };

@@ -60,6 +60,17 @@ pub struct Inbox {
     pub petitions: Vec<(Due, Vec<PetitionView>)>,
     /// More is open than is shown (the first [`SHOWN`] of each kind).
     pub more: bool,
+    /// The caller's units (their unit and those below it).
+    pub units: Vec<Id>,
+}
+
+impl Inbox {
+    /// Whether the caller's units only coordinate on an item whose lead (or responsible)
+    /// unit is `lead`: their part is their own report, not the record's moves.
+    pub fn coordinates_only(&self, lead: Option<Id>, coordinating: &[Id]) -> bool {
+        !lead.is_some_and(|l| self.units.contains(&l))
+            && coordinating.iter().any(|u| self.units.contains(u))
+    }
 }
 
 /// The most of each kind an inbox shows; its lists page through the rest.
@@ -105,6 +116,7 @@ pub(crate) async fn of_units(
             directives: vec![],
             petitions: vec![],
             more: false,
+            units,
         });
     }
     let directives = app
@@ -123,7 +135,7 @@ pub(crate) async fn of_units(
         .store
         .petitions(
             &PetitionFilter {
-                open_for_units: Some(units),
+                open_for_units: Some(units.clone()),
                 sort: Some("due".into()),
                 limit: Some(SHOWN),
                 ..Default::default()
@@ -138,6 +150,7 @@ pub(crate) async fn of_units(
         directives: grouped(directives.items, |d| d.directive.deadline, c.today),
         petitions: grouped(petitions.items, |p| p.petition.due_on, c.today),
         more,
+        units,
     })
 }
 
@@ -156,6 +169,33 @@ fn grouped<T>(items: Vec<T>, due: impl Fn(&T) -> Option<Date>, today: Date) -> V
 mod tests {
     use super::*;
     use jiff::civil::{date, Weekday};
+
+    #[test]
+    fn what_a_unit_only_coordinates() {
+        let inbox = Inbox {
+            has_unit: true,
+            to_decide: vec![],
+            directives: vec![],
+            petitions: vec![],
+            more: false,
+            units: vec![10, 11],
+        };
+        // (lead, coordinating) -> only coordinating
+        let table: [(Option<Id>, &[Id], bool); 5] = [
+            (Some(10), &[], false),
+            (Some(10), &[11], false),
+            (Some(20), &[11], true),
+            (None, &[10], true),
+            (Some(20), &[21], false),
+        ];
+        for (lead, coordinating, want) in table {
+            assert_eq!(
+                inbox.coordinates_only(lead, coordinating),
+                want,
+                "{lead:?} {coordinating:?}"
+            );
+        }
+    }
 
     #[test]
     fn due_groups() {

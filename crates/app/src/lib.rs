@@ -49,8 +49,9 @@ pub struct App {
     mailer: Option<std::sync::Arc<mail::Mailer>>,
     /// Working days: weekends, public holidays and the year's announced swaps.
     calendar: std::sync::Arc<dondoc_domain::calendar::Calendar>,
-    /// Working days a unit has to answer a petition assigned to it without a date.
-    answer_days: i32,
+    /// Working days a unit has to answer a petition assigned to it without a date, by its
+    /// channel, category and coordination.
+    answer_times: dondoc_domain::petition::AnswerTimes,
     token_days: i64,
     max_sign_in_delay_ms: i64,
     /// The dashboard's petition counts per visibility, for a few seconds.
@@ -169,7 +170,7 @@ impl App {
             mail: false,
             mailer: None,
             calendar: std::sync::Arc::new(dondoc_domain::calendar::Calendar::vietnam()),
-            answer_days: petitions::ANSWER_DAYS,
+            answer_times: Default::default(),
             token_days: users::TOKEN_DAYS,
             max_sign_in_delay_ms: users::MAX_DELAY_MS,
             counts: Ttl::new(petitions::COUNTS_TTL),
@@ -206,10 +207,10 @@ impl App {
     pub fn with_calendar(
         mut self,
         calendar: dondoc_domain::calendar::Calendar,
-        answer_days: i32,
+        answer_times: dondoc_domain::petition::AnswerTimes,
     ) -> Self {
         self.calendar = std::sync::Arc::new(calendar);
-        self.answer_days = answer_days.clamp(1, 365);
+        self.answer_times = answer_times;
         self
     }
 
@@ -217,9 +218,17 @@ impl App {
         &self.calendar
     }
 
-    /// When an answer assigned today is due by default.
-    pub fn answer_due(&self, today: Date) -> Option<Date> {
-        self.calendar.add_working_days(today, self.answer_days)
+    /// When the answer to a petition of this channel and category, with coordinating units
+    /// or not, assigned today is due by default, in working days.
+    pub fn answer_due(
+        &self,
+        today: Date,
+        channel: dondoc_domain::Channel,
+        category: Option<&str>,
+        coordinated: bool,
+    ) -> Option<Date> {
+        let days = self.answer_times.days_for(channel, category, coordinated);
+        self.calendar.add_working_days(today, days)
     }
 
     /// How many days an API token authenticates after it is made.

@@ -157,6 +157,10 @@ pub fn title(kind: NoticeKind, lang: Language) -> &'static str {
         (NoticeKind::ExtensionRequested, false) => "A request for more time",
         (NoticeKind::ExtensionDecided, true) => "Đề nghị gia hạn đã được xét",
         (NoticeKind::ExtensionDecided, false) => "Your request for more time was decided",
+        (NoticeKind::ShareReported, true) => "Đơn vị phối hợp báo cáo tiến độ",
+        (NoticeKind::ShareReported, false) => "A coordinating unit reported its part",
+        (NoticeKind::PetitionCoordinating, true) => "Kiến nghị đơn vị phối hợp giải quyết",
+        (NoticeKind::PetitionCoordinating, false) => "A petition to coordinate on",
     }
 }
 
@@ -233,6 +237,19 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
         (NoticeKind::ExtensionDecided, false) => {
             "Your unit's request for more time was decided:".to_string()
         }
+        (NoticeKind::ShareReported, true) => {
+            "Một đơn vị phối hợp đã báo cáo tiến độ phần việc của mình trong nhiệm vụ đơn vị chủ trì:"
+                .to_string()
+        }
+        (NoticeKind::ShareReported, false) => {
+            "A coordinating unit reported its part of a directive your unit leads:".to_string()
+        }
+        (NoticeKind::PetitionCoordinating, true) => {
+            "Đơn vị của anh/chị được giao phối hợp giải quyết kiến nghị:".to_string()
+        }
+        (NoticeKind::PetitionCoordinating, false) => {
+            "Your unit has been asked to coordinate on the answer to this petition:".to_string()
+        }
     };
     let greeting = if vi {
         format!("Kính gửi {name},")
@@ -275,6 +292,8 @@ pub fn words(n: &Notice, lang: Language, name: &str, public_url: &str) -> (Strin
             let label = match (n.kind, vi) {
                 (NoticeKind::Reported, true) => "Kết quả:",
                 (NoticeKind::Reported, false) => "Result:",
+                (NoticeKind::ShareReported, true) => "Báo cáo:",
+                (NoticeKind::ShareReported, false) => "Report:",
                 (NoticeKind::ExtensionDecided, true) => "Quyết định:",
                 (NoticeKind::ExtensionDecided, false) => "Decision:",
                 (_, true) => "Lý do:",

@@ -61,16 +61,84 @@ pub async fn get(app: &App, c: &Caller, id: Id) -> Result<PetitionView> {
     Ok(app.store.petition(id, c.visibility()).await?)
 }
 
-/// A petition with the raisings the caller may see, each with its session's title.
+/// A petition with the raisings the caller may see, each with its session's title, and (for
+/// staff) what its coordinating units said of their part.
 pub struct PetitionDetail {
     pub petition: PetitionView,
     pub raisings: Vec<(Raising, Option<String>)>,
+    pub notes: Vec<dondoc_domain::PetitionNote>,
 }
 
 pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<PetitionDetail> {
     let petition = get(app, c, id).await?;
     let raisings = app.store.raisings(id, c.visibility()).await?;
-    Ok(PetitionDetail { petition, raisings })
+    let notes = if c.is_staff() {
+        app.store.petition_notes(id).await?
+    } else {
+        vec![]
+    };
+    Ok(PetitionDetail {
+        petition,
+        raisings,
+        notes,
+    })
+}
+
+/// The coordinating units whose part the caller may report on a petition now.
+pub fn shares_for(c: &Caller, p: &PetitionView) -> Vec<(Id, String)> {
+    if !p.petition.status.is_open() {
+        return vec![];
+    }
+    p.petition
+        .coordinating_unit_ids
+        .iter()
+        .zip(&p.coordinating_names)
+        .filter(|(u, _)| c.can(Action::ReportShare { unit: **u }))
+        .map(|(u, n)| (*u, n.clone()))
+        .collect()
+}
+
+/// A coordinating unit's word on its part of a petition, by its people, while the petition
+/// is open; the answer, and every move of the petition, stay the responsible unit's.
+pub async fn report_share(
+    app: &App,
+    c: &Caller,
+    id: Id,
+    raw: &dondoc_domain::input::PetitionNoteInput,
+) -> Result<dondoc_domain::PetitionNote> {
+    use dondoc_domain::directive::{reporter, Reporter};
+    c.login_required()?;
+    let current = get(app, c, id).await?;
+    let p = &current.petition;
+    // The responsible unit speaks through its answer: only a coordinating unit's part here.
+    let unit = match raw
+        .unit_id
+        .map(|u| reporter(Some(u), p.responsible_unit_id, &p.coordinating_unit_ids))
+    {
+        Some(Ok(Reporter::Share(unit))) => unit,
+        Some(Err(e)) => return Err(e.into()),
+        Some(Ok(Reporter::Lead)) => {
+            return Err(dondoc_domain::Invalid::one(
+                "unit_id",
+                dondoc_domain::FieldCode::InvalidChoice,
+            )
+            .into())
+        }
+        None => {
+            return Err(
+                dondoc_domain::Invalid::one("unit_id", dondoc_domain::FieldCode::Required).into(),
+            )
+        }
+    };
+    c.require(Action::ReportShare { unit })?;
+    let note = raw.parse(c.today)?;
+    if !p.status.is_open() {
+        return Err(Error::Transition);
+    }
+    Ok(app
+        .store
+        .add_petition_note(c.who(), id, unit, note.date, &note.text)
+        .await?)
 }
 
 /// What the address of a petition leads to for the caller: the petition, or, for one merged
@@ -204,6 +272,13 @@ pub(crate) fn needs(new: &NewPetition, host_unit: Option<Id>) -> Vec<(&'static s
     if let Some(unit) = new.responsible_unit_id {
         needs.push(("responsible_unit_id", Action::AssignPetition { unit }));
     }
+    // Coordinating units are handed work too.
+    for unit in &new.coordinating_unit_ids {
+        needs.push((
+            "coordinating_unit_ids",
+            Action::AssignPetition { unit: *unit },
+        ));
+    }
     needs
 }
 
@@ -212,6 +287,7 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
     let mut new = raw.parse(c.today)?;
     known_unit(app, new.area_unit_id, "area_unit_id").await?;
     known_unit(app, new.responsible_unit_id, "responsible_unit_id").await?;
+    known_units(app, &new.coordinating_unit_ids).await?;
     let session = recording_in(app, c, new.session_id).await?;
     if let Some(s) = &session {
         if raw.raised_on.is_none() {
@@ -233,7 +309,12 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
         );
     }
     if new.responsible_unit_id.is_some() && new.due_on.is_none() {
-        new.due_on = app.answer_due(c.today);
+        new.due_on = app.answer_due(
+            c.today,
+            new.channel,
+            new.category.as_deref(),
+            !new.coordinating_unit_ids.is_empty(),
+        );
     }
     let p = app.store.create_petition(c.who(), &new).await?;
     seen(app, c, p).await
@@ -373,10 +454,12 @@ pub async fn merge_plan(
         from: PetitionDetail {
             petition: from,
             raisings: from_raisings,
+            notes: vec![],
         },
         into: PetitionDetail {
             petition: into,
             raisings: into_raisings,
+            notes: vec![],
         },
         shared_sessions,
     })
@@ -402,8 +485,17 @@ pub async fn merge(
 }
 
 /// Working days a unit has to answer a petition assigned to it, unless the configuration
-/// says otherwise (`petition_answer_days`).
-pub const ANSWER_DAYS: i32 = 40;
+/// says otherwise (`petition_answer_days`); with coordinating units see
+/// [`dondoc_domain::petition::AnswerTimes`].
+pub const ANSWER_DAYS: i32 = dondoc_domain::petition::AnswerTimes::DAYS;
+
+/// Every coordinating unit named must exist.
+async fn known_units(app: &App, units: &[Id]) -> Result<()> {
+    for u in units {
+        known_unit(app, Some(*u), "coordinating_unit_ids").await?;
+    }
+    Ok(())
+}
 
 pub async fn transition(
     app: &App,
@@ -427,14 +519,31 @@ pub async fn transition(
             responsible_unit: Some(unit),
         })?;
     }
-    // Assigned without a date: the answer is due the configured number of working days
-    // from today (holidays, Tết and compensatory days off skipped).
+    // Coordinating units are handed work alike: within the caller's scope.
+    if let Some(units) = &t.coordinating_unit_ids {
+        known_units(app, units).await?;
+        for unit in units {
+            c.require(Action::UpdatePetition {
+                responsible_unit: Some(*unit),
+            })?;
+        }
+    }
+    // Assigned without a date: the answer is due the working days its channel, category and
+    // coordination give from today (holidays, Tết and compensatory days off skipped).
     let due_on = match (t.action, t.due_on, current.petition.due_on) {
-        (PetitionAction::Assign, None, None) => app.answer_due(c.today),
+        (PetitionAction::Assign, None, None) => app.answer_due(
+            c.today,
+            current.petition.channel,
+            current.petition.category.as_deref(),
+            t.coordinating_unit_ids
+                .as_ref()
+                .is_some_and(|u| !u.is_empty()),
+        ),
         (_, given, _) => given,
     };
     let change = PetitionChange {
         responsible_unit_id: t.responsible_unit_id,
+        coordinating_unit_ids: t.coordinating_unit_ids,
         due_on,
         answer: t.answer,
         answered_on: (to == PetitionStatus::Answered).then_some(c.today),

@@ -219,6 +219,35 @@ impl DirectiveStatus {
     }
 }
 
+/// Whose part a progress report is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reporter {
+    /// The lead unit's (or, with no lead, the issuer's side's): it moves the record's status
+    /// and overall progress.
+    Lead,
+    /// A coordinating unit's own part: kept under that unit, moving nothing of the record.
+    Share(crate::Id),
+}
+
+/// The part a report is of, by the unit it names (`unit_id`) and the record's units: none
+/// named or the lead named is the lead's report; a coordinating unit named is its share; any
+/// other unit is not one of the record's. Directives and petitions ask the same.
+pub fn reporter(
+    unit: Option<crate::Id>,
+    lead: Option<crate::Id>,
+    coordinating: &[crate::Id],
+) -> Result<Reporter, crate::Invalid> {
+    match unit {
+        None => Ok(Reporter::Lead),
+        Some(u) if Some(u) == lead => Ok(Reporter::Lead),
+        Some(u) if coordinating.contains(&u) => Ok(Reporter::Share(u)),
+        Some(_) => Err(crate::Invalid::one(
+            "unit_id",
+            crate::FieldCode::InvalidChoice,
+        )),
+    }
+}
+
 /// How long an open directive has been overdue, in the bands a leader's dashboard shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -287,6 +316,25 @@ pub fn timeliness(
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn whose_part_a_report_is() {
+        let (lead, coordinating) = (Some(10), [20, 30]);
+        // (unit named, expected)
+        let table = [
+            (None, Some(Reporter::Lead)),
+            (Some(10), Some(Reporter::Lead)),
+            (Some(20), Some(Reporter::Share(20))),
+            (Some(30), Some(Reporter::Share(30))),
+            (Some(40), None),
+        ];
+        for (unit, want) in table {
+            assert_eq!(reporter(unit, lead, &coordinating).ok(), want, "{unit:?}");
+        }
+        // A record with no lead: nobody's share but the coordinating units'.
+        assert_eq!(reporter(Some(10), None, &[20]).ok(), None);
+        assert_eq!(reporter(None, None, &[20]).ok(), Some(Reporter::Lead));
+    }
 
     #[test]
     fn transitions() {

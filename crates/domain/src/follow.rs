@@ -106,10 +106,14 @@ pub enum NoticeKind {
     ExtensionRequested,
     /// Their unit's request for more time was granted or refused.
     ExtensionDecided,
+    /// A coordinating unit reported its part of a directive their unit leads.
+    ShareReported,
+    /// A petition their unit coordinates on (another unit answers it).
+    PetitionCoordinating,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 12] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::Assigned,
         NoticeKind::Coordinating,
         NoticeKind::PetitionAssigned,
@@ -122,6 +126,8 @@ impl NoticeKind {
         NoticeKind::Accepted,
         NoticeKind::ExtensionRequested,
         NoticeKind::ExtensionDecided,
+        NoticeKind::ShareReported,
+        NoticeKind::PetitionCoordinating,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -138,6 +144,8 @@ impl NoticeKind {
             NoticeKind::Accepted => "accepted",
             NoticeKind::ExtensionRequested => "extension_requested",
             NoticeKind::ExtensionDecided => "extension_decided",
+            NoticeKind::ShareReported => "share_reported",
+            NoticeKind::PetitionCoordinating => "petition_coordinating",
         }
     }
 

@@ -397,7 +397,9 @@ raw!(PetitionInput {
     category: Option<String> = "opt_string",
     area_unit_id: Option<i64> = "opt_i64",
     raised_by: Option<String> = "opt_string",
+    channel: Option<String> = "opt_string",
     responsible_unit_id: Option<i64> = "opt_i64",
+    coordinating_unit_ids: Vec<i64> = "id_list",
     due_on: Option<String> = "opt_string",
     session_id: Option<i64> = "opt_i64",
     raised_on: Option<String> = "opt_string",
@@ -409,6 +411,8 @@ raw!(PetitionInput {
 raw!(PetitionTransitionInput {
     action: Option<String> = "opt_string",
     responsible_unit_id: Option<i64> = "opt_i64",
+    // On assigning: the units that coordinate on the answer (none: none).
+    coordinating_unit_ids: Vec<i64> = "id_list",
     due_on: Option<String> = "opt_string",
     answer: Option<String> = "opt_string",
     reason: Option<String> = "opt_string",
@@ -451,11 +455,23 @@ raw!(
     version: Option<i64> = "opt_i64",
 });
 
-raw!(ProgressInput {
+raw!(
+    /// A progress report: the lead unit's when `unit_id` is absent or the lead; a
+    /// coordinating unit's own part when it names one.
+    ProgressInput {
+    unit_id: Option<i64> = "opt_i64",
     date: Option<String> = "opt_string",
     percent: Option<i64> = "opt_i64",
     text: Option<String> = "opt_string",
     version: Option<i64> = "opt_i64",
+});
+
+raw!(
+    /// A coordinating unit's word on its part of a petition.
+    PetitionNoteInput {
+    unit_id: Option<i64> = "opt_i64",
+    date: Option<String> = "opt_string",
+    text: Option<String> = "opt_string",
 });
 
 raw!(ExtensionInput {
@@ -756,7 +772,10 @@ pub struct NewPetition {
     pub category: Option<String>,
     pub area_unit_id: Option<Id>,
     pub raised_by: Option<String>,
+    pub channel: crate::Channel,
     pub responsible_unit_id: Option<Id>,
+    /// Without the responsible unit, each once.
+    pub coordinating_unit_ids: Vec<Id>,
     pub due_on: Option<Date>,
     /// The first raising: at this session (if any), on this day.
     pub session_id: Option<Id>,
@@ -773,6 +792,12 @@ impl PetitionInput {
         let raised_by = c.opt_text("raised_by", self.raised_by.as_deref(), SHORT);
         let due_on = c.opt_date("due_on", self.due_on.as_deref());
         let raised_on = c.opt_date("raised_on", self.raised_on.as_deref());
+        let channel = channel(&mut c, self.channel.as_deref());
+        let coordinating = coordinating_units(
+            &mut c,
+            &self.coordinating_unit_ids,
+            self.responsible_unit_id,
+        );
         c.finish(())?;
         let title = title.unwrap_or_else(|| summary_title(&text));
         Ok(NewPetition {
@@ -781,12 +806,37 @@ impl PetitionInput {
             category,
             area_unit_id: self.area_unit_id,
             raised_by,
+            channel,
             responsible_unit_id: self.responsible_unit_id,
+            coordinating_unit_ids: coordinating,
             due_on,
             session_id: self.session_id,
             raised_on: raised_on.unwrap_or(today),
         })
     }
+}
+
+/// A petition's channel: one of the list, or (left empty) a voters' meeting.
+fn channel(c: &mut Checker, raw: Option<&str>) -> crate::Channel {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => crate::Channel::default(),
+        Some(s) => crate::Channel::parse(s).unwrap_or_else(|| {
+            c.fail("channel", FieldCode::InvalidChoice);
+            crate::Channel::default()
+        }),
+    }
+}
+
+/// Coordinating units: each once, at most 50, never the lead (or responsible) unit itself.
+fn coordinating_units(c: &mut Checker, raw: &[Id], lead: Option<Id>) -> Vec<Id> {
+    if raw.len() > 50 {
+        c.fail("coordinating_unit_ids", FieldCode::TooLong);
+    }
+    let mut units = raw.to_vec();
+    units.sort_unstable();
+    units.dedup();
+    units.retain(|u| Some(*u) != lead);
+    units
 }
 
 /// A title for a record that has none: the first words of its text.
@@ -804,6 +854,9 @@ pub fn summary_title(text: &str) -> String {
 pub struct PetitionTransition {
     pub action: PetitionAction,
     pub responsible_unit_id: Option<Id>,
+    /// Set on assigning (the units then coordinating, none for none); left as they are by
+    /// every other step.
+    pub coordinating_unit_ids: Option<Vec<Id>>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
     pub reason: Option<String>,
@@ -818,6 +871,11 @@ impl PetitionTransitionInput {
         let answer = c.opt_text("answer", self.answer.as_deref(), LONG);
         let reason = c.opt_text("reason", self.reason.as_deref(), LONG);
         let version = c.required("version", self.version);
+        let coordinating = coordinating_units(
+            &mut c,
+            &self.coordinating_unit_ids,
+            self.responsible_unit_id,
+        );
         if let Some((field, code)) = action.and_then(PetitionAction::needs) {
             let present = match field {
                 "responsible_unit_id" => self.responsible_unit_id.is_some(),
@@ -829,9 +887,11 @@ impl PetitionTransitionInput {
             }
         }
         c.finish(())?;
+        let action = action.expect("checked");
         Ok(PetitionTransition {
-            action: action.expect("checked"),
+            action,
             responsible_unit_id: self.responsible_unit_id,
+            coordinating_unit_ids: (action == PetitionAction::Assign).then_some(coordinating),
             due_on,
             answer,
             reason,
@@ -915,13 +975,8 @@ impl DirectiveInput {
         let text = c.text("text", self.text.as_deref(), LONG);
         let deadline = c.opt_date("deadline", self.deadline.as_deref());
         let deadline_text = c.opt_text("deadline_text", self.deadline_text.as_deref(), SHORT);
-        if self.coordinating_unit_ids.len() > 50 {
-            c.fail("coordinating_unit_ids", FieldCode::TooLong);
-        }
-        let mut coordinating: Vec<Id> = self.coordinating_unit_ids.clone();
-        coordinating.sort_unstable();
-        coordinating.dedup();
-        coordinating.retain(|u| Some(*u) != self.lead_unit_id);
+        let coordinating =
+            coordinating_units(&mut c, &self.coordinating_unit_ids, self.lead_unit_id);
         c.finish(NewDirective {
             session_id: self.session_id,
             text,
@@ -966,6 +1021,8 @@ impl DirectiveTransitionInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewProgress {
+    /// The unit named (see [`crate::directive::reporter`]).
+    pub unit_id: Option<Id>,
     pub date: Date,
     pub percent: i64,
     pub text: String,
@@ -982,10 +1039,33 @@ impl ProgressInput {
         let version = c.required("version", self.version);
         c.finish(())?;
         Ok(NewProgress {
+            unit_id: self.unit_id,
             date: date.unwrap_or(today),
             percent: percent.expect("checked") as i64,
             text,
             version: version.expect("checked"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPetitionNote {
+    pub unit_id: Id,
+    pub date: Date,
+    pub text: String,
+}
+
+impl PetitionNoteInput {
+    pub fn parse(&self, today: Date) -> Result<NewPetitionNote, Invalid> {
+        let mut c = Checker::new();
+        let unit_id = c.required("unit_id", self.unit_id);
+        let date = c.opt_date("date", self.date.as_deref());
+        let text = c.text("text", self.text.as_deref(), LONG);
+        c.finish(())?;
+        Ok(NewPetitionNote {
+            unit_id: unit_id.expect("checked"),
+            date: date.unwrap_or(today),
+            text,
         })
     }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 pub use crate::directive::DirectiveStatus;
-pub use crate::petition::PetitionStatus;
+pub use crate::petition::{Channel, PetitionStatus};
 pub use crate::target::Qualifier;
 pub use crate::unit::UnitKind;
 
@@ -155,7 +155,11 @@ pub struct Petition {
     pub category: Option<String>,
     pub area_unit_id: Option<Id>,
     pub raised_by: Option<String>,
+    /// How it came in (a voters' meeting, a reception, a letter, online).
+    pub channel: Channel,
     pub responsible_unit_id: Option<Id>,
+    /// Units that coordinate on the answer; only the responsible unit answers.
+    pub coordinating_unit_ids: Vec<Id>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
     /// The day the answer in force was given (the last one, if it was reopened since).
@@ -209,6 +213,27 @@ pub struct ProgressReport {
     pub percent: i64,
     pub text: String,
     pub user_id: Option<Id>,
+    /// The unit the report is from: the lead unit, or a coordinating unit reporting its own
+    /// part (`share`).
+    pub unit_id: Option<Id>,
+    pub unit_name: Option<String>,
+    /// A coordinating unit's part: it moved nothing of the directive (its status and overall
+    /// progress are the lead unit's).
+    pub share: bool,
+}
+
+/// A coordinating unit's word on its part of a petition (the answer stays the responsible
+/// unit's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PetitionNote {
+    pub id: Id,
+    pub petition_id: Id,
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub date: Date,
+    pub text: String,
+    pub user_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

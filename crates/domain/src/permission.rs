@@ -70,6 +70,12 @@ pub enum Action {
     UpdateDirective {
         lead_unit: Option<Id>,
     },
+    /// Report a coordinating unit's own part of a directive or a petition (its percent and
+    /// word): that unit's people. It moves nothing of the record itself: status, overall
+    /// progress, answer and closure stay the lead's or responsible unit's.
+    ReportShare {
+        unit: Id,
+    },
     /// Accept or return a reported directive, close, cancel or reopen it: the issuer's side
     /// (leaders).
     DecideDirective,
@@ -146,6 +152,7 @@ impl Actor {
                 self.in_scope(unit)
             }
             (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
+            (R::Officer, A::ReportShare { unit }) => self.in_scope(unit),
             (R::Officer, _) => false,
 
             (R::Clerk, A::RecordSession { host_unit } | A::EditSession { host_unit }) => {
@@ -294,6 +301,8 @@ mod tests {
             (A::EditTarget { unit: 10 }, true, true, false, true),
             (A::EditTarget { unit: out }, true, true, false, false),
             (A::EditReference, true, true, false, true),
+            (A::ReportShare { unit: 11 }, true, true, true, false),
+            (A::ReportShare { unit: out }, true, true, false, false),
             (A::AssignPetition { unit: 11 }, true, true, true, true),
             (A::AssignPetition { unit: out }, true, true, false, false),
         ];

@@ -145,6 +145,120 @@ impl PetitionAction {
     }
 }
 
+/// How a petition came in: raised at a voters' meeting (tiếp xúc cử tri), at a citizens'
+/// reception (tiếp công dân), by letter or application (đơn thư), or online or by the hotline
+/// (trực tuyến). Petitions raised at a session came from a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Meeting,
+    Reception,
+    Letter,
+    Online,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::Meeting,
+        Channel::Reception,
+        Channel::Letter,
+        Channel::Online,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Meeting => "meeting",
+            Channel::Reception => "reception",
+            Channel::Letter => "letter",
+            Channel::Online => "online",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Working days a unit has to answer a petition assigned to it without a date: by default
+/// [`AnswerTimes::DAYS`], and [`AnswerTimes::COORDINATED_DAYS`] when other units coordinate
+/// on it; a channel or a category may be given its own time (a category's wins over a
+/// channel's), and coordination adds to either what it adds to the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerTimes {
+    pub days: i32,
+    pub coordinated_days: i32,
+    by_channel: Vec<(Channel, i32)>,
+    /// By the category's folded key (lower case, no diacritics), so that "Đất đai" and
+    /// "đất đai" are one.
+    by_category: Vec<(String, i32)>,
+}
+
+impl Default for AnswerTimes {
+    fn default() -> Self {
+        AnswerTimes::new(Self::DAYS, Self::COORDINATED_DAYS)
+    }
+}
+
+impl AnswerTimes {
+    /// The time to answer a voters' petition.
+    pub const DAYS: i32 = 40;
+    /// The time when other units coordinate on the answer.
+    pub const COORDINATED_DAYS: i32 = 50;
+    /// No default answer time runs past a year.
+    const MAX: i32 = 365;
+
+    pub fn new(days: i32, coordinated_days: i32) -> Self {
+        let days = days.clamp(1, Self::MAX);
+        AnswerTimes {
+            days,
+            coordinated_days: coordinated_days.clamp(days, Self::MAX),
+            by_channel: vec![],
+            by_category: vec![],
+        }
+    }
+
+    pub fn with_channel(mut self, channel: Channel, days: i32) -> Self {
+        self.by_channel.retain(|(c, _)| *c != channel);
+        self.by_channel.push((channel, days.clamp(1, Self::MAX)));
+        self
+    }
+
+    pub fn with_category(mut self, category: &str, days: i32) -> Self {
+        let key = dondoc_text::fold(category.trim());
+        self.by_category.retain(|(k, _)| *k != key);
+        self.by_category.push((key, days.clamp(1, Self::MAX)));
+        self
+    }
+
+    /// The working days for a petition of this channel and category, with coordinating
+    /// units or not.
+    pub fn days_for(&self, channel: Channel, category: Option<&str>, coordinated: bool) -> i32 {
+        let category = category.map(|c| dondoc_text::fold(c.trim()));
+        let base = category
+            .and_then(|k| {
+                self.by_category
+                    .iter()
+                    .find(|(c, _)| *c == k)
+                    .map(|(_, d)| *d)
+            })
+            .or_else(|| {
+                self.by_channel
+                    .iter()
+                    .find(|(c, _)| *c == channel)
+                    .map(|(_, d)| *d)
+            })
+            .unwrap_or(self.days);
+        let extra = if coordinated {
+            self.coordinated_days - self.days
+        } else {
+            0
+        };
+        (base + extra).clamp(1, Self::MAX)
+    }
+}
+
 /// The figures of a report on petitions: how many it holds, where they stand on the day of
 /// the report, and how many answers were given by their due day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -210,7 +324,69 @@ mod tests {
     use super::PetitionAction as A;
     use super::PetitionStatus as S;
     use super::PetitionTally;
+    use super::{AnswerTimes, Channel};
     use jiff::civil::date;
+
+    #[test]
+    fn answer_times_table() {
+        let law = AnswerTimes::default();
+        let configured = AnswerTimes::new(40, 50)
+            .with_channel(Channel::Letter, 30)
+            .with_channel(Channel::Online, 15)
+            .with_category("Đất đai", 45)
+            .with_category("Môi trường", 20);
+        // (times, channel, category, coordinated) -> working days
+        let table = [
+            (&law, Channel::Meeting, None, false, 40),
+            (&law, Channel::Meeting, None, true, 50),
+            (&law, Channel::Letter, Some("Đất đai"), false, 40),
+            (&law, Channel::Reception, Some("Giao thông"), true, 50),
+            (&configured, Channel::Meeting, None, false, 40),
+            (&configured, Channel::Meeting, None, true, 50),
+            (&configured, Channel::Letter, None, false, 30),
+            (&configured, Channel::Letter, None, true, 40),
+            (&configured, Channel::Online, Some("Giao thông"), false, 15),
+            // A category's time wins over a channel's, whatever its case and diacritics.
+            (&configured, Channel::Online, Some("đất đai"), false, 45),
+            (&configured, Channel::Meeting, Some("DAT DAI"), true, 55),
+            (
+                &configured,
+                Channel::Letter,
+                Some(" Môi trường "),
+                false,
+                20,
+            ),
+            (&configured, Channel::Letter, Some("Môi trường"), true, 30),
+        ];
+        for (times, channel, category, coordinated, want) in table {
+            assert_eq!(
+                times.days_for(channel, category, coordinated),
+                want,
+                "{channel:?} {category:?} coordinated {coordinated}"
+            );
+        }
+    }
+
+    #[test]
+    fn answer_times_stay_within_a_year() {
+        let t = AnswerTimes::new(0, -5).with_channel(Channel::Letter, 9999);
+        assert_eq!(t.days_for(Channel::Meeting, None, false), 1);
+        assert_eq!(t.days_for(Channel::Meeting, None, true), 1);
+        assert_eq!(t.days_for(Channel::Letter, None, false), 365);
+        let t = AnswerTimes::new(40, 30);
+        assert_eq!(
+            t.coordinated_days, 40,
+            "coordination never shortens the time"
+        );
+    }
+
+    #[test]
+    fn channels_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Channel::default(), Channel::Meeting);
+    }
 
     #[test]
     fn tally_table() {

@@ -8,9 +8,9 @@
 //! - a **raising** is visible when it was not made at a session, or its session is visible;
 //! - a **petition** is visible when one of its raisings at a session is visible to the caller
 //!   (for anonymous visitors: raised at a published session); staff also see a petition whose
-//!   area or responsible unit is in their scope, or one raised outside any session;
-//!   a petition merged into another has no raisings of its own left, so visitors see it no
-//!   more; its address leads them to the other when they may see that one;
+//!   area, responsible or coordinating unit is in their scope, or one raised outside any
+//!   session; a petition merged into another has no raisings of its own left, so visitors see
+//!   it no more; its address leads them to the other when they may see that one;
 //! - a **directive** is visible when its session is visible; staff also see one whose lead or
 //!   coordinating unit is in their scope, or one given outside any session;
 //! - a **measurement** is visible when it was not taken at a session, or its session is visible;

@@ -75,6 +75,10 @@ pub struct Flags {
     /// Working days a unit has to answer a petition assigned without a date (default 40).
     #[arg(long, global = true, env = "DONDOC_PETITION_ANSWER_DAYS")]
     petition_answer_days: Option<i32>,
+    /// Working days when other units coordinate on the answer (default 50); coordination
+    /// adds the difference to a channel's or a category's own time too.
+    #[arg(long, global = true, env = "DONDOC_PETITION_ANSWER_DAYS_COORDINATED")]
+    petition_answer_days_coordinated: Option<i32>,
 }
 
 /// The file's shape: the same names as the flags.
@@ -97,6 +101,14 @@ struct File {
     public_url: Option<String>,
     jobs_every: Option<u64>,
     petition_answer_days: Option<i32>,
+    petition_answer_days_coordinated: Option<i32>,
+    /// Working days by channel (`meeting`, `reception`, `letter`, `online`).
+    #[serde(default)]
+    petition_answer_days_by_channel: std::collections::BTreeMap<String, i32>,
+    /// Working days by category, as petitions name it ("Đất đai"; case and diacritics
+    /// aside); a category's time wins over a channel's.
+    #[serde(default)]
+    petition_answer_days_by_category: std::collections::BTreeMap<String, i32>,
     /// The year's announced swaps: extra days off, and weekend days worked instead.
     #[serde(default)]
     days_off: Vec<jiff::civil::Date>,
@@ -120,7 +132,9 @@ pub struct Settings {
     pub mail_from: String,
     pub public_url: Option<String>,
     pub jobs_every: u64,
-    pub petition_answer_days: i32,
+    /// Working days a petition's answer takes by default, by channel, category and
+    /// coordination.
+    pub answer_times: dondoc_domain::petition::AnswerTimes,
     /// Vietnam's working days with the configured swaps.
     pub calendar: dondoc_domain::calendar::Calendar,
 }
@@ -135,6 +149,27 @@ impl Settings {
             }
             None => File::default(),
         };
+        let mut answer_times = dondoc_domain::petition::AnswerTimes::new(
+            flags
+                .petition_answer_days
+                .or(file.petition_answer_days)
+                .unwrap_or(dondoc_app::petitions::ANSWER_DAYS),
+            flags
+                .petition_answer_days_coordinated
+                .or(file.petition_answer_days_coordinated)
+                .unwrap_or(dondoc_domain::petition::AnswerTimes::COORDINATED_DAYS),
+        );
+        for (name, days) in &file.petition_answer_days_by_channel {
+            let channel = dondoc_domain::Channel::parse(name).with_context(|| {
+                format!(
+                    "petition_answer_days_by_channel: no channel {name:?} (meeting, reception, letter, online)"
+                )
+            })?;
+            answer_times = answer_times.with_channel(channel, *days);
+        }
+        for (category, days) in &file.petition_answer_days_by_category {
+            answer_times = answer_times.with_category(category, *days);
+        }
         Ok(Settings {
             addr: flags
                 .addr
@@ -169,10 +204,7 @@ impl Settings {
                 .unwrap_or_else(|| "dondoc <dondoc@localhost>".into()),
             public_url: flags.public_url.or(file.public_url),
             jobs_every: flags.jobs_every.or(file.jobs_every).unwrap_or(15),
-            petition_answer_days: flags
-                .petition_answer_days
-                .or(file.petition_answer_days)
-                .unwrap_or(dondoc_app::petitions::ANSWER_DAYS),
+            answer_times,
             calendar: dondoc_domain::calendar::Calendar::vietnam()
                 .with_days_off(file.days_off)
                 .with_working_days(file.working_days),
@@ -293,7 +325,9 @@ mod tests {
         // 2025: Friday 2 May off, Saturday 26 April worked instead.
         std::fs::write(
             &path,
-            "days_off = [\"2025-05-02\"]\nworking_days = [\"2025-04-26\"]\npetition_answer_days = 30\n",
+            "days_off = [\"2025-05-02\"]\nworking_days = [\"2025-04-26\"]\npetition_answer_days = 30\n\
+             [petition_answer_days_by_channel]\nletter = 20\n\
+             [petition_answer_days_by_category]\n\"Đất đai\" = 45\n",
         )
         .unwrap();
         let s = Settings::load(Flags {
@@ -303,6 +337,27 @@ mod tests {
         .unwrap();
         assert!(!s.calendar.is_working_day(date(2025, 5, 2)));
         assert!(s.calendar.is_working_day(date(2025, 4, 26)));
-        assert_eq!(s.petition_answer_days, 30);
+        use dondoc_domain::Channel;
+        let t = &s.answer_times;
+        assert_eq!(t.days_for(Channel::Meeting, None, false), 30);
+        // With coordination, 50 (the default, not set here): 20 more than the 30 set, which
+        // coordination adds to a channel's or a category's own time too.
+        assert_eq!(t.days_for(Channel::Meeting, None, true), 50);
+        assert_eq!(t.days_for(Channel::Letter, None, false), 20);
+        assert_eq!(t.days_for(Channel::Letter, Some("đất đai"), true), 65);
+    }
+
+    #[test]
+    fn an_unknown_channel_in_the_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        std::fs::write(&path, "[petition_answer_days_by_channel]\nfax = 10\n").unwrap();
+        let err = Settings::load(Flags {
+            config: Some(path),
+            ..Default::default()
+        })
+        .err()
+        .expect("refused");
+        assert!(format!("{err:#}").contains("fax"), "{err:#}");
     }
 }

@@ -171,6 +171,8 @@ enum Event {
     },
     Progress {
         directive: String,
+        /// A coordinating unit reporting its own part (none: the lead unit).
+        unit: Option<String>,
         date: String,
         percent: i64,
         text: String,
@@ -518,6 +520,7 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
                 answer: answer.clone(),
                 reason: None,
                 version: Some(current.version),
+                ..Default::default()
             };
             app::petitions::transition(app, c, id, &raw)
                 .await
@@ -543,6 +546,7 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
         }
         Event::Progress {
             directive,
+            unit,
             date: d,
             percent,
             text,
@@ -550,6 +554,7 @@ async fn apply(app: &App, c: &Caller, e: &Event, today: Date, keys: &Refs<'_>) -
             let id = directives.get(directive)?;
             let current = app::directives::get(app, c, id).await?.directive;
             let raw = ProgressInput {
+                unit_id: units.opt(unit)?,
                 date: Some(date(d, today)?),
                 percent: Some(*percent),
                 text: Some(text.clone()),

@@ -355,7 +355,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     state.app = state
         .app
         .clone()
-        .with_calendar(settings.calendar.clone(), settings.petition_answer_days)
+        .with_calendar(settings.calendar.clone(), settings.answer_times.clone())
         .with_mailer(mailer.clone());
     let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();

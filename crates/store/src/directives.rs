@@ -202,6 +202,32 @@ pub(crate) async fn insert_directive(tx: &mut Tx<'_>, who: Who, new: &NewDirecti
     Ok(id)
 }
 
+/// Keeps one progress report, under the unit it is from.
+async fn insert_report(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    unit: Option<Id>,
+    share: bool,
+    p: &NewProgress,
+) -> Result<()> {
+    sqlx::query(
+        "insert into progress_reports (directive_id, date, percent, text, user_id, at, unit_id, share)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(d(p.date))
+    .bind(p.percent)
+    .bind(&p.text)
+    .bind(who.user_id)
+    .bind(now_ms())
+    .bind(unit)
+    .bind(i64::from(share))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Leaves the follow-up job an event for each unit newly given a directive to lead or to
 /// coordinate.
 async fn tell_units(
@@ -302,6 +328,7 @@ async fn change_in(
     change: DirectiveChange,
     today: Date,
     action: &str,
+    said: Option<serde_json::Value>,
 ) -> Result<DirectiveView> {
     let before = get_in(tx, id, today).await?;
     let DirectiveUpdate {
@@ -324,7 +351,19 @@ async fn change_in(
     .rows_affected();
     updated(tx, n, "directives", id).await?;
     let after = get_in(tx, id, today).await?;
-    audit::change(tx, who, action, Some(&before.directive), &after.directive).await?;
+    match said {
+        None => audit::change(tx, who, action, Some(&before.directive), &after.directive).await?,
+        // A report: the record after it, with whose report it was and what it said.
+        Some(said) => {
+            let as_json = |d: &Directive| serde_json::to_value(d).unwrap_or_default();
+            let mut with = as_json(&after.directive);
+            if let (Some(obj), serde_json::Value::Object(said)) = (with.as_object_mut(), said) {
+                obj.extend(said);
+            }
+            let before = as_json(&before.directive);
+            audit::record(tx, who, "directive", id, action, Some(&before), Some(&with)).await?
+        }
+    }
     Ok(after)
 }
 
@@ -548,7 +587,7 @@ impl Store {
             .as_ref()
             .map_or(change.update.status.as_str(), |s| s.action.as_str());
         let step = change.step.clone();
-        let after = change_in(&mut tx, who, id, change, today, action).await?;
+        let after = change_in(&mut tx, who, id, change, today, action, None).await?;
         if let Some(step) = step {
             sqlx::query(
                 "insert into directive_steps (directive_id, action, date, text, user_id, at) values ($1, $2, $3, $4, $5, $6)",
@@ -597,18 +636,73 @@ impl Store {
         today: Date,
     ) -> Result<DirectiveView> {
         let mut tx = self.begin().await?;
-        sqlx::query("insert into progress_reports (directive_id, date, percent, text, user_id, at) values ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(d(p.date))
-            .bind(p.percent)
-            .bind(&p.text)
-            .bind(who.user_id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-        let after = change_in(&mut tx, who, id, change, today, "progress").await?;
+        // The lead's report: under the lead unit as it is when reported.
+        let lead: Option<Option<i64>> =
+            sqlx::query_scalar("select lead_unit_id from directives where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let lead = lead.ok_or(StoreError::NotFound)?;
+        insert_report(&mut tx, who, id, lead, false, p).await?;
+        // The history says whose report it was and what it said.
+        let said = serde_json::json!({ "unit_id": lead, "date": d(p.date), "report_text": p.text });
+        let after = change_in(&mut tx, who, id, change, today, "progress", Some(said)).await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Records a coordinating unit's report of its own part: written against the version
+    /// read, while the directive is open and the unit still coordinates it; the directive's
+    /// status and overall progress (the lead unit's) do not move. The lead unit hears of it.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn add_share_progress(
+        &self,
+        who: Who,
+        id: Id,
+        unit: Id,
+        p: &NewProgress,
+        today: Date,
+    ) -> Result<DirectiveView> {
+        let mut tx = self.begin().await?;
+        let current = get_in(&mut tx, id, today).await?;
+        if current.directive.version != p.version {
+            return Err(StoreError::Conflict);
+        }
+        if !current.directive.coordinating_unit_ids.contains(&unit) {
+            return Err(dondoc_domain::Invalid::one(
+                "unit_id",
+                dondoc_domain::FieldCode::InvalidChoice,
+            )
+            .into());
+        }
+        insert_report(&mut tx, who, id, Some(unit), true, p).await?;
+        let said = serde_json::json!({
+            "unit_id": unit, "percent": p.percent, "date": d(p.date), "report_text": p.text,
+        });
+        audit::record(
+            &mut tx,
+            who,
+            "directive",
+            id,
+            "progress_share",
+            None,
+            Some(&said),
+        )
+        .await?;
+        if let Some(lead) = current.directive.lead_unit_id {
+            follow::event(
+                &mut tx,
+                "share_reported",
+                "directive",
+                id,
+                lead,
+                who.user_id,
+                Some(&p.text),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(current)
     }
 
     /// Extends the deadline: the extension keeps the old date, the new one, the reason and who approved it.
@@ -786,23 +880,41 @@ impl Store {
         Ok((meta, data))
     }
 
+    /// A directive's progress reports, oldest first, each with the unit it is from.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn progress_reports(&self, id: Id) -> Result<Vec<ProgressReport>> {
-        let rows: Vec<(i64, i64, String, i64, String, Option<i64>)> = sqlx::query_as(
-            "select id, directive_id, date, percent, text, user_id from progress_reports where directive_id = $1 order by date, id",
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            directive_id: i64,
+            date: String,
+            percent: i64,
+            text: String,
+            user_id: Option<i64>,
+            unit_id: Option<i64>,
+            unit_name: Option<String>,
+            share: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "select p.id, p.directive_id, p.date, p.percent, p.text, p.user_id, p.unit_id, u.name as unit_name, p.share
+             from progress_reports p left join units u on u.id = p.unit_id
+             where p.directive_id = $1 order by p.date, p.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, directive_id, date, percent, text, user_id)| {
+            .map(|r| {
                 Ok(ProgressReport {
-                    id,
-                    directive_id,
-                    date: pd(&date)?,
-                    percent,
-                    text,
-                    user_id,
+                    id: r.id,
+                    directive_id: r.directive_id,
+                    date: pd(&r.date)?,
+                    percent: r.percent,
+                    text: r.text,
+                    user_id: r.user_id,
+                    unit_id: r.unit_id,
+                    unit_name: r.unit_name,
+                    share: r.share != 0,
                 })
             })
             .collect()
@@ -817,7 +929,7 @@ impl Store {
         }
         let list = crate::sql::id_list(ids);
         let rows: Vec<(i64, String, Option<i64>, String, i64)> = sqlx::query_as(&format!(
-            "select directive_id, date, percent, text, at from progress_reports where directive_id in ({list})
+            "select directive_id, date, percent, text, at from progress_reports where directive_id in ({list}) and share = 0
              union all
              select directive_id, date, null, text, at from directive_steps
              where directive_id in ({list}) and action = 'report' and text is not null"

@@ -6,9 +6,12 @@
 
 use dondoc_domain::input::{NewPetition, NewRaising, PetitionMerge};
 use dondoc_domain::petition::PetitionAction;
-use dondoc_domain::{FieldCode, Id, Invalid, Petition, PetitionStatus, Raising, Visibility};
+use dondoc_domain::{
+    Channel, FieldCode, Id, Invalid, Petition, PetitionNote, PetitionStatus, Raising, Visibility,
+};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::sql::{
     d, ensure_exists, key, now_ms, od, opd, page_counted, pd, updated, Arg, Page, Tx, Where,
@@ -68,6 +71,8 @@ pub struct PetitionView {
     pub petition: Petition,
     pub area_name: Option<String>,
     pub responsible_name: Option<String>,
+    /// The names of `coordinating_unit_ids`, in their order.
+    pub coordinating_names: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -78,6 +83,7 @@ struct Row {
     category: Option<String>,
     area_unit_id: Option<i64>,
     raised_by: Option<String>,
+    channel: String,
     responsible_unit_id: Option<i64>,
     due_on: Option<String>,
     answer: Option<String>,
@@ -97,7 +103,7 @@ struct Row {
 /// visible to them (cached for those who see all and for the public).
 fn select(vis: &Visibility) -> String {
     format!(
-        "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.responsible_unit_id, p.due_on,
+        "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.channel, p.responsible_unit_id, p.due_on,
     p.answer, p.answered_on, p.reject_reason, p.status, p.version, p.merged_into, {} as raised_count, {} as order_raised,
     a.name as area_name, ru.name as responsible_name
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
@@ -245,7 +251,10 @@ impl TryFrom<Row> for PetitionView {
                 category: r.category,
                 area_unit_id: r.area_unit_id,
                 raised_by: r.raised_by,
+                channel: Channel::parse(&r.channel)
+                    .ok_or_else(|| StoreError::Corrupt(r.channel.clone()))?,
                 responsible_unit_id: r.responsible_unit_id,
+                coordinating_unit_ids: vec![],
                 due_on: opd(r.due_on)?,
                 answer: r.answer,
                 answered_on: opd(r.answered_on)?,
@@ -258,8 +267,81 @@ impl TryFrom<Row> for PetitionView {
             },
             area_name: r.area_name,
             responsible_name: r.responsible_name,
+            coordinating_names: vec![],
         })
     }
+}
+
+/// Fills in the coordinating units of `views`, in one query.
+async fn with_coordinating<'c, E>(ex: E, mut views: Vec<PetitionView>) -> Result<Vec<PetitionView>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    if views.is_empty() {
+        return Ok(views);
+    }
+    let ids: Vec<Id> = views.iter().map(|v| v.petition.id).collect();
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "select pu.petition_id, u.id, u.name from petition_units pu join units u on u.id = pu.unit_id
+         where pu.petition_id in ({}) order by pu.petition_id, u.name_key, u.id",
+        crate::sql::id_list(&ids)
+    ))
+    .fetch_all(ex)
+    .await?;
+    let mut by: HashMap<Id, Vec<(Id, String)>> = HashMap::new();
+    for (petition, unit, name) in rows {
+        by.entry(petition).or_default().push((unit, name));
+    }
+    for v in &mut views {
+        if let Some(units) = by.remove(&v.petition.id) {
+            (v.petition.coordinating_unit_ids, v.coordinating_names) = units.into_iter().unzip();
+        }
+    }
+    Ok(views)
+}
+
+async fn one_with_coordinating<'c, E>(ex: E, view: PetitionView) -> Result<PetitionView>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    with_coordinating(ex, vec![view])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Sets a petition's coordinating units, and tells those newly given a part.
+async fn set_coordinating(
+    tx: &mut Tx<'_>,
+    who: Who,
+    id: Id,
+    before: &[Id],
+    units: &[Id],
+) -> Result<()> {
+    for u in units {
+        ensure_exists(tx, "units", Some(*u), "coordinating_unit_ids").await?;
+    }
+    sqlx::query("delete from petition_units where petition_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for u in units {
+        sqlx::query("insert into petition_units (petition_id, unit_id) values ($1, $2)")
+            .bind(id)
+            .bind(*u)
+            .execute(&mut **tx)
+            .await?;
+    }
+    follow::assigned(
+        tx,
+        "petition_coordinating",
+        "petition",
+        id,
+        before,
+        units,
+        who.user_id,
+    )
+    .await
 }
 
 /// A petition as written, for the audit trail of a change (every raising counted).
@@ -268,7 +350,8 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    r.ok_or(StoreError::NotFound)?.try_into()
+    let view = r.ok_or(StoreError::NotFound)?.try_into()?;
+    one_with_coordinating(&mut **tx, view).await
 }
 
 /// The cached counts of a petition (`p` aliases `petitions`), as derived from its raisings.
@@ -374,8 +457,8 @@ pub(crate) async fn insert_petition(tx: &mut Tx<'_>, who: Who, new: &NewPetition
         PetitionStatus::Received
     };
     let id: i64 = sqlx::query_scalar(
-        "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) returning id",
+        "insert into petitions (title, text, text_key, category, area_unit_id, raised_by, responsible_unit_id, due_on, status, version, created_at, channel)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) returning id",
     )
     .bind(&new.title)
     .bind(&new.text)
@@ -387,9 +470,13 @@ pub(crate) async fn insert_petition(tx: &mut Tx<'_>, who: Who, new: &NewPetition
     .bind(od(new.due_on))
     .bind(status.as_str())
     .bind(now_ms())
+    .bind(new.channel.as_str())
     .fetch_one(&mut **tx)
     .await?;
     tell_responsible(tx, who, id, None, new.responsible_unit_id).await?;
+    if !new.coordinating_unit_ids.is_empty() {
+        set_coordinating(tx, who, id, &[], &new.coordinating_unit_ids).await?;
+    }
     Ok(id)
 }
 
@@ -494,6 +581,8 @@ fn in_units(w: &mut Where, column: &str, units: &[Id]) {
 #[derive(Debug, Clone, Default)]
 pub struct PetitionChange {
     pub responsible_unit_id: Option<Id>,
+    /// The coordinating units from now on (assigning sets them; `None` leaves them).
+    pub coordinating_unit_ids: Option<Vec<Id>>,
     pub due_on: Option<Date>,
     pub answer: Option<String>,
     /// The day of the answer, when the transition gives one.
@@ -572,9 +661,10 @@ impl Store {
                 } else {
                     w.and(
                         &format!(
-                            "p.status not in ({}) and p.responsible_unit_id in ({})",
-                            PetitionStatus::closed_sql(),
-                            crate::sql::id_list(units)
+                            "p.status not in ({closed}) and (p.responsible_unit_id in ({ids})
+                             or p.id in (select pu.petition_id from petition_units pu where pu.unit_id in ({ids})))",
+                            closed = PetitionStatus::closed_sql(),
+                            ids = crate::sql::id_list(units)
                         ),
                         [],
                     );
@@ -650,7 +740,9 @@ impl Store {
             if offset == 0 && page.items.len() as i64 == limit {
                 page.after = page.items.last().map(|r| order.cursor(r));
             }
-            return page.try_map(PetitionView::try_from);
+            let mut page = page.try_map(PetitionView::try_from)?;
+            page.items = with_coordinating(&store.pool, page.items).await?;
+            return Ok(page);
         };
         w.and(&order.past(forward, &place), place.args());
         let mut page = page_counted::<Row>(
@@ -678,7 +770,9 @@ impl Store {
         page.before = has_prev
             .then(|| page.items.first().map(|r| order.cursor(r)))
             .flatten();
-        page.try_map(PetitionView::try_from)
+        let mut page = page.try_map(PetitionView::try_from)?;
+        page.items = with_coordinating(&store.pool, page.items).await?;
+        Ok(page)
     }
 
     /// What SQLite's word index of petitions (the FTS5 trigram table `petitions_words`) says
@@ -755,7 +849,8 @@ impl Store {
         .bind(id)
         .fetch_optional(&store.pool)
         .await?;
-        r.ok_or(StoreError::NotFound)?.try_into()
+        let view = r.ok_or(StoreError::NotFound)?.try_into()?;
+        one_with_coordinating(&store.pool, view).await
     }
 
     /// Creates a petition with its first raising, in one transaction.
@@ -789,7 +884,7 @@ impl Store {
         ensure_exists(&mut tx, "units", new.area_unit_id, "area_unit_id").await?;
         let n = sqlx::query(
             "update petitions set title = $1, text = $2, text_key = $3, category = $4, area_unit_id = $5, raised_by = $6,
-             due_on = $7, version = version + 1 where id = $8 and version = $9",
+             due_on = $7, channel = $10, version = version + 1 where id = $8 and version = $9",
         )
         .bind(&new.title)
         .bind(&new.text)
@@ -800,6 +895,7 @@ impl Store {
         .bind(od(new.due_on))
         .bind(id)
         .bind(version)
+        .bind(new.channel.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -870,6 +966,16 @@ impl Store {
         .await?
         .rows_affected();
         updated(&mut tx, n, "petitions", id).await?;
+        if let Some(units) = &change.coordinating_unit_ids {
+            set_coordinating(
+                &mut tx,
+                who,
+                id,
+                &before.petition.coordinating_unit_ids,
+                units,
+            )
+            .await?;
+        }
         let after = get_in(&mut tx, id).await?;
         tell_responsible(
             &mut tx,
@@ -1040,6 +1146,89 @@ impl Store {
         Ok(found)
     }
 
+    /// Keeps a coordinating unit's word on its part of a petition, while the petition is
+    /// open and the unit coordinates it; the petition itself does not change (its answer is
+    /// the responsible unit's), which hears of it.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn add_petition_note(
+        &self,
+        who: Who,
+        id: Id,
+        unit: Id,
+        date: Date,
+        text: &str,
+    ) -> Result<PetitionNote> {
+        let mut tx = self.begin().await?;
+        let current = get_in(&mut tx, id).await?;
+        if !current.petition.coordinating_unit_ids.contains(&unit) {
+            return Err(Invalid::one("unit_id", FieldCode::InvalidChoice).into());
+        }
+        let note_id: i64 = sqlx::query_scalar(
+            "insert into petition_notes (petition_id, unit_id, date, text, user_id, at) values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(id)
+        .bind(unit)
+        .bind(d(date))
+        .bind(text)
+        .bind(who.user_id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let said = serde_json::json!({ "unit_id": unit, "date": d(date), "report_text": text });
+        audit::record(
+            &mut tx,
+            who,
+            "petition",
+            id,
+            "progress_share",
+            None,
+            Some(&said),
+        )
+        .await?;
+        tx.commit().await?;
+        self.petition_notes(id)
+            .await?
+            .into_iter()
+            .find(|n| n.id == note_id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The coordinating units' words on a petition, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn petition_notes(&self, id: Id) -> Result<Vec<PetitionNote>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            petition_id: i64,
+            unit_id: i64,
+            unit_name: String,
+            date: String,
+            text: String,
+            user_name: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "select n.id, n.petition_id, n.unit_id, un.name as unit_name, n.date, n.text, us.display_name as user_name
+             from petition_notes n join units un on un.id = n.unit_id left join users us on us.id = n.user_id
+             where n.petition_id = $1 order by n.date, n.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(PetitionNote {
+                    id: r.id,
+                    petition_id: r.petition_id,
+                    unit_id: r.unit_id,
+                    unit_name: r.unit_name,
+                    date: pd(&r.date)?,
+                    text: r.text,
+                    user_name: r.user_name,
+                })
+            })
+            .collect()
+    }
+
     /// The raisings of a petition visible to the caller, with the title of their session,
     /// oldest first.
     #[tracing::instrument(level = "debug", skip_all)]
@@ -1125,7 +1314,11 @@ impl Store {
         let rows: Vec<Row> = crate::sql::bind_as(sqlx::query_as(&sql), &w.args)
             .fetch_all(&store.pool)
             .await?;
-        rows.into_iter().map(PetitionView::try_from).collect()
+        let views = rows
+            .into_iter()
+            .map(PetitionView::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        with_coordinating(&store.pool, views).await
     }
 
     /// Petitions visible to the caller counted by status, for the dashboard.

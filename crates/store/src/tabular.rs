@@ -605,6 +605,7 @@ impl ImportWriter {
                     status(p).as_str().into(),
                     1i64.into(),
                     now.into(),
+                    p.channel.as_str().into(),
                 ]
             })
             .collect();
@@ -623,6 +624,7 @@ impl ImportWriter {
                     "status",
                     "version",
                     "created_at",
+                    "channel",
                 ],
                 1,
                 values,
@@ -631,6 +633,7 @@ impl ImportWriter {
         let mut raisings = Vec::with_capacity(rows.len());
         let mut audit = Vec::with_capacity(rows.len());
         let mut told = Vec::new();
+        let mut coordinating = Vec::new();
         for ((row_no, p), id) in rows.iter().zip(&ids) {
             let id = *id;
             raisings.push(vec![
@@ -643,10 +646,15 @@ impl ImportWriter {
             if let Some(unit) = p.responsible_unit_id {
                 told.push(("petition_assigned", "petition", id, unit));
             }
+            for u in &p.coordinating_unit_ids {
+                coordinating.push(vec![id.into(), (*u).into()]);
+                told.push(("petition_coordinating", "petition", id, *u));
+            }
             let after = serde_json::json!({
                 "id": id, "title": p.title, "text": p.text, "category": p.category,
-                "area_unit_id": p.area_unit_id, "raised_by": p.raised_by,
-                "responsible_unit_id": p.responsible_unit_id, "due_on": od(p.due_on),
+                "area_unit_id": p.area_unit_id, "raised_by": p.raised_by, "channel": p.channel.as_str(),
+                "responsible_unit_id": p.responsible_unit_id,
+                "coordinating_unit_ids": p.coordinating_unit_ids, "due_on": od(p.due_on),
                 "status": status(p).as_str(), "session_id": p.session_id, "raised_on": d(p.raised_on),
             });
             audit.push((id, audit_after(after, self.import_id, *row_no)));
@@ -662,6 +670,13 @@ impl ImportWriter {
                 "created_at",
             ],
             &raisings,
+        )
+        .await?;
+        insert_rows(
+            &mut self.tx,
+            "petition_units",
+            &["petition_id", "unit_id"],
+            &coordinating,
         )
         .await?;
         if !ids.is_empty() {

@@ -38,8 +38,8 @@ pub(crate) fn raising(v: &Visibility, r: &str) -> String {
 }
 
 /// The petition in alias `p` is visible: to the public, when it was raised at a published
-/// session; to a unit's staff, when they see one of its raisings, or it is in or assigned to
-/// one of their units. Read from the petition's cached counts (`published`: raised at a
+/// session; to a unit's staff, when they see one of its raisings, or it is in, assigned to
+/// or coordinated by one of their units. Read from the petition's cached counts (`published`: raised at a
 /// published session; `public_raised_count`: raisings anyone may see), kept with the
 /// raisings in the same transaction.
 pub(crate) fn petition(v: &Visibility, p: &str) -> Option<String> {
@@ -50,8 +50,10 @@ pub(crate) fn petition(v: &Visibility, p: &str) -> Option<String> {
             let own_session = owned(v, "vs.host_unit_id").unwrap_or_default();
             let area = owned(v, &format!("{p}.area_unit_id")).unwrap_or_default();
             let resp = owned(v, &format!("{p}.responsible_unit_id")).unwrap_or_default();
+            let coord = owned(v, "vpu.unit_id").unwrap_or_default();
             Some(format!(
                 "({p}.public_raised_count > 0 or {area} or {resp}
+                  or exists (select 1 from petition_units vpu where vpu.petition_id = {p}.id and {coord})
                   or exists (select 1 from raisings vr join sessions vs on vs.id = vr.session_id
                              where vr.petition_id = {p}.id and {own_session}))"
             ))

@@ -53,6 +53,8 @@ fn petition(text: &str, area: Option<i64>, session_id: Option<i64>) -> NewPetiti
         area_unit_id: area,
         raised_by: Some("cử tri khu 6".into()),
         responsible_unit_id: None,
+        channel: Default::default(),
+        coordinating_unit_ids: vec![],
         due_on: None,
         session_id,
         raised_on: date(2020, 8, 24),
@@ -196,6 +198,8 @@ both_backends!(unit_tree_moves_and_merges, |db| async move {
             WHO,
             &NewPetition {
                 responsible_unit_id: Some(ward),
+                channel: Default::default(),
+                coordinating_unit_ids: vec![],
                 ..petition("xây mới nhà văn hóa khu 6", Some(zone), None)
             },
         )
@@ -717,6 +721,7 @@ both_backends!(
                 WHO,
                 soon.directive.id,
                 &NewProgress {
+                    unit_id: None,
                     date: today,
                     percent: 40,
                     text: "Đã GPMB xong".into(),

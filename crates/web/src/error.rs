@@ -244,13 +244,10 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         Some(info) => info.clone(),
         // A handler that rendered its own error page (a form with messages), or its own
         // error body under /api (a file refused, said with its reason), keeps it.
-        None if resp
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| {
-                v.as_bytes().starts_with(b"text/html")
-                    || (api && v.as_bytes().starts_with(b"application/json"))
-            }) =>
+        None if resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+            v.as_bytes().starts_with(b"text/html")
+                || (api && v.as_bytes().starts_with(b"application/json"))
+        }) =>
         {
             return resp
         }

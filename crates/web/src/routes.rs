@@ -76,6 +76,7 @@ fn pages() -> Router<AppState> {
             "/petitions/{id}/merge",
             get(petitions::merge_confirm).post(petitions::merge),
         )
+        .route("/petitions/{id}/notes", post(petitions::note))
         .route("/directives", get(directives::list).post(directives::create))
         .route("/directives/new", get(directives::new))
         .route("/directives/export.xlsx", get(crate::export::directives_xlsx))
@@ -158,6 +159,7 @@ fn api_v1() -> Router<AppState> {
         .route("/petitions/{id}/transitions", post(api::transition_petition))
         .route("/petitions/{id}/raisings", post(api::raise_petition))
         .route("/petitions/{id}/merge", post(api::merge_petition))
+        .route("/petitions/{id}/notes", post(api::note_petition))
         .route("/directives", get(api::list_directives).post(api::create_directive))
         .route("/directives/{id}", get(api::get_directive).put(api::update_directive))
         .route("/directives/{id}/transitions", post(api::transition_directive))

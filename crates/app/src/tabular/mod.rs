@@ -87,7 +87,13 @@ impl Kind {
     /// and left alone.
     pub fn export_only(self) -> &'static [&'static str] {
         match self {
-            Kind::Petitions => &["export.id", "f.status", "f.raised_count", "f.answer"],
+            Kind::Petitions => &[
+                "export.id",
+                "f.channel",
+                "f.status",
+                "f.raised_count",
+                "f.answer",
+            ],
             Kind::Directives => &[
                 "export.id",
                 "f.status",
@@ -178,6 +184,7 @@ const PETITION_COLUMNS: &[Column] = columns![
     "area_unit_id": Unit ["area"],
     "raised_by": Text,
     "responsible_unit_id": Unit,
+    "coordinating_unit_ids": Units,
     "due_on": Date,
     "session_id": Session,
     "raised_on": Date,
@@ -548,6 +555,15 @@ impl Refs {
     }
 
     /// The unit a row is of: its cell, or the default unit when the cell is empty.
+    /// Units listed in one cell, separated by ";" as the export writes them.
+    fn units(&self, c: &Caller, cell: &str) -> Result<Vec<Id>, FieldCode> {
+        let mut out = Vec::new();
+        for name in cell.split(';').filter(|s| !s.trim().is_empty()) {
+            out.extend(self.unit(c, name)?);
+        }
+        Ok(out)
+    }
+
     fn row_unit(&self, c: &Caller, cell: &str) -> Result<Option<Id>, FieldCode> {
         match self.unit(c, cell)? {
             None => Ok(self.default_unit),
@@ -680,6 +696,12 @@ async fn check(
                     note("session_id", code);
                     None
                 });
+            let coordinating = refs
+                .units(c, row.get(kind, "coordinating_unit_ids"))
+                .unwrap_or_else(|code| {
+                    note("coordinating_unit_ids", code);
+                    vec![]
+                });
             let raw = PetitionInput {
                 title: cell("title"),
                 text: cell("text"),
@@ -687,6 +709,7 @@ async fn check(
                 area_unit_id: area,
                 raised_by: cell("raised_by"),
                 responsible_unit_id: responsible,
+                coordinating_unit_ids: coordinating,
                 due_on: cell("due_on"),
                 session_id: session.map(|s| s.id),
                 raised_on: cell("raised_on"),
@@ -694,6 +717,7 @@ async fn check(
                 // Rows like a petition on file are flagged in the preview, where the person
                 // importing chooses to skip them or not.
                 new_petition: Some(true),
+                ..Default::default()
             };
             match raw.parse(c.today) {
                 Ok(mut new) => {
@@ -701,7 +725,12 @@ async fn check(
                         new.raised_on = s.date;
                     }
                     if new.responsible_unit_id.is_some() && new.due_on.is_none() {
-                        new.due_on = app.answer_due(c.today);
+                        new.due_on = app.answer_due(
+                            c.today,
+                            new.channel,
+                            new.category.as_deref(),
+                            !new.coordinating_unit_ids.is_empty(),
+                        );
                     }
                     for (field, action) in
                         crate::petitions::needs(&new, session.map(|s| s.host_unit))

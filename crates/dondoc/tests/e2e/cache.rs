@@ -80,6 +80,8 @@ async fn visitors_pages_are_kept(backend: Backend) {
                 area_unit_id: stored.petition.area_unit_id,
                 raised_by: stored.petition.raised_by.clone(),
                 responsible_unit_id: stored.petition.responsible_unit_id,
+                channel: Default::default(),
+                coordinating_unit_ids: vec![],
                 due_on: stored.petition.due_on,
                 session_id: None,
                 raised_on: crate::support::TODAY,

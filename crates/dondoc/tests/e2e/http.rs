@@ -333,7 +333,16 @@ app_test!(petition_and_directive_workflows, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let page = officer.get(&format!("/directives/{d}")).await;
-    assert_eq!(page.body.matches("Đã cấp 55/61 giấy").count(), 1);
+    // Once in the list of reports (the table of units and the history quote it too).
+    assert_eq!(page.body.matches("90% — Đã cấp 55/61 giấy").count(), 1);
+    let reports = app.store.progress_reports(d).await.unwrap();
+    assert_eq!(
+        reports
+            .iter()
+            .filter(|r| r.text == "Đã cấp 55/61 giấy")
+            .count(),
+        1
+    );
 });
 
 app_test!(

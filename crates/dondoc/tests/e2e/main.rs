@@ -11,6 +11,7 @@ mod attacks;
 mod bad_input;
 mod cache;
 mod closure;
+mod coordination;
 mod export;
 mod filters;
 mod follow;

@@ -156,6 +156,8 @@ struct Ids {
     clerk_token: i64,
     document: i64,
     officer: i64,
+    /// A petition the officer's unit coordinates on (the health station answers it).
+    coordinated: i64,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -261,6 +263,28 @@ async fn ids(app: &TestApp) -> Ids {
             .unwrap()
             .unwrap()
             .user
+            .id,
+        coordinated: app
+            .store
+            .create_petition(
+                Who::default(),
+                &dondoc_domain::input::NewPetition {
+                    title: "Kiểm tra vệ sinh an toàn thực phẩm chợ khu 6".into(),
+                    text: "Cử tri đề nghị kiểm tra vệ sinh an toàn thực phẩm tại chợ khu 6".into(),
+                    category: None,
+                    area_unit_id: Some(app.unit_id("Khu 6, phường Hà Lầm").await),
+                    raised_by: None,
+                    channel: Default::default(),
+                    responsible_unit_id: Some(app.unit_id("Trạm y tế phường Hà Lầm").await),
+                    coordinating_unit_ids: vec![app.unit_id("UBND phường Hà Lầm").await],
+                    due_on: None,
+                    session_id: None,
+                    raised_on: TODAY,
+                },
+            )
+            .await
+            .unwrap()
+            .petition
             .id,
     }
 }
@@ -543,6 +567,14 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             format!("/petitions/{p}/raisings"),
             &[("date", "2026-11-20")],
             "FFRRR",
+        ),
+        form(
+            format!("/petitions/{}/notes", i.coordinated),
+            &[
+                ("unit_id", &s(i.ubnd_phuong)),
+                ("text", "Đã phối hợp kiểm tra 12 quầy hàng"),
+            ],
+            "FRFRR",
         ),
         form(
             "/directives",
@@ -867,6 +899,12 @@ fn api_rows(i: &Ids) -> Vec<Row> {
             format!("/petitions/{p}/raisings"),
             Some(json!({ "date": "2026-11-21" })),
             "UFCCC",
+        ),
+        api(
+            Method::POST,
+            format!("/petitions/{}/notes", i.coordinated),
+            Some(json!({ "unit_id": i.ubnd_phuong, "text": "Đã phối hợp kiểm tra" })),
+            "UCFCC",
         ),
         api(
             Method::POST,

@@ -750,3 +750,55 @@ app_test!(the_api_imports_as_the_pages_do, |app| async move {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
+
+app_test!(
+    coordinating_units_are_read_and_kept_to_scope,
+    |app| async move {
+        let mut clerk = signed_in(&app, "vanthu", "vanthu-demo").await;
+        let before = counts(&app).await;
+        // Coordinating units as the export writes them ("; " between names): the city's
+        // board is outside the ward clerk's scope, as it is for the unit to answer.
+        let csv = "Nội dung,Địa bàn,Đơn vị giải quyết,Đơn vị phối hợp\n\
+        Phun thuốc diệt muỗi tổ 5 khu 4,Khu 4,UBND phường Hà Lầm,Trạm y tế phường Hà Lầm; Khu 4\n\
+        Nâng cấp đường vào trường mầm non khu 4,Khu 4,UBND phường Hà Lầm,Ban QLDA thành phố\n";
+        let r = upload(&mut clerk, "petitions", "", "ds.csv", csv.as_bytes()).await;
+        let (at, page) = settled(&mut clerk, &r).await;
+        assert!(
+            page.body.contains("2 dòng · 1 dòng có lỗi"),
+            "{}",
+            page.body
+        );
+        let errors = clerk.get(&format!("{at}?show=errors")).await.body;
+        assert!(
+            errors.contains("Đơn vị phối hợp: Đơn vị này ngoài phạm vi"),
+            "{errors}"
+        );
+        let r = confirm(&mut clerk, &at, &[("mode", "valid")]).await;
+        assert!(r.status.is_redirection(), "{}", r.body);
+        let (_, _) = settled(&mut clerk, &r).await;
+        assert_eq!(counts(&app).await.0, before.0 + 1);
+        let written = app
+            .store
+            .petitions(
+                &PetitionFilter {
+                    q: Some("Phun thuốc diệt muỗi tổ 5".into()),
+                    ..Default::default()
+                },
+                &Visibility::All,
+            )
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(written.len(), 1);
+        let p = &written[0];
+        assert_eq!(
+            p.coordinating_names,
+            ["Khu 4, phường Hà Lầm", "Trạm y tế phường Hà Lầm"]
+        );
+        // Assigned with coordinating units and no due date: 50 working days.
+        let in_50 = dondoc_domain::calendar::Calendar::vietnam()
+            .add_working_days(crate::support::TODAY, 50)
+            .unwrap();
+        assert_eq!(p.petition.due_on, Some(in_50));
+    }
+);

@@ -67,6 +67,8 @@ async fn seed_secrets(app: &TestApp) -> Secret {
                 area_unit_id: Some(khu6),
                 raised_by: Some(format!("Cử tri {MARK}")),
                 responsible_unit_id: None,
+                channel: Default::default(),
+                coordinating_unit_ids: vec![],
                 due_on: None,
                 session_id: Some(session),
                 raised_on: TODAY,

@@ -10,7 +10,7 @@ use dondoc_domain::follow::Profile;
 use dondoc_domain::input::*;
 use dondoc_domain::{
     Amendment, ApiToken, AuditEvent, Document, Evidence, Extension, ExtensionRequest, Measurement,
-    Person, Position, ProgressReport, Raising, Target, Unit, User,
+    Person, PetitionNote, Position, ProgressReport, Raising, Target, Unit, User,
 };
 use dondoc_store::{
     DirectiveFilter, DirectiveView, MeasurementView, Notice, Page, PetitionFilter, PetitionView,
@@ -422,16 +422,19 @@ pub async fn similar_petitions(
 /// other's now) answers a permanent redirect to the one it went into, when they may see that.
 #[utoipa::path(get, path = "/api/v1/petitions/{id}", tag = "petitions", params(("id" = i64, Path)), responses((status = 200, body = PetitionDocument), (status = 308, description = "Merged into the petition at `Location`"), (status = 404, body = ApiErrorBody)))]
 pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let app::petitions::PetitionDetail { petition, raisings } =
-        match app::petitions::find(&st.app, &v, id).await? {
-            app::petitions::Found::Petition(d) => *d,
-            app::petitions::Found::MergedInto(into) => {
-                return Ok(axum::response::Redirect::permanent(&format!(
-                    "/api/v1/petitions/{into}"
-                ))
-                .into_response())
-            }
-        };
+    let app::petitions::PetitionDetail {
+        petition,
+        raisings,
+        notes,
+    } = match app::petitions::find(&st.app, &v, id).await? {
+        app::petitions::Found::Petition(d) => *d,
+        app::petitions::Found::MergedInto(into) => {
+            return Ok(
+                axum::response::Redirect::permanent(&format!("/api/v1/petitions/{into}"))
+                    .into_response(),
+            )
+        }
+    };
     let raisings = raisings
         .into_iter()
         .map(|(raising, session_title)| RaisingEntry {
@@ -439,7 +442,11 @@ pub async fn get_petition(State(st): State<AppState>, v: Viewer, Path(id): Path<
             session_title,
         })
         .collect();
-    ok(PetitionDocument { petition, raisings })
+    ok(PetitionDocument {
+        petition,
+        raisings,
+        notes,
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/petitions", tag = "petitions", request_body = PetitionInput, responses((status = 201, body = PetitionView), (status = 422, body = ApiErrorBody)))]
@@ -498,6 +505,18 @@ pub async fn raise_petition(
     ApiJson(raw): ApiJson<RaisingInput>,
 ) -> ApiResult {
     Ok(created(app::petitions::raise(&st.app, &v, id, &raw).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/petitions/{id}/notes", tag = "petitions", params(("id" = i64, Path)), request_body = PetitionNoteInput, responses((status = 201, body = PetitionNote), (status = 422, body = ApiErrorBody)))]
+pub async fn note_petition(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(raw): ApiJson<PetitionNoteInput>,
+) -> ApiResult {
+    Ok(created(
+        app::petitions::report_share(&st.app, &v, id, &raw).await?,
+    ))
 }
 
 // Directives.
@@ -900,6 +919,8 @@ pub struct RaisingEntry {
 pub struct PetitionDocument {
     pub petition: PetitionView,
     pub raisings: Vec<RaisingEntry>,
+    /// What the coordinating units said of their part (for staff).
+    pub notes: Vec<PetitionNote>,
 }
 
 /// What a merge did: the petition that holds both now, the one merged into it, how many
@@ -1006,6 +1027,7 @@ pub struct ApiFieldError {
         transition_petition,
         raise_petition,
         merge_petition,
+        note_petition,
         list_directives,
         get_directive,
         create_directive,

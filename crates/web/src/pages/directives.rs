@@ -152,6 +152,20 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// Each unit's latest report: the lead unit, then the coordinating units.
+    fn units(&self) -> Vec<(&str, bool, Option<&ProgressReport>)> {
+        app::directives::progress_by_unit(&self.d, &self.progress)
+            .into_iter()
+            .map(|(_, name, share, r)| (name, share, r))
+            .collect()
+    }
+    fn part(&self, share: impl std::borrow::Borrow<bool>) -> &'static str {
+        self.layout.t(if *share.borrow() {
+            "directive.part_coordinating"
+        } else {
+            "directive.part_lead"
+        })
+    }
     fn step(&self, s: &dondoc_domain::DirectiveStep) -> &'static str {
         self.layout.t(&format!("step.{}", s.action))
     }
@@ -237,6 +251,37 @@ fn forms(
                         d.directive.progress_percent.to_string(),
                     )
                     .required(),
+                    Field::new(l, "text", "textarea", "").required(),
+                    Field::new(l, "date", "date", today.to_string()),
+                    Field::new(l, "version", "hidden", version.clone()),
+                ],
+            ),
+        ));
+    }
+    // A coordinating unit's people report their own part: one form, the unit chosen among
+    // those of the viewer's that coordinate it.
+    let shares = app::directives::shares_for(v, d);
+    if let Some((first, _)) = shares.first() {
+        let unit = if shares.len() == 1 {
+            Field::new(l, "unit_id", "hidden", first.to_string())
+        } else {
+            let options = shares
+                .iter()
+                .map(|(u, n)| (u.to_string(), n.clone()))
+                .collect();
+            Field::select(l, "unit_id", "", options, true).required()
+        };
+        let mut percent = Field::new(l, "percent", "number", "").required();
+        percent.label = l.t("directive.share_percent");
+        out.push((
+            "directive.report_share",
+            FormView::new(
+                format!("/directives/{id}/progress"),
+                csrf,
+                "common.save",
+                vec![
+                    unit,
+                    percent,
                     Field::new(l, "text", "textarea", "").required(),
                     Field::new(l, "date", "date", today.to_string()),
                     Field::new(l, "version", "hidden", version.clone()),
@@ -582,15 +627,13 @@ pub async fn progress(
 ) -> Result<Response, AppError> {
     let done = app::directives::report_progress(&st.app, &v, id, &raw).await;
     let page = || show_page(&st, &v, &session, id);
-    posted(
-        done,
-        format!("/directives/{id}"),
-        "directive.report_progress",
-        &v,
-        &raw,
-        page,
-    )
-    .await
+    // A refused report shows again in the form it came from.
+    let form = if raw.unit_id.is_some() {
+        "directive.report_share"
+    } else {
+        "directive.report_progress"
+    };
+    posted(done, format!("/directives/{id}"), form, &v, &raw, page).await
 }
 
 pub async fn extend(

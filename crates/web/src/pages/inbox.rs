@@ -22,6 +22,8 @@ struct InboxPage {
     more: bool,
     directives: Vec<(Due, Vec<DirectiveView>)>,
     petitions: Vec<(Due, Vec<PetitionView>)>,
+    /// Tells what the viewer's units only coordinate on.
+    inbox: app::inbox::Inbox,
 }
 
 impl InboxPage {
@@ -47,6 +49,16 @@ impl InboxPage {
     fn raised(&self, p: &PetitionView) -> String {
         super::raised(self.layout.lang, p.petition.raised_count)
     }
+    fn coordinates_d(&self, d: &DirectiveView) -> bool {
+        self.inbox
+            .coordinates_only(d.directive.lead_unit_id, &d.directive.coordinating_unit_ids)
+    }
+    fn coordinates_p(&self, p: &PetitionView) -> bool {
+        self.inbox.coordinates_only(
+            p.petition.responsible_unit_id,
+            &p.petition.coordinating_unit_ids,
+        )
+    }
     fn total_directives(&self) -> usize {
         self.directives.iter().map(|(_, l)| l.len()).sum()
     }
@@ -62,12 +74,28 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let inbox = app::inbox::of(&st.app, &v).await?;
     let layout = layout(&v, &session, "inbox", v.lang.t("nav.inbox")).await?;
+    let app::inbox::Inbox {
+        has_unit,
+        to_decide,
+        directives,
+        petitions,
+        more,
+        units,
+    } = inbox;
     render(&InboxPage {
         layout,
-        has_unit: inbox.has_unit,
-        to_decide: inbox.to_decide,
-        more: inbox.more,
-        directives: inbox.directives,
-        petitions: inbox.petitions,
+        has_unit,
+        to_decide,
+        more,
+        directives,
+        petitions,
+        inbox: app::inbox::Inbox {
+            has_unit,
+            to_decide: vec![],
+            directives: vec![],
+            petitions: vec![],
+            more,
+            units,
+        },
     })
 }

@@ -721,6 +721,14 @@ fn shown(
                 s.clone()
             }
         }
+        V::String(s) if field == "channel" => {
+            let key = format!("channel.{s}");
+            if crate::i18n::CATALOG.iter().any(|(k, _, _)| *k == key) {
+                lang.t(&key).to_string()
+            } else {
+                s.clone()
+            }
+        }
         V::String(s) => match s.parse::<jiff::civil::Date>() {
             Ok(d) if s.len() == 10 => lang.date(d),
             _ => s.chars().take(160).collect(),

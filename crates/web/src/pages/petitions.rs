@@ -199,6 +199,8 @@ struct ShowPage {
     layout: Layout,
     p: PetitionView,
     raisings: Vec<(Raising, Option<String>)>,
+    /// What the coordinating units said of their part.
+    notes: Vec<dondoc_domain::PetitionNote>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
 }
@@ -213,6 +215,10 @@ impl ShowPage {
     fn status(&self) -> &'static str {
         self.layout
             .t(&format!("ps.{}", self.p.petition.status.as_str()))
+    }
+    fn channel(&self) -> &'static str {
+        self.layout
+            .t(&format!("channel.{}", self.p.petition.channel.as_str()))
     }
     fn raised(&self) -> String {
         super::raised(self.layout.lang, self.p.petition.raised_count)
@@ -269,12 +275,21 @@ async fn action_forms(
                         )
                         .required(),
                     );
-                    fields.push(Field::new(
+                    fields.push(super::unit_choices(
                         l,
-                        "due_on",
-                        "date",
-                        p.petition.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                        "coordinating_unit_ids",
+                        ids(&p.petition.coordinating_unit_ids),
+                        &units,
                     ));
+                    fields.push(
+                        Field::new(
+                            l,
+                            "due_on",
+                            "date",
+                            p.petition.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                        )
+                        .hint("petition.due_hint"),
+                    );
                 }
                 PetitionAction::Answer => {
                     fields.push(Field::new(l, "answer", "textarea", "").required())
@@ -291,6 +306,32 @@ async fn action_forms(
             ));
         }
     }
+    // A coordinating unit's people report their own part.
+    let shares = app::petitions::shares_for(v, p);
+    if let Some((first, _)) = shares.first() {
+        let unit = if shares.len() == 1 {
+            Field::new(l, "unit_id", "hidden", first.to_string())
+        } else {
+            let options = shares
+                .iter()
+                .map(|(u, n)| (u.to_string(), n.clone()))
+                .collect();
+            Field::select(l, "unit_id", "", options, true).required()
+        };
+        forms.push((
+            "petition.report_share",
+            FormView::new(
+                format!("/petitions/{id}/notes"),
+                csrf,
+                "common.save",
+                vec![
+                    unit,
+                    Field::new(l, "text", "textarea", "").required(),
+                    Field::new(l, "date", "date", v.today.to_string()),
+                ],
+            ),
+        ));
+    }
     if v.can(Action::CreatePetition {
         area_unit: p.petition.area_unit_id,
     }) {
@@ -301,6 +342,7 @@ async fn action_forms(
             category: p.petition.category.clone(),
             area_unit_id: p.petition.area_unit_id,
             raised_by: p.petition.raised_by.clone(),
+            channel: Some(p.petition.channel.as_str().to_string()),
             due_on: p.petition.due_on.map(|d| d.to_string()),
             version: Some(p.petition.version),
             ..Default::default()
@@ -369,6 +411,7 @@ fn edit_form(
                 "text",
                 raw.raised_by.clone().unwrap_or_default(),
             ),
+            channel_choice(l, raw.channel.as_deref()),
             Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
             Field::new(l, "version", "hidden", opt_id(raw.version)),
         ],
@@ -415,6 +458,7 @@ async fn show_page(
     let app::petitions::PetitionDetail {
         petition: p,
         raisings,
+        notes,
     } = app::petitions::detail(&st.app, v, id).await?;
     let history = if v.is_staff() {
         super::history_of(st, v, "petition", id).await?
@@ -427,6 +471,7 @@ async fn show_page(
         layout,
         p,
         raisings,
+        notes,
         history,
         forms,
     })
@@ -563,6 +608,27 @@ pub async fn transition(
     .await
 }
 
+/// A coordinating unit's word on its part.
+pub async fn note(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<i64>,
+    Picked(raw): Picked<dondoc_domain::input::PetitionNoteInput>,
+) -> Result<Response, AppError> {
+    let done = app::petitions::report_share(&st.app, &v, id, &raw).await;
+    let page = || show_page(&st, &v, &session, id);
+    posted(
+        done,
+        format!("/petitions/{id}"),
+        "petition.report_share",
+        &v,
+        &raw,
+        page,
+    )
+    .await
+}
+
 pub async fn raise(
     State(st): State<AppState>,
     v: Viewer,
@@ -617,15 +683,51 @@ async fn petition_form(
                 "date",
                 raw.raised_on.clone().unwrap_or_default(),
             ),
+            channel_choice(l, raw.channel.as_deref()),
             unit_choice(
                 l,
                 "responsible_unit_id",
                 opt_id(raw.responsible_unit_id),
                 &units,
             ),
-            Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default()),
+            super::unit_choices(
+                l,
+                "coordinating_unit_ids",
+                ids(&raw.coordinating_unit_ids),
+                &units,
+            ),
+            Field::new(l, "due_on", "date", raw.due_on.clone().unwrap_or_default())
+                .hint("petition.due_hint"),
         ],
     ))
+}
+
+/// Ids as a multiple choice's value: "3,5".
+fn ids(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// How a petition came in, a voters' meeting unless chosen otherwise.
+fn channel_choice(l: Lang, value: Option<&str>) -> Field {
+    let options = dondoc_domain::Channel::ALL
+        .into_iter()
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                l.t(&format!("channel.{}", c.as_str())).to_string(),
+            )
+        })
+        .collect();
+    Field::select(
+        l,
+        "channel",
+        value.unwrap_or(dondoc_domain::Channel::default().as_str()),
+        options,
+        false,
+    )
 }
 
 pub async fn new(
@@ -669,12 +771,26 @@ pub fn refused_as_similar<T>(done: &Result<T, app::Error>) -> bool {
 
 /// A form's fields as a browser posts them: what was typed, none empty.
 fn as_fields(typed: &impl serde::Serialize) -> Vec<(String, String)> {
-    serde_urlencoded::to_string(typed)
-        .ok()
-        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(&q).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
+    use serde_json::Value as V;
+    let Ok(V::Object(obj)) = serde_json::to_value(typed) else {
+        return vec![];
+    };
+    obj.into_iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                V::String(s) => s,
+                V::Number(n) => n.to_string(),
+                V::Bool(b) => b.to_string(),
+                // A list of ids, as a multiple choice sends it: "3,5".
+                V::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_i64().map(|i| i.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => String::new(),
+            };
+            (!v.is_empty()).then_some((k, v))
+        })
         .collect()
 }
 
