@@ -22,17 +22,21 @@ use crate::{audit, follow, visible, Result, Store, StoreError, Who};
 pub struct DirectiveFilter {
     pub q: Option<String>,
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub lead_unit_id: Option<Id>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub session_id: Option<Id>,
     /// `overdue`: open with a deadline before today; `due_soon`: open, due within 14 days.
     pub due: Option<String>,
     /// With `lead_unit_id`: that unit and every unit below it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_bool")]
     pub subtree: Option<bool>,
     /// A deadline on or after, on or before (`YYYY-MM-DD`).
     pub deadline_from: Option<String>,
     pub deadline_to: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub limit: Option<i64>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub offset: Option<i64>,
     /// The units of `lead_unit_id`'s subtree (set by the use case when `subtree` is asked).
     #[serde(skip)]

@@ -23,17 +23,21 @@ pub struct PetitionFilter {
     pub q: Option<String>,
     pub status: Option<String>,
     /// Only petitions someone still has to act on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_bool")]
     pub open: Option<bool>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub responsible_unit_id: Option<Id>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub area_unit_id: Option<Id>,
     /// With `area_unit_id` or `responsible_unit_id`: that unit and every unit below it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_bool")]
     pub subtree: Option<bool>,
     pub category: Option<String>,
     /// Raised at least this many times (as the caller counts them).
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub raised_min: Option<i64>,
     /// Still open, first raised more than this many months ago (staff only).
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub open_months: Option<i64>,
     /// First raised on or after, on or before (`YYYY-MM-DD`; staff only).
     pub raised_from: Option<String>,
@@ -41,10 +45,13 @@ pub struct PetitionFilter {
     /// The first raising before this day (from `open_months`, set by the use case).
     #[serde(skip)]
     pub raised_before: Option<Date>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub session_id: Option<Id>,
     /// `recent` (default), `raised` (most raised first), `due`.
     pub sort: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub limit: Option<i64>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub offset: Option<i64>,
     /// The page after this place in the order (a page's `after`): paged by the order
     /// itself, so that the thousandth page costs what the first does. Takes the place of

@@ -13,8 +13,11 @@ use crate::{audit, visible, Result, Store, StoreError, Who};
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SessionFilter {
     pub q: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub host_unit_id: Option<Id>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub limit: Option<i64>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub offset: Option<i64>,
     /// Only sessions held on this day (set by a use case).
     #[serde(skip)]

@@ -13,9 +13,12 @@ use crate::{audit, visible, Result, Store, StoreError, Who};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TargetFilter {
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub unit_id: Option<Id>,
     pub q: Option<String>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub limit: Option<i64>,
+    #[serde(default, deserialize_with = "dondoc_domain::input::opt_i64")]
     pub offset: Option<i64>,
     /// Only targets of these units (a unit and those below it, set by a use case).
     #[serde(skip)]

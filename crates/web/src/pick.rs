@@ -132,6 +132,10 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PickedQuery<T> {
 fn decoded<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, AppError> {
     let mut joined: Vec<(String, String)> = Vec::with_capacity(pairs.len());
     for (name, value) in pairs {
+        // A picker left empty chooses nothing (a list's filter form sends every field).
+        if value.trim().is_empty() && source_of(&name).is_some() {
+            continue;
+        }
         match joined.iter_mut().find(|(n, _)| *n == name) {
             Some((_, all)) if source_of(&name).is_some() => {
                 all.push(',');

@@ -239,10 +239,21 @@ app_test!(
             by_id.body
         );
         assert!(by_id.body.contains("name=\"area_unit_id\""));
-        // Typed by name, without a script: the same list.
-        let typed = leader
-            .get("/petitions?responsible_unit_id=UBND+ph%C6%B0%E1%BB%9Dng+H%C3%A0+L%E1%BA%A7m")
-            .await;
+        // Typed by name in the list's own form, as a browser without a script sends it
+        // (every field, the empty ones too): the same list.
+        let blank = leader.get("/petitions").await;
+        let mut fields = crate::support::form_fields(&blank.body, "/petitions");
+        assert!(
+            fields.iter().any(|(k, _)| k == "area_unit_id"),
+            "{fields:?}"
+        );
+        for (k, v) in fields.iter_mut() {
+            if k == "responsible_unit_id" {
+                *v = "UBND phường Hà Lầm".into();
+            }
+        }
+        let query = serde_urlencoded::to_string(&fields).unwrap();
+        let typed = leader.get(&format!("/petitions?{query}")).await;
         assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
         let items = |b: &str| -> Vec<String> {
             b.split("<li><a href=\"/petitions/")
