@@ -118,11 +118,12 @@ pub async fn renew(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
     let token = crate::auth::secret();
     app::ical::renew(&st.app, &v, &token).await?;
-    crate::pages::follow::show_with_feed(st, v, session, Some(format!("/calendar/{token}.ics")))
-        .await
+    let url = format!("{}/calendar/{token}.ics", crate::pages::origin(&headers));
+    crate::pages::follow::show_with_feed(st, v, session, Some(url)).await
 }
 
 /// Stops the feed.

@@ -614,7 +614,10 @@ app_test!(
         let made = |body: &str| -> String {
             let start = body.find("<code>").expect("the address shown") + 6;
             let end = start + body[start..].find("</code>").unwrap();
-            body[start..end].to_string()
+            // Shown whole, to be copied into a calendar program; asked here by its path.
+            let shown = &body[start..end];
+            assert!(shown.starts_with("http://"), "{shown}");
+            shown[shown.find("/calendar/").unwrap()..].to_string()
         };
         let r = officer.post_form("/profile/calendar", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -670,7 +673,9 @@ app_test!(a_units_deadlines_as_a_calendar, |app| async move {
     let made = |body: &str| -> String {
         let start = body.find("<code>").expect("the address shown") + 6;
         let end = start + body[start..].find("</code>").unwrap();
-        body[start..end].to_string()
+        let shown = &body[start..end];
+        assert!(shown.starts_with("http://"), "{shown}");
+        shown[shown.find("/calendar/").unwrap()..].to_string()
     };
     let ward = app.unit_id("UBND phường Hà Lầm").await;
     let province = app.unit_id("Tỉnh ủy Quảng Ninh").await;

@@ -885,6 +885,20 @@ pub async fn chips(
 
 /// The paging links of a list page at `base`, keeping the filters of `query`.
 /// A list's filters as a query string, for the links that export it.
+/// `http://host` of the request, for an address a page shows to be copied elsewhere (a
+/// calendar program, a message): the Host header as the browser sent it, if it reads as one.
+pub fn origin(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
 /// A unit filter of a list's form: a picker that shows the unit chosen.
 pub struct UnitFilter {
     pub name: &'static str,

@@ -226,12 +226,14 @@ pub async fn renew_feed(
     State(st): State<AppState>,
     v: Viewer,
     session: Session,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Html<String>, AppError> {
     let token = crate::auth::secret();
     app::ical::renew_unit(&st.app, &v, id, &token).await?;
     let mut page = show_page(&st, &v, &session, id).await?;
-    page.feed_url = Some(format!("/calendar/units/{token}.ics"));
+    let origin = super::origin(&headers);
+    page.feed_url = Some(format!("{origin}/calendar/units/{token}.ics"));
     render(&page)
 }
 

@@ -246,7 +246,7 @@ pub async fn send_reset(
         ResetSent::Handed { path, why } => ResetNote {
             mailed: None,
             link: Some((
-                format!("{}{path}", origin(&headers)),
+                format!("{}{path}", super::origin(&headers)),
                 match why {
                     NotMailed::NoServer => "user.reset_no_server",
                     NotMailed::NoAddress => "user.reset_no_address",
@@ -257,19 +257,6 @@ pub async fn send_reset(
     };
     let page = user_page(&st, &v, &session, id, Some(note)).await?;
     Ok(render(&page)?.into_response())
-}
-
-/// `http://host` of the request, for a link shown on a page.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 #[derive(serde::Deserialize)]
