@@ -7,6 +7,8 @@ use dondoc_store::{
     TargetFilter, TargetView,
 };
 
+use dondoc_domain::{Document, Person};
+
 use crate::{App, Caller, Result};
 
 /// The most rows one export holds; the file says when there were more.
@@ -123,4 +125,31 @@ pub async fn petitions(
             _ => return Ok((out, false)),
         }
     }
+}
+
+/// The people the list with this search shows.
+pub async fn people(app: &App, c: &Caller, q: Option<&str>) -> Result<(Vec<Person>, bool)> {
+    c.login_required()?;
+    by_offset(|limit, offset| async move {
+        crate::reference::people(app, c, q, Some(limit), Some(offset)).await
+    })
+    .await
+}
+
+/// The documents on file.
+pub async fn documents(app: &App, c: &Caller) -> Result<(Vec<Document>, bool)> {
+    c.login_required()?;
+    by_offset(|limit, offset| async move {
+        crate::reference::documents(app, c, Some(limit), Some(offset)).await
+    })
+    .await
+}
+
+/// Every unit, in the order of the tree (each under its parent), with its depth.
+pub async fn units(app: &App, c: &Caller) -> Result<(Vec<dondoc_store::UnitNode>, bool)> {
+    c.login_required()?;
+    let mut all = crate::reference::unit_tree(app, c).await?;
+    let more = all.len() > MAX_ROWS;
+    all.truncate(MAX_ROWS);
+    Ok((all, more))
 }

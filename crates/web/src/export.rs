@@ -273,6 +273,132 @@ fn target_row(lang: Lang, t: TargetView) -> Vec<Cell> {
     ]
 }
 
+pub const UNIT_COLUMNS: &[&str] = &[
+    "export.id",
+    "f.name",
+    "f.short_name",
+    "f.kind",
+    "f.parent_id",
+    "f.merged_into",
+    "export.dissolved_on",
+];
+
+fn unit_rows(lang: Lang, nodes: Vec<dondoc_store::UnitNode>) -> Vec<Vec<Cell>> {
+    let name_of = |id: Option<i64>| -> Cell {
+        id.and_then(|id| nodes.iter().find(|n| n.unit.id == id))
+            .map_or(Cell::Empty, |n| text(n.unit.name.clone()))
+    };
+    nodes
+        .iter()
+        .map(|n| {
+            let u = &n.unit;
+            vec![
+                Cell::Number(u.id as f64),
+                // Indented by its depth, so that the sheet reads as the tree.
+                text(format!("{}{}", "  ".repeat(n.depth), u.name)),
+                opt_text(u.short_name.clone()),
+                text(lang.t(&format!("uk.{}", u.kind.as_str()))),
+                name_of(u.parent_id),
+                name_of(u.merged_into),
+                date(u.dissolved_on),
+            ]
+        })
+        .collect()
+}
+
+pub const PERSON_COLUMNS: &[&str] = &["export.id", "f.name"];
+
+pub const DOCUMENT_COLUMNS: &[&str] = &[
+    "export.id",
+    "f.kind",
+    "f.number",
+    "f.date",
+    "f.issuer",
+    "f.subject",
+];
+
+fn document_row(d: dondoc_domain::Document) -> Vec<Cell> {
+    vec![
+        Cell::Number(d.id as f64),
+        text(d.kind),
+        opt_text(d.number),
+        date(d.date),
+        opt_text(d.issuer),
+        opt_text(d.subject),
+    ]
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn reference(
+    st: AppState,
+    v: Viewer,
+    which: &'static str,
+    q: SearchQuery,
+    kind: Kind,
+) -> Result<Response, AppError> {
+    let (columns, rows, truncated) = match which {
+        "units" => {
+            let (nodes, more) = app::export::units(&st.app, &v).await?;
+            (UNIT_COLUMNS, unit_rows(v.lang, nodes), more)
+        }
+        "people" => {
+            let (people, more) = app::export::people(&st.app, &v, q.q.as_deref()).await?;
+            let rows = people
+                .into_iter()
+                .map(|p| vec![Cell::Number(p.id as f64), text(p.name)])
+                .collect();
+            (PERSON_COLUMNS, rows, more)
+        }
+        _ => {
+            let (docs, more) = app::export::documents(&st.app, &v).await?;
+            (
+                DOCUMENT_COLUMNS,
+                docs.into_iter().map(document_row).collect(),
+                more,
+            )
+        }
+    };
+    let sheet = Sheet {
+        name: which,
+        columns,
+        rows,
+        truncated,
+    };
+    respond(v.lang, sheet, kind)
+}
+
+macro_rules! reference_exports {
+    ($($which:literal => $xlsx:ident, $csv:ident;)*) => {$(
+        #[doc = concat!("`/", $which, "/export.xlsx`.")]
+        pub async fn $xlsx(
+            State(st): State<AppState>,
+            v: Viewer,
+            Query(q): Query<SearchQuery>,
+        ) -> Result<Response, AppError> {
+            reference(st, v, $which, q, Kind::Xlsx).await
+        }
+
+        #[doc = concat!("`/", $which, "/export.csv`.")]
+        pub async fn $csv(
+            State(st): State<AppState>,
+            v: Viewer,
+            Query(q): Query<SearchQuery>,
+        ) -> Result<Response, AppError> {
+            reference(st, v, $which, q, Kind::Csv).await
+        }
+    )*};
+}
+
+reference_exports! {
+    "units" => units_xlsx, units_csv;
+    "people" => people_xlsx, people_csv;
+    "documents" => documents_xlsx, documents_csv;
+}
+
 async fn sessions(
     st: AppState,
     v: Viewer,

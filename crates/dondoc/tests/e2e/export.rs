@@ -179,3 +179,53 @@ app_test!(
         );
     }
 );
+
+app_test!(units_people_and_documents_export_too, |app| async move {
+    let mut officer = app.login("chuyenvien", "chuyenvien-demo").await;
+    let rows = |body: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let tree = app.store.unit_tree().await.unwrap();
+    let page = officer.get("/units").await.body;
+    assert!(page.contains("href=\"/units/export.xlsx\""), "{page}");
+    let r = officer.get("/units/export.csv").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let units = rows(&r.body);
+    assert_eq!(units.len(), tree.len());
+    // In the tree's order, indented by depth, each with its parent by name.
+    let ward = units
+        .iter()
+        .find(|u| u[1].trim() == "UBND phường Hà Lầm")
+        .unwrap();
+    assert!(ward[1].starts_with("  "), "{ward:?}");
+    assert_eq!(&ward[4], "Phường Hà Lầm");
+
+    let people = app.store.people(None, Some(500), None).await.unwrap();
+    let r = officer.get("/people/export.csv").await;
+    assert_eq!(rows(&r.body).len() as i64, people.total);
+    let some = &people.items[0].name;
+    let q = serde_urlencoded::to_string([("q", some)]).unwrap();
+    let page = officer.get(&format!("/people?{q}")).await.body;
+    // The export link carries the search.
+    let link = "href=\"/people/export.csv?";
+    let start = page.find(link).expect("the export link") + link.len();
+    let query = &page[start..start + page[start..].find('"').unwrap()];
+    let sent: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    assert_eq!(sent, [("q".to_string(), some.clone())], "{query}");
+    let r = officer.get(&format!("/people/export.csv?{q}")).await;
+    assert!(rows(&r.body).iter().all(|p| p[1].contains(some.as_str())));
+
+    let documents = app.store.documents(Some(500), None).await.unwrap();
+    officer.lang = Some("en");
+    let r = officer.get("/documents/export.xlsx").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let sheet = part(&r.bytes, "xl/worksheets/sheet1.xml");
+    assert_eq!(sheet.matches("<row ").count() as i64, documents.total + 1);
+    assert!(part(&r.bytes, "xl/sharedStrings.xml").contains(">Issuer<"));
+    // For staff only, like the lists.
+    let visitor = app.anonymous().get("/documents/export.csv").await;
+    assert_ne!(visitor.status, StatusCode::OK);
+});

@@ -354,6 +354,9 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/sessions/export.csv", "LOOOO"),
         get("/sessions/export.xlsx?q=Ha+Lam", "LOOOO"),
         get("/targets/export.csv", "LOOOO"),
+        get("/units/export.csv", "LOOOO"),
+        get("/people/export.xlsx?q=Nguy%E1%BB%85n", "LOOOO"),
+        get("/documents/export.csv", "LOOOO"),
         get(format!("/targets/export.xlsx?unit_id={u}"), "LOOOO"),
         get("/calendar/units/0000.ics", "NNNNN"),
         form(
