@@ -261,16 +261,7 @@ fn forms(
     // A coordinating unit's people report their own part: one form, the unit chosen among
     // those of the viewer's that coordinate it.
     let shares = app::directives::shares_for(v, d);
-    if let Some((first, _)) = shares.first() {
-        let unit = if shares.len() == 1 {
-            Field::new(l, "unit_id", "hidden", first.to_string())
-        } else {
-            let options = shares
-                .iter()
-                .map(|(u, n)| (u.to_string(), n.clone()))
-                .collect();
-            Field::select(l, "unit_id", "", options, true).required()
-        };
+    if let Some(unit) = super::share_unit(l, &shares) {
         let mut percent = Field::new(l, "percent", "number", "").required();
         percent.label = l.t("directive.share_percent");
         out.push((

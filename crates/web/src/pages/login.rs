@@ -8,8 +8,8 @@ use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{render, Layout};
-use crate::auth::{anonymous_form_token, client_addr, renew_csrf_token, AuthSession, Viewer};
+use super::Layout;
+use crate::auth::{client_addr, renew_csrf_token, AuthSession, Viewer};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::AppState;
@@ -50,29 +50,15 @@ async fn page(
     login: String,
     next: String,
 ) -> Result<Response, AppError> {
-    let (csrf, set_cookie) =
-        anonymous_form_token(session, headers, st.config.secure_cookies).await?;
-    let layout = Layout {
-        lang: v.lang,
-        user: None,
-        csrf,
-        nav: "login",
-        title: v.lang.t("login.title").into(),
-        // Back from setting a new password through a reset link.
-        notice: v.saved.then_some("password.done"),
-        unread: 0,
-    };
-    let page = LoginPage {
+    // Back from setting a new password through a reset link: say so.
+    let notice = v.saved.then_some("password.done");
+    let draw = |layout| LoginPage {
         layout,
         error,
         login,
         next,
     };
-    let mut resp = (status, render(&page)?).into_response();
-    if let Some(cookie) = set_cookie {
-        resp.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(resp)
+    super::anonymous_page(st, v, session, headers, status, "login.title", notice, draw).await
 }
 
 pub async fn show(

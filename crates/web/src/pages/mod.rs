@@ -899,6 +899,56 @@ pub fn origin(headers: &axum::http::HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// A page with a form for someone not signed in (sign-in, password reset), drawn by `draw`
+/// around its layout (with `notice`, if any) and sent with `status`: its form token comes from
+/// the session or the form cookie, never a new web session, and the cookie is set when one
+/// was made.
+#[allow(clippy::too_many_arguments)]
+pub async fn anonymous_page<T: Template>(
+    st: &crate::AppState,
+    v: &Viewer,
+    session: &Session,
+    headers: &axum::http::HeaderMap,
+    status: StatusCode,
+    title: &str,
+    notice: Option<&'static str>,
+    draw: impl FnOnce(Layout) -> T,
+) -> Result<Response, AppError> {
+    let (csrf, set_cookie) =
+        crate::auth::anonymous_form_token(session, headers, st.config.secure_cookies).await?;
+    let layout = Layout {
+        lang: v.lang,
+        user: None,
+        csrf,
+        nav: "login",
+        title: v.lang.t(title).into(),
+        notice,
+        unread: 0,
+    };
+    let mut resp = (status, render(&draw(layout))?).into_response();
+    if let Some(cookie) = set_cookie {
+        resp.headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(resp)
+}
+
+/// The unit a coordinating unit's report is from, among `shares` (the viewer's units that
+/// coordinate the record): fixed when there is one, chosen when several; none, no form.
+pub fn share_unit(lang: Lang, shares: &[(i64, String)]) -> Option<Field> {
+    match shares {
+        [] => None,
+        [(only, _)] => Some(Field::new(lang, "unit_id", "hidden", only.to_string())),
+        _ => {
+            let options = shares
+                .iter()
+                .map(|(u, n)| (u.to_string(), n.clone()))
+                .collect();
+            Some(Field::select(lang, "unit_id", "", options, true).required())
+        }
+    }
+}
+
 /// A unit filter of a list's form: a picker that shows the unit chosen.
 pub struct UnitFilter {
     pub name: &'static str,

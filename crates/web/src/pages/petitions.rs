@@ -308,16 +308,7 @@ async fn action_forms(
     }
     // A coordinating unit's people report their own part.
     let shares = app::petitions::shares_for(v, p);
-    if let Some((first, _)) = shares.first() {
-        let unit = if shares.len() == 1 {
-            Field::new(l, "unit_id", "hidden", first.to_string())
-        } else {
-            let options = shares
-                .iter()
-                .map(|(u, n)| (u.to_string(), n.clone()))
-                .collect();
-            Field::select(l, "unit_id", "", options, true).required()
-        };
+    if let Some(unit) = super::share_unit(l, &shares) {
         forms.push((
             "petition.report_share",
             FormView::new(

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dondoc_app::users::{NotMailed, ResetSent};
 use dondoc_domain::input::{UserEditInput, UserInput};
@@ -15,7 +15,7 @@ use super::{
     invalid_page, layout, opt_id, render, see_other, unit_choice, Field, FormView, HistoryRow,
     Layout,
 };
-use crate::auth::{anonymous_form_token, Viewer};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pick::Picked;
@@ -313,31 +313,30 @@ async fn password_page(
     action: String,
     fill: impl FnOnce(&mut PasswordPage),
 ) -> Result<Response, AppError> {
-    let (csrf, set_cookie) =
-        anonymous_form_token(session, headers, st.config.secure_cookies).await?;
-    let mut page = PasswordPage {
-        layout: Layout {
-            lang: v.lang,
-            user: None,
-            csrf,
-            nav: "login",
-            title: v.lang.t("password.title").into(),
-            notice: None,
-            unread: 0,
-        },
-        step,
-        action,
-        name: String::new(),
-        error: None,
-        errors: vec![],
-        display_name: String::new(),
+    let draw = |layout| {
+        let mut page = PasswordPage {
+            layout,
+            step,
+            action,
+            name: String::new(),
+            error: None,
+            errors: vec![],
+            display_name: String::new(),
+        };
+        fill(&mut page);
+        page
     };
-    fill(&mut page);
-    let mut resp = (status, render(&page)?).into_response();
-    if let Some(cookie) = set_cookie {
-        resp.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(resp)
+    super::anonymous_page(
+        st,
+        v,
+        session,
+        headers,
+        status,
+        "password.title",
+        None,
+        draw,
+    )
+    .await
 }
 
 pub async fn forgot(
