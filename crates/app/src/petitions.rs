@@ -308,14 +308,7 @@ pub async fn create(app: &App, c: &Caller, raw: &PetitionInput) -> Result<Petiti
             dondoc_domain::Invalid::one("new_petition", dondoc_domain::FieldCode::Similar).into(),
         );
     }
-    if new.responsible_unit_id.is_some() && new.due_on.is_none() {
-        new.due_on = app.answer_due(
-            c.today,
-            new.channel,
-            new.category.as_deref(),
-            !new.coordinating_unit_ids.is_empty(),
-        );
-    }
+    due_by_default(app, c.today, &mut new);
     let p = app.store.create_petition(c.who(), &new).await?;
     seen(app, c, p).await
 }
@@ -403,6 +396,20 @@ async fn may_merge_from(app: &App, c: &Caller, from: Id) -> Result<PetitionView>
         );
     }
     Ok(p)
+}
+
+/// A petition recorded with a responsible unit and no due date is due when its channel,
+/// category and coordination say, counted in working days from `today` (by hand and from a
+/// spreadsheet alike).
+pub(crate) fn due_by_default(app: &App, today: jiff::civil::Date, new: &mut NewPetition) {
+    if new.responsible_unit_id.is_some() && new.due_on.is_none() {
+        new.due_on = app.answer_due(
+            today,
+            new.channel,
+            new.category.as_deref(),
+            !new.coordinating_unit_ids.is_empty(),
+        );
+    }
 }
 
 /// What merging one petition into another would do, for the page that asks to confirm it:

@@ -724,14 +724,7 @@ async fn check(
                     if let (Some(s), None) = (session, &raw.raised_on) {
                         new.raised_on = s.date;
                     }
-                    if new.responsible_unit_id.is_some() && new.due_on.is_none() {
-                        new.due_on = app.answer_due(
-                            c.today,
-                            new.channel,
-                            new.category.as_deref(),
-                            !new.coordinating_unit_ids.is_empty(),
-                        );
-                    }
+                    crate::petitions::due_by_default(app, c.today, &mut new);
                     for (field, action) in
                         crate::petitions::needs(&new, session.map(|s| s.host_unit))
                     {
