@@ -5,7 +5,7 @@ use dondoc_domain::{Action, AuditEvent, Id};
 use crate::{App, Caller, Error, Result};
 
 /// The kinds of record that keep a history.
-pub const ENTITIES: [&str; 8] = [
+pub const ENTITIES: [&str; 9] = [
     "unit",
     "person",
     "document",
@@ -14,6 +14,7 @@ pub const ENTITIES: [&str; 8] = [
     "petition",
     "directive",
     "user",
+    "article",
 ];
 
 /// Every change of one record, oldest first. A measurement taken at a session the caller may
@@ -36,6 +37,9 @@ pub async fn of(app: &App, c: &Caller, entity: &str, id: Id) -> Result<Vec<Audit
         }
         "target" => {
             crate::targets::get(app, c, id).await?;
+        }
+        "article" => {
+            crate::articles::get(app, c, id).await?;
         }
         _ => {}
     }

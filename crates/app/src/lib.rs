@@ -10,6 +10,7 @@
 //! Architecture invariant: nothing here knows HTTP, HTML or JSON bodies; errors are
 //! [`Error`], which the web layer maps to status codes and messages in the user's language.
 
+pub mod articles;
 pub mod directives;
 mod error;
 pub mod export;
@@ -22,6 +23,7 @@ pub mod jobs;
 pub mod mail;
 pub mod petitions;
 pub mod pick;
+pub mod portal;
 pub mod reference;
 pub mod report;
 pub mod sessions;

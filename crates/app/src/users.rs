@@ -25,7 +25,7 @@ pub const FAILURE_WINDOW_MS: i64 = 60 * 60 * 1000;
 pub const TOKEN_DAYS: i64 = 90;
 
 /// The roles a user may be given, in the order forms list them.
-pub fn roles() -> [Role; 4] {
+pub fn roles() -> [Role; 5] {
     Role::ALL
 }
 

@@ -348,6 +348,19 @@ raw!(DocumentInput {
     version: Option<i64> = "opt_i64",
 });
 
+raw!(
+    /// A news article's words: `session_id` and `unit_id` say what it reports.
+    ArticleInput {
+    session_id: Option<i64> = "opt_i64",
+    unit_id: Option<i64> = "opt_i64",
+    title: Option<String> = "opt_string",
+    lead: Option<String> = "opt_string",
+    body: Option<String> = "opt_string",
+    author: Option<String> = "opt_string",
+    note: Option<String> = "opt_string",
+    version: Option<i64> = "opt_i64",
+});
+
 raw!(SessionInput {
     date: Option<String> = "opt_string",
     place: Option<String> = "opt_string",

@@ -3,6 +3,7 @@
 //!
 //! Architecture invariant: no I/O, no async, nothing of SQL, HTTP or HTML lives here.
 
+pub mod article;
 pub mod calendar;
 pub mod directive;
 pub mod evidence;

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+pub use crate::article::{Article, ArticleAction, ArticleStatus};
 pub use crate::directive::DirectiveStatus;
 pub use crate::petition::{Channel, PetitionStatus};
 pub use crate::target::Qualifier;

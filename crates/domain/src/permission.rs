@@ -15,10 +15,19 @@ pub enum Role {
     Leader,
     Officer,
     Clerk,
+    /// Writes the public site's news: drafts articles from sessions and sends them for a
+    /// leader's sign-off. Reads internal records; changes none.
+    Editor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Leader, Role::Officer, Role::Clerk];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Leader,
+        Role::Officer,
+        Role::Clerk,
+        Role::Editor,
+    ];
 
     /// Officers follow up their unit's work and clerks record it: each belongs to a unit.
     /// Leaders and administrators may stand above every unit.
@@ -32,6 +41,7 @@ impl Role {
             Role::Leader => "leader",
             Role::Officer => "officer",
             Role::Clerk => "clerk",
+            Role::Editor => "editor",
         }
     }
 
@@ -110,6 +120,10 @@ pub enum Action {
     },
     /// Add or change people, positions and documents.
     EditReference,
+    /// Draft and edit the public site's news, and send an article for sign-off.
+    EditArticle,
+    /// Publish an article, return it to its editor, or take it down: leaders.
+    PublishArticle,
 }
 
 impl Actor {
@@ -164,6 +178,9 @@ impl Actor {
             }
             (R::Clerk, A::EditReference) => true,
             (R::Clerk, _) => false,
+
+            (R::Editor, A::EditArticle) => true,
+            (R::Editor, _) => false,
         }
     }
 }
@@ -193,6 +210,8 @@ mod tests {
         let table = [
             (A::ReadInternal, true, true, true, true),
             (A::ManageUsers, true, false, false, false),
+            (A::EditArticle, true, true, false, false),
+            (A::PublishArticle, true, true, false, false),
             (A::FollowUnit { unit: 11 }, true, true, true, true),
             (A::FollowUnit { unit: out }, true, true, false, false),
             (A::ManageUnits, true, false, false, false),
@@ -315,6 +334,9 @@ mod tests {
             ] {
                 assert_eq!(actor(role).can(action), want, "{role:?} {action:?}");
             }
+            // An editor reads internal records and writes news, and changes nothing else.
+            let editor = matches!(action, A::ReadInternal | A::EditArticle);
+            assert_eq!(actor(Role::Editor).can(action), editor, "editor {action:?}");
             assert!(!allowed(None, action), "anonymous {action:?}");
         }
     }

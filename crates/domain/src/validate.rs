@@ -36,6 +36,8 @@ pub enum FieldCode {
     Stale,
     /// The petition was merged into another, which holds its raisings now.
     Merged,
+    /// What it points at is not public (a news article about an unpublished session).
+    Unpublished,
 }
 
 impl FieldCode {
@@ -60,6 +62,7 @@ impl FieldCode {
             FieldCode::Ambiguous => "ambiguous",
             FieldCode::Stale => "stale",
             FieldCode::Merged => "merged",
+            FieldCode::Unpublished => "unpublished",
         }
     }
 }

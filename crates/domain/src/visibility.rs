@@ -15,6 +15,8 @@
 //!   coordinating unit is in their scope, or one given outside any session;
 //! - a **measurement** is visible when it was not taken at a session, or its session is visible;
 //!   a target's latest figure is its latest visible measurement;
+//! - a **news article** is visible to staff always, and to the public when it is published
+//!   and the session it reports, if any, is published too;
 //! - counts ("raised N times", totals of lists) count only what is visible.
 //!
 //! Internal records (units, people, documents, users, history) are for staff only; their

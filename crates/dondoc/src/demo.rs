@@ -29,6 +29,17 @@ struct Demo {
     targets: Vec<TargetRec>,
     sessions: Vec<SessionRec>,
     users: Vec<UserRec>,
+    /// News of sessions for the public site, drafted from them as an editor would.
+    #[serde(default)]
+    articles: Vec<ArticleRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleRec {
+    session: String,
+    /// Published (signed off), or left awaiting sign-off.
+    published: bool,
 }
 
 #[derive(Deserialize)]
@@ -361,6 +372,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
     }
 
     let mut petitions = Keys(HashMap::new(), "petition");
+    let mut sessions = Keys(HashMap::new(), "session");
     let mut directives = Keys(HashMap::new(), "directive");
     for s in &demo.sessions {
         let source_text = s.source.as_deref().map(|name| {
@@ -386,6 +398,7 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             .await
             .with_context(|| format!("demo: session {}", s.key))?
             .session;
+        sessions.0.insert(s.key.clone(), session.id);
         for d in &s.documents {
             app::sessions::link_document(app, c, session.id, Some(documents.get(d)?)).await?;
         }
@@ -471,6 +484,20 @@ pub async fn load_at(store: &Store, today: Date) -> Result<Vec<Login>> {
             };
             apply(app, c, e, today, &refs).await?;
         }
+    }
+
+    for a in &demo.articles {
+        let session = sessions.get(&a.session)?;
+        let raw = app::articles::draft_from_session(app, c, session).await?;
+        let article = app::articles::create(app, c, &raw)
+            .await
+            .with_context(|| format!("demo: news of {}", a.session))?;
+        let action = if a.published {
+            dondoc_domain::ArticleAction::Publish
+        } else {
+            dondoc_domain::ArticleAction::Submit
+        };
+        app::articles::act(app, c, article.id, Some(article.version), action).await?;
     }
 
     let mut logins = Vec::new();

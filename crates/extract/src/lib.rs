@@ -12,6 +12,10 @@ mod directives;
 mod documents;
 mod figures;
 mod layout;
+
+/// Whether a line of a page is its furniture (a date or view stamp, a counter, a sidebar's
+/// heading, an image's file name) rather than the report's words.
+pub use layout::is_furniture;
 mod lexicon;
 pub mod model;
 mod orgs;

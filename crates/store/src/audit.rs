@@ -2,7 +2,7 @@
 //! record before and after as JSON. A record's history page is read from here.
 
 use dondoc_domain::{
-    AuditEvent, Directive, Document, Id, Person, Petition, Session, Target, Unit, User,
+    Article, AuditEvent, Directive, Document, Id, Person, Petition, Session, Target, Unit, User,
 };
 use serde::Serialize;
 
@@ -35,6 +35,7 @@ audited!(
     Person => "person",
     Document => "document",
     User => "user",
+    Article => "article",
 );
 
 /// The event of a change of a record: `before` is `None` when it is created.

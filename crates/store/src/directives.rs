@@ -425,6 +425,13 @@ impl Store {
                     Arg::S(d(until)),
                 ]);
             }
+            Some("upcoming") => {
+                // Open, and not yet overdue: the public home page's deadlines to come.
+                w.and(
+                    "dv.status in ('assigned', 'in_progress') and coalesce(dv.deadline, '9999-12-31') >= ?",
+                    [Arg::S(d(today))],
+                );
+            }
             _ => {}
         }
         if let Some(units) = &f.open_for_units {

@@ -5,6 +5,7 @@
 //! under concurrency (versions, uniqueness, one transaction per change, an audit event per
 //! change); the domain decides what is allowed.
 
+mod articles;
 mod audit;
 mod auth;
 pub mod bulk;
@@ -13,6 +14,7 @@ mod extensions;
 mod follow;
 mod import;
 mod petitions;
+mod portal;
 mod reference;
 mod sessions;
 mod sql;
@@ -30,6 +32,7 @@ use dondoc_domain::{FieldCode, Invalid};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use articles::ArticleFilter;
 pub use auth::token_digest;
 pub use auth::{EarlierAttempts, StoredHttpSession, UserWithHash};
 pub use directives::{DirectiveChange, DirectiveFilter, DirectiveNote, DirectiveView, Step};
@@ -37,6 +40,7 @@ pub use follow::{Due, FollowEvent, JobState, MailOut, NewNotice, Notice, Recipie
 pub use import::{ImportPerson, ImportPetition, ImportPlan};
 pub use petitions::{PetitionChange, PetitionMerged};
 pub use petitions::{PetitionFilter, PetitionView};
+pub use portal::Listed;
 pub use sessions::{SessionFilter, SessionView};
 pub use sql::Page;
 pub use stats::{DirectiveCount, PetitionCount};

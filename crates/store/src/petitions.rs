@@ -80,6 +80,9 @@ pub struct PetitionView {
     pub responsible_name: Option<String>,
     /// The names of `coordinating_unit_ids`, in their order.
     pub coordinating_names: Vec<String>,
+    /// The day it was first raised (the public site's date of a petition).
+    #[serde(skip)]
+    pub first_raised_on: Option<Date>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -104,6 +107,7 @@ struct Row {
     order_raised: i64,
     area_name: Option<String>,
     responsible_name: Option<String>,
+    first_raised_on: Option<String>,
 }
 
 /// The columns of a petition as the caller sees it: "raised N times" counts the raisings
@@ -112,7 +116,7 @@ fn select(vis: &Visibility) -> String {
     format!(
         "select p.id, p.title, p.text, p.category, p.area_unit_id, p.raised_by, p.channel, p.responsible_unit_id, p.due_on,
     p.answer, p.answered_on, p.reject_reason, p.status, p.version, p.merged_into, {} as raised_count, {} as order_raised,
-    a.name as area_name, ru.name as responsible_name
+    a.name as area_name, ru.name as responsible_name, p.first_raised_on
     from petitions p left join units a on a.id = p.area_unit_id left join units ru on ru.id = p.responsible_unit_id",
         raised_count(vis),
         raised_key(vis)
@@ -275,6 +279,7 @@ impl TryFrom<Row> for PetitionView {
             area_name: r.area_name,
             responsible_name: r.responsible_name,
             coordinating_names: vec![],
+            first_raised_on: opd(r.first_raised_on)?,
         })
     }
 }

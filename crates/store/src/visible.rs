@@ -78,6 +78,19 @@ pub(crate) fn directive(v: &Visibility, dv: &str) -> Option<String> {
     }
 }
 
+/// The news article in alias `a` is visible: to staff always (drafts are the newsroom's
+/// work); to the public when it is published and its session, if it reports one, is too. A
+/// session taken off the public site takes its news with it.
+pub(crate) fn article(v: &Visibility, a: &str) -> Option<String> {
+    match v {
+        Visibility::Public => Some(format!(
+            "({a}.status = 'published' and ({a}.session_id is null
+              or exists (select 1 from sessions vs where vs.id = {a}.session_id and vs.published = 1)))"
+        )),
+        _ => None,
+    }
+}
+
 /// The measurement in alias `m` is visible: taken outside a session, or at a visible one.
 pub(crate) fn measurement(v: &Visibility, m: &str) -> String {
     raising(v, m)

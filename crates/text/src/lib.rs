@@ -211,9 +211,85 @@ pub fn folded_matches(haystack: &str, query: &str) -> bool {
         .all(|q| words.iter().any(|w| w.starts_with(q)))
 }
 
+/// Where the words of `query` occur in `text`, as its byte ranges (in order, overlaps
+/// joined): the folded words of the query found in the folded text, so "nha van hoa" marks
+/// "Nhà văn hoá" and "hòa" marks "hoà". For highlighting a search's matches.
+pub fn marks(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+    let words: Vec<String> = fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return vec![];
+    }
+    // The folded text, each of its bytes mapped to the original character it came from.
+    let mut folded = String::with_capacity(text.len());
+    let mut from: Vec<std::ops::Range<usize>> = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let original = at..at + c.len_utf8();
+        let mut piece = String::new();
+        for d in std::iter::once(c).nfd() {
+            if is_combining_mark(d) {
+                continue;
+            }
+            let d = if matches!(d, 'đ' | 'Đ') { 'd' } else { d };
+            if d.is_alphanumeric() {
+                piece.extend(d.to_lowercase());
+            } else {
+                piece.push(' ');
+            }
+        }
+        for _ in 0..piece.len() {
+            from.push(original.clone());
+        }
+        folded.push_str(&piece);
+    }
+    let mut found: Vec<std::ops::Range<usize>> = vec![];
+    // Whole words only: "nha" marks "nhà", not the start of "nhanh"; "2" marks "khu 2", not
+    // "2020".
+    let alnum = |at: Option<char>| at.is_some_and(char::is_alphanumeric);
+    for w in &words {
+        for (i, _) in folded.match_indices(w.as_str()) {
+            let before = folded[..i].chars().next_back();
+            let after = folded[i + w.len()..].chars().next();
+            if alnum(before) || alnum(after) {
+                continue;
+            }
+            let (start, end) = (from[i].start, from[i + w.len() - 1].end);
+            found.push(start..end);
+        }
+    }
+    found.sort_by_key(|r| (r.start, r.end));
+    let mut joined: Vec<std::ops::Range<usize>> = vec![];
+    for r in found {
+        match joined.last_mut() {
+            // Words next to each other are one mark ("Nhà văn hoá").
+            Some(last) if r.start <= last.end || text[last.end..r.start].trim().is_empty() => {
+                last.end = last.end.max(r.end)
+            }
+            _ => joined.push(r),
+        }
+    }
+    joined
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_find_words_typed_either_way() {
+        let text = "Xây mới Nhà văn hoá khu 2, phường Hòa Bình (50% vốn)";
+        let at = |q: &str| -> Vec<&str> { marks(text, q).into_iter().map(|r| &text[r]).collect() };
+        assert_eq!(at("nha van hoa"), vec!["Nhà văn hoá", "Hòa"]);
+        assert_eq!(at("hoà"), vec!["hoá", "Hòa"]);
+        assert_eq!(at("KHU 2"), vec!["khu 2"]);
+        assert_eq!(at("50%"), vec!["50"]);
+        assert!(at("nh").is_empty(), "a word is marked whole");
+        assert!(at("%_").is_empty());
+        assert!(at("cầu").is_empty());
+    }
 
     #[test]
     fn fold_table() {

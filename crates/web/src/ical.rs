@@ -122,7 +122,10 @@ pub async fn renew(
 ) -> Result<Response, AppError> {
     let token = crate::auth::secret();
     app::ical::renew(&st.app, &v, &token).await?;
-    let url = format!("{}/calendar/{token}.ics", crate::pages::origin(&headers));
+    let url = format!(
+        "{}/calendar/{token}.ics",
+        crate::pages::origin(&st, &headers)
+    );
     crate::pages::follow::show_with_feed(st, v, session, Some(url)).await
 }
 

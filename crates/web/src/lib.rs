@@ -17,6 +17,7 @@ pub mod ical;
 pub mod metrics;
 pub mod pages;
 pub mod pick;
+pub mod public;
 pub mod report;
 mod routes;
 
@@ -47,6 +48,10 @@ pub struct WebConfig {
     /// How long a visitor's page is answered from memory (see [`cache`]); none or zero keeps
     /// none.
     pub page_cache: Option<std::time::Duration>,
+    /// The site's address as the public reaches it (`https://dondoc.example.gov.vn`), for
+    /// canonical links, feeds, sitemaps and addresses shown to be copied; none: the request's
+    /// Host with `http://`.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]

@@ -21,9 +21,10 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, follow, import, inbox, login, people, petitions, sessions, stats,
+    articles, directives, follow, import, inbox, login, people, petitions, sessions, stats,
     tabular, targets, units, users,
 };
+use crate::public::{self, feeds};
 use crate::{api, AppState};
 
 /// No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
@@ -34,7 +35,32 @@ form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 #[rustfmt::skip]
 fn pages() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard::show))
+        .route("/", get(crate::public::root))
+        .route("/trang-chu", get(public::home))
+        .route("/tin-tuc", get(public::news))
+        .route("/tin-tuc/rss.xml", get(feeds::news_rss))
+        .route("/tin-tuc/atom.xml", get(feeds::news_atom))
+        .route("/tin-tuc/{slug}", get(public::article))
+        .route("/buoi-lam-viec/{id}", get(public::session))
+        .route("/kien-nghi", get(public::petitions))
+        .route("/kien-nghi/{id}", get(public::petition))
+        .route("/kien-nghi/{id}/rss.xml", get(feeds::petition_rss))
+        .route("/kien-nghi/{id}/atom.xml", get(feeds::petition_atom))
+        .route("/chi-dao/{id}", get(public::directive))
+        .route("/don-vi/{id}", get(public::unit))
+        .route("/don-vi/{id}/rss.xml", get(feeds::unit_rss))
+        .route("/don-vi/{id}/atom.xml", get(feeds::unit_atom))
+        .route("/chi-tieu/{id}", get(public::target))
+        .route("/tim-kiem", get(public::search))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/sitemap/{file}", get(feeds::sitemap_part))
+        .route("/robots.txt", get(feeds::robots))
+        .route("/favicon.svg", get(feeds::favicon_svg))
+        .route("/favicon.ico", get(feeds::favicon_ico))
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/new", get(articles::new))
+        .route("/articles/{id}", get(articles::show).post(articles::update))
+        .route("/articles/{id}/transition", post(articles::transition))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_lang))
@@ -237,7 +263,7 @@ async fn pick_js(headers: axum::http::HeaderMap) -> axum::response::Response {
 }
 
 /// A file served from the binary, with its `ETag`: `304` to a client that holds it.
-fn asset(
+pub(crate) fn asset(
     headers: &axum::http::HeaderMap,
     content_type: &'static str,
     body: &'static str,

@@ -23,6 +23,7 @@ mod outage;
 mod permissions;
 mod pickers;
 mod plans;
+mod portal;
 mod proxy;
 mod repeats;
 mod replica;

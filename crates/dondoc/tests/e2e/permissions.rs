@@ -302,6 +302,17 @@ fn page_rows(i: &Ids) -> Vec<Row> {
     let s = |x: i64| x.to_string();
     vec![
         get("/", "OOOOO"),
+        get("/trang-chu", "OOOOO"),
+        get("/tin-tuc", "OOOOO"),
+        get("/tin-tuc/rss.xml", "OOOOO"),
+        get("/tin-tuc/atom.xml", "OOOOO"),
+        get("/kien-nghi", "OOOOO"),
+        get("/tim-kiem?q=nha+van+hoa", "OOOOO"),
+        get("/sitemap.xml", "OOOOO"),
+        get("/robots.txt", "OOOOO"),
+        get("/articles", "LOOOO"),
+        get("/articles/1", "LOOOO"),
+        get(format!("/articles/new?session_id={seed}"), "LFFOO"),
         get("/login", "ORRRR"),
         get("/healthz", "OOOOO"),
         get("/readyz", "OOOOO"),

@@ -18,6 +18,7 @@ macro_rules! record_page_handler {
     };
 }
 
+pub mod articles;
 pub mod dashboard;
 pub mod directives;
 pub mod follow;
@@ -885,9 +886,14 @@ pub async fn chips(
 
 /// The paging links of a list page at `base`, keeping the filters of `query`.
 /// A list's filters as a query string, for the links that export it.
-/// `http://host` of the request, for an address a page shows to be copied elsewhere (a
-/// calendar program, a message): the Host header as the browser sent it, if it reads as one.
-pub fn origin(headers: &axum::http::HeaderMap) -> String {
+/// The site's address, for an address a page shows to be copied elsewhere (a calendar
+/// program, a message, a feed, a canonical link): the configured public address
+/// (`--public-url`), or else `http://` and the Host header as the browser sent it, if it
+/// reads as one.
+pub fn origin(st: &crate::AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &st.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -79,6 +79,8 @@ struct ShowPage {
     directives: Vec<DirectiveView>,
     history: Vec<HistoryRow>,
     can_edit: bool,
+    /// Whether the caller may draft the session's news for the public site.
+    can_write_news: bool,
     /// People's pages are for staff: a visitor reads the names without links.
     staff: bool,
     forms: Vec<(&'static str, FormView)>,
@@ -330,6 +332,7 @@ async fn show_page(
         directives,
         history,
         can_edit,
+        can_write_news: v.can(Action::EditArticle),
         staff: v.is_staff(),
         forms,
     })

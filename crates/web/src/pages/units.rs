@@ -232,7 +232,7 @@ pub async fn renew_feed(
     let token = crate::auth::secret();
     app::ical::renew_unit(&st.app, &v, id, &token).await?;
     let mut page = show_page(&st, &v, &session, id).await?;
-    let origin = super::origin(&headers);
+    let origin = super::origin(&st, &headers);
     page.feed_url = Some(format!("{origin}/calendar/units/{token}.ics"));
     render(&page)
 }

@@ -246,7 +246,7 @@ pub async fn send_reset(
         ResetSent::Handed { path, why } => ResetNote {
             mailed: None,
             link: Some((
-                format!("{}{path}", super::origin(&headers)),
+                format!("{}{path}", super::origin(&st, &headers)),
                 match why {
                     NotMailed::NoServer => "user.reset_no_server",
                     NotMailed::NoAddress => "user.reset_no_address",
