@@ -334,6 +334,33 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("login.throttled_s", "Đăng nhập sai nhiều lần. Vui lòng chờ {n} giây rồi thử lại.", "Too many failed attempts. Wait {n} seconds, then try again."),
     ("login.throttled_m", "Đăng nhập sai nhiều lần. Vui lòng chờ {n} phút rồi thử lại.", "Too many failed attempts. Wait {n} minutes, then try again."),
     ("dash.title", "Tổng quan", "Dashboard"),
+    ("side.title", "Thông tin tiện ích", "At a glance"),
+    ("side.weather", "Thời tiết", "Weather"),
+    ("side.wind", "Gió", "Wind"),
+    ("side.updated", "Cập nhật lúc", "Updated"),
+    ("side.rates", "Tỷ giá", "Exchange rates"),
+    ("side.rates_caption", "Tỷ giá ngoại tệ so với đồng Việt Nam", "Foreign currencies against the Vietnamese đồng"),
+    ("side.currency", "Mã", "Code"),
+    ("side.buy", "Mua", "Buy"),
+    ("side.transfer", "Chuyển khoản", "Transfer"),
+    ("side.sell", "Bán", "Sell"),
+    ("side.source_time", "theo nguồn", "source time"),
+    ("side.visitors", "Thống kê truy cập", "Visitors"),
+    ("side.online", "Đang online", "Online now"),
+    ("side.today", "Hôm nay", "Today"),
+    ("side.month", "Tháng này", "This month"),
+    ("side.total", "Tổng lượt truy cập", "In all"),
+    ("wx.clear", "Trời quang", "Clear sky"),
+    ("wx.mainly_clear", "Ít mây", "Mainly clear"),
+    ("wx.partly_cloudy", "Có mây", "Partly cloudy"),
+    ("wx.overcast", "Nhiều mây, u ám", "Overcast"),
+    ("wx.fog", "Sương mù", "Fog"),
+    ("wx.drizzle", "Mưa phùn", "Drizzle"),
+    ("wx.rain", "Mưa", "Rain"),
+    ("wx.snow", "Tuyết", "Snow"),
+    ("wx.showers", "Mưa rào", "Rain showers"),
+    ("wx.thunderstorm", "Dông", "Thunderstorm"),
+    ("wx.unknown", "Không rõ", "Unknown"),
     ("dash.open_petitions", "Kiến nghị đang mở theo trạng thái", "Open petitions by status"),
     ("dash.due_soon", "Nhiệm vụ đến hạn trong 14 ngày", "Directives due in the next 14 days"),
     ("dash.overdue", "Nhiệm vụ quá hạn", "Overdue directives"),
@@ -918,6 +945,7 @@ mod tests {
         let sources = [
             include_str!("../templates/base.html"),
             include_str!("../templates/dashboard.html"),
+            include_str!("../templates/public/sidebar.html"),
             include_str!("../templates/session.html"),
             include_str!("../templates/sessions.html"),
             include_str!("../templates/petition.html"),
@@ -953,6 +981,7 @@ mod tests {
             include_str!("pages/dashboard.rs"),
             include_str!("error.rs"),
             include_str!("report.rs"),
+            include_str!("sidebar.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {
@@ -982,6 +1011,8 @@ mod tests {
                         "history",
                         "report",
                         "tabular",
+                        "side",
+                        "wx",
                     ]
                     .contains(&part.split('.').next().unwrap_or(""));
                 if looks_like_key && !keys.contains(part) {

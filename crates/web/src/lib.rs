@@ -19,6 +19,7 @@ pub mod pages;
 pub mod pick;
 pub mod report;
 mod routes;
+pub mod sidebar;
 
 use std::sync::Arc;
 

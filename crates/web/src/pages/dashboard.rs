@@ -21,6 +21,8 @@ struct Dashboard {
     due_soon: Vec<DirectiveView>,
     overdue: Vec<DirectiveView>,
     sessions: Vec<SessionView>,
+    /// The portal's sidebar, for a visitor (until the public site has its own layout).
+    sidebar: Option<crate::sidebar::Sidebar>,
 }
 
 impl Dashboard {
@@ -75,11 +77,17 @@ pub async fn show(
     .await?
     .items;
     let layout = layout(&v, &session, "dashboard", v.lang.t("dash.title")).await?;
+    let sidebar = v
+        .user
+        .is_none()
+        .then(|| crate::sidebar::Sidebar::of(&st, v.lang))
+        .flatten();
     render(&Dashboard {
         layout,
         counts,
         due_soon,
         overdue,
         sessions,
+        sidebar,
     })
 }
