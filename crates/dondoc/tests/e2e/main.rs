@@ -32,3 +32,4 @@ mod served;
 mod stats;
 mod tabular;
 mod visibility;
+mod widgets;
