@@ -31,6 +31,8 @@ pub mod stats;
 pub mod tabular;
 pub mod targets;
 pub mod users;
+pub mod visits;
+pub mod widgets;
 
 use dondoc_domain::{Action, Actor, Id, User, Visibility};
 use dondoc_store::{Store, Who};
@@ -62,6 +64,10 @@ pub struct App {
     facts: Ttl<std::sync::Arc<stats::Facts>>,
     /// How far the imports this process writes have come (see [`tabular::progress`]).
     imports: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, tabular::Progress>>>,
+    /// This node's visitor buffer and the figures it read last.
+    visits: visits::Visits,
+    /// The sidebar's widgets and the values they read last.
+    widgets: widgets::Widgets,
 }
 
 /// Values kept in memory by key (a small cache shared by the clones of an `App`): served
@@ -178,7 +184,24 @@ impl App {
             counts: Ttl::new(petitions::COUNTS_TTL),
             facts: Ttl::new(stats::FACTS_TTL),
             imports: Default::default(),
+            visits: Default::default(),
+            widgets: Default::default(),
         }
+    }
+
+    /// The widgets, reading from `sources` (see [`widgets::Widgets::run`]).
+    pub fn with_widgets(mut self, sources: widgets::Sources) -> Self {
+        self.widgets = widgets::Widgets::new(sources);
+        self
+    }
+
+    pub fn widgets(&self) -> &widgets::Widgets {
+        &self.widgets
+    }
+
+    /// This node's visitor statistics (see [`visits::Visits::run`]).
+    pub fn visits(&self) -> &visits::Visits {
+        &self.visits
     }
 
     /// The clock jobs and today's date are read from (a manual one in tests that replay

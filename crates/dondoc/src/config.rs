@@ -79,6 +79,26 @@ pub struct Flags {
     /// adds the difference to a channel's or a category's own time too.
     #[arg(long, global = true, env = "DONDOC_PETITION_ANSWER_DAYS_COORDINATED")]
     petition_answer_days_coordinated: Option<i32>,
+    /// Where the sidebar reads the weather (none: no weather widget), e.g.
+    /// https://api.open-meteo.com/v1/forecast?latitude=20.95&longitude=107.08&current=temperature_2m,weather_code,wind_speed_10m
+    #[arg(long, global = true, env = "DONDOC_WEATHER_URL")]
+    weather_url: Option<String>,
+    /// How the weather source writes its answer: open-meteo (default).
+    #[arg(long, global = true, env = "DONDOC_WEATHER_FORMAT")]
+    weather_format: Option<String>,
+    /// Where the sidebar reads exchange rates (none: no rates widget), e.g.
+    /// https://portal.vietcombank.com.vn/Usercontrols/TVPortal.TyGia/pXML.aspx
+    #[arg(long, global = true, env = "DONDOC_RATES_URL")]
+    rates_url: Option<String>,
+    /// How the rates source writes its answer: vietcombank-xml (default).
+    #[arg(long, global = true, env = "DONDOC_RATES_FORMAT")]
+    rates_format: Option<String>,
+    /// Seconds between two reads of each widget's source (default 900).
+    #[arg(long, global = true, env = "DONDOC_WIDGETS_EVERY")]
+    widgets_every: Option<u64>,
+    /// Seconds a read of a widget's source may take before it is given up (default 10).
+    #[arg(long, global = true, env = "DONDOC_WIDGETS_TIMEOUT")]
+    widgets_timeout: Option<u64>,
 }
 
 /// The file's shape: the same names as the flags.
@@ -102,6 +122,12 @@ struct File {
     jobs_every: Option<u64>,
     petition_answer_days: Option<i32>,
     petition_answer_days_coordinated: Option<i32>,
+    weather_url: Option<String>,
+    weather_format: Option<String>,
+    rates_url: Option<String>,
+    rates_format: Option<String>,
+    widgets_every: Option<u64>,
+    widgets_timeout: Option<u64>,
     /// Working days by channel (`meeting`, `reception`, `letter`, `online`).
     #[serde(default)]
     petition_answer_days_by_channel: std::collections::BTreeMap<String, i32>,
@@ -137,6 +163,8 @@ pub struct Settings {
     pub answer_times: dondoc_domain::petition::AnswerTimes,
     /// Vietnam's working days with the configured swaps.
     pub calendar: dondoc_domain::calendar::Calendar,
+    /// The sidebar widgets' sources.
+    pub widgets: dondoc_app::widgets::Sources,
 }
 
 impl Settings {
@@ -170,6 +198,7 @@ impl Settings {
         for (category, days) in &file.petition_answer_days_by_category {
             answer_times = answer_times.with_category(category, *days);
         }
+        let widgets = widget_sources(&flags, &file)?;
         Ok(Settings {
             addr: flags
                 .addr
@@ -208,6 +237,7 @@ impl Settings {
             calendar: dondoc_domain::calendar::Calendar::vietnam()
                 .with_days_off(file.days_off)
                 .with_working_days(file.working_days),
+            widgets,
         })
     }
 
@@ -232,6 +262,63 @@ impl Settings {
             self.data_dir.join("dondoc.db").display()
         ))
     }
+}
+
+/// The widgets' sources: a URL (http or https) and a format each, or none.
+fn widget_sources(flags: &Flags, file: &File) -> Result<dondoc_app::widgets::Sources> {
+    use dondoc_app::widgets::{RatesFormat, Sources, WeatherFormat};
+    let url = |name: &str, value: Option<&String>| -> Result<Option<String>> {
+        match value.map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+                Ok(Some(v.to_string()))
+            }
+            Some(v) => anyhow::bail!("{name}: {v:?} is not an http:// or https:// address"),
+        }
+    };
+    let weather_url = url(
+        "weather_url",
+        flags.weather_url.as_ref().or(file.weather_url.as_ref()),
+    )?;
+    let rates_url = url(
+        "rates_url",
+        flags.rates_url.as_ref().or(file.rates_url.as_ref()),
+    )?;
+    let weather_format = match flags
+        .weather_format
+        .as_ref()
+        .or(file.weather_format.as_ref())
+    {
+        None => WeatherFormat::OpenMeteo,
+        Some(f) => WeatherFormat::parse(f).with_context(|| {
+            format!(
+                "weather_format: no format {f:?} ({})",
+                WeatherFormat::NAMES.join(", ")
+            )
+        })?,
+    };
+    let rates_format = match flags.rates_format.as_ref().or(file.rates_format.as_ref()) {
+        None => RatesFormat::VietcombankXml,
+        Some(f) => RatesFormat::parse(f).with_context(|| {
+            format!(
+                "rates_format: no format {f:?} ({})",
+                RatesFormat::NAMES.join(", ")
+            )
+        })?,
+    };
+    let defaults = Sources::default();
+    let secs = |v: Option<u64>, default: std::time::Duration| {
+        v.map_or(default, |s| std::time::Duration::from_secs(s.max(1)))
+    };
+    Ok(Sources {
+        weather: weather_url.map(|u| (u, weather_format)),
+        rates: rates_url.map(|u| (u, rates_format)),
+        every: secs(flags.widgets_every.or(file.widgets_every), defaults.every),
+        timeout: secs(
+            flags.widgets_timeout.or(file.widgets_timeout),
+            defaults.timeout,
+        ),
+    })
 }
 
 /// Hides the password of a database URL: postgres://app:***@db/dondoc.
@@ -345,6 +432,52 @@ mod tests {
         assert_eq!(t.days_for(Channel::Meeting, None, true), 50);
         assert_eq!(t.days_for(Channel::Letter, None, false), 20);
         assert_eq!(t.days_for(Channel::Letter, Some("đất đai"), true), 65);
+    }
+
+    #[test]
+    fn widgets_are_off_without_a_source_and_read_from_the_file() {
+        let s = Settings::load(Flags::default()).unwrap();
+        assert!(s.widgets.weather.is_none() && s.widgets.rates.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        std::fs::write(
+            &path,
+            "weather_url = \"http://127.0.0.1:9/forecast\"\nrates_url = \"https://example.test/x\"\n\
+             rates_format = \"vietcombank-xml\"\nwidgets_timeout = 3\n",
+        )
+        .unwrap();
+        let s = Settings::load(Flags {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        use dondoc_app::widgets::{RatesFormat, WeatherFormat};
+        assert_eq!(
+            s.widgets.weather,
+            Some((
+                "http://127.0.0.1:9/forecast".into(),
+                WeatherFormat::OpenMeteo
+            ))
+        );
+        assert_eq!(
+            s.widgets.rates,
+            Some(("https://example.test/x".into(), RatesFormat::VietcombankXml))
+        );
+        assert_eq!(s.widgets.timeout, std::time::Duration::from_secs(3));
+        for bad in [
+            "weather_url = \"file:///etc/passwd\"\n",
+            "rates_format = \"csv\"\n",
+        ] {
+            std::fs::write(&path, bad).unwrap();
+            assert!(
+                Settings::load(Flags {
+                    config: Some(path.clone()),
+                    ..Default::default()
+                })
+                .is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -357,7 +357,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         .app
         .clone()
         .with_calendar(settings.calendar.clone(), settings.answer_times.clone())
-        .with_mailer(mailer.clone());
+        .with_mailer(mailer.clone())
+        .with_widgets(settings.widgets.clone());
     let jobs_app = state.app.clone().with_mail(mailer.is_some());
     let warm = state.app.clone();
     tokio::spawn(async move {
@@ -368,6 +369,16 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             tracing::warn!(error = %e, "counting for the dashboard at start");
         }
     });
+    // The sidebar: widgets read in the background (none without a source), and this node's
+    // visitor counts written every few seconds.
+    tokio::spawn(state.app.widgets().clone().run(state.app.clock().clone()));
+    tokio::spawn(
+        state
+            .app
+            .visits()
+            .clone()
+            .run(state.app.clone(), dondoc_app::visits::FLUSH_EVERY),
+    );
     let app = dondoc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.addr)
         .await

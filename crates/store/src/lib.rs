@@ -23,6 +23,7 @@ mod tabular;
 mod targets;
 mod units;
 mod visible;
+mod visits;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -47,6 +48,7 @@ pub use stats::{DirectiveCount, PetitionCount};
 pub use tabular::{ImportJob, ImportWriter, OnFile, ReadCounts, RowFilter, StagedRow};
 pub use targets::{MeasurementView, TargetFilter, TargetView};
 pub use units::{UnitFilter, UnitNode};
+pub use visits::VisitFigures;
 
 /// Which database a store talks to; chosen at run time from the URL scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

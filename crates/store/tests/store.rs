@@ -1597,3 +1597,67 @@ both_backends!(
         assert!(store.stale_petition_counts(10).await.unwrap().is_empty());
     }
 );
+
+both_backends!(visits_count_each_visitor_once_a_day, |db| {
+    async move {
+        let store = db.store().await;
+        let (day, next) = (date(2026, 11, 26), date(2026, 11, 27));
+        // The day's salt is drawn once, by whichever node asks first.
+        let salt = store.visit_salt(day, "first", day).await.unwrap();
+        assert_eq!(salt, "first");
+        assert_eq!(store.visit_salt(day, "second", day).await.unwrap(), "first");
+        let t = 1_000_000_000_000_i64;
+        let v = |h: &str, at: i64| (h.to_string(), at);
+        assert_eq!(
+            store
+                .record_visits(day, &[v("a", t), v("b", t)], 60_000, day)
+                .await
+                .unwrap(),
+            2
+        );
+        // Seen again: not new, and too soon to move `last_seen`.
+        assert_eq!(
+            store
+                .record_visits(day, &[v("a", t + 1_000)], 60_000, day)
+                .await
+                .unwrap(),
+            0
+        );
+        let f = store
+            .visit_figures(day, date(2026, 11, 1), t - 1)
+            .await
+            .unwrap();
+        assert_eq!((f.online, f.today, f.month, f.total), (2, 2, 2, 2));
+        // Five minutes on, "a" came back once more: only "a" is online.
+        let later = t + 300_000;
+        store
+            .record_visits(day, &[v("a", later)], 60_000, day)
+            .await
+            .unwrap();
+        let f = store
+            .visit_figures(day, date(2026, 11, 1), later - 300_000 + 1)
+            .await
+            .unwrap();
+        assert_eq!((f.online, f.today), (1, 2));
+        // The next day: "a" counts again (a new day, a new salt, a new digest); yesterday's
+        // salt and visitor rows go, its counter stays.
+        assert_eq!(
+            store.visit_salt(next, "third", next).await.unwrap(),
+            "third"
+        );
+        store
+            .record_visits(next, &[v("a2", later + 86_400_000)], 60_000, next)
+            .await
+            .unwrap();
+        let f = store
+            .visit_figures(next, date(2026, 11, 1), later + 86_400_000 - 1)
+            .await
+            .unwrap();
+        assert_eq!((f.online, f.today, f.month, f.total), (1, 1, 3, 3));
+        let f = store
+            .visit_figures(date(2026, 12, 1), date(2026, 12, 1), 0)
+            .await
+            .unwrap();
+        assert_eq!((f.today, f.month, f.total), (0, 0, 3));
+    }
+});

@@ -20,6 +20,7 @@ pub mod pick;
 pub mod public;
 pub mod report;
 mod routes;
+pub mod sidebar;
 
 use std::sync::Arc;
 

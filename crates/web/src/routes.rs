@@ -390,5 +390,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(run_to_completion))
         // Outermost: a visitor's page kept in memory is answered before any other work.
         .layer(from_fn_with_state(state.pages.clone(), crate::cache::serve))
+        // Outside the cache: a page answered from memory is a view too.
+        .layer(from_fn_with_state(state.clone(), crate::sidebar::count))
         .with_state(state)
 }

@@ -33,3 +33,4 @@ mod served;
 mod stats;
 mod tabular;
 mod visibility;
+mod widgets;

@@ -46,6 +46,8 @@ pub struct PublicLayout {
     pub signed_in: bool,
     /// What the search box holds.
     pub q: String,
+    /// The weather, exchange rates and visitor figures, as last read (never waited for).
+    pub sidebar: Option<crate::sidebar::Sidebar>,
 }
 
 impl PublicLayout {
@@ -125,6 +127,7 @@ fn layout(
         )],
         signed_in: v.user.is_some(),
         q: String::new(),
+        sidebar: crate::sidebar::Sidebar::of(st, v.lang),
     }
 }
 
