@@ -27,6 +27,7 @@ pub struct ArticleDetail {
     pub session: Option<SessionDetail>,
     /// The unit it is about, by name.
     pub unit_name: Option<String>,
+    pub photos: Vec<dondoc_domain::article::ArticlePhoto>,
 }
 
 pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<ArticleDetail> {
@@ -43,10 +44,12 @@ pub async fn detail(app: &App, c: &Caller, id: Id) -> Result<ArticleDetail> {
         Some(u) => Some(app.store.unit(u).await?.name),
         None => None,
     };
+    let photos = app.store.article_photos(id).await?;
     Ok(ArticleDetail {
         article,
         session,
         unit_name,
+        photos,
     })
 }
 

@@ -22,6 +22,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod mail;
 pub mod petitions;
+pub mod photos;
 pub mod pick;
 pub mod portal;
 pub mod reference;

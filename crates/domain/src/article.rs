@@ -133,6 +133,21 @@ pub struct Article {
     pub version: i64,
 }
 
+/// A photo of an article, as dondoc keeps it (re-encoded at `widths`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArticlePhoto {
+    pub id: Id,
+    pub article_id: Id,
+    pub position: i64,
+    pub caption: Option<String>,
+    /// The widest kept, and its height.
+    pub width: i64,
+    pub height: i64,
+    /// Every width it is kept at, narrowest first.
+    pub widths: Vec<i64>,
+}
+
 /// An article's words, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewArticle {

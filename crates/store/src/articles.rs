@@ -2,7 +2,7 @@
 //! transaction each, with the audit event; read through the visibility rule of
 //! [`crate::visible::article`].
 
-use dondoc_domain::article::NewArticle;
+use dondoc_domain::article::{ArticlePhoto, NewArticle};
 use dondoc_domain::{Article, ArticleStatus, Id, Visibility};
 use serde::Deserialize;
 
@@ -251,5 +251,132 @@ impl Store {
         audit::change(&mut tx, who, action, Some(&before), &after).await?;
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+impl Store {
+    /// Adds a photo at the end of an article's, with its re-encodings (width, height, bytes),
+    /// in one transaction with its audit event.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn add_article_photo(
+        &self,
+        who: Who,
+        article_id: Id,
+        caption: Option<&str>,
+        sizes: &[(i64, i64, Vec<u8>)],
+    ) -> Result<ArticlePhoto> {
+        let (width, height) = sizes
+            .iter()
+            .map(|(w, h, _)| (*w, *h))
+            .max()
+            .ok_or(StoreError::Corrupt("a photo with no size".into()))?;
+        let mut tx = self.begin().await?;
+        article_in(&mut tx, article_id).await?;
+        let position: i64 = sqlx::query_scalar(
+            "select coalesce(max(position), 0) + 1 from article_photos where article_id = $1",
+        )
+        .bind(article_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into article_photos (article_id, position, caption, width, height, user_id, at)
+             values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(article_id)
+        .bind(position)
+        .bind(caption)
+        .bind(width)
+        .bind(height)
+        .bind(who.user_id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (w, h, data) in sizes {
+            sqlx::query(
+                "insert into article_photo_sizes (photo_id, width, height, data) values ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(w)
+            .bind(h)
+            .bind(data.as_slice())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let photo = ArticlePhoto {
+            id,
+            article_id,
+            position,
+            caption: caption.map(str::to_string),
+            width,
+            height,
+            widths: sizes.iter().map(|(w, _, _)| *w).collect(),
+        };
+        audit::record(
+            &mut tx,
+            who,
+            "article",
+            article_id,
+            "add_photo",
+            None,
+            Some(&photo),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(photo)
+    }
+
+    /// An article's photos, in order, each with the widths it is kept at.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn article_photos(&self, article_id: Id) -> Result<Vec<ArticlePhoto>> {
+        let rows: Vec<(i64, i64, Option<String>, i64, i64)> = sqlx::query_as(
+            "select id, position, caption, width, height from article_photos where article_id = $1 order by position, id",
+        )
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let widths: Vec<(i64, i64)> = sqlx::query_as(
+            "select s.photo_id, s.width from article_photo_sizes s join article_photos p on p.id = s.photo_id
+             where p.article_id = $1 order by s.photo_id, s.width",
+        )
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, position, caption, width, height)| ArticlePhoto {
+                id,
+                article_id,
+                position,
+                caption,
+                width,
+                height,
+                widths: widths
+                    .iter()
+                    .filter(|(p, _)| *p == id)
+                    .map(|(_, w)| *w)
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// The article a photo belongs to.
+    pub async fn photo_article(&self, photo_id: Id) -> Result<Id> {
+        sqlx::query_scalar::<_, i64>("select article_id from article_photos where id = $1")
+            .bind(photo_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The JPEG bytes of a photo at one of its widths.
+    pub async fn article_photo_bytes(&self, photo_id: Id, width: i64) -> Result<Vec<u8>> {
+        sqlx::query_scalar::<_, Vec<u8>>(
+            "select data from article_photo_sizes where photo_id = $1 and width = $2",
+        )
+        .bind(photo_id)
+        .bind(width)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 }

@@ -61,6 +61,8 @@ fn pages() -> Router<AppState> {
         .route("/articles/new", get(articles::new))
         .route("/articles/{id}", get(articles::show).post(articles::update))
         .route("/articles/{id}/transition", post(articles::transition))
+        .route("/articles/{id}/photos", post(articles::add_photo).layer(DefaultBodyLimit::max(dondoc_app::photos::MAX_BYTES + 64 * 1024)))
+        .route("/anh/{id}/{file}", get(public::photo))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_lang))
@@ -315,6 +317,9 @@ async fn run_to_completion(
 pub(crate) fn body_limit(path: &str) -> usize {
     match path {
         "/imports" | "/api/v1/imports" => tabular::MAX_UPLOAD_BYTES,
+        p if p.starts_with("/articles/") && p.ends_with("/photos") => {
+            dondoc_app::photos::MAX_BYTES + 64 * 1024
+        }
         _ => MAX_FORM_BYTES,
     }
 }

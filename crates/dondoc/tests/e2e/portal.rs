@@ -407,3 +407,119 @@ app_test!(search_reads_words_typed_either_way, |app| async move {
     let r = visitor.get("/tim-kiem?q=phuong&trang=999").await;
     assert_eq!(r.status, StatusCode::OK);
 });
+
+/// A JPEG photo whose EXIF segment holds a GPS position.
+fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 200) as u8, 120, (y % 200) as u8])
+    });
+    let mut plain = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut plain, 90,
+        ))
+        .unwrap();
+    let mut payload = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPSLatitude 20.9525 N GPSLongitude 107.0811 E");
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+app_test!(
+    photos_are_checked_by_content_stripped_and_served_in_sizes,
+    |app| async move {
+        let mut editor = app.login("bientap", "bientap-demo").await;
+        // The demo's draft awaiting sign-off.
+        let drafts = editor.get("/articles?status=review").await.body;
+        let at = drafts.find("href=\"/articles/").expect("a draft");
+        let id: i64 = drafts[at + 16..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let page = format!("/articles/{id}");
+        let html = editor.get(&page).await.body;
+        let csrf = crate::support::csrf_of(&html);
+
+        // A PDF named like a photo is refused beside the field, nothing kept.
+        let (ct, body) = crate::support::upload(&csrf, "file", "anh.jpg", b"%PDF-1.7 not a photo");
+        let r = editor.post_raw(&format!("{page}/photos"), &ct, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("nội dung tệp này không phải ảnh"),
+            "{}",
+            r.body
+        );
+
+        let upload = photo_with_gps(2000, 1500);
+        assert!(upload.windows(3).any(|w| w == b"GPS"));
+        let (ct, body) = crate::support::upload(&csrf, "file", "IMG_0042.JPG", &upload);
+        let r = editor.post_raw(&format!("{page}/photos"), &ct, body).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let html = editor.get(&page).await.body;
+        let at = html
+            .find("src=\"/anh/")
+            .expect("the photo on the staff page")
+            + 5;
+        let photo: i64 = html[at + 5..].split('/').next().unwrap().parse().unwrap();
+
+        // Not public while the article is not.
+        let mut visitor = app.anonymous();
+        assert_eq!(
+            visitor.get(&format!("/anh/{photo}/960.jpg")).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        let mut leader = app.login("lanhdao", "lanhdao-demo").await;
+        let html = leader.get(&page).await.body;
+        let version = form_fields(&html, &format!("/articles/{id}/transition"))
+            .into_iter()
+            .find(|(k, _)| k == "version")
+            .unwrap()
+            .1;
+        let r = leader
+            .post_form(
+                &format!("/articles/{id}/transition"),
+                &[("action", "publish"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        let news = read(&mut visitor, &format!("/tin-tuc/{id}")).await;
+        assert_eq!(news.status, StatusCode::OK);
+        assert!(news.body.contains(&format!(
+        "srcset=\"/anh/{photo}/480.jpg 480w, /anh/{photo}/960.jpg 960w, /anh/{photo}/1600.jpg 1600w\""
+    )), "{}", news.body);
+        assert!(news.body.contains(&format!(
+            "<meta property=\"og:image\" content=\"http://localhost/anh/{photo}/960.jpg\">"
+        )));
+        for width in [480, 960, 1600] {
+            let r = visitor.get(&format!("/anh/{photo}/{width}.jpg")).await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert_eq!(r.headers["content-type"], "image/jpeg");
+            assert!(r.headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable"));
+            assert!(
+                !r.bytes.windows(3).any(|w| w == b"GPS"),
+                "GPS kept at {width}"
+            );
+            assert!(
+                !r.bytes.windows(4).any(|w| w == b"Exif"),
+                "EXIF kept at {width}"
+            );
+            let img = image::load_from_memory(&r.bytes).unwrap();
+            assert_eq!((img.width(), img.height()), (width, width * 3 / 4));
+        }
+        assert_eq!(
+            visitor.get(&format!("/anh/{photo}/2000.jpg")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

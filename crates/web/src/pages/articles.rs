@@ -163,6 +163,10 @@ struct ArticlePage {
     public_href: String,
     /// The moves the caller may make now: (label key, form).
     moves: Vec<(&'static str, FormView)>,
+    photos: Vec<dondoc_domain::article::ArticlePhoto>,
+    /// Whether the caller may add photos, and why the last upload was refused.
+    can_add_photo: bool,
+    upload_error: Option<&'static str>,
     history: Vec<HistoryRow>,
     forms: Vec<(&'static str, FormView)>,
 }
@@ -196,6 +200,7 @@ async fn show_page(
     let layout = layout(v, session, "articles", a.title.clone()).await?;
     let mut forms = vec![];
     let editable = a.status.editable_by_editor() || v.can(Action::PublishArticle);
+    let can_add_photo = v.can(Action::EditArticle) && editable;
     if v.can(Action::EditArticle) && editable {
         let raw = ArticleInput {
             session_id: a.session_id,
@@ -240,6 +245,9 @@ async fn show_page(
         .map(str::to_string)
         .collect();
     Ok(ArticlePage {
+        photos: d.photos,
+        can_add_photo,
+        upload_error: None,
         public_href: crate::public::article_path(&a),
         session_title: d.session.map(|s| s.session.session.title),
         paragraphs,
@@ -304,4 +312,42 @@ pub async fn transition(
     })?;
     app::articles::act(&st.app, &v, id, f.version, action).await?;
     Ok(super::see_other(&format!("/articles/{id}")))
+}
+
+/// A photo with its caption, uploaded from the article's page (the form token in the body,
+/// as every upload's).
+pub async fn add_photo(
+    State(st): State<AppState>,
+    v: Viewer,
+    session: Session,
+    Path(id): Path<Id>,
+    req: axum::extract::Request,
+) -> Result<Response, AppError> {
+    use axum::extract::FromRequest;
+    let (mut file, mut caption) = (Vec::new(), None::<String>);
+    if let Ok(mut form) = axum::extract::Multipart::from_request(req, &st).await {
+        while let Ok(Some(field)) = form.next_field().await {
+            match field.name() {
+                Some("file") => file = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+                Some("caption") => caption = field.text().await.ok(),
+                _ => {}
+            }
+        }
+    }
+    match app::photos::add(&st.app, &v, id, &file, caption.as_deref()).await {
+        Ok(_) => Ok(super::see_other(&format!("/articles/{id}#photos"))),
+        Err(app::Error::Invalid(inv)) => {
+            let key = match inv.first().map(|e| (e.field, e.code)) {
+                Some(("file", dondoc_domain::FieldCode::TooLong)) => "photo.too_large",
+                Some(("file", dondoc_domain::FieldCode::Required)) => "evidence.empty",
+                Some(("file", dondoc_domain::FieldCode::OutOfRange)) => "photo.too_many_pixels",
+                Some(("caption", _)) => "photo.caption_too_long",
+                _ => "photo.wrong_kind",
+            };
+            let mut page = show_page(&st, &v, &session, id).await?;
+            page.upload_error = Some(key);
+            super::invalid_page(&page)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -40,6 +40,8 @@ pub struct PublicLayout {
     pub canonical: String,
     /// `website` or `article`.
     pub og_type: &'static str,
+    /// The picture a shared link shows (absolute), if the page has one.
+    pub image: Option<String>,
     pub nav: &'static str,
     /// Feeds of this page: (title, address, media type).
     pub feeds: Vec<(String, String, &'static str)>,
@@ -86,6 +88,9 @@ impl PublicLayout {
     pub fn article_href(&self, a: &Article) -> String {
         article_path(a)
     }
+    pub fn srcset(&self, p: &dondoc_domain::article::ArticlePhoto) -> String {
+        srcset(p)
+    }
     pub fn raised(&self, n: &i64) -> String {
         self.t("petition.raised_n").replace("{n}", &n.to_string())
     }
@@ -119,6 +124,7 @@ fn layout(
         canonical: format!("{origin}{path}"),
         origin,
         og_type: "website",
+        image: None,
         nav,
         feeds: vec![(
             v.lang.t("portal.feed_news").to_string(),
@@ -308,6 +314,18 @@ pub async fn article(
         a.article.lead.clone(),
     );
     layout.og_type = "article";
+    layout.image = a
+        .photos
+        .first()
+        .and_then(|p| {
+            p.widths
+                .iter()
+                .rev()
+                .find(|w| **w <= 1200)
+                .or(p.widths.first())
+                .map(|w| (p.id, *w))
+        })
+        .map(|(id, w)| format!("{}/anh/{id}/{w}.jpg", layout.origin));
     if let Some(u) = a.article.unit_id {
         layout.feeds.push((
             format!(
@@ -731,4 +749,49 @@ pub async fn search(
         prev,
         next,
     })
+}
+
+/// `srcset` of a photo: each width it is kept at.
+pub fn srcset(p: &dondoc_domain::article::ArticlePhoto) -> String {
+    p.widths
+        .iter()
+        .map(|w| format!("/anh/{}/{w}.jpg {w}w", p.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A photo of a published article, at one of the widths it is kept at (`/anh/12/960.jpg`):
+/// its bytes never change, so it is cached for a year and answered `304` by its tag.
+pub async fn photo(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, file)): Path<(Id, String)>,
+) -> Result<Response, AppError> {
+    use axum::http::{header, HeaderValue, StatusCode};
+    let width: i64 = file
+        .strip_suffix(".jpg")
+        .and_then(|w| w.parse().ok())
+        .ok_or(AppError::NotFound)?;
+    let bytes = app::photos::file(&st.app, &portal::visitor(&st.app), id, width).await?;
+    let etag = format!("\"p{id}-{width}\"");
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    let tag = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.into()))?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag), cache]).into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (header::ETAG, tag),
+            cache,
+        ],
+        bytes,
+    )
+        .into_response())
 }
