@@ -24,6 +24,7 @@ pub mod petitions;
 pub mod pick;
 pub mod reference;
 pub mod report;
+pub mod residents;
 pub mod sessions;
 pub mod stats;
 pub mod tabular;

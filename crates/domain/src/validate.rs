@@ -36,6 +36,8 @@ pub enum FieldCode {
     Stale,
     /// The petition was merged into another, which holds its raisings now.
     Merged,
+    /// A form sent sooner after it was drawn than a person could fill it.
+    TooFast,
 }
 
 impl FieldCode {
@@ -60,6 +62,7 @@ impl FieldCode {
             FieldCode::Ambiguous => "ambiguous",
             FieldCode::Stale => "stale",
             FieldCode::Merged => "merged",
+            FieldCode::TooFast => "too_fast",
         }
     }
 }

@@ -349,6 +349,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             max_sign_in_delay_secs: Some(settings.max_sign_in_delay),
             page_cache: Some(std::time::Duration::from_secs(settings.page_cache)),
             today: None,
+            clock: Default::default(),
         },
     );
     let mut state = state;

@@ -352,7 +352,7 @@ async fn set_coordinating(
 }
 
 /// A petition as written, for the audit trail of a change (every raising counted).
-async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
+pub(crate) async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
     let r: Option<Row> = sqlx::query_as(&format!("{} where p.id = $1", select(&Visibility::All)))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -372,10 +372,14 @@ const DERIVED_COUNTS: [(&str, &str); 4] = [
         "(select count(*) from raisings r left join sessions s on s.id = r.session_id
           where r.petition_id = petitions.id and (r.session_id is null or s.published = 1))",
     ),
+    // Public: raised at a published session, or recorded from a resident's submission that
+    // staff accepted (`store/src/submissions.rs`); the one rule of what visitors see.
     (
         "published",
         "(case when exists (select 1 from raisings r join sessions s on s.id = r.session_id
-          where r.petition_id = petitions.id and s.published = 1) then 1 else 0 end)",
+          where r.petition_id = petitions.id and s.published = 1)
+          or exists (select 1 from submissions sb where sb.petition_id = petitions.id
+                     and sb.status = 'accepted' and sb.joins_petition_id is null) then 1 else 0 end)",
     ),
     (
         "first_raised_on",
@@ -1088,6 +1092,13 @@ impl Store {
         .await
         .map_err(crate::sql::on_constraint)?
         .rows_affected() as i64;
+        // A resident's submission follows its petition (its tracking page, and what made
+        // the petition public).
+        sqlx::query("update submissions set petition_id = $1 where petition_id = $2")
+            .bind(m.into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("update petitions set status = $1, merged_into = $2 where id = $3")
             .bind(merged)
             .bind(m.into)

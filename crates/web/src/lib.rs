@@ -17,6 +17,7 @@ pub mod ical;
 pub mod metrics;
 pub mod pages;
 pub mod pick;
+pub mod public;
 pub mod report;
 mod routes;
 
@@ -47,6 +48,9 @@ pub struct WebConfig {
     /// How long a visitor's page is answered from memory (see [`cache`]); none or zero keeps
     /// none.
     pub page_cache: Option<std::time::Duration>,
+    /// The clock of the use cases (a manual one in tests that move time, such as the wait
+    /// a resident's form asks for).
+    pub clock: dondoc_app::Clock,
 }
 
 #[derive(Clone)]
@@ -61,6 +65,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         let mut app = App::new(store, config.today)
+            .with_clock(config.clock.clone())
             .with_token_days(config.token_days.unwrap_or(dondoc_app::users::TOKEN_DAYS));
         if let Some(secs) = config.max_sign_in_delay_secs {
             app = app.with_max_sign_in_delay_secs(secs);

@@ -21,8 +21,8 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    dashboard, directives, follow, import, inbox, login, people, petitions, sessions, stats,
-    tabular, targets, units, users,
+    dashboard, directives, follow, import, inbox, login, moderation, people, petitions, sessions,
+    stats, tabular, targets, units, users,
 };
 use crate::{api, AppState};
 
@@ -132,6 +132,14 @@ fn pages() -> Router<AppState> {
             "/password/reset/{token}",
             get(users::reset_form).post(users::reset),
         )
+        .route("/kien-nghi/gui", get(crate::public::submit::show).post(crate::public::submit::submit))
+        .route("/kien-nghi/theo-doi", get(crate::public::submit::track_form))
+        .route("/kien-nghi/theo-doi/{code}", get(crate::public::submit::track))
+        .route("/kien-nghi/theo-doi/{code}/anh", get(crate::public::submit::photo))
+        .route("/moderation", get(moderation::show))
+        .route("/moderation/{id}/accept", post(moderation::accept))
+        .route("/moderation/{id}/reject", post(moderation::reject))
+        .route("/moderation/{id}/photo", get(moderation::photo))
         .route("/pick/{source}", get(crate::pick::suggest))
         .route("/assets/style.css", get(style))
         .route("/assets/pick.js", get(pick_js))
@@ -203,6 +211,10 @@ fn api_v1() -> Router<AppState> {
         .route("/users/{id}/password-reset", post(api::send_password_reset))
         .route("/tokens", post(api::create_token).get(api::list_tokens))
         .route("/tokens/{id}", delete(api::revoke_token))
+        .route("/submissions", get(api::submissions::queue))
+        .route("/submissions/{id}", get(api::submissions::get))
+        .route("/submissions/{id}/accept", post(api::submissions::accept))
+        .route("/submissions/{id}/reject", post(api::submissions::reject))
         .route("/openapi.json", get(api::openapi_json))
 }
 

@@ -27,6 +27,7 @@ mod proxy;
 mod repeats;
 mod replica;
 mod report;
+mod residents;
 mod scenario;
 mod served;
 mod stats;

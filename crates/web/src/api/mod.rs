@@ -26,6 +26,7 @@ use crate::AppState;
 use dondoc_app as app;
 
 pub mod imports;
+pub mod submissions;
 
 /// A JSON body whose decoding errors (malformed JSON, wrong types, unknown fields, invalid
 /// UTF-8) become a `malformed_body` error instead of axum's plain-text rejection.
@@ -1059,6 +1060,10 @@ pub struct ApiFieldError {
         imports::commit,
         list_tokens,
         revoke_token,
+        submissions::queue,
+        submissions::get,
+        submissions::accept,
+        submissions::reject,
         openapi_json,
     ),
     components(schemas(
@@ -1080,7 +1085,9 @@ pub struct ApiFieldError {
         imports::SheetFile,
         NoticeList,
         ReadBody,
-        EvidenceFile
+        EvidenceFile,
+        submissions::DecisionBody,
+        dondoc_domain::resident::SubmissionStatus
     ))
 )]
 pub struct ApiDoc;
