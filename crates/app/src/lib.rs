@@ -20,6 +20,7 @@ pub mod import;
 pub mod inbox;
 pub mod jobs;
 pub mod mail;
+pub mod open311;
 pub mod petitions;
 pub mod pick;
 pub mod reference;

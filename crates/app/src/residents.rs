@@ -94,7 +94,8 @@ pub enum Channel<'a> {
         answer: &'a str,
         honeypot: &'a str,
     },
-    /// An Open311 client, known by its key.
+    /// An Open311 client, known by its key (`open311::client_of`); `client` names it, and
+    /// it is counted as one address.
     Open311 { client: Id },
 }
 
@@ -114,8 +115,12 @@ pub async fn submit(
     let salt = secret(app, "client_salt").await?;
     let client_hash = dondoc_store::token_digest(&format!("{salt}:{client}"));
     let hour_ago = app.clock.now().as_millisecond() - 3600 * 1000;
+    let limit = match channel {
+        Channel::Form { .. } => PER_HOUR,
+        Channel::Open311 { .. } => crate::open311::CLIENT_PER_HOUR,
+    };
     let sent = app.store.submissions_from(&client_hash, hour_ago).await?;
-    if sent >= PER_HOUR {
+    if sent >= limit {
         return Err(Error::TooMany {
             retry_after_secs: 3600,
         });

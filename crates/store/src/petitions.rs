@@ -69,6 +69,18 @@ pub struct PetitionFilter {
     /// The units of `responsible_unit_id`'s subtree (likewise).
     #[serde(skip)]
     pub responsible_units: Option<Vec<Id>>,
+    /// These petitions only (Open311's `service_request_id` list; set by the use case).
+    #[serde(skip)]
+    pub ids: Option<Vec<Id>>,
+    /// Only those no one has to act on any more (Open311's `status=closed`).
+    #[serde(skip)]
+    pub closed: bool,
+    /// Raised, where the caller sees it, on or after / on or before this day (Open311's
+    /// `start_date` and `end_date`; set by the use case).
+    #[serde(skip)]
+    pub seen_from: Option<Date>,
+    #[serde(skip)]
+    pub seen_to: Option<Date>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -681,6 +693,29 @@ impl Store {
                     );
                 }
             }
+            if let Some(ids) = &f.ids {
+                in_units(w, "p.id", ids);
+            }
+            if f.closed {
+                w.and(
+                    &format!("p.status in ({})", PetitionStatus::closed_sql()),
+                    [],
+                );
+            }
+            if f.seen_from.is_some() || f.seen_to.is_some() {
+                let from = f.seen_from.map(|d| d.to_string()).unwrap_or_default();
+                let to = f
+                    .seen_to
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "9999-12-31".into());
+                w.and(
+                    &format!(
+                        "exists (select 1 from raisings sr where sr.petition_id = p.id and sr.date >= ? and sr.date <= ? and {})",
+                        visible::raising(vis, "sr")
+                    ),
+                    [Arg::S(from), Arg::S(to)],
+                );
+            }
             if let Some(cond) = visible::petition(vis, "p") {
                 w.and(&cond, []);
             }
@@ -830,6 +865,28 @@ impl Store {
                 args,
             }
         }))
+    }
+
+    /// The day each of these petitions was first raised where `vis` sees a raising (Open311's
+    /// `requested_datetime`), in one query.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn first_visible_raisings(
+        &self,
+        ids: &[Id],
+        vis: &Visibility,
+    ) -> Result<std::collections::HashMap<Id, Date>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let store = self.reading(vis);
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "select r.petition_id, min(r.date) from raisings r where r.petition_id in ({}) and {} group by r.petition_id",
+            crate::sql::id_list(ids),
+            visible::raising(vis, "r")
+        ))
+        .fetch_all(&store.pool)
+        .await?;
+        rows.into_iter().map(|(id, d)| Ok((id, pd(&d)?))).collect()
     }
 
     /// Petitions whose cached counts differ from their raisings (none, unless a bug or a

@@ -633,6 +633,11 @@ pub static CATALOG: &[(&str, &str, &str)] = &[
     ("nav.moderation", "Kiểm duyệt", "Review"),
     ("nav.submit", "Gửi kiến nghị", "Send a petition"),
     ("err.too_fast", "Gửi quá nhanh.", "Sent too quickly."),
+    ("open311.contact", "Văn phòng HĐND và UBND", "The office of the People's Council and Committee"),
+    ("open311.key_service", "Khóa API do quản trị viên cấp cho từng ứng dụng.", "An administrator gives each client its API key."),
+    ("open311.key_missing", "Thiếu khóa API (api_key).", "The API key (api_key) is missing."),
+    ("open311.key_unknown", "Khóa API không hợp lệ hoặc đã bị thu hồi.", "The API key is unknown or revoked."),
+    ("open311.notice", "Kiến nghị đang chờ cán bộ xem xét; mã (token) dùng để theo dõi.", "The petition waits for staff review; the token follows it."),
     ("similar.title", "Kiến nghị này có thể đã có", "This petition may exist already"),
     ("similar.intro", "Địa bàn này đã có kiến nghị tương tự. Nếu cử tri nêu lại kiến nghị cũ, hãy ghi nhận thêm một lần nêu cho kiến nghị đó thay vì tạo kiến nghị mới.", "This area has petitions like this one. If voters raised an earlier petition again, record one more raising of it instead of a new petition."),
     ("similar.raise", "Ghi nhận là lần nêu lại của kiến nghị này", "Record as raised again"),
@@ -1020,6 +1025,7 @@ mod tests {
             include_str!("../templates/moderation.html"),
             include_str!("public/submit.rs"),
             include_str!("pages/moderation.rs"),
+            include_str!("open311.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {
@@ -1051,6 +1057,7 @@ mod tests {
                         "tabular",
                         "resident",
                         "moderation",
+                        "open311",
                     ]
                     .contains(&part.split('.').next().unwrap_or(""));
                 if looks_like_key && !keys.contains(part) {

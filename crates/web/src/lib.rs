@@ -15,6 +15,7 @@ pub mod export;
 pub mod i18n;
 pub mod ical;
 pub mod metrics;
+pub mod open311;
 pub mod pages;
 pub mod pick;
 pub mod public;

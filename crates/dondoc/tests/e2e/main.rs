@@ -19,6 +19,7 @@ mod http;
 mod import;
 mod inbox;
 mod nodes;
+mod open311;
 mod outage;
 mod permissions;
 mod pickers;

@@ -164,6 +164,8 @@ struct Ids {
     submission: i64,
     submission_b: i64,
     submission_other: i64,
+    /// An Open311 client, to revoke.
+    open311_client: i64,
 }
 
 /// A resident's submission waiting for staff, as the form would leave it.
@@ -315,6 +317,12 @@ async fn ids(app: &TestApp) -> Ids {
         submission: submission(app, "Phường Hà Lầm", "Đèn đường ngõ 5 hỏng đã lâu", "PERM2345AB").await,
         submission_b: submission(app, "Phường Hà Lầm", "Cây đổ chắn lối đi khu 4", "PERM2345AC").await,
         submission_other: submission(app, "Phường Hồng Hải", "Nắp cống vỡ trước chợ", "PERM2345AD").await,
+        open311_client: app
+            .store
+            .create_api_client(Who::default(), "Ứng dụng thử", "permissions-key-digest")
+            .await
+            .unwrap()
+            .id,
     }
 }
 
@@ -332,6 +340,8 @@ fn page_rows(i: &Ids) -> Vec<Row> {
     vec![
         get("/", "OOOOO"),
         get("/kien-nghi/gui", "OOOOO"),
+        get("/open311/v2/services.json", "OOOOO"),
+        get(format!("/open311/v2/requests/{p}.json"), "OOOOO"),
         get("/kien-nghi/theo-doi", "OOOOO"),
         get("/kien-nghi/theo-doi/PERM2345AB", "OOOOO"),
         get("/kien-nghi/theo-doi/PERM2345AB/anh", "OOOOO"),
@@ -800,6 +810,19 @@ fn api_rows(i: &Ids) -> Vec<Row> {
     vec![
         api(Method::GET, "/openapi.json", None, "OOOOO"),
         api(Method::GET, "/submissions", None, "UOOOO"),
+        api(Method::GET, "/open311-clients", None, "UFFFO"),
+        api(
+            Method::POST,
+            "/open311-clients",
+            Some(json!({ "name": "Cổng dịch vụ công" })),
+            "UFFFC",
+        ),
+        api(
+            Method::DELETE,
+            format!("/open311-clients/{}", i.open311_client),
+            None,
+            "UFFFO",
+        ),
         api(
             Method::GET,
             format!("/submissions/{}", i.submission),

@@ -74,7 +74,7 @@ fn has_control(v: &serde_json::Value) -> bool {
     }
 }
 
-fn created<T: Serialize>(v: T) -> Response {
+pub(crate) fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
@@ -1064,6 +1064,9 @@ pub struct ApiFieldError {
         submissions::get,
         submissions::accept,
         submissions::reject,
+        submissions::clients,
+        submissions::create_client,
+        submissions::revoke_client,
         openapi_json,
     ),
     components(schemas(
@@ -1087,6 +1090,8 @@ pub struct ApiFieldError {
         ReadBody,
         EvidenceFile,
         submissions::DecisionBody,
+        submissions::ClientBody,
+        submissions::ClientKey,
         dondoc_domain::resident::SubmissionStatus
     ))
 )]

@@ -63,3 +63,51 @@ pub async fn reject(
 ) -> ApiResult {
     ok(app::residents::reject(&st.app, &v, id, b.version, b.reason.as_deref()).await?)
 }
+
+/// A new Open311 client: its name; the answer holds its key, shown this once.
+#[derive(Deserialize, ToSchema)]
+pub struct ClientBody {
+    pub name: Option<String>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct ClientKey {
+    #[serde(flatten)]
+    pub client: dondoc_store::ApiClient,
+    /// The key the client sends as `api_key`; only its digest is kept.
+    pub api_key: String,
+}
+
+/// The Open311 clients that may send petitions (administrators).
+#[utoipa::path(get, path = "/api/v1/open311-clients", tag = "submissions", responses((status = 200, body = Vec<dondoc_store::ApiClient>), (status = 403, body = ApiErrorBody)))]
+pub async fn clients(State(st): State<AppState>, v: Viewer) -> ApiResult {
+    ok(app::open311::clients(&st.app, &v).await?)
+}
+
+/// Makes an Open311 client and its key (administrators).
+#[utoipa::path(post, path = "/api/v1/open311-clients", tag = "submissions", request_body = ClientBody, responses((status = 201, body = ClientKey), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_client(
+    State(st): State<AppState>,
+    v: Viewer,
+    ApiJson(b): ApiJson<ClientBody>,
+) -> ApiResult {
+    let mut bytes = [0u8; 24];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let key = format!("o311_{}", hex::encode(bytes));
+    let client =
+        app::open311::create_client(&st.app, &v, b.name.as_deref().unwrap_or(""), &key).await?;
+    Ok(super::created(ClientKey {
+        client,
+        api_key: key,
+    }))
+}
+
+/// Revokes an Open311 client's key (administrators).
+#[utoipa::path(delete, path = "/api/v1/open311-clients/{id}", tag = "submissions", params(("id" = i64, Path)), responses((status = 200, body = dondoc_store::ApiClient), (status = 403, body = ApiErrorBody)))]
+pub async fn revoke_client(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    ok(app::open311::revoke_client(&st.app, &v, id).await?)
+}
