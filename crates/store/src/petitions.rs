@@ -1061,6 +1061,15 @@ impl Store {
             &after.petition,
         )
         .await?;
+        // Residents who sent it (or added their voice) and asked for news are told.
+        if before.petition.status != after.petition.status {
+            let key = format!(
+                "status:{}:{}",
+                after.petition.status.as_str(),
+                after.petition.version
+            );
+            crate::submissions::tell_residents_of(&mut tx, id, &key).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }

@@ -127,7 +127,10 @@ pub struct ApiClient {
 pub struct ResidentMail {
     pub id: Id,
     pub email: String,
+    /// `accepted`, `rejected`, or `status:<petition status>:<petition version>`.
     pub event_key: String,
+    /// Tries before this one.
+    pub attempts: i64,
     pub submission: SubmissionView,
 }
 
@@ -487,8 +490,8 @@ pub(crate) async fn tell_resident(
     event_key: &str,
 ) -> Result<()> {
     sqlx::query(
-        "insert into submission_mail (submission_id, event_key, email, created_at, attempts)
-         select id, $1, email, $2, 0 from submissions where id = $3 and email is not null
+        "insert into submission_mail (submission_id, event_key, email, state, created_at, attempts)
+         select id, $1, email, 'pending', $2, 0 from submissions where id = $3 and email is not null
          on conflict (submission_id, event_key) do nothing",
     )
     .bind(event_key)
@@ -497,4 +500,113 @@ pub(crate) async fn tell_resident(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A mail to every resident who asked for news of a submission that became or joined
+/// petition `petition_id`, about `event_key` (once per key), in the caller's transaction.
+pub(crate) async fn tell_residents_of(
+    tx: &mut crate::sql::Tx<'_>,
+    petition_id: Id,
+    event_key: &str,
+) -> Result<()> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "select id from submissions where petition_id = $1 and email is not null and status = 'accepted'",
+    )
+    .bind(petition_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in ids {
+        tell_resident(tx, id, event_key).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Residents' mail waiting whose lease (if any) has ended, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn resident_mail_to_send(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ResidentMail>> {
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "select id, submission_id, email, event_key, attempts from submission_mail
+             where state = 'pending' and (claimed_until is null or claimed_until < $1)
+             order by id limit $2",
+        )
+        .bind(now.as_millisecond())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, submission, email, event_key, attempts) in rows {
+            out.push(ResidentMail {
+                id,
+                email,
+                event_key,
+                attempts,
+                submission: self.submission(submission).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Claims a resident's mail until `until`: true for the one node that may send it now.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn claim_resident_mail(
+        &self,
+        id: Id,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "update submission_mail set claimed_until = $1, attempts = attempts + 1
+             where id = $2 and state = 'pending' and (claimed_until is null or claimed_until < $3)",
+        )
+        .bind(until.as_millisecond())
+        .bind(id)
+        .bind(now.as_millisecond())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Ends a resident's mail: `sent`, or `failed` (given up).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn resident_mail_done(
+        &self,
+        id: Id,
+        state: &str,
+        error: Option<&str>,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "update submission_mail set state = $1, error = $2, sent_at = $3, claimed_until = null where id = $4",
+        )
+        .bind(state)
+        .bind(error)
+        .bind((state == "sent").then_some(at.as_millisecond()))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A resident's mail that failed, tried again after `retry_at`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn resident_mail_retry(
+        &self,
+        id: Id,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("update submission_mail set error = $1, claimed_until = $2 where id = $3")
+            .bind(error)
+            .bind(retry_at.as_millisecond())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

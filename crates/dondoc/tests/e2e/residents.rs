@@ -515,3 +515,131 @@ mod too_many_from_one_address {
         run(Backend::Postgres).await
     }
 }
+
+mod residents_hear_of_their_petition_by_mail_once {
+    use super::*;
+    use dondoc_app::jobs::Scheduler;
+    use dondoc_testing::smtp::SmtpServer;
+
+    async fn run(backend: Backend) {
+        let Some((app, clock)) = app_with_clock(backend).await else {
+            return;
+        };
+        let smtp = SmtpServer::start().await;
+        let node = |name: &str| {
+            let mailer = dondoc_app::mail::Mailer::new(
+                &smtp.url(),
+                "dondoc <dondoc@halam.vn>",
+                "https://dondoc.halam.vn",
+            )
+            .unwrap();
+            let jobs = dondoc_app::App::new(app.store.clone(), None)
+                .with_clock(clock.clone())
+                .with_mail(true);
+            Scheduler::new(
+                jobs,
+                Some(mailer),
+                name.into(),
+                std::time::Duration::from_secs(15),
+            )
+        };
+        let (a, b) = (node("node-a"), node("node-b"));
+        let ward = ward(&app).await;
+        let mut resident = app.anonymous();
+        let fields = [
+            (
+                "text",
+                "Hố ga trước nhà số 8 tổ 2 mất nắp, nguy hiểm cho người đi đường",
+            ),
+            ("ward_unit_id", ward.as_str()),
+            ("category", "ha-tang"),
+            ("email", "dan@example.vn"),
+        ];
+        let code = code_of(&send_form(&mut resident, &clock, 5, &fields, None).await);
+        // Nothing to tell while it waits.
+        a.pass().await;
+        assert!(smtp.received().is_empty());
+
+        let leader = app.token("lanhdao", "lanhdao-demo").await;
+        let queue = leader
+            .api(Method::GET, "/api/v1/submissions", None)
+            .await
+            .json();
+        let item = queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code.as_str())
+            .cloned()
+            .unwrap();
+        let r = leader
+            .post_json(
+                &format!("/api/v1/submissions/{}/accept", item["id"]),
+                serde_json::json!({ "version": item["version"] }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let petition = r.json()["petition_id"].as_i64().unwrap();
+        later(&clock, 120);
+        // Two nodes at once: one mail.
+        let (_, _) = tokio::join!(a.pass(), b.pass());
+        let mail = smtp.received();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(
+            mail[0]
+                .header("To")
+                .as_deref()
+                .map(|t| t.contains("dan@example.vn")),
+            Some(true)
+        );
+        assert!(mail[0].decoded_header("Subject").unwrap().contains(&code));
+        let body = mail[0].body();
+        assert!(
+            body.contains("đã được tiếp nhận")
+                && body.contains(&format!(
+                    "https://dondoc.halam.vn/kien-nghi/theo-doi/{code}"
+                )),
+            "{body}"
+        );
+
+        // The petition moves: the resident is told again, once.
+        let admin = app.token("quantri", "quantri-demo").await;
+        let p = admin
+            .api(Method::GET, &format!("/api/v1/petitions/{petition}"), None)
+            .await
+            .json();
+        let r = admin
+            .post_json(
+                &format!("/api/v1/petitions/{petition}/transitions"),
+                serde_json::json!({ "action": "assign", "responsible_unit_id": app.unit_id("UBND phường Hà Lầm").await, "version": p["petition"]["version"] }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for _ in 0..2 {
+            later(&clock, 120);
+            a.pass().await;
+            b.pass().await;
+        }
+        let mail = smtp.received();
+        assert_eq!(
+            mail.len(),
+            2,
+            "{:?}",
+            mail.iter().map(|m| m.body()).collect::<Vec<_>>()
+        );
+        assert!(
+            mail[1].body().contains("đã giao đơn vị giải quyết"),
+            "{}",
+            mail[1].body()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(Backend::Postgres).await
+    }
+}

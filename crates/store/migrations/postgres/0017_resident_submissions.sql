@@ -54,10 +54,13 @@ create table submission_mail (
     submission_id bigint not null constraint submission_mail_submission_fk references submissions (id),
     event_key text not null,
     email text not null,
+    -- pending, sent, failed (given up)
+    state text not null,
+    error text,
     created_at bigint not null,
     claimed_until bigint,
     sent_at bigint,
     attempts bigint not null,
     constraint submission_mail_once unique (submission_id, event_key)
 );
-create index submission_mail_due_idx on submission_mail (sent_at, id);
+create index submission_mail_due_idx on submission_mail (state, id);

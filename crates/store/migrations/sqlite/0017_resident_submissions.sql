@@ -54,10 +54,13 @@ create table submission_mail (
     submission_id integer not null constraint submission_mail_submission_fk references submissions (id),
     event_key text not null,
     email text not null,
+    -- pending, sent, failed (given up)
+    state text not null,
+    error text,
     created_at integer not null,
     claimed_until integer,
     sent_at integer,
     attempts integer not null,
     constraint submission_mail_once unique (submission_id, event_key)
 );
-create index submission_mail_due_idx on submission_mail (sent_at, id);
+create index submission_mail_due_idx on submission_mail (state, id);
