@@ -257,7 +257,55 @@ impl Scheduler {
                 }
             }
         }
+        self.send_resident_mail(mailer, &mut told).await?;
         Ok(told)
+    }
+
+    /// Sends the news residents asked for (their petition accepted, rejected, moved), each
+    /// claimed first as a notice's mail is, tried again and given up alike.
+    async fn send_resident_mail(
+        &self,
+        mailer: &Mailer,
+        told: &mut follow::Told,
+    ) -> crate::Result<()> {
+        let store = &self.app.store;
+        for m in store
+            .resident_mail_to_send(self.app.clock.now(), 200)
+            .await?
+        {
+            let now = self.app.clock.now();
+            let until = now.saturating_add(MAIL_LEASE).unwrap_or(now);
+            if !store.claim_resident_mail(m.id, now, until).await? {
+                continue;
+            }
+            told.seen += 1;
+            let attempt = m.attempts + 1;
+            match mailer.send_resident(&m).await {
+                Ok(()) => {
+                    store
+                        .resident_mail_done(m.id, "sent", None, self.app.clock.now())
+                        .await?;
+                    metrics::counter!("dondoc_mail_total", "outcome" => "sent").increment(1);
+                    told.notices += 1;
+                }
+                Err(e) if attempt >= MAIL_ATTEMPTS => {
+                    tracing::warn!(resident_mail = m.id, error = %e, "mail given up");
+                    store
+                        .resident_mail_done(m.id, "failed", Some(&e), self.app.clock.now())
+                        .await?;
+                    metrics::counter!("dondoc_mail_total", "outcome" => "failed").increment(1);
+                }
+                Err(e) => {
+                    let wait = SignedDuration::from_mins(attempt * attempt);
+                    let now = self.app.clock.now();
+                    store
+                        .resident_mail_retry(m.id, &e, now.saturating_add(wait).unwrap_or(now))
+                        .await?;
+                    metrics::counter!("dondoc_mail_total", "outcome" => "retry").increment(1);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn purge(&self) -> crate::Result<follow::Told> {

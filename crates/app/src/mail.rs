@@ -337,3 +337,59 @@ pub fn shorten(s: &str, max: usize) -> String {
     let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
     format!("{cut}…")
 }
+
+/// A petition's state in words, Vietnamese and English, for a resident's mail.
+fn petition_state(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "received" => ("đã tiếp nhận", "received"),
+        "assigned" => ("đã giao đơn vị giải quyết", "assigned to a unit"),
+        "in_progress" => ("đang giải quyết", "in progress"),
+        "answered" => ("đã có trả lời", "answered"),
+        "resolved" => ("đã giải quyết xong", "resolved"),
+        "rejected" => ("không giải quyết", "rejected"),
+        "reopened" => ("được mở lại", "reopened"),
+        _ => ("đã thay đổi", "changed"),
+    }
+}
+
+/// The subject and body of a mail to a resident about the petition they sent: both
+/// languages, Vietnamese first (an address with no account says none), and the tracking
+/// page's link.
+pub fn resident_words(m: &dondoc_store::ResidentMail, public_url: &str) -> (String, String) {
+    let s = &m.submission;
+    let (vi, en) = match m.event_key.as_str() {
+        "accepted" => (
+            "đã được tiếp nhận và ghi nhận là kiến nghị".to_string(),
+            "was accepted and recorded as a petition".to_string(),
+        ),
+        "rejected" => {
+            let reason = s.reason.clone().unwrap_or_default();
+            (
+                format!("không được tiếp nhận. Lý do: {reason}"),
+                format!("was not accepted. Reason: {reason}"),
+            )
+        }
+        key => {
+            let status = key.split(':').nth(1).unwrap_or("");
+            let (vi, en) = petition_state(status);
+            (vi.to_string(), format!("is now {en}"))
+        }
+    };
+    let link = format!("{public_url}/kien-nghi/theo-doi/{}", s.code);
+    let subject = format!("Kiến nghị {} / Petition {}", s.code, s.code);
+    let text = shorten(&s.text, 200);
+    let body = format!(
+        "Kiến nghị của bạn ({text}) {vi}.\nXem chi tiết: {link}\n\n\
+         Your petition ({text}) {en}.\nSee it at: {link}\n"
+    );
+    (subject, body)
+}
+
+impl Mailer {
+    /// Sends one mail to a resident; its Message-ID is the row's own, as a notice's is.
+    pub async fn send_resident(&self, m: &dondoc_store::ResidentMail) -> Result<(), String> {
+        let (subject, body) = resident_words(m, &self.public_url);
+        let id = format!("resident-{}-{}", m.id, digest(&m.event_key));
+        self.deliver(&m.email, "", subject, body, &id).await
+    }
+}

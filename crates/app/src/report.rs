@@ -178,13 +178,19 @@ async fn issuer(app: &App, id: Id) -> Result<Issuer> {
     let mut locality = None;
     for a in app.store.unit_ancestors(id).await? {
         let u = app.store.unit(a).await?;
-        if u.kind == UnitKind::Other && u.merged_into.is_none() && u.dissolved_on.is_none() {
+        if is_locality(u.kind) && u.merged_into.is_none() && u.dissolved_on.is_none() {
             locality = Some(u);
             break;
         }
     }
     let head = app.store.positions_at(id).await?.into_iter().next();
     Ok(issuer_of(&unit, parent.as_ref(), locality.as_ref(), head))
+}
+
+/// A place rather than a body: a ward (commune) or an administrative level of kind other
+/// (a city, a province), whose name a date line takes and a header leaves out.
+fn is_locality(kind: UnitKind) -> bool {
+    matches!(kind, UnitKind::Other | UnitKind::Ward)
 }
 
 /// The rules of [`issuer`] on records already read.
@@ -213,7 +219,7 @@ fn issuer_of(
     });
     Issuer {
         parent: parent
-            .filter(|p| p.kind != UnitKind::Other)
+            .filter(|p| !is_locality(p.kind))
             .map(|p| dondoc_extract::expand_abbreviations(&p.name)),
         name: dondoc_extract::expand_abbreviations(&unit.name),
         symbol: symbol_of(unit.short_name.as_deref(), body),
@@ -413,7 +419,7 @@ mod tests {
 
     #[test]
     fn issuers_table() {
-        let ward = unit(1, UnitKind::Other, "Phường Hà Lầm", None);
+        let ward = unit(1, UnitKind::Ward, "Phường Hà Lầm", None);
         let city_committee = unit(
             2,
             UnitKind::PeoplesCommittee,

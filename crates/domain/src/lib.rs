@@ -12,6 +12,7 @@ pub mod input;
 pub mod model;
 pub mod permission;
 pub mod petition;
+pub mod resident;
 pub mod target;
 pub mod unit;
 pub mod validate;

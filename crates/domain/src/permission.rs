@@ -124,6 +124,13 @@ pub enum Action {
     EditArticle,
     /// Publish an article, return it to its editor, or take it down: leaders.
     PublishArticle,
+    /// Accept or reject a petition a resident sent about this ward: the staff whose scope
+    /// holds the ward (officers and clerks alike: both answer the public), and leaders.
+    ModerateSubmission {
+        ward: Id,
+    },
+    /// Make or revoke the keys Open311 clients send petitions with: administrators.
+    ManageApiClients,
 }
 
 impl Actor {
@@ -147,7 +154,7 @@ impl Actor {
         match (self.role, action) {
             (R::Admin, _) => true,
             (_, A::ReadInternal) => true,
-            (_, A::ManageUsers | A::ManageUnits) => false,
+            (_, A::ManageUsers | A::ManageUnits | A::ManageApiClients) => false,
 
             (R::Leader, A::UpdatePetition { .. }) => false,
             (R::Leader, _) => true,
@@ -162,9 +169,12 @@ impl Actor {
                     into_unit,
                 },
             ) => self.in_scope_opt(from_unit) && self.in_scope_opt(into_unit),
-            (R::Officer | R::Clerk, A::AssignPetition { unit } | A::FollowUnit { unit }) => {
-                self.in_scope(unit)
-            }
+            (
+                R::Officer | R::Clerk,
+                A::AssignPetition { unit }
+                | A::FollowUnit { unit }
+                | A::ModerateSubmission { ward: unit },
+            ) => self.in_scope(unit),
             (R::Officer, A::UpdateDirective { lead_unit }) => self.in_scope_opt(lead_unit),
             (R::Officer, A::ReportShare { unit }) => self.in_scope(unit),
             (R::Officer, _) => false,
@@ -324,6 +334,15 @@ mod tests {
             (A::ReportShare { unit: out }, true, true, false, false),
             (A::AssignPetition { unit: 11 }, true, true, true, true),
             (A::AssignPetition { unit: out }, true, true, false, false),
+            (A::ModerateSubmission { ward: 10 }, true, true, true, true),
+            (
+                A::ModerateSubmission { ward: out },
+                true,
+                true,
+                false,
+                false,
+            ),
+            (A::ManageApiClients, true, false, false, false),
         ];
         for (action, admin, leader, officer, clerk) in table {
             for (role, want) in [

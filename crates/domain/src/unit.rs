@@ -18,12 +18,15 @@ pub enum UnitKind {
     Enterprise,
     School,
     Health,
+    /// A ward, commune or town (phường, xã, thị trấn): the level residents file petitions
+    /// to.
+    Ward,
     ResidentialArea,
     Other,
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 11] = [
+    pub const ALL: [UnitKind; 12] = [
         UnitKind::PartyCommittee,
         UnitKind::PeoplesCouncil,
         UnitKind::PeoplesCommittee,
@@ -33,6 +36,7 @@ impl UnitKind {
         UnitKind::Enterprise,
         UnitKind::School,
         UnitKind::Health,
+        UnitKind::Ward,
         UnitKind::ResidentialArea,
         UnitKind::Other,
     ];
@@ -48,6 +52,7 @@ impl UnitKind {
             UnitKind::Enterprise => "enterprise",
             UnitKind::School => "school",
             UnitKind::Health => "health",
+            UnitKind::Ward => "ward",
             UnitKind::ResidentialArea => "residential_area",
             UnitKind::Other => "other",
         }

@@ -38,6 +38,8 @@ pub enum FieldCode {
     Merged,
     /// What it points at is not public (a news article about an unpublished session).
     Unpublished,
+    /// A form sent sooner after it was drawn than a person could fill it.
+    TooFast,
 }
 
 impl FieldCode {
@@ -63,6 +65,7 @@ impl FieldCode {
             FieldCode::Stale => "stale",
             FieldCode::Merged => "merged",
             FieldCode::Unpublished => "unpublished",
+            FieldCode::TooFast => "too_fast",
         }
     }
 }

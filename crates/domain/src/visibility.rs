@@ -7,7 +7,9 @@
 //!   its host unit is in the caller's scope;
 //! - a **raising** is visible when it was not made at a session, or its session is visible;
 //! - a **petition** is visible when one of its raisings at a session is visible to the caller
-//!   (for anonymous visitors: raised at a published session); staff also see a petition whose
+//!   (for anonymous visitors: raised at a published session), or when it was recorded from a
+//!   resident's submission that staff accepted (a submission waiting or rejected is shown to
+//!   no one but by its tracking code, and to the staff who moderate it); staff also see a petition whose
 //!   area, responsible or coordinating unit is in their scope, or one raised outside any
 //!   session; a petition merged into another has no raisings of its own left, so visitors see
 //!   it no more; its address leads them to the other when they may see that one;

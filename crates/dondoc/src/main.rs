@@ -350,6 +350,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             page_cache: Some(std::time::Duration::from_secs(settings.page_cache)),
             today: None,
             public_url: settings.public_url.clone(),
+            clock: Default::default(),
         },
     );
     let mut state = state;

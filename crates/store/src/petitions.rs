@@ -69,6 +69,18 @@ pub struct PetitionFilter {
     /// The units of `responsible_unit_id`'s subtree (likewise).
     #[serde(skip)]
     pub responsible_units: Option<Vec<Id>>,
+    /// These petitions only (Open311's `service_request_id` list; set by the use case).
+    #[serde(skip)]
+    pub ids: Option<Vec<Id>>,
+    /// Only those no one has to act on any more (Open311's `status=closed`).
+    #[serde(skip)]
+    pub closed: bool,
+    /// Raised, where the caller sees it, on or after / on or before this day (Open311's
+    /// `start_date` and `end_date`; set by the use case).
+    #[serde(skip)]
+    pub seen_from: Option<Date>,
+    #[serde(skip)]
+    pub seen_to: Option<Date>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -357,7 +369,7 @@ async fn set_coordinating(
 }
 
 /// A petition as written, for the audit trail of a change (every raising counted).
-async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
+pub(crate) async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<PetitionView> {
     let r: Option<Row> = sqlx::query_as(&format!("{} where p.id = $1", select(&Visibility::All)))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -377,10 +389,14 @@ const DERIVED_COUNTS: [(&str, &str); 4] = [
         "(select count(*) from raisings r left join sessions s on s.id = r.session_id
           where r.petition_id = petitions.id and (r.session_id is null or s.published = 1))",
     ),
+    // Public: raised at a published session, or recorded from a resident's submission that
+    // staff accepted (`store/src/submissions.rs`); the one rule of what visitors see.
     (
         "published",
         "(case when exists (select 1 from raisings r join sessions s on s.id = r.session_id
-          where r.petition_id = petitions.id and s.published = 1) then 1 else 0 end)",
+          where r.petition_id = petitions.id and s.published = 1)
+          or exists (select 1 from submissions sb where sb.petition_id = petitions.id
+                     and sb.status = 'accepted' and sb.joins_petition_id is null) then 1 else 0 end)",
     ),
     (
         "first_raised_on",
@@ -682,6 +698,29 @@ impl Store {
                     );
                 }
             }
+            if let Some(ids) = &f.ids {
+                in_units(w, "p.id", ids);
+            }
+            if f.closed {
+                w.and(
+                    &format!("p.status in ({})", PetitionStatus::closed_sql()),
+                    [],
+                );
+            }
+            if f.seen_from.is_some() || f.seen_to.is_some() {
+                let from = f.seen_from.map(|d| d.to_string()).unwrap_or_default();
+                let to = f
+                    .seen_to
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "9999-12-31".into());
+                w.and(
+                    &format!(
+                        "exists (select 1 from raisings sr where sr.petition_id = p.id and sr.date >= ? and sr.date <= ? and {})",
+                        visible::raising(vis, "sr")
+                    ),
+                    [Arg::S(from), Arg::S(to)],
+                );
+            }
             if let Some(cond) = visible::petition(vis, "p") {
                 w.and(&cond, []);
             }
@@ -831,6 +870,28 @@ impl Store {
                 args,
             }
         }))
+    }
+
+    /// The day each of these petitions was first raised where `vis` sees a raising (Open311's
+    /// `requested_datetime`), in one query.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn first_visible_raisings(
+        &self,
+        ids: &[Id],
+        vis: &Visibility,
+    ) -> Result<std::collections::HashMap<Id, Date>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let store = self.reading(vis);
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "select r.petition_id, min(r.date) from raisings r where r.petition_id in ({}) and {} group by r.petition_id",
+            crate::sql::id_list(ids),
+            visible::raising(vis, "r")
+        ))
+        .fetch_all(&store.pool)
+        .await?;
+        rows.into_iter().map(|(id, d)| Ok((id, pd(&d)?))).collect()
     }
 
     /// Petitions whose cached counts differ from their raisings (none, unless a bug or a
@@ -1005,6 +1066,15 @@ impl Store {
             &after.petition,
         )
         .await?;
+        // Residents who sent it (or added their voice) and asked for news are told.
+        if before.petition.status != after.petition.status {
+            let key = format!(
+                "status:{}:{}",
+                after.petition.status.as_str(),
+                after.petition.version
+            );
+            crate::submissions::tell_residents_of(&mut tx, id, &key).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }
@@ -1093,6 +1163,13 @@ impl Store {
         .await
         .map_err(crate::sql::on_constraint)?
         .rows_affected() as i64;
+        // A resident's submission follows its petition (its tracking page, and what made
+        // the petition public).
+        sqlx::query("update submissions set petition_id = $1 where petition_id = $2")
+            .bind(m.into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("update petitions set status = $1, merged_into = $2 where id = $3")
             .bind(merged)
             .bind(m.into)

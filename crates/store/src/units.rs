@@ -108,6 +108,20 @@ impl Store {
         rows.into_iter().map(Unit::try_from).collect()
     }
 
+    /// The units of this kind still in being (not dissolved or merged), by name: the wards a
+    /// resident files a petition to.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn units_of_kind(&self, kind: dondoc_domain::UnitKind) -> Result<Vec<Unit>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "select {COLS} from units where kind = $1 and dissolved_on is null and merged_into is null
+             order by name_key, id limit 1000"
+        ))
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Unit::try_from).collect()
+    }
+
     /// All units in tree order (parents before children, siblings by name) with their depth.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_tree(&self) -> Result<Vec<UnitNode>> {

@@ -203,7 +203,8 @@ pub async fn note_viewer(req: Request, next: Next) -> Response {
         .get::<crate::auth::AuthSession>()
         .and_then(|a| a.user.clone());
     let session = req.extensions().get::<tower_sessions::Session>().cloned();
-    let api = req.uri().path().starts_with("/api/");
+    // Error pages only: the API's and Open311's errors are JSON.
+    let api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/open311/");
     let mut resp = next.run(req).await;
     let status = resp.status();
     if api || !(status.is_client_error() || status.is_server_error()) {
@@ -223,7 +224,8 @@ pub async fn note_viewer(req: Request, next: Next) -> Response {
 /// The error layer: gives every error response its body in the user's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = Lang::for_request(req.headers(), req.uri().path());
-    let api = req.uri().path().starts_with("/api/");
+    // Open311 clients read JSON too (its handlers write their errors in its own form).
+    let api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/open311/");
     let is_get = req.method() == axum::http::Method::GET;
     let path_and_query = req
         .uri()
@@ -246,7 +248,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         // error body under /api (a file refused, said with its reason), keeps it.
         None if resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
             v.as_bytes().starts_with(b"text/html")
-                || (api && v.as_bytes().starts_with(b"application/json"))
+                || (api
+                    && (v.as_bytes().starts_with(b"application/json")
+                        || v.as_bytes().starts_with(b"text/xml")))
         }) =>
         {
             return resp

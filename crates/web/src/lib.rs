@@ -15,6 +15,7 @@ pub mod export;
 pub mod i18n;
 pub mod ical;
 pub mod metrics;
+pub mod open311;
 pub mod pages;
 pub mod pick;
 pub mod public;
@@ -53,6 +54,9 @@ pub struct WebConfig {
     /// canonical links, feeds, sitemaps and addresses shown to be copied; none: the request's
     /// Host with `http://`.
     pub public_url: Option<String>,
+    /// The clock of the use cases (a manual one in tests that move time, such as the wait
+    /// a resident's form asks for).
+    pub clock: dondoc_app::Clock,
 }
 
 #[derive(Clone)]
@@ -67,6 +71,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         let mut app = App::new(store, config.today)
+            .with_clock(config.clock.clone())
             .with_token_days(config.token_days.unwrap_or(dondoc_app::users::TOKEN_DAYS));
         if let Some(secs) = config.max_sign_in_delay_secs {
             app = app.with_max_sign_in_delay_secs(secs);

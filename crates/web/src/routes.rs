@@ -21,8 +21,8 @@ use crate::auth::{
 };
 use crate::error::render_errors;
 use crate::pages::{
-    articles, directives, follow, import, inbox, login, people, petitions, sessions, stats,
-    tabular, targets, units, users,
+    articles, directives, follow, import, inbox, login, moderation, people, petitions, sessions,
+    stats, tabular, targets, units, users,
 };
 use crate::public::{self, feeds};
 use crate::{api, AppState};
@@ -160,6 +160,14 @@ fn pages() -> Router<AppState> {
             "/password/reset/{token}",
             get(users::reset_form).post(users::reset),
         )
+        .route("/kien-nghi/gui", get(crate::public::submit::show).post(crate::public::submit::submit))
+        .route("/kien-nghi/theo-doi", get(crate::public::submit::track_form))
+        .route("/kien-nghi/theo-doi/{code}", get(crate::public::submit::track))
+        .route("/kien-nghi/theo-doi/{code}/anh", get(crate::public::submit::photo))
+        .route("/moderation", get(moderation::show))
+        .route("/moderation/{id}/accept", post(moderation::accept))
+        .route("/moderation/{id}/reject", post(moderation::reject))
+        .route("/moderation/{id}/photo", get(moderation::photo))
         .route("/pick/{source}", get(crate::pick::suggest))
         .route("/assets/style.css", get(style))
         .route("/assets/pick.js", get(pick_js))
@@ -231,7 +239,24 @@ fn api_v1() -> Router<AppState> {
         .route("/users/{id}/password-reset", post(api::send_password_reset))
         .route("/tokens", post(api::create_token).get(api::list_tokens))
         .route("/tokens/{id}", delete(api::revoke_token))
+        .route("/open311-clients", get(api::submissions::clients).post(api::submissions::create_client))
+        .route("/open311-clients/{id}", delete(api::submissions::revoke_client))
+        .route("/submissions", get(api::submissions::queue))
+        .route("/submissions/{id}", get(api::submissions::get))
+        .route("/submissions/{id}/accept", post(api::submissions::accept))
+        .route("/submissions/{id}/reject", post(api::submissions::reject))
         .route("/openapi.json", get(api::openapi_json))
+}
+
+/// Open311 GeoReport v2 (`crate::open311`): each document by its file name, `.json` or
+/// `.xml`.
+#[rustfmt::skip]
+fn open311() -> Router<AppState> {
+    Router::new()
+        .route("/{file}", get(crate::open311::top).post(crate::open311::post))
+        .route("/services/{file}", get(crate::open311::definition))
+        .route("/requests/{file}", get(crate::open311::request))
+        .route("/tokens/{file}", get(crate::open311::token))
 }
 
 /// Readiness: whether this node can reach its database (a load balancer's check); `/healthz`
@@ -372,6 +397,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages())
         .nest("/api/v1", api_v1())
+        .nest("/open311/v2", open311())
         .route_layer(from_fn(crate::metrics::track))
         .layer(from_fn(csrf_guard))
         .layer(from_fn(refuse_control_characters))

@@ -95,6 +95,7 @@ async fn resolve(app: &TestApp, v: &str) -> String {
         "person" => app.store.person(id).await.unwrap().version,
         "document" => app.store.document(id).await.unwrap().version,
         "user" => app.store.user(id).await.unwrap().version,
+        "submission" => app.store.submission(id).await.unwrap().version,
         _ => panic!("{entity}"),
     };
     version.to_string()
@@ -158,6 +159,33 @@ struct Ids {
     officer: i64,
     /// A petition the officer's unit coordinates on (the health station answers it).
     coordinated: i64,
+    /// Residents' submissions waiting: two of phường Hà Lầm (the clerk's ward; the first
+    /// with a photo), one of phường Hồng Hải.
+    submission: i64,
+    submission_b: i64,
+    submission_other: i64,
+    /// An Open311 client, to revoke.
+    open311_client: i64,
+}
+
+/// A resident's submission waiting for staff, as the form would leave it.
+async fn submission(app: &TestApp, ward: &str, text: &str, code: &str) -> i64 {
+    let new = dondoc_domain::resident::NewSubmission {
+        text: text.into(),
+        ward_unit_id: app.unit_id(ward).await,
+        category: "Hạ tầng".into(),
+        email: None,
+        joins_petition_id: None,
+    };
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let meta = dondoc_store::SubmissionMeta {
+        code,
+        client_hash: "permissions",
+        source: "form",
+        photo: Some(("image/png", png)),
+        at_ms: 0,
+    };
+    app.store.create_submission(&new, &meta).await.unwrap().id
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -286,6 +314,15 @@ async fn ids(app: &TestApp) -> Ids {
             .unwrap()
             .petition
             .id,
+        submission: submission(app, "Phường Hà Lầm", "Đèn đường ngõ 5 hỏng đã lâu", "PERM2345AB").await,
+        submission_b: submission(app, "Phường Hà Lầm", "Cây đổ chắn lối đi khu 4", "PERM2345AC").await,
+        submission_other: submission(app, "Phường Hồng Hải", "Nắp cống vỡ trước chợ", "PERM2345AD").await,
+        open311_client: app
+            .store
+            .create_api_client(Who::default(), "Ứng dụng thử", "permissions-key-digest")
+            .await
+            .unwrap()
+            .id,
     }
 }
 
@@ -313,6 +350,15 @@ fn page_rows(i: &Ids) -> Vec<Row> {
         get("/articles", "LOOOO"),
         get("/articles/1", "LOOOO"),
         get(format!("/articles/new?session_id={seed}"), "LFFOO"),
+        get("/kien-nghi/gui", "OOOOO"),
+        get("/open311/v2/services.json", "OOOOO"),
+        get(format!("/open311/v2/requests/{p}.json"), "OOOOO"),
+        get("/kien-nghi/theo-doi", "OOOOO"),
+        get("/kien-nghi/theo-doi/PERM2345AB", "OOOOO"),
+        get("/kien-nghi/theo-doi/PERM2345AB/anh", "OOOOO"),
+        get("/moderation", "LOOOO"),
+        get(format!("/moderation/{}/photo", i.submission), "LFOOO"),
+        get(format!("/moderation/{}/photo", i.submission_other), "LFFOO"),
         get("/login", "ORRRR"),
         get("/healthz", "OOOOO"),
         get("/readyz", "OOOOO"),
@@ -732,6 +778,30 @@ fn page_rows(i: &Ids) -> Vec<Row> {
             ],
             "FFFFR",
         ),
+        form(
+            format!("/moderation/{}/accept", i.submission),
+            &[("version", &format!("@version:submission:{}", i.submission))],
+            "FFRKK",
+        ),
+        form(
+            format!("/moderation/{}/reject", i.submission_b),
+            &[
+                (
+                    "version",
+                    &format!("@version:submission:{}", i.submission_b),
+                ),
+                ("reason", "Không thuộc thẩm quyền của phường"),
+            ],
+            "FFRKK",
+        ),
+        form(
+            format!("/moderation/{}/accept", i.submission_other),
+            &[(
+                "version",
+                &format!("@version:submission:{}", i.submission_other),
+            )],
+            "FFFRK",
+        ),
         form("/logout", &[], "FRRRR"),
     ]
 }
@@ -750,6 +820,54 @@ fn api_rows(i: &Ids) -> Vec<Row> {
     let (seed, hidden, p, d, t, u) = (i.seed, i.hidden, i.petition, i.directive, i.target, i.unit);
     vec![
         api(Method::GET, "/openapi.json", None, "OOOOO"),
+        api(Method::GET, "/submissions", None, "UOOOO"),
+        api(Method::GET, "/open311-clients", None, "UFFFO"),
+        api(
+            Method::POST,
+            "/open311-clients",
+            Some(json!({ "name": "Cổng dịch vụ công" })),
+            "UFFFC",
+        ),
+        api(
+            Method::DELETE,
+            format!("/open311-clients/{}", i.open311_client),
+            None,
+            "UFFFO",
+        ),
+        api(
+            Method::GET,
+            format!("/submissions/{}", i.submission),
+            None,
+            "UFOOO",
+        ),
+        api(
+            Method::GET,
+            format!("/submissions/{}", i.submission_other),
+            None,
+            "UFFOO",
+        ),
+        api(
+            Method::POST,
+            format!("/submissions/{}/accept", i.submission),
+            Some(json!({ "version": format!("@version:submission:{}", i.submission) })),
+            "UFOKK",
+        ),
+        api(
+            Method::POST,
+            format!("/submissions/{}/reject", i.submission_b),
+            Some(
+                json!({ "version": format!("@version:submission:{}", i.submission_b), "reason": "Trùng lặp" }),
+            ),
+            "UFOKK",
+        ),
+        api(
+            Method::POST,
+            format!("/submissions/{}/reject", i.submission_other),
+            Some(
+                json!({ "version": format!("@version:submission:{}", i.submission_other), "reason": "Trùng lặp" }),
+            ),
+            "UFFOK",
+        ),
         api(Method::GET, "/tokens", None, "UOOOO"),
         api(
             Method::DELETE,

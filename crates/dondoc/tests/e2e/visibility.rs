@@ -172,7 +172,28 @@ fn get_routes(part: &str) -> Vec<String> {
 fn requests(routes: &[String], ids: &[i64], s: &Secret) -> Vec<String> {
     let mut out = Vec::new();
     for r in routes {
-        if r.contains("{entity}") {
+        if r.contains("{file}") {
+            // Open311's documents, by file name.
+            let files: Vec<String> = match r.as_str() {
+                "/{file}" => ["discovery", "services", "requests"]
+                    .iter()
+                    .flat_map(|f| [format!("{f}.json"), format!("{f}.xml")])
+                    .chain([
+                        "requests.json?start_date=2000-01-01&page_size=200".to_string(),
+                        format!("requests.json?service_request_id={}", s.petition),
+                        "requests.xml?start_date=2000-01-01&page_size=200".to_string(),
+                    ])
+                    .collect(),
+                "/requests/{file}" => ids
+                    .iter()
+                    .flat_map(|id| [format!("{id}.json"), format!("{id}.xml")])
+                    .collect(),
+                _ => vec!["khac.json".into(), "AAAAAAAAAA.json".into()],
+            };
+            for f in files {
+                out.push(r.replace("{file}", &f));
+            }
+        } else if r.contains("{entity}") {
             for entity in dondoc_app::history::ENTITIES {
                 for id in ids {
                     out.push(
@@ -259,6 +280,11 @@ async fn sweep(app: &TestApp, who: &str, pages: &mut Client<'_>, api: &Client<'_
     }
     for path in requests(&api_routes, &ids, s) {
         let path = format!("/api/v1{path}");
+        inspect(&path, api.api(Method::GET, &path, None).await);
+    }
+    // Open311 answers everyone as an anonymous visitor.
+    for path in requests(&get_routes("open311"), &ids, s) {
+        let path = format!("/open311/v2{path}");
         inspect(&path, api.api(Method::GET, &path, None).await);
     }
     assert!(asked > 200, "{who}: only {asked} requests");

@@ -26,6 +26,7 @@ use crate::AppState;
 use dondoc_app as app;
 
 pub mod imports;
+pub mod submissions;
 
 /// A JSON body whose decoding errors (malformed JSON, wrong types, unknown fields, invalid
 /// UTF-8) become a `malformed_body` error instead of axum's plain-text rejection.
@@ -73,7 +74,7 @@ fn has_control(v: &serde_json::Value) -> bool {
     }
 }
 
-fn created<T: Serialize>(v: T) -> Response {
+pub(crate) fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
@@ -1059,6 +1060,13 @@ pub struct ApiFieldError {
         imports::commit,
         list_tokens,
         revoke_token,
+        submissions::queue,
+        submissions::get,
+        submissions::accept,
+        submissions::reject,
+        submissions::clients,
+        submissions::create_client,
+        submissions::revoke_client,
         openapi_json,
     ),
     components(schemas(
@@ -1080,7 +1088,11 @@ pub struct ApiFieldError {
         imports::SheetFile,
         NoticeList,
         ReadBody,
-        EvidenceFile
+        EvidenceFile,
+        submissions::DecisionBody,
+        submissions::ClientBody,
+        submissions::ClientKey,
+        dondoc_domain::resident::SubmissionStatus
     ))
 )]
 pub struct ApiDoc;

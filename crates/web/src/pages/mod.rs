@@ -25,6 +25,7 @@ pub mod follow;
 pub mod import;
 pub mod inbox;
 pub mod login;
+pub mod moderation;
 pub mod people;
 pub mod petitions;
 pub mod sessions;

@@ -4,9 +4,11 @@
 //! reaches it. Addresses are Vietnamese words, as the city portals' are: `/tin-tuc/…` (news),
 //! `/kien-nghi/…` (petitions), `/chi-dao/…` (directives), `/don-vi/…` (units),
 //! `/chi-tieu/…` (targets), `/buoi-lam-viec/…` (sessions), `/tim-kiem` (search); feeds,
-//! the sitemap and `robots.txt` are in [`feeds`].
+//! the sitemap and `robots.txt` are in [`feeds`]; a resident's petition, sent and followed by
+//! its tracking code, in [`submit`].
 
 pub mod feeds;
+pub mod submit;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -50,6 +52,9 @@ pub struct PublicLayout {
     pub q: String,
     /// The weather, exchange rates and visitor figures, as last read (never waited for).
     pub sidebar: Option<crate::sidebar::Sidebar>,
+    /// The form token of a page with a form (a resident's petition), and a notice to show.
+    pub csrf: String,
+    pub notice: Option<&'static str>,
 }
 
 impl PublicLayout {
@@ -106,7 +111,7 @@ pub fn article_path(a: &Article) -> String {
     }
 }
 
-fn layout(
+pub(crate) fn layout(
     st: &AppState,
     v: &Viewer,
     headers: &HeaderMap,
@@ -134,6 +139,8 @@ fn layout(
         signed_in: v.user.is_some(),
         q: String::new(),
         sidebar: crate::sidebar::Sidebar::of(st, v.lang),
+        csrf: String::new(),
+        notice: v.saved.then_some("common.saved"),
     }
 }
 
