@@ -272,8 +272,7 @@ async function screenshots(browser, pages) {
     for (const [name, p] of pages) {
       await page.goto(base + p);
       const file = path.join(shotsDir, `public-${name}-${width}.png`);
-      // A phone's screen and a bit below; a wide screen's first view.
-      await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: width > 500 ? 1000 : 1500 } });
+      await page.screenshot({ path: file }); // what the screen shows first
       console.log(`  screenshot ${file}`);
     }
     await ctx.close();
