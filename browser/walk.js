@@ -134,8 +134,8 @@ async function seeStaffAnswer(_browser, _page, _submitted) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Every public page: size, no script, axe-core, and at 390 px no sideways scroll and no
-// truncated control.
+// Every public page: size, no script, axe-core in Vietnamese and English, and at 390 px no
+// sideways scroll and no truncated control.
 
 async function fetchPage(request, p) {
   const r = await request.get(base + p.path, { maxRedirects: 0 });
@@ -145,9 +145,11 @@ async function fetchPage(request, p) {
   check(!/<script/i.test(body.toString('utf8')), `${p.path} has no <script>`);
 }
 
-async function audit(page, p, width) {
+async function audit(page, p, width, lang) {
+  const at = `${width} px, ${lang}`;
   const response = await page.goto(base + p.path);
-  check(response.status() === p.status, `${p.path} at ${width} px answers ${p.status}`);
+  check(response.status() === p.status, `${p.path} at ${at} answers ${p.status}`);
+  check((await page.getAttribute('html', 'lang')) === lang, `${p.path} at ${at} is in ${lang}`);
   await page.addScriptTag({ path: axePath });
   const result = await page.evaluate(async TAGS => {
     // eslint-disable-next-line no-undef
@@ -162,10 +164,10 @@ async function audit(page, p, width) {
     nodes: v.nodes.map(n => `${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1).join(' ').trim()}`),
   }));
   for (const v of violations) {
-    console.log(`  axe ${p.name} @${width}: ${v.id} (${v.impact}) × ${v.nodes.length}`);
+    console.log(`  axe ${p.name} @${at}: ${v.id} (${v.impact}) × ${v.nodes.length}`);
     for (const n of v.nodes.slice(0, 3)) console.log(`      ${n}`);
   }
-  check(violations.length === 0, `axe: ${p.name} (${p.path}) at ${width} px has no WCAG 2.1 A/AA or best-practice violation`);
+  check(violations.length === 0, `axe: ${p.name} (${p.path}) at ${at} has no WCAG 2.1 A/AA or best-practice violation`);
   if (width <= 400) {
     const layout = await page.evaluate(() => {
       const root = document.documentElement;
@@ -196,9 +198,9 @@ async function audit(page, p, width) {
       }
       return { scrollWidth: root.scrollWidth, truncated };
     });
-    check(layout.scrollWidth <= width, `${p.name} at ${width} px does not scroll sideways (scrollWidth ${layout.scrollWidth})`);
+    check(layout.scrollWidth <= width, `${p.name} at ${at} does not scroll sideways (scrollWidth ${layout.scrollWidth})`);
     for (const t of layout.truncated) console.log(`      ${t}`);
-    check(layout.truncated.length === 0, `${p.name} at ${width} px truncates no control`);
+    check(layout.truncated.length === 0, `${p.name} at ${at} truncates no control`);
   }
   return violations;
 }
@@ -321,15 +323,18 @@ async function screenshots(browser, pages) {
     const request = rctx.request;
     for (const p of pages) await fetchPage(request, p);
     const counts = {};
-    for (const width of WIDTHS) {
-      const actx = await newContext(browser, width, { bypassCSP: true }); // to inject axe; the test's context only
-      const apage = await actx.newPage();
-      for (const p of pages) {
-        for (const v of await audit(apage, p, width)) counts[v.id] = (counts[v.id] || 0) + v.nodes.length;
+    for (const lang of ['vi', 'en']) {
+      for (const width of WIDTHS) {
+        const actx = await newContext(browser, width, { bypassCSP: true }); // to inject axe; the test's context only
+        const apage = await actx.newPage();
+        if (lang === 'en') await apage.goto(base + '/lang/en'); // the language is the visitor's cookie
+        for (const p of pages) {
+          for (const v of await audit(apage, p, width, lang)) counts[v.id] = (counts[v.id] || 0) + v.nodes.length;
+        }
+        await actx.close();
       }
-      await actx.close();
     }
-    console.log(`  axe violations by rule (nodes, both widths): ${JSON.stringify(counts)}`);
+    console.log(`  axe violations by rule (nodes, both widths, both languages): ${JSON.stringify(counts)}`);
 
     await badges(browser, request);
     console.log('Print, favicon');
