@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond cargo: the PostgreSQL server binaries (the test harness
-# starts its own throwaway cluster from them) and nginx (nginx-light: the test that puts it in
-# front of two app nodes starts its own). Idempotent: does nothing when they are there.
-# Exits 2 when one is missing and cannot be installed (no root, no sudo).
+# starts its own throwaway cluster from them), nginx (nginx-light: the test that puts it in
+# front of two app nodes starts its own), and for the browser tests (scripts/browser-test)
+# Debian's Chromium, Node.js with npm, and the npm packages pinned in browser/package-lock.json
+# (playwright-core and axe-core; no browser is downloaded). Idempotent: does nothing when they
+# are there. Exits 2 when one is missing and cannot be installed (no root, no sudo, no npm).
 set -euo pipefail
 
 have_postgres() {
@@ -18,6 +20,34 @@ have_nginx() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]
 }
 
+have_chromium() {
+  [ -x "${CHROMIUM:-/usr/bin/chromium}" ]
+}
+
+have_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1
+}
+
+# The npm packages of browser/, installed by `npm ci` from the lock file, once: a copy of the
+# lock file beside them says which lock they were installed from.
+browser_dir="$(cd "$(dirname "$0")/.." && pwd)/browser"
+have_npm_packages() {
+  cmp -s "$browser_dir/package-lock.json" "$browser_dir/node_modules/.dondoc-installed-lock.json"
+}
+
+install_npm_packages() {
+  if have_npm_packages; then
+    echo "npm packages of browser/: present"
+    return 0
+  fi
+  have_node || { echo "need node and npm to install the browser tests' packages" >&2; return 2; }
+  echo "Installing the npm packages of browser/ (npm ci)…"
+  # playwright-core downloads nothing; the variable makes sure no browser ever is.
+  (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) || return 2
+  cp "$browser_dir/package-lock.json" "$browser_dir/node_modules/.dondoc-installed-lock.json"
+  echo "npm packages of browser/: installed"
+}
+
 missing=()
 if have_postgres; then
   echo "PostgreSQL server binaries: present"
@@ -29,12 +59,29 @@ if have_nginx; then
 else
   missing+=(nginx-light)
 fi
-[ ${#missing[@]} -eq 0 ] && exit 0
+if have_chromium; then
+  echo "Chromium: present"
+else
+  missing+=(chromium)
+fi
+if have_node; then
+  echo "Node.js and npm: present"
+else
+  missing+=(nodejs npm)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_packages
+  exit $?
+fi
 
 echo "Installing ${missing[*]}…"
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "need root or sudo to install ${missing[*]}" >&2; exit 2; }
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "need root or sudo to install ${missing[*]}" >&2
+    have_node && install_npm_packages || true
+    exit 2
+  fi
   sudo_cmd="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -43,3 +90,5 @@ $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 # The packages may start a cluster or a web server of their own; the tests use neither.
 have_postgres && echo "PostgreSQL server binaries: installed"
 have_nginx && echo "nginx: installed"
+have_chromium && echo "Chromium: installed"
+install_npm_packages
