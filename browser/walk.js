@@ -110,27 +110,91 @@ async function switchLanguage(page, newsPath) {
   check((await page.locator('nav.menu a[href="/tin-tuc"]').textContent()).trim() === 'Tin tức', 'in Vietnamese the menu says "Tin tức"');
 }
 
-// TODO(submission): the three steps below wait for residents' petition submission
-// (`/kien-nghi/gui`, `/kien-nghi/theo-doi/{code}`), which is on another branch. Fill them in
-// once it is merged; until then they are reported as skipped, never as passed.
+// A resident sends a petition, follows it by its tracking code, and reads the answer the staff
+// gave (the staff's side goes through the API, as an administrator with a token: the walk is
+// the resident's).
 
-// TODO(submission): a resident submits a petition on /kien-nghi/gui (text, ward, category,
-// e-mail, the human check) and gets a tracking code; return { code, trackingPath }.
-async function submitPetition(_page) {
-  skipped.push('submit a petition (/kien-nghi/gui is not on this branch yet)');
-  return null;
+const VI_NUMBERS = ['không', 'một', 'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín'];
+const SUBMITTED_TEXT = 'Đề nghị sửa chữa cầu tạm bắc qua suối tổ 9 khu 7, đã bị sạt lở một bên mố sau trận mưa lớn';
+const ANSWER = 'UBND phường đã gia cố mố cầu và đặt biển cảnh báo; cầu được sửa xong trong tháng này.';
+
+/// The sum the form's human check asks for ("Bảy cộng năm bằng bao nhiêu?").
+function sumOf(question) {
+  const words = question.toLowerCase().match(/([\p{L}]+) cộng ([\p{L}]+)/u);
+  if (!words) return null;
+  const a = VI_NUMBERS.indexOf(words[1]);
+  const b = VI_NUMBERS.indexOf(words[2]);
+  return a < 0 || b < 0 ? null : a + b;
 }
 
-// TODO(submission): the resident opens /kien-nghi/theo-doi/{code} and sees the petition as
-// received, with its timeline.
-async function followTrackingPage(_page, _submitted) {
-  skipped.push('follow its tracking page (/kien-nghi/theo-doi/{code} is not on this branch yet)');
+async function submitPetition(page) {
+  await page.goto(base + '/');
+  await Promise.all([page.waitForNavigation(), page.locator('nav.menu a[href="/kien-nghi/gui"]').click()]);
+  check(new URL(page.url()).pathname === '/kien-nghi/gui', 'the menu leads to the petition form');
+  await page.fill('#text', SUBMITTED_TEXT);
+  const ward = await page.locator('#ward option').evaluateAll(os => os.map(o => ({ value: o.value, label: o.textContent.trim() })));
+  const haLam = ward.find(o => o.value && /Hà Lầm/.test(o.label));
+  check(!!haLam, 'the form offers the ward Hà Lầm');
+  await page.selectOption('#ward', haLam ? haLam.value : ward.find(o => o.value).value);
+  const categories = await page.locator('#category option').evaluateAll(os => os.map(o => o.value).filter(v => v));
+  await page.selectOption('#category', categories[0]);
+  await page.fill('#email', 'cu-tri@example.vn');
+  const question = await page.locator('label[for="answer"]').textContent();
+  const sum = sumOf(question);
+  check(sum !== null, `the human check asks a sum in words (${question.trim()})`);
+  // A person takes a few seconds to fill the form; the form refuses one sent sooner.
+  await page.waitForTimeout(3500);
+  await page.fill('#answer', String(sum));
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').last().click()]);
+  const trackingPath = new URL(page.url()).pathname;
+  const ok = check(/^\/kien-nghi\/theo-doi\/[A-Z0-9]+$/.test(trackingPath), `sending leads to the tracking page (${trackingPath})`);
+  const code = ok ? trackingPath.split('/').pop() : null;
+  check(code && (await page.locator('main').textContent()).includes(code), 'the tracking page shows the code to note down');
+  return ok ? { code, trackingPath } : null;
 }
 
-// TODO(submission): staff answer it (sign in as `chuyenvien` in another context, answer it from
-// the moderation queue / the petition's page), and the resident's tracking page shows the answer.
-async function seeStaffAnswer(_browser, _page, _submitted) {
-  skipped.push("see the staff's answer on the tracking page (needs the submission branch)");
+async function followTrackingPage(page, submitted) {
+  if (!check(!!submitted, 'a petition was sent')) return;
+  // The resident comes back later with the code typed by hand.
+  await page.goto(base + '/kien-nghi/theo-doi');
+  await page.fill('main input[name="code"]', submitted.code.toLowerCase());
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  check(new URL(page.url()).pathname === submitted.trackingPath, 'the code, typed in lower case, finds the petition');
+  const main = await page.locator('main').textContent();
+  check(main.includes('Đang chờ xem xét'), 'the tracking page says it waits for review');
+  check(main.includes(SUBMITTED_TEXT.slice(0, 40)), 'the tracking page shows what was sent');
+}
+
+async function seeStaffAnswer(browser, page, submitted) {
+  if (!submitted) return;
+  const ctx = await browser.newContext();
+  const api = ctx.request;
+  const token = (await (await api.post(base + '/api/v1/tokens', { data: { login: 'quantri', password: 'quantri-demo' } })).json()).token;
+  const auth = { Authorization: `Bearer ${token}` };
+  const queue = await (await api.get(base + '/api/v1/submissions?limit=100', { headers: auth })).json();
+  const mine = (queue.items || []).find(s => s.code === submitted.code);
+  check(!!mine, 'the petition waits in the moderation queue');
+  if (!mine) { await ctx.close(); return; }
+  const accepted = await (await api.post(base + `/api/v1/submissions/${mine.id}/accept`, { headers: auth, data: { version: mine.version } })).json();
+  const pid = accepted.petition_id;
+  check(Number.isInteger(pid), 'accepted, it becomes a petition');
+  const units = await (await api.get(base + '/api/v1/units?q=' + encodeURIComponent('UBND phường Hà Lầm'), { headers: auth })).json();
+  const unit = (units.items || units).find(u => u.name === 'UBND phường Hà Lầm');
+  let p = await (await api.get(base + `/api/v1/petitions/${pid}`, { headers: auth })).json();
+  let r = await api.post(base + `/api/v1/petitions/${pid}/transitions`, { headers: auth, data: { action: "assign", responsible_unit_id: unit && unit.id, version: p.petition.version } });
+  check(r.ok(), `staff assign it to a unit (${r.status()} ${r.ok() ? '' : await r.text()})`);
+  p = await (await api.get(base + `/api/v1/petitions/${pid}`, { headers: auth })).json();
+  r = await api.post(base + `/api/v1/petitions/${pid}/transitions`, { headers: auth, data: { action: "answer", answer: ANSWER, version: p.petition.version } });
+  check(r.ok(), `the unit answers it (${r.status()})`);
+  await ctx.close();
+
+  await page.goto(base + submitted.trackingPath);
+  const main = await page.locator('main').textContent();
+  check(main.includes(ANSWER), "the tracking page shows the unit's answer");
+  const link = page.locator(`main a[href="/kien-nghi/${pid}"]`);
+  check((await link.count()) === 1, 'the tracking page links to the public petition page');
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  check((await page.locator('main').textContent()).includes(ANSWER), "the petition's public page shows the answer too");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,8 +240,9 @@ async function audit(page, p, width, lang) {
       const visible = el => {
         const s = getComputedStyle(el);
         const r = el.getBoundingClientRect();
-        // The skip link waits off screen until it has the focus, as it should.
-        return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0 && !el.closest('.sr-only') && !el.matches('a.skip:not(:focus)');
+        // The skip link waits off screen until it has the focus, as it should; a form's trap
+        // for robots (`aria-hidden`, off screen) is for no person to see.
+        return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0 && !el.closest('.sr-only') && !el.closest('[aria-hidden="true"]') && !el.matches('a.skip:not(:focus)');
       };
       const name = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.name ? '[name=' + el.name + ']' : ''}`;
       for (const el of document.querySelectorAll('button, .button, label, select, input, textarea, a')) {
@@ -316,6 +381,9 @@ async function screenshots(browser, pages) {
       { name: 'unit', path: unitPath, status: 200 },
       { name: 'target', path: targetPath, status: 200 },
       { name: 'search', path: '/tim-kiem?q=nha+van+hoa', status: 200 },
+      { name: 'petition form', path: '/kien-nghi/gui', status: 200 },
+      { name: 'tracking form', path: '/kien-nghi/theo-doi', status: 200 },
+      ...(submitted ? [{ name: 'tracking page', path: submitted.trackingPath, status: 200 }] : []),
       { name: 'not found', path: '/tin-tuc/999999-khong-co-tin-nay', status: 404 },
     ];
     console.log(`Every public page: size, scripts, axe-core (${TAGS.join(', ')}), 390 px layout`);
