@@ -232,7 +232,7 @@ mod submit_follow_and_moderate {
         let page = resident.get(&format!("/kien-nghi/theo-doi/{code}")).await;
         assert!(
             page.body.contains("Đã tiếp nhận")
-                && page.body.contains(&format!("/petitions/{petition}"))
+                && page.body.contains(&format!("/kien-nghi/{petition}"))
         );
 
         // The same petition again from another resident: offered first, then one more raising.
