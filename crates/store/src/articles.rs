@@ -24,6 +24,9 @@ pub struct ArticleFilter {
     /// About one of these units (a unit and those below it; set by a use case).
     #[serde(skip)]
     pub units: Option<Vec<Id>>,
+    /// A page without its count (a search that ranks the first rows and shows no total).
+    #[serde(skip)]
+    pub uncounted: bool,
 }
 
 fn opt_status<'de, D: serde::Deserializer<'de>>(
@@ -99,7 +102,13 @@ impl Store {
     pub async fn articles(&self, f: &ArticleFilter, vis: &Visibility) -> Result<Page<Article>> {
         let store = self.reading(vis);
         let mut w = Where::new();
-        w.search("a.text_key", f.q.as_deref());
+        if !self
+            .search_words(&mut w, crate::words::ARTICLES, "a", f.q.as_deref())
+            .await?
+        {
+            return Ok(Page::empty(f.limit, f.offset));
+        }
+        w.uncounted = f.uncounted;
         if let Some(s) = f.status {
             w.and("a.status = ?", [Arg::S(s.as_str().into())]);
         }

@@ -123,37 +123,41 @@ impl Bulk {
 }
 
 impl Store {
-    /// Before a bulk load of petitions: SQLite's word index (`petitions_words`) stops being
-    /// kept row by row, which would cost the load a third of its time; call
-    /// [`Store::resume_word_index`] after it, which rebuilds the index in one pass. The
-    /// trigger set aside is kept in the database, so that a load cut short is repaired when
-    /// the store is next migrated (at every start). PostgreSQL's index needs no pause.
+    /// Before a bulk load: SQLite's word indexes (`crate::words::INDEXES`) stop being kept
+    /// row by row, which would cost the load a third of its time; call
+    /// [`Store::resume_word_index`] after it, which rebuilds them in one pass each. The
+    /// triggers set aside are kept in the database, so that a load cut short is repaired when
+    /// the store is next migrated (at every start). PostgreSQL's indexes need no pause.
     pub async fn pause_word_index(&self) -> Result<()> {
         if self.backend() != Backend::Sqlite {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        let sql: Option<String> = sqlx::query_scalar(
-            "select sql from sqlite_master where type = 'trigger' and name = 'petitions_words_insert'",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(sql) = sql {
-            sqlx::query(
-                "insert into word_index_paused (name, sql) values ('petitions_words_insert', $1)",
+        for index in crate::words::INDEXES {
+            let name = format!("{}_insert", index.table);
+            let sql: Option<String> = sqlx::query_scalar(
+                "select sql from sqlite_master where type = 'trigger' and name = $1",
             )
-            .bind(sql)
-            .execute(&mut *tx)
+            .bind(&name)
+            .fetch_optional(&mut *tx)
             .await?;
-            sqlx::query("drop trigger petitions_words_insert")
-                .execute(&mut *tx)
-                .await?;
+            if let Some(sql) = sql {
+                sqlx::query("insert into word_index_paused (name, sql) values ($1, $2)")
+                    .bind(&name)
+                    .bind(sql)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!("drop trigger {name}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// After a bulk load: the word index kept row by row again, rebuilt from the petitions.
+    /// After a bulk load: the word indexes kept row by row again, each paused one rebuilt
+    /// from its table.
     pub async fn resume_word_index(&self) -> Result<()> {
         if self.backend() != Backend::Sqlite {
             return Ok(());
@@ -169,13 +173,22 @@ impl Store {
         for (name, sql) in paused {
             sqlx::query(&sql).execute(&mut *tx).await?;
             sqlx::query("delete from word_index_paused where name = $1")
-                .bind(name)
+                .bind(&name)
                 .execute(&mut *tx)
                 .await?;
+            // Only the names written above are kept there: each an index's own.
+            if let Some(index) = crate::words::INDEXES
+                .iter()
+                .find(|i| name == format!("{}_insert", i.table))
+            {
+                sqlx::query(&format!(
+                    "insert into {0} ({0}) values ('rebuild')",
+                    index.table
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
         }
-        sqlx::query("insert into petitions_words (petitions_words) values ('rebuild')")
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -45,6 +45,9 @@ pub struct DirectiveFilter {
     /// (set by the use case from the caller's scope, never from a request).
     #[serde(skip)]
     pub open_for_units: Option<Vec<Id>>,
+    /// A page without its count (a search that ranks the first rows and shows no total).
+    #[serde(skip)]
+    pub uncounted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -381,7 +384,13 @@ impl Store {
     ) -> Result<Page<DirectiveView>> {
         let store = self.reading(vis);
         let mut w = Where::new();
-        w.search("dv.text_key", f.q.as_deref());
+        if !self
+            .search_words(&mut w, crate::words::DIRECTIVES, "dv", f.q.as_deref())
+            .await?
+        {
+            return Ok(Page::empty(f.limit, f.offset));
+        }
+        w.uncounted = f.uncounted;
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
             w.and("dv.status = ?", [Arg::S(s.to_string())]);
         }

@@ -81,6 +81,9 @@ pub struct PetitionFilter {
     pub seen_from: Option<Date>,
     #[serde(skip)]
     pub seen_to: Option<Date>,
+    /// A page without its count (a search that ranks the first rows and shows no total).
+    #[serde(skip)]
+    pub uncounted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,20 +138,9 @@ fn select(vis: &Visibility) -> String {
     )
 }
 
-/// A search whose words are in at most this many petitions reads them from the word index;
-/// one in more walks the list's order, where its matches come soon.
-const FEW_MATCHES: i64 = 2_000;
-
 /// The word index's matches (alias `t`), each with its petition (alias `p`): SQLite's
 /// `cross join` keeps this order, so a count stops once it has counted enough.
 const WORDS_THEN_PETITIONS: &str = "petitions_words t cross join petitions p on p.id = t.rowid";
-
-/// A search as the word index reads it: the ids of the few petitions that hold its words,
-/// or, when they are many, its condition on the index's alias `t` with the patterns it binds.
-enum WordIndex {
-    Few(Vec<Id>),
-    Many { condition: String, args: Vec<Arg> },
-}
 
 /// The number of a petition's raisings (alias `p`) the caller may see.
 fn raised_count(vis: &Visibility) -> String {
@@ -627,7 +619,7 @@ impl Store {
     ) -> Result<Page<PetitionView>> {
         let store = self.reading(vis);
         let filters = |w: &mut Where| {
-            w.search("p.text_key", f.q.as_deref());
+            w.search_on(self.backend, "p.text_key", f.q.as_deref());
             if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
                 w.and("p.status = ?", [Arg::S(s.to_string())]);
             }
@@ -730,36 +722,31 @@ impl Store {
         let mut w = Where::new();
         let mut counted = Where::new();
         let mut count_from = "petitions p";
-        match self.word_index(f.q.as_deref()).await? {
+        match self
+            .word_index(crate::words::PETITIONS, f.q.as_deref())
+            .await?
+        {
             // Words found in few petitions: those, read once from the index, then the filters.
             // In none: nothing more to read.
-            Some(WordIndex::Few(ids)) if ids.is_empty() => {
-                let (limit, offset) = crate::sql::clamp_page(f.limit, f.offset);
-                return Ok(Page {
-                    items: vec![],
-                    total: 0,
-                    total_capped: false,
-                    limit,
-                    offset,
-                    after: None,
-                    before: None,
-                });
+            Some(crate::words::WordIndex::Few(ids)) if ids.is_empty() => {
+                return Ok(Page::empty(f.limit, f.offset));
             }
-            Some(WordIndex::Few(ids)) => {
+            Some(crate::words::WordIndex::Few(ids)) => {
                 let cond = format!("p.id in ({})", crate::sql::id_list(&ids));
                 w.and(&cond, []);
                 counted.and(&cond, []);
             }
             // Words found in many: the page walks its order until it has enough of them,
             // the count walks the index's matches until it has counted enough.
-            Some(WordIndex::Many { condition, args }) => {
+            Some(crate::words::WordIndex::Many(Some((condition, args)))) => {
                 count_from = WORDS_THEN_PETITIONS;
                 counted.and(&condition, args);
             }
-            None => {}
+            Some(crate::words::WordIndex::Many(None)) | None => {}
         }
         filters(&mut w);
         filters(&mut counted);
+        w.uncounted = f.uncounted;
         // Paged by the order: the rows past a place in it, one more than the page to know
         // whether another follows; backwards, the order reversed, then put right.
         let place = match (&f.after, &f.before) {
@@ -768,14 +755,6 @@ impl Store {
             (None, None) => None,
         };
         let (limit, offset) = crate::sql::clamp_page(f.limit, f.offset);
-        // Deeper than the count goes, a page is had by the order (`after`), which costs
-        // what the first page does; an offset there would walk every row before it.
-        if offset > crate::sql::COUNT_CAP {
-            return Err(StoreError::Invalid(Invalid::one(
-                "offset",
-                FieldCode::OutOfRange,
-            )));
-        }
         let Some((forward, place)) = place else {
             let mut page = page_counted::<Row>(
                 &store,
@@ -824,52 +803,6 @@ impl Store {
         let mut page = page.try_map(PetitionView::try_from)?;
         page.items = with_coordinating(&store.pool, page.items).await?;
         Ok(page)
-    }
-
-    /// What SQLite's word index of petitions (the FTS5 trigram table `petitions_words`) says
-    /// of a search: the petitions that hold its words when they are few, or, when they are
-    /// many, the condition that reads them from the index. None when it cannot help: no word
-    /// of three letters or more (the index's grain), or PostgreSQL, whose planner reads its
-    /// `pg_trgm` index for a rare word and walks the list's order for a common one by itself
-    /// (a probe there costs a bitmap of every match: 60 ms for "nhà văn hóa" at a million).
-    async fn word_index(&self, q: Option<&str>) -> Result<Option<WordIndex>> {
-        if self.backend != crate::Backend::Sqlite {
-            return Ok(None);
-        }
-        let words: Vec<String> = Where::words(q)
-            .into_iter()
-            .filter(|w| w.chars().count() >= 3)
-            .collect();
-        if words.is_empty() {
-            return Ok(None);
-        }
-        let likes = |alias: &str| {
-            words
-                .iter()
-                .map(|_| format!("{alias}text_key like ?"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        let args: Vec<Arg> = words.iter().map(|w| Arg::S(format!("%{w}%"))).collect();
-        let mut probe = Where::new();
-        probe.and(&likes(""), args.clone());
-        let sql = format!(
-            "select rowid from petitions_words{} limit {}",
-            probe.sql(),
-            FEW_MATCHES + 1
-        );
-        crate::sql::record_plan(self, &sql, &probe.args).await?;
-        let ids: Vec<i64> = crate::sql::bind_scalar(sqlx::query_scalar(&sql), &probe.args)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Some(if ids.len() as i64 <= FEW_MATCHES {
-            WordIndex::Few(ids)
-        } else {
-            WordIndex::Many {
-                condition: likes("t."),
-                args,
-            }
-        }))
     }
 
     /// The day each of these petitions was first raised where `vis` sees a raising (Open311's

@@ -22,6 +22,9 @@ pub struct SessionFilter {
     /// Only sessions held on this day (set by a use case).
     #[serde(skip)]
     pub on: Option<jiff::civil::Date>,
+    /// A page without its count (a search that ranks the first rows and shows no total).
+    #[serde(skip)]
+    pub uncounted: bool,
 }
 
 /// A session with the names a list or page shows beside it.
@@ -95,7 +98,13 @@ impl Store {
     pub async fn sessions(&self, f: &SessionFilter, vis: &Visibility) -> Result<Page<SessionView>> {
         let store = self.reading(vis);
         let mut w = Where::new();
-        w.search("s.title_key", f.q.as_deref());
+        if !self
+            .search_words(&mut w, crate::words::SESSIONS, "s", f.q.as_deref())
+            .await?
+        {
+            return Ok(Page::empty(f.limit, f.offset));
+        }
+        w.uncounted = f.uncounted;
         if let Some(u) = f.host_unit_id {
             w.and("s.host_unit_id = ?", [Arg::I(u)]);
         }

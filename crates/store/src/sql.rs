@@ -80,6 +80,20 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of nothing: a list that knew before reading that nothing matches.
+    pub(crate) fn empty(limit: Option<i64>, offset: Option<i64>) -> Self {
+        let (limit, offset) = clamp_page(limit, offset);
+        Page {
+            items: vec![],
+            total: 0,
+            total_capped: false,
+            limit,
+            offset,
+            after: None,
+            before: None,
+        }
+    }
+
     /// The same page with each row turned into what the caller shows.
     pub(crate) fn try_map<U>(self, f: impl FnMut(T) -> Result<U>) -> Result<Page<U>> {
         Ok(Page {
@@ -128,6 +142,14 @@ pub(crate) async fn page_counted<R>(
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    // Deeper than the count goes, a page is had by the order (a list's `after`) or by
+    // narrowing the filter: an offset there would walk every row before it.
+    if offset > COUNT_CAP {
+        return Err(crate::StoreError::Invalid(dondoc_domain::Invalid::one(
+            "offset",
+            dondoc_domain::FieldCode::OutOfRange,
+        )));
+    }
     let (counted, cw) = count;
     let cap = if w.searched {
         SEARCH_COUNT_CAP
@@ -140,9 +162,16 @@ where
         cap + 1
     );
     let pool = &store.pool;
-    let counted: i64 = bind_scalar(sqlx::query_scalar(&count), &cw.args)
-        .fetch_one(pool)
-        .await?;
+    let counted: Option<i64> = if w.uncounted {
+        None
+    } else {
+        record_plan(store, &count, &cw.args).await?;
+        Some(
+            bind_scalar(sqlx::query_scalar(&count), &cw.args)
+                .fetch_one(pool)
+                .await?,
+        )
+    };
     let n = w.next();
     let sql = format!(
         "{select}{} order by {order} limit ${n} offset ${}",
@@ -150,17 +179,20 @@ where
         n + 1
     );
     let paging = [Arg::I(limit), Arg::I(offset)];
-    record_plan(store, &count, &cw.args).await?;
     record_plan(store, &sql, &[&w.args[..], &paging].concat()).await?;
     let items: Vec<R> = bind_as(sqlx::query_as(&sql), &w.args)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
         .await?;
+    let (total, total_capped) = match counted {
+        Some(n) => (n.min(cap), n > cap),
+        None => (offset + items.len() as i64, items.len() as i64 == limit),
+    };
     Ok(Page {
         items,
-        total: counted.min(cap),
-        total_capped: counted > cap,
+        total,
+        total_capped,
         limit,
         offset,
         after: None,
@@ -229,6 +261,9 @@ pub(crate) struct Where {
     pub(crate) args: Vec<Arg>,
     /// A free-text search is among the conditions.
     searched: bool,
+    /// The page is wanted without its count (a search that ranks its first rows): its
+    /// `total` is then what it holds, and `total_capped` says whether more may follow.
+    pub(crate) uncounted: bool,
 }
 
 impl Where {
@@ -269,6 +304,23 @@ impl Where {
     }
 
     pub(crate) fn search(&mut self, column: &str, q: Option<&str>) -> &mut Self {
+        self.search_on(crate::Backend::Sqlite, column, q)
+    }
+
+    /// [`Where::search`] as a list with a word index (`crate::words`) asks it of `backend`.
+    /// On PostgreSQL each word is matched by `strpos`, the same test as `like '%word%'` for a
+    /// folded word (which holds no `%`, `_` or `\\`) but one no index serves: the planner
+    /// then walks the list's order, and the word index is read only when the list's own probe
+    /// found the words rare ([`crate::Store::word_index`]). Given `like`, it would read the
+    /// trigram index whenever it guesses the words rare, and it guesses words that come
+    /// together ("trường mầm non") a hundred times rarer than they are, each on its own:
+    /// 200 ms to collect and sort 100,000 matches for a page of 50.
+    pub(crate) fn search_on(
+        &mut self,
+        backend: crate::Backend,
+        column: &str,
+        q: Option<&str>,
+    ) -> &mut Self {
         let Some(q) = q.filter(|q| !q.trim().is_empty()) else {
             return self;
         };
@@ -280,7 +332,14 @@ impl Where {
         }
         self.searched = true;
         for word in folded.split(' ').filter(|w| !w.is_empty()).take(8) {
-            self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))]);
+            match backend {
+                crate::Backend::Sqlite => {
+                    self.and(&format!("{column} like ?"), [Arg::S(format!("%{word}%"))])
+                }
+                crate::Backend::Postgres => {
+                    self.and(&format!("strpos({column}, ?) > 0"), [Arg::S(word.into())])
+                }
+            };
         }
         self
     }

@@ -1296,6 +1296,18 @@ both_backends!(
         let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
         store.pause_word_index().await.unwrap();
         bulk_petitions(&store, ward, &["Nạo vét kênh Quuxa".to_string()]).await;
+        // Sessions and directives written while the indexes are paused.
+        let mut s = session(ward, true);
+        s.title = "Làm việc tại khu Zorbu".into();
+        let s = store.create_session(WHO, &s).await.unwrap();
+        store
+            .create_directive(
+                WHO,
+                &directive("Nâng cấp đường Wibbl", None, None, Some(s.session.id)),
+                date(2020, 1, 1),
+            )
+            .await
+            .unwrap();
         // The load stops here (no resume); the store is opened again.
         store.migrate().await.unwrap();
         assert_eq!(
@@ -1303,6 +1315,21 @@ both_backends!(
             1,
             "the bulk-loaded petition is in the index"
         );
+        let sessions = SessionFilter {
+            q: Some("zorbu".into()),
+            ..Default::default()
+        };
+        let found = store.sessions(&sessions, &Visibility::All).await.unwrap();
+        assert_eq!(found.total, 1, "the session is in its index");
+        let directives = DirectiveFilter {
+            q: Some("wibbl".into()),
+            ..Default::default()
+        };
+        let found = store
+            .directives(&directives, &Visibility::All, date(2020, 1, 1))
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1, "the directive is in its index");
         // And the index is kept row by row again.
         store
             .create_petition(WHO, &petition("Sửa cầu Fizzbo", Some(ward), None))
@@ -1661,3 +1688,75 @@ both_backends!(visits_count_each_visitor_once_a_day, |db| {
         assert_eq!((f.today, f.month, f.total), (0, 0, 3));
     }
 });
+
+// Every list refuses an offset deeper than its count goes (a walk of every row before it),
+// not only the petitions', whose pages go on by their order.
+both_backends!(
+    every_list_refuses_an_offset_past_its_count,
+    |db| async move {
+        let store = db.store().await;
+        let deep = Some(dondoc_store::COUNT_CAP + 1);
+        let refused = |r: Result<(), StoreError>| matches!(r, Err(StoreError::Invalid(_)));
+        let today = date(2020, 1, 1);
+        assert!(refused(
+            store
+                .petitions(
+                    &PetitionFilter {
+                        offset: deep,
+                        ..Default::default()
+                    },
+                    &Visibility::All
+                )
+                .await
+                .map(|_| ())
+        ));
+        assert!(refused(
+            store
+                .directives(
+                    &DirectiveFilter {
+                        offset: deep,
+                        ..Default::default()
+                    },
+                    &Visibility::All,
+                    today
+                )
+                .await
+                .map(|_| ())
+        ));
+        assert!(refused(
+            store
+                .sessions(
+                    &SessionFilter {
+                        offset: deep,
+                        ..Default::default()
+                    },
+                    &Visibility::All
+                )
+                .await
+                .map(|_| ())
+        ));
+        assert!(refused(
+            store
+                .targets(
+                    &TargetFilter {
+                        offset: deep,
+                        ..Default::default()
+                    },
+                    &Visibility::All
+                )
+                .await
+                .map(|_| ())
+        ));
+        // At the cap itself, a page (empty here).
+        let at_cap = DirectiveFilter {
+            offset: Some(dondoc_store::COUNT_CAP),
+            ..Default::default()
+        };
+        assert!(store
+            .directives(&at_cap, &Visibility::All, today)
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+    }
+);

@@ -1,6 +1,6 @@
 //! Every list query uses an index, on both databases: generated data (`dondoc gen`) is
 //! loaded, the planner's statistics brought up to date, and the plan of each list and search
-//! query read back (`Store::recording_plans`: petitions, directives and sessions, as the list
+//! query read back (`Store::recording_plans`: petitions, directives, sessions and news, as the list
 //! pages, the dashboard's lists and a session's page ask them). A full scan of a
 //! big table (petitions, raisings, directives), or a sort of all its rows, fails the test,
 //! naming the query and its plan. A plan does not show how selective a filter checked along
@@ -11,7 +11,7 @@
 //! petitions, say) and prints every plan (with `-- --nocapture`).
 
 use dondoc_domain::Visibility;
-use dondoc_store::{DirectiveFilter, PetitionFilter, SessionFilter, Store};
+use dondoc_store::{ArticleFilter, DirectiveFilter, PetitionFilter, SessionFilter, Store};
 use dondoc_testing::TestDb;
 
 /// Big tables, and the aliases the store's queries give them.
@@ -173,10 +173,10 @@ async fn run_lists(
         for f in filters {
             store.petitions(&f, &vis).await.unwrap();
         }
-        // Words in no petition, and in very few. PostgreSQL's planner reads its trigram
-        // index for them once the table is big enough for it to pay, which the suite's
-        // 20,000 rows are not (it sorts the two rows it expects): `DONDOC_PLAN_DB` on a
-        // million shows it.
+        // Words in no record, and in very few, in each list the public search reads.
+        // PostgreSQL's planner reads its trigram indexes for them once a table is big
+        // enough for it to pay, which the suite's 20,000 petitions and 2,000 directives are
+        // not (it sorts the few rows it expects): `DONDOC_PLAN_DB` on a million shows it.
         if rare_words {
             for q in ["zzzz", "xyzzy khu"] {
                 let f = PetitionFilter {
@@ -184,6 +184,34 @@ async fn run_lists(
                     ..Default::default()
                 };
                 store.petitions(&f, &vis).await.unwrap();
+                let f = DirectiveFilter {
+                    q: Some(q.into()),
+                    ..Default::default()
+                };
+                store.directives(&f, &vis, today).await.unwrap();
+                let f = SessionFilter {
+                    q: Some(q.into()),
+                    ..Default::default()
+                };
+                store.sessions(&f, &vis).await.unwrap();
+                let f = ArticleFilter {
+                    q: Some(q.into()),
+                    ..Default::default()
+                };
+                store.articles(&f, &vis).await.unwrap();
+            }
+            // And common words, which the lists find walking their order.
+            for q in ["nha van hoa", "ha lam"] {
+                let f = DirectiveFilter {
+                    q: Some(q.into()),
+                    ..Default::default()
+                };
+                store.directives(&f, &vis, today).await.unwrap();
+                let f = SessionFilter {
+                    q: Some(q.into()),
+                    ..Default::default()
+                };
+                store.sessions(&f, &vis).await.unwrap();
             }
         }
         for due in [None, Some("overdue"), Some("due_soon")] {
@@ -239,7 +267,7 @@ async fn check(store: &Store, verbose: bool) {
             plans
                 .iter()
                 .any(|p| p.args.iter().any(|a| a.contains("zzzz"))),
-            "the search for a word in no petition read nothing"
+            "the search for a word in no record read nothing"
         );
     }
     let mut failures = Vec::new();
@@ -252,14 +280,16 @@ async fn check(store: &Store, verbose: bool) {
         }
         // A search for a word in no petition, checked row by row along a walk, reads the
         // whole table: it reads the word index instead (and, on SQLite, nothing more).
-        if p.args.iter().any(|a| a.contains("zzzz")) {
+        // (PostgreSQL first counts the words in its newest rows, a walk of a few thousand.)
+        let sample = p.sql.contains("order by id desc limit 5000) t");
+        if p.args.iter().any(|a| a.contains("zzzz")) && !sample {
             let indexed = match store.backend() {
                 dondoc_store::Backend::Sqlite => p.plan.contains("VIRTUAL TABLE INDEX"),
-                dondoc_store::Backend::Postgres => p.plan.contains("petitions_words_idx"),
+                dondoc_store::Backend::Postgres => p.plan.contains("_words_idx"),
             };
             if !indexed {
                 failures.push(format!(
-                    "a search for a word in no petition does not read the word index\n  in: {}\n  plan:\n{}",
+                    "a search for a word in no record does not read the word index\n  in: {}\n  plan:\n{}",
                     p.sql, p.plan
                 ));
             }
