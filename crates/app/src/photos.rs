@@ -95,6 +95,13 @@ pub fn prepare(bytes: &[u8]) -> Result<Vec<Sized>> {
         .collect()
 }
 
+/// [`prepare`], off the request's thread (decoding and encoding take a while).
+pub async fn prepare_off_thread(bytes: Vec<u8>) -> Result<Vec<Sized>> {
+    tokio::task::spawn_blocking(move || prepare(&bytes))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("preparing a photo: {e}")))?
+}
+
 /// Adds a photo with its caption at the end of an article's: for those who edit its words.
 pub async fn add(
     app: &App,
@@ -110,11 +117,7 @@ pub async fn add(
     }
     let caption = dondoc_domain::validate::opt_text(caption, 500)
         .map_err(|code| Error::Invalid(Invalid::one("caption", code)))?;
-    // Decoding and encoding take a while: off the request's thread.
-    let bytes = bytes.to_vec();
-    let sizes = tokio::task::spawn_blocking(move || prepare(&bytes))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("preparing a photo: {e}")))??;
+    let sizes = prepare_off_thread(bytes.to_vec()).await?;
     let sizes: Vec<(i64, i64, Vec<u8>)> = sizes
         .into_iter()
         .map(|s| (i64::from(s.width), i64::from(s.height), s.jpeg))

@@ -13,6 +13,10 @@ use crate::{App, Caller, Error, Result};
 
 /// Submissions one client address may send in an hour.
 pub const PER_HOUR: i64 = 5;
+/// Failed human checks an address may make in an hour before the form refuses it for the
+/// rest of the hour: a person mistypes once or twice; a robot guessing the sum (some twenty
+/// answers) would find it in a few dozen tries.
+pub const HUMAN_FAILURES_PER_HOUR: i64 = 8;
 /// The largest photo kept with a submission.
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 /// Who raised a petition a resident sent, as its raising says.
@@ -132,6 +136,13 @@ pub async fn submit(
             answer,
             honeypot,
         } => {
+            // Guesses at the human check are counted per address, as sign-in failures are.
+            let failures = format!("human:{client_hash}");
+            if app.store.failures_under(&failures, hour_ago).await? >= HUMAN_FAILURES_PER_HOUR {
+                return Err(Error::TooMany {
+                    retry_after_secs: 3600,
+                });
+            }
             // A field hidden from people: whoever fills it is a robot, told only that the
             // check failed.
             let key = secret(app, "human_check").await?;
@@ -149,6 +160,10 @@ pub async fn submit(
                     }
                 }
                 (true, Ok(())) => {}
+            }
+            if check.failed("answer") {
+                let now = app.clock.now().as_millisecond();
+                app.store.note_failure(&failures, now).await?;
             }
             "form"
         }
@@ -192,6 +207,30 @@ pub async fn submit(
     {
         return Err(Invalid::one("new_petition", FieldCode::Similar).into());
     }
+    // Only once every other check has passed: the photo decoded and kept as its largest
+    // re-encoding (`photos::prepare`), so that nothing of the file but its pixels is kept —
+    // a phone's photo carries where it was taken, often the resident's home.
+    let photo = match photo {
+        None => None,
+        Some((_, bytes)) => {
+            let mut sizes = crate::photos::prepare_off_thread(bytes.to_vec())
+                .await
+                .map_err(|e| match e {
+                    Error::Invalid(Invalid(errors)) => Error::Invalid(Invalid(
+                        errors
+                            .into_iter()
+                            .map(|mut e| {
+                                e.field = "photo";
+                                e
+                            })
+                            .collect(),
+                    )),
+                    e => e,
+                })?;
+            sizes.pop().map(|s| s.jpeg)
+        }
+    };
+    let photo = photo.as_deref().map(|jpeg| ("image/jpeg", jpeg));
     store_new(app, &new, &client_hash, source, photo).await
 }
 

@@ -114,6 +114,11 @@ impl Checker {
         }
     }
 
+    /// Whether `field` has been refused.
+    pub fn failed(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     fn take<T>(&mut self, field: &'static str, r: Result<T, FieldCode>) -> Option<T> {
         match r {
             Ok(v) => Some(v),

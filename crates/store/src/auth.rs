@@ -585,6 +585,31 @@ impl Store {
         Ok((ids, others))
     }
 
+    /// How many failures are kept under `key` since `since_ms` (another check's throttle:
+    /// the residents' form counts its failed human checks here).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn failures_under(&self, key: &str, since_ms: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
+                .bind(stored_key(key))
+                .bind(since_ms)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Keeps a failure under `key` made at `at_ms` (counted by [`Store::failures_under`], and
+    /// purged with the sign-in attempts).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn note_failure(&self, key: &str, at_ms: i64) -> Result<()> {
+        sqlx::query("insert into login_failures (key, at) values ($1, $2)")
+            .bind(stored_key(key))
+            .bind(at_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Takes back attempts that turned out not to be failures.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forget_login_attempts(&self, ids: &[Id]) -> Result<()> {

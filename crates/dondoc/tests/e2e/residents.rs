@@ -140,7 +140,7 @@ mod submit_follow_and_moderate {
                 ("category", "ha-tang"),
                 ("email", "dan@example.vn"),
             ],
-            Some(PNG),
+            Some(&crate::support::photo_with_gps(1200, 900)),
         )
         .await;
         let code = code_of(&r);
@@ -168,7 +168,13 @@ mod submit_follow_and_moderate {
             .get(&format!("/kien-nghi/theo-doi/{code}/anh"))
             .await;
         assert_eq!(photo.status, StatusCode::OK);
-        assert_eq!(photo.headers["content-type"], "image/png");
+        // Kept as its pixels re-encoded: where the phone took it is not.
+        assert_eq!(photo.headers["content-type"], "image/jpeg");
+        assert!(
+            !photo.bytes.windows(3).any(|w| w == b"GPS"),
+            "the photo's GPS position is kept"
+        );
+        assert_eq!(image::load_from_memory(&photo.bytes).unwrap().width(), 1200);
         assert_eq!(
             resident.get("/kien-nghi/theo-doi/AAAAAAAAAA").await.status,
             StatusCode::NOT_FOUND
@@ -388,6 +394,8 @@ mod bad_submissions_write_nothing {
                 Some(b"<html><script>alert(1)</script>"),
                 "không phải là ảnh",
             ),
+            // A PNG's first bytes, and no image after them.
+            (ok.to_vec(), 5, Some(PNG), "không phải là ảnh"),
             (with("ward_unit_id", ""), 5, None, "Không được để trống"),
             (with("ward_unit_id", "abc"), 5, None, "Không tìm thấy"),
             (with("category", "Hạ tầng"), 5, None, "Giá trị không hợp lệ"),
@@ -504,6 +512,55 @@ mod too_many_from_one_address {
             ("new_petition", "true"),
         ];
         code_of(&send_form(&mut c, &clock, 5, &fields, None).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(Backend::Postgres).await
+    }
+}
+
+// A robot guessing the human check's sum (some twenty answers) is stopped after a few
+// failures from its address, the right answer included, until the hour is out.
+mod guesses_at_the_human_check_are_counted {
+    use super::*;
+
+    async fn run(backend: Backend) {
+        let Some((app, clock)) = app_with_clock(backend).await else {
+            return;
+        };
+        let ward = ward(&app).await;
+        let mut c = app.anonymous();
+        let fields = |answer: &'static str| {
+            vec![
+                (
+                    "text",
+                    "Vỉa hè đường Nguyễn Văn Cừ bị lấn chiếm làm nơi để xe",
+                ),
+                ("ward_unit_id", ward.as_str()),
+                ("category", "khac"),
+                ("new_petition", "true"),
+                ("answer", answer),
+            ]
+        };
+        for _ in 0..dondoc_app::residents::HUMAN_FAILURES_PER_HOUR {
+            let r = send_form(&mut c, &clock, 5, &fields("1000"), None).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        }
+        // The right answer now: refused all the same.
+        let mut right = fields("");
+        right.pop();
+        let r = send_form(&mut c, &clock, 5, &right, None).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        assert!(r.headers.contains_key("retry-after"));
+        assert_eq!(submissions(&app).await, 0);
+        // An hour later the address may send again.
+        later(&clock, 3601);
+        code_of(&send_form(&mut c, &clock, 5, &right, None).await);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -540,3 +540,24 @@ pub fn upload(csrf: &str, field: &str, file_name: &str, bytes: &[u8]) -> (String
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A JPEG photo whose EXIF segment holds a GPS position.
+pub fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 200) as u8, 120, (y % 200) as u8])
+    });
+    let mut plain = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut plain, 90,
+        ))
+        .unwrap();
+    let mut payload = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPSLatitude 20.9525 N GPSLongitude 107.0811 E");
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
