@@ -41,8 +41,13 @@ pub async fn home(app: &App, ward: Option<Id>) -> Result<Home> {
     )
     .await?
     .items;
+    // A ward chosen once and gone since (or never one) is simply not shown.
     let ward = match ward {
-        Some(id) => app.store.unit(id).await.ok(),
+        Some(id) => match app.store.unit(id).await {
+            Ok(u) if u.kind == dondoc_domain::UnitKind::Ward => Some(u),
+            Ok(_) | Err(dondoc_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
         None => None,
     };
     let petitions = crate::petitions::list(
@@ -82,6 +87,7 @@ pub async fn wards(app: &App, q: &str) -> Result<Vec<Unit>> {
     let f = dondoc_store::UnitFilter {
         q: Some(q.to_string()),
         limit: Some(20),
+        living_of_kind: Some(dondoc_domain::UnitKind::Ward),
         ..Default::default()
     };
     Ok(app.store.units_page(&f).await?.items)
@@ -250,21 +256,25 @@ pub async fn search(app: &App, q: &str, page: usize) -> Result<Found> {
         ArticleFilter {
             q: query.clone(),
             limit,
+            uncounted: true,
             ..Default::default()
         },
         SessionFilter {
             q: query.clone(),
             limit,
+            uncounted: true,
             ..Default::default()
         },
         PetitionFilter {
             q: query.clone(),
             limit,
+            uncounted: true,
             ..Default::default()
         },
         DirectiveFilter {
             q: query.clone(),
             limit,
+            uncounted: true,
             ..Default::default()
         },
     );

@@ -54,6 +54,9 @@ pub struct UnitFilter {
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only units of this kind that still exist (set by a use case).
+    #[serde(skip)]
+    pub living_of_kind: Option<UnitKind>,
 }
 
 /// A unit placed in the tree, for display.
@@ -189,6 +192,12 @@ impl Store {
             w.and("parent_id is null", []);
         }
         w.search("name_key", f.q.as_deref());
+        if let Some(kind) = f.living_of_kind {
+            w.and(
+                "kind = ? and dissolved_on is null",
+                [crate::sql::Arg::S(kind.as_str().to_string())],
+            );
+        }
         crate::sql::page::<Row>(
             self,
             &format!("select {COLS} from units"),

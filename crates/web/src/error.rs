@@ -222,8 +222,15 @@ pub async fn note_viewer(req: Request, next: Next) -> Response {
 }
 
 /// The error layer: gives every error response its body in the user's language.
-pub async fn render_errors(req: Request, next: Next) -> Response {
+pub async fn render_errors(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let lang = Lang::for_request(req.headers(), req.uri().path());
+    let public = crate::public::is_public_path(req.uri().path());
+    let headers = public.then(|| req.headers().clone());
+    let path = req.uri().path().to_string();
     // Open311 clients read JSON too (its handlers write their errors in its own form).
     let api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/open311/");
     let is_get = req.method() == axum::http::Method::GET;
@@ -306,7 +313,19 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 lang.field_message(f.field, f.code)
             )
         }));
-        let page = crate::pages::error_page(lang, status, &messages, viewer);
+        let page = match headers {
+            // The public site's pages keep its layout when they fail.
+            Some(headers) => crate::public::error_page(
+                &st,
+                lang,
+                &headers,
+                &path,
+                status,
+                &messages,
+                viewer.is_some(),
+            ),
+            None => crate::pages::error_page(lang, status, &messages, viewer),
+        };
         Body::from(Html(page).0)
     };
     parts.headers.remove(header::CONTENT_LENGTH);

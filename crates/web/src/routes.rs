@@ -410,7 +410,7 @@ pub fn router(state: AppState) -> Router {
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))
-        .layer(from_fn(render_errors))
+        .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{form_fields, Client};
+use crate::support::{form_fields, photo_with_gps, Client};
 
 /// Sends the first form of `page` whose action is `action`, with `changes` over its fields.
 async fn send_form(
@@ -408,27 +408,6 @@ app_test!(search_reads_words_typed_either_way, |app| async move {
     assert_eq!(r.status, StatusCode::OK);
 });
 
-/// A JPEG photo whose EXIF segment holds a GPS position.
-fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 200) as u8, 120, (y % 200) as u8])
-    });
-    let mut plain = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-            &mut plain, 90,
-        ))
-        .unwrap();
-    let mut payload = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
-    payload.extend_from_slice(b"GPSLatitude 20.9525 N GPSLongitude 107.0811 E");
-    let mut out = plain[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&payload);
-    out.extend_from_slice(&plain[2..]);
-    out
-}
-
 app_test!(
     photos_are_checked_by_content_stripped_and_served_in_sizes,
     |app| async move {
@@ -521,5 +500,58 @@ app_test!(
             visitor.get(&format!("/anh/{photo}/2000.jpg")).await.status,
             StatusCode::NOT_FOUND
         );
+    }
+);
+
+// A page of the public site that fails (a record not there, an address mistyped) keeps the
+// public site's layout, its menu and search; an internal page's error keeps the staff one.
+app_test!(public_errors_keep_the_public_layout, |app| async move {
+    let mut visitor = app.anonymous();
+    for path in [
+        "/tin-tuc/999999-khong-co-tin-nay",
+        "/kien-nghi/999999",
+        "/don-vi/999999",
+        "/kien-nghi/theo-doi/AAAAAAAAAA",
+    ] {
+        let r = visitor.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            r.body.contains(r#"<a class="brand" href="/trang-chu">"#)
+                && r.body.contains(r#"href="/kien-nghi/gui""#)
+                && r.body.contains(r#"id="site-q""#),
+            "{path} is not in the public layout: {}",
+            r.body
+        );
+        assert!(r.body.contains("Không tìm thấy"), "{path}: {}", r.body);
+    }
+    let mut staff = app.login("chuyenvien", "chuyenvien-demo").await;
+    let r = staff.get("/petitions/999999").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.body.contains(r#"<a class="brand" href="/">"#),
+        "an internal page's error keeps the staff layout: {}",
+        r.body
+    );
+});
+
+// "Your ward" on the home page looks among wards only: "ha lam" is the ward Hà Lầm, not
+// also its party committee and people's committee to choose between.
+app_test!(
+    the_home_page_finds_your_ward_among_wards,
+    |app| async move {
+        let mut visitor = app.anonymous();
+        let r = visitor.get("/trang-chu?phuong=ha+lam").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains(r#"value="Phường Hà Lầm""#),
+            "the ward is chosen: {}",
+            r.body
+        );
+        assert!(!r.body.contains(r#"class="choices""#), "{}", r.body);
+        // A unit that is no ward, by its number, is not taken for one.
+        let ubnd = app.unit_id("UBND phường Hà Lầm").await;
+        let r = visitor.get(&format!("/trang-chu?phuong={ubnd}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(r#"value="UBND phường Hà Lầm""#));
     }
 );

@@ -68,6 +68,7 @@ pub async fn tree(
         q: searching.then(|| q.clone()),
         limit: Some(100),
         offset: f.offset,
+        ..Default::default()
     };
     let page = app::reference::units(&st.app, &v, &filter).await?;
     let ids: Vec<i64> = page.items.iter().map(|u| u.id).collect();

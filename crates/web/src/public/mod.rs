@@ -144,6 +144,73 @@ pub(crate) fn layout(
     }
 }
 
+/// Whether `path` is one of the public site's: its errors are shown in its own layout.
+pub(crate) fn is_public_path(path: &str) -> bool {
+    const PREFIXES: [&str; 9] = [
+        "/trang-chu",
+        "/tin-tuc",
+        "/buoi-lam-viec",
+        "/kien-nghi",
+        "/chi-dao",
+        "/don-vi",
+        "/chi-tieu",
+        "/tim-kiem",
+        "/anh/",
+    ];
+    PREFIXES.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || p.ends_with('/'))
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public/error.html")]
+struct PublicErrorPage<'a> {
+    layout: PublicLayout,
+    status: u16,
+    messages: &'a [String],
+}
+
+/// An error on a public page, in the public site's layout (no sidebar: nothing is read for it).
+pub(crate) fn error_page(
+    st: &AppState,
+    lang: Lang,
+    headers: &HeaderMap,
+    path: &str,
+    status: axum::http::StatusCode,
+    messages: &[String],
+    signed_in: bool,
+) -> String {
+    let origin = crate::pages::origin(st, headers);
+    let layout = PublicLayout {
+        lang,
+        title: lang.t("err.title").to_string(),
+        description: messages.first().cloned().unwrap_or_default(),
+        canonical: format!("{origin}{path}"),
+        origin,
+        og_type: "website",
+        image: None,
+        nav: "",
+        feeds: vec![(
+            lang.t("portal.feed_news").to_string(),
+            "/tin-tuc/rss.xml".into(),
+            "application/rss+xml",
+        )],
+        signed_in,
+        q: String::new(),
+        sidebar: None,
+        csrf: String::new(),
+        notice: None,
+    };
+    PublicErrorPage {
+        layout,
+        status: status.as_u16(),
+        messages,
+    }
+    .render()
+    .unwrap_or_else(|_| messages.join("\n"))
+}
+
 /// At most `chars` characters of `s`, cut at a word, on one line.
 pub fn shorten(s: &str, chars: usize) -> String {
     let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
