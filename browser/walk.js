@@ -197,6 +197,36 @@ async function seeStaffAnswer(browser, page, submitted) {
   check((await page.locator('main').textContent()).includes(ANSWER), "the petition's public page shows the answer too");
 }
 
+// A ward clerk on a phone drafts a session from a report: the review page, row after row of
+// fields and choices, still fits the screen at 390 px.
+const REPORT = `Chiều ngày 10/11/2026, Đoàn công tác số 02 của Thành ủy do đồng chí Trần Văn Bình, Phó Bí thư Thường trực Thành ủy làm trưởng đoàn đã làm việc với Đảng ủy phường Hà Lầm về kết quả thực hiện nhiệm vụ năm 2026.
+
+Tại buổi làm việc, cử tri kiến nghị xây mới nhà văn hóa khu 5 và sửa chữa rãnh thoát nước tổ 3 khu 4 đã xuống cấp.
+
+Kết luận buổi làm việc, đồng chí Trần Văn Bình yêu cầu UBND phường Hà Lầm khẩn trương hoàn thành giải phóng mặt bằng dự án đường Trần Phú trước ngày 30 tháng 12 năm 2026; giao Phòng Quản lý đô thị thành phố phối hợp kiểm tra, sửa chữa rãnh thoát nước tổ 3.`;
+
+async function clerkReviewsAReport(browser) {
+  const ctx = await newContext(browser, 390);
+  const page = await ctx.newPage();
+  await page.goto(base + '/login');
+  await page.fill('#login', 'vanthu');
+  await page.fill('#password', 'vanthu-demo');
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  await page.goto(base + '/sessions/import');
+  await page.fill('#report', REPORT);
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').first().click()]);
+  const rows = await page.locator('table.rows tbody tr').count();
+  check(rows >= 3, `the review page lists what the report holds (${rows} rows)`);
+  await layoutHolds(page, 'the review page', 390, '390 px, vi');
+  if (shotsDir) {
+    // The petitions the report raised, each a card of its fields.
+    await page.locator('table.rows').nth(1).scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelectorAll('table.rows')[1].closest('fieldset').scrollIntoView());
+    await page.screenshot({ path: path.join(shotsDir, 'review-390.png') });
+  }
+  await ctx.close();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every public page: size, no script, axe-core in Vietnamese and English, and at 390 px no
 // sideways scroll and no truncated control.
@@ -232,7 +262,12 @@ async function audit(page, p, width, lang) {
     for (const n of v.nodes.slice(0, 3)) console.log(`      ${n}`);
   }
   check(violations.length === 0, `axe: ${p.name} (${p.path}) at ${at} has no WCAG 2.1 A/AA or best-practice violation`);
-  if (width <= 400) {
+  if (width <= 400) await layoutHolds(page, p.name, width, at);
+  return violations;
+}
+
+// At a phone's width: no sideways scroll, and no control cut short or pushed off the screen.
+async function layoutHolds(page, name, width, at) {
     const layout = await page.evaluate(() => {
       const root = document.documentElement;
       const truncated = [];
@@ -244,30 +279,28 @@ async function audit(page, p, width, lang) {
         // for robots (`aria-hidden`, off screen) is for no person to see.
         return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0 && !el.closest('.sr-only') && !el.closest('[aria-hidden="true"]') && !el.matches('a.skip:not(:focus)');
       };
-      const name = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.name ? '[name=' + el.name + ']' : ''}`;
+      const nameOf = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.name ? '[name=' + el.name + ']' : ''}`;
       for (const el of document.querySelectorAll('button, .button, label, select, input, textarea, a')) {
         if (!visible(el)) continue;
         const r = el.getBoundingClientRect();
-        if (r.left < -1 || r.right > window.innerWidth + 1) truncated.push(`${name(el)} reaches outside the screen (${Math.round(r.left)}–${Math.round(r.right)})`);
-        if (el.matches('button, .button, label') && el.scrollWidth > el.clientWidth + 1) truncated.push(`${name(el)} cuts its words (${el.scrollWidth} > ${el.clientWidth})`);
+        if (r.left < -1 || r.right > window.innerWidth + 1) truncated.push(`${nameOf(el)} reaches outside the screen (${Math.round(r.left)}–${Math.round(r.right)})`);
+        if (el.matches('button, .button, label') && el.scrollWidth > el.clientWidth + 1) truncated.push(`${nameOf(el)} cuts its words (${el.scrollWidth} > ${el.clientWidth})`);
         if (el.matches('select')) {
           const s = getComputedStyle(el);
           canvas.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
           const option = el.options[el.selectedIndex];
           const need = canvas.measureText(option ? option.text : '').width + 28; // the arrow and padding
-          if (need > el.clientWidth) truncated.push(`${name(el)} cuts "${option && option.text}" (${Math.round(need)} > ${el.clientWidth})`);
+          if (need > el.clientWidth) truncated.push(`${nameOf(el)} cuts "${option && option.text}" (${Math.round(need)} > ${el.clientWidth})`);
         }
         if (el.matches('input[type=search], input[type=text], input:not([type]), textarea') && el.clientWidth < 120) {
-          truncated.push(`${name(el)} is only ${el.clientWidth} px wide`);
+          truncated.push(`${nameOf(el)} is only ${el.clientWidth} px wide`);
         }
       }
       return { scrollWidth: root.scrollWidth, truncated };
     });
-    check(layout.scrollWidth <= width, `${p.name} at ${at} does not scroll sideways (scrollWidth ${layout.scrollWidth})`);
+    check(layout.scrollWidth <= width, `${name} at ${at} does not scroll sideways (scrollWidth ${layout.scrollWidth})`);
     for (const t of layout.truncated) console.log(`      ${t}`);
-    check(layout.truncated.length === 0, `${p.name} at ${at} truncates no control`);
-  }
-  return violations;
+    check(layout.truncated.length === 0, `${name} at ${at} truncates no control`);
 }
 
 // Every status badge the stylesheet colours (.ps-*, .ds-*, .tl-*, .as-*), shown on a public page
@@ -404,6 +437,8 @@ async function screenshots(browser, pages) {
     }
     console.log(`  axe violations by rule (nodes, both widths, both languages): ${JSON.stringify(counts)}`);
 
+    console.log('A clerk reviews a report at 390 px');
+    await clerkReviewsAReport(browser);
     await badges(browser, request);
     console.log('Print, favicon');
     await printView(browser, newsPath);
