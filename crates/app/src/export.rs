@@ -16,6 +16,9 @@ pub const MAX_ROWS: usize = 20_000;
 
 const PAGE: i64 = 500;
 
+// The last page an export reads is within the offsets a list answers.
+const _: () = assert!(MAX_ROWS as i64 - PAGE <= dondoc_store::MAX_OFFSET);
+
 /// The rows of a list read by offset, page after page (`read(limit, offset)`), up to
 /// [`MAX_ROWS`], and whether there were more.
 async fn by_offset<T, F, Fut>(read: F) -> Result<(Vec<T>, bool)>

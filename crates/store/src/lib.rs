@@ -45,7 +45,7 @@ pub use petitions::{PetitionChange, PetitionMerged};
 pub use petitions::{PetitionFilter, PetitionView};
 pub use portal::Listed;
 pub use sessions::{SessionFilter, SessionView};
-pub use sql::{Page, COUNT_CAP};
+pub use sql::{Page, COUNT_CAP, MAX_OFFSET};
 pub use stats::{DirectiveCount, PetitionCount};
 pub use submissions::{ApiClient, Decision, ResidentMail, SubmissionMeta, SubmissionView};
 pub use tabular::{ImportJob, ImportWriter, OnFile, ReadCounts, RowFilter, StagedRow};

@@ -56,6 +56,11 @@ pub(crate) fn key(s: &str) -> String {
 /// an exact count, which would read every row.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// The deepest offset a list answers: an export's last page (it reads a list by offset up to
+/// 20,000 rows). Deeper, a page is had by the list's order (`after`) or a narrower filter;
+/// an offset there would walk every row before it.
+pub const MAX_OFFSET: i64 = 20_000;
+
 /// The same for a search: its matches are checked word by word along the walk, and "more
 /// than 1,000" is all a reader needs to narrow it.
 pub const SEARCH_COUNT_CAP: i64 = 1_000;
@@ -142,9 +147,7 @@ pub(crate) async fn page_counted<R>(
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
-    // Deeper than the count goes, a page is had by the order (a list's `after`) or by
-    // narrowing the filter: an offset there would walk every row before it.
-    if offset > COUNT_CAP {
+    if offset > MAX_OFFSET {
         return Err(crate::StoreError::Invalid(dondoc_domain::Invalid::one(
             "offset",
             dondoc_domain::FieldCode::OutOfRange,

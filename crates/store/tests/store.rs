@@ -1689,13 +1689,13 @@ both_backends!(visits_count_each_visitor_once_a_day, |db| {
     }
 });
 
-// Every list refuses an offset deeper than its count goes (a walk of every row before it),
+// Every list refuses an offset deeper than an export reads (a walk of every row before it),
 // not only the petitions', whose pages go on by their order.
 both_backends!(
     every_list_refuses_an_offset_past_its_count,
     |db| async move {
         let store = db.store().await;
-        let deep = Some(dondoc_store::COUNT_CAP + 1);
+        let deep = Some(dondoc_store::MAX_OFFSET + 1);
         let refused = |r: Result<(), StoreError>| matches!(r, Err(StoreError::Invalid(_)));
         let today = date(2020, 1, 1);
         assert!(refused(
@@ -1747,9 +1747,9 @@ both_backends!(
                 .await
                 .map(|_| ())
         ));
-        // At the cap itself, a page (empty here).
+        // At the limit itself, a page (empty here).
         let at_cap = DirectiveFilter {
-            offset: Some(dondoc_store::COUNT_CAP),
+            offset: Some(dondoc_store::MAX_OFFSET),
             ..Default::default()
         };
         assert!(store

@@ -1049,7 +1049,10 @@ pub fn pager<T>(base: &str, query: &[(&str, String)], page: &dondoc_store::Page<
         .collect();
     Pager {
         prev: (offset > 0).then(|| link((offset - limit).max(0))),
-        next: (offset + limit < total || page.total_capped).then(|| link(offset + limit)),
+        // No further than a list answers by offset (past it, a narrower filter).
+        next: ((offset + limit < total || page.total_capped)
+            && offset + limit <= dondoc_store::MAX_OFFSET)
+            .then(|| link(offset + limit)),
         pages,
         total,
         capped: page.total_capped,
