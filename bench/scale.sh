@@ -85,6 +85,12 @@ pages=(
   "/petitions/500000" "/directives" "/directives?due=overdue" "/directives?due=due_soon"
   "/targets" "/units" "/api/v1/petitions" "/api/v1/units"
   "/stats" "/petitions?raised_min=3" "/petitions?open_months=24&category=Giao+th%C3%B4ng"
+  "/directives?offset=9000"
+  # The public site (its own pages, read as a visitor whoever asks).
+  "/trang-chu" "/trang-chu?phuong=ha+lam" "/tin-tuc" "/kien-nghi" "/kien-nghi?q=nha+van+hoa"
+  "/kien-nghi/500000" "/buoi-lam-viec/2" "/don-vi/1" "/tim-kiem?q=nha+van+hoa"
+  "/tim-kiem?q=kenh+muong+khu+7" "/tin-tuc/rss.xml" "/sitemap.xml" "/sitemap/kien-nghi-1.xml"
+  "/open311/v2/requests.json"
 )
 time_page() { # who path
   local opts=()
