@@ -216,15 +216,11 @@ pub async fn submit(
             let mut sizes = crate::photos::prepare_off_thread(bytes.to_vec())
                 .await
                 .map_err(|e| match e {
-                    Error::Invalid(Invalid(errors)) => Error::Invalid(Invalid(
-                        errors
-                            .into_iter()
-                            .map(|mut e| {
-                                e.field = "photo";
-                                e
-                            })
-                            .collect(),
-                    )),
+                    // Refused as `file` there; the form's field is `photo`.
+                    Error::Invalid(i) => match i.on("file") {
+                        Some(code) => Invalid::one("photo", code).into(),
+                        None => Error::Invalid(i),
+                    },
                     e => e,
                 })?;
             sizes.pop().map(|s| s.jpeg)

@@ -16,12 +16,19 @@ use dondoc_domain::Id;
 use crate::sql::{Arg, Where};
 use crate::{Result, Store};
 
-/// A searched table's word index: the FTS5 table, and the key column it indexes (of the same
-/// name in both).
+/// A searched table's word index: the FTS5 table (`<table>_words`), and the key column it
+/// indexes (of the same name in both).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WordIndexOf {
     pub table: &'static str,
     pub column: &'static str,
+}
+
+impl WordIndexOf {
+    /// The table whose rows are indexed.
+    fn rows(&self) -> &'static str {
+        self.table.trim_end_matches("_words")
+    }
 }
 
 pub(crate) const PETITIONS: WordIndexOf = WordIndexOf {
@@ -104,7 +111,7 @@ impl Store {
                     "select count(*) from (select {column} from {table} order by id desc limit {SAMPLE}) t{}",
                     probe.sql(),
                     column = index.column,
-                    table = index.table.trim_end_matches("_words"),
+                    table = index.rows(),
                 );
                 crate::sql::record_plan(self, &sample, &probe.args).await?;
                 let seen: i64 = crate::sql::bind_scalar(sqlx::query_scalar(&sample), &probe.args)
@@ -115,7 +122,7 @@ impl Store {
                 }
                 format!(
                     "select id from {}{} limit {}",
-                    index.table.trim_end_matches("_words"),
+                    index.rows(),
                     probe.sql(),
                     FEW_MATCHES + 1
                 )

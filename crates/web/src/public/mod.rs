@@ -120,27 +120,54 @@ pub(crate) fn layout(
     title: impl Into<String>,
     description: impl Into<String>,
 ) -> PublicLayout {
-    let origin = crate::pages::origin(st, headers);
-    let description: String = description.into();
     PublicLayout {
-        lang: v.lang,
-        title: title.into(),
-        description: shorten(&description, 200),
+        sidebar: crate::sidebar::Sidebar::of(st, v.lang),
+        notice: v.saved.then_some("common.saved"),
+        ..bare_layout(
+            st,
+            v.lang,
+            v.user.is_some(),
+            headers,
+            nav,
+            path,
+            title.into(),
+            &description.into(),
+        )
+    }
+}
+
+/// The public layout with nothing read for it: no sidebar, no notice.
+#[allow(clippy::too_many_arguments)]
+fn bare_layout(
+    st: &AppState,
+    lang: Lang,
+    signed_in: bool,
+    headers: &HeaderMap,
+    nav: &'static str,
+    path: &str,
+    title: String,
+    description: &str,
+) -> PublicLayout {
+    let origin = crate::pages::origin(st, headers);
+    PublicLayout {
+        lang,
+        title,
+        description: shorten(description, 200),
         canonical: format!("{origin}{path}"),
         origin,
         og_type: "website",
         image: None,
         nav,
         feeds: vec![(
-            v.lang.t("portal.feed_news").to_string(),
+            lang.t("portal.feed_news").to_string(),
             "/tin-tuc/rss.xml".into(),
             "application/rss+xml",
         )],
-        signed_in: v.user.is_some(),
+        signed_in,
         q: String::new(),
-        sidebar: crate::sidebar::Sidebar::of(st, v.lang),
+        sidebar: None,
         csrf: String::new(),
-        notice: v.saved.then_some("common.saved"),
+        notice: None,
     }
 }
 
@@ -181,27 +208,16 @@ pub(crate) fn error_page(
     messages: &[String],
     signed_in: bool,
 ) -> String {
-    let origin = crate::pages::origin(st, headers);
-    let layout = PublicLayout {
+    let layout = bare_layout(
+        st,
         lang,
-        title: lang.t("err.title").to_string(),
-        description: messages.first().cloned().unwrap_or_default(),
-        canonical: format!("{origin}{path}"),
-        origin,
-        og_type: "website",
-        image: None,
-        nav: "",
-        feeds: vec![(
-            lang.t("portal.feed_news").to_string(),
-            "/tin-tuc/rss.xml".into(),
-            "application/rss+xml",
-        )],
         signed_in,
-        q: String::new(),
-        sidebar: None,
-        csrf: String::new(),
-        notice: None,
-    };
+        headers,
+        "",
+        path,
+        lang.t("err.title").to_string(),
+        messages.first().map(String::as_str).unwrap_or_default(),
+    );
     PublicErrorPage {
         layout,
         status: status.as_u16(),
