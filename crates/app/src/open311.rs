@@ -102,6 +102,8 @@ pub async fn requests(app: &App, c: &Caller, q: &RequestQuery) -> Result<Vec<Ser
     let mut check = dondoc_domain::validate::Checker::new();
     let mut f = PetitionFilter {
         sort: Some("recent".into()),
+        // Open311 gives no total: a count would only cost.
+        uncounted: true,
         ..Default::default()
     };
     let size = q.page_size.unwrap_or(50);

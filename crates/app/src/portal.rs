@@ -29,6 +29,8 @@ pub struct Home {
     pub deadlines: Vec<DirectiveView>,
 }
 
+/// The home page: the latest news, the open petitions (of the visitor's ward, when one is
+/// chosen) and the deadlines to come. Its lists show no totals, so none is counted.
 pub async fn home(app: &App, ward: Option<Id>) -> Result<Home> {
     let c = visitor(app);
     let news = crate::articles::list(
@@ -36,6 +38,7 @@ pub async fn home(app: &App, ward: Option<Id>) -> Result<Home> {
         &c,
         &ArticleFilter {
             limit: Some(6),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -58,6 +61,7 @@ pub async fn home(app: &App, ward: Option<Id>) -> Result<Home> {
             area_unit_id: ward.as_ref().map(|w| w.id),
             subtree: ward.as_ref().map(|_| true),
             limit: Some(8),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -69,6 +73,7 @@ pub async fn home(app: &App, ward: Option<Id>) -> Result<Home> {
         &DirectiveFilter {
             due: Some("upcoming".into()),
             limit: Some(8),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -105,6 +110,7 @@ pub struct UnitPage {
     pub directives: Vec<DirectiveView>,
 }
 
+/// A unit's public page ([`UnitPage`]); its lists show no totals, so none is counted.
 pub async fn unit(app: &App, id: Id) -> Result<UnitPage> {
     let c = visitor(app);
     let unit = app.store.unit(id).await?;
@@ -128,6 +134,7 @@ pub async fn unit(app: &App, id: Id) -> Result<UnitPage> {
         &ArticleFilter {
             units: Some(scope),
             limit: Some(10),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -139,6 +146,7 @@ pub async fn unit(app: &App, id: Id) -> Result<UnitPage> {
         &SessionFilter {
             host_unit_id: Some(id),
             limit: Some(10),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -152,6 +160,7 @@ pub async fn unit(app: &App, id: Id) -> Result<UnitPage> {
             responsible_unit_id: Some(id),
             subtree: Some(true),
             limit: Some(20),
+            uncounted: true,
             ..Default::default()
         },
     )
@@ -164,6 +173,7 @@ pub async fn unit(app: &App, id: Id) -> Result<UnitPage> {
             lead_unit_id: Some(id),
             subtree: Some(true),
             limit: Some(20),
+            uncounted: true,
             ..Default::default()
         },
     )

@@ -394,20 +394,31 @@ impl Store {
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
             w.and("dv.status = ?", [Arg::S(s.to_string())]);
         }
-        match (&f.lead_units, f.lead_unit_id) {
-            (Some(units), _) if units.is_empty() => {
-                w.and("1 = 0", []);
+        let lead = match (&f.lead_units, f.lead_unit_id) {
+            (Some(units), _) if units.is_empty() => return Ok(Page::empty(f.limit, f.offset)),
+            (Some(units), _) => Some((
+                format!("dv.lead_unit_id in ({})", crate::sql::id_list(units)),
+                vec![],
+            )),
+            (None, Some(u)) => Some(("dv.lead_unit_id = ?".to_string(), vec![Arg::I(u)])),
+            (None, None) => None,
+        };
+        if let Some((cond, args)) = lead {
+            // Some units' directives: read by id when few (see `few_ids`); when many, found
+            // along the order's walk (`+` keeps the units' index from serving the condition:
+            // SQLite would read every directive it finds there, and sort them).
+            let mut units = Where::new();
+            units.and(&cond, args.clone());
+            match crate::sql::few_ids(&store, "directives dv", "dv.id", &units).await? {
+                Some(ids) if ids.is_empty() => return Ok(Page::empty(f.limit, f.offset)),
+                Some(ids) => {
+                    w.and(&format!("dv.id in ({})", crate::sql::id_list(&ids)), []);
+                    w.and(&cond, args);
+                }
+                None => {
+                    w.and(&format!("+{cond}"), args);
+                }
             }
-            (Some(units), _) => {
-                w.and(
-                    &format!("dv.lead_unit_id in ({})", crate::sql::id_list(units)),
-                    [],
-                );
-            }
-            (None, Some(u)) => {
-                w.and("dv.lead_unit_id = ?", [Arg::I(u)]);
-            }
-            (None, None) => {}
         }
         if let Some(s) = f.session_id {
             w.and("dv.session_id = ?", [Arg::I(s)]);

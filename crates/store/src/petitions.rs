@@ -618,6 +618,24 @@ impl Store {
         vis: &Visibility,
     ) -> Result<Page<PetitionView>> {
         let store = self.reading(vis);
+        // The units asked for, each served by an index on the unit and the id; `+` before
+        // the column keeps any index from serving it (a walk of the list's order).
+        let by_units = |w: &mut Where, plus: &str| {
+            match (&f.responsible_units, f.responsible_unit_id) {
+                (Some(units), _) => in_units(w, &format!("{plus}p.responsible_unit_id"), units),
+                (None, Some(u)) => {
+                    w.and(&format!("{plus}p.responsible_unit_id = ?"), [Arg::I(u)]);
+                }
+                (None, None) => {}
+            }
+            match (&f.area_units, f.area_unit_id) {
+                (Some(units), _) => in_units(w, &format!("{plus}p.area_unit_id"), units),
+                (None, Some(u)) => {
+                    w.and(&format!("{plus}p.area_unit_id = ?"), [Arg::I(u)]);
+                }
+                (None, None) => {}
+            }
+        };
         let filters = |w: &mut Where| {
             w.search_on(self.backend, "p.text_key", f.q.as_deref());
             if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
@@ -628,20 +646,6 @@ impl Store {
                     &format!("p.status not in ({})", PetitionStatus::closed_sql()),
                     [],
                 );
-            }
-            match (&f.responsible_units, f.responsible_unit_id) {
-                (Some(units), _) => in_units(w, "p.responsible_unit_id", units),
-                (None, Some(u)) => {
-                    w.and("p.responsible_unit_id = ?", [Arg::I(u)]);
-                }
-                (None, None) => {}
-            }
-            match (&f.area_units, f.area_unit_id) {
-                (Some(units), _) => in_units(w, "p.area_unit_id", units),
-                (None, Some(u)) => {
-                    w.and("p.area_unit_id = ?", [Arg::I(u)]);
-                }
-                (None, None) => {}
             }
             if let Some(c) = f
                 .category
@@ -743,6 +747,24 @@ impl Store {
                 counted.and(&condition, args);
             }
             Some(crate::words::WordIndex::Many(None)) | None => {}
+        }
+        // Some units' petitions: read by id when few (see `few_ids`); when many, found
+        // along the order's walk, which SQLite would otherwise leave for the units' index, to
+        // sort every petition it finds there.
+        let mut units = Where::new();
+        by_units(&mut units, "");
+        if !units.is_empty() {
+            match crate::sql::few_ids(&store, "petitions p", "p.id", &units).await? {
+                Some(ids) if ids.is_empty() => return Ok(Page::empty(f.limit, f.offset)),
+                Some(ids) => {
+                    let cond = format!("p.id in ({})", crate::sql::id_list(&ids));
+                    w.and(&cond, []);
+                    counted.and(&cond, []);
+                    by_units(&mut w, "");
+                }
+                None => by_units(&mut w, "+"),
+            }
+            by_units(&mut counted, "");
         }
         filters(&mut w);
         filters(&mut counted);
