@@ -5,6 +5,7 @@ use dondoc_domain::input::{NewAmendment, NewMeasurement, NewTarget};
 use dondoc_domain::target::{check_amendment, check_plan_edit, projected_percent, Figure};
 use dondoc_domain::{Amendment, Id, Measurement, Qualifier, Target, Visibility};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::sql::{
     contains_pattern, d, ensure_exists, flag, now_ms, page, pd, ts, updated, Arg, Page, Tx, Where,
@@ -186,30 +187,47 @@ async fn get_in(tx: &mut Tx<'_>, id: Id) -> Result<(Target, String)> {
 }
 
 impl Store {
+    /// Each target with its latest figure and where it stands against its plan: the
+    /// measurements and amendments of all of them read in one query each.
+    async fn views(
+        &self,
+        targets: Vec<(Target, String)>,
+        vis: &Visibility,
+    ) -> Result<Vec<TargetView>> {
+        let ids: Vec<Id> = targets.iter().map(|(t, _)| t.id).collect();
+        let mut measurements = self.measurements_of(&ids, vis).await?;
+        let mut amendments = self.amendments_of(&ids).await?;
+        Ok(targets
+            .into_iter()
+            .map(|(target, unit_name)| {
+                let latest = measurements.remove(&target.id).and_then(|mut m| m.pop());
+                let amendments = amendments.remove(&target.id).unwrap_or_default();
+                let (percent, projected) = match &latest {
+                    Some(m) => (
+                        Figure::of(m.clone(), target.plan_value, &amendments).percent_of_plan,
+                        projected_percent(&target, &amendments, m),
+                    ),
+                    None => (None, None),
+                };
+                TargetView {
+                    target,
+                    unit_name,
+                    latest,
+                    percent_of_plan: percent,
+                    projected_percent: projected,
+                }
+            })
+            .collect())
+    }
+
     async fn view(
         &self,
         target: Target,
         unit_name: String,
         vis: &Visibility,
     ) -> Result<TargetView> {
-        let latest = self.measurements(target.id, vis).await?.pop();
-        let (percent, projected) = match &latest {
-            Some(m) => {
-                let amendments = self.amendments(target.id).await?;
-                (
-                    Figure::of(m.clone(), target.plan_value, &amendments).percent_of_plan,
-                    projected_percent(&target, &amendments, m),
-                )
-            }
-            None => (None, None),
-        };
-        Ok(TargetView {
-            target,
-            unit_name,
-            latest,
-            percent_of_plan: percent,
-            projected_percent: projected,
-        })
+        let mut views = self.views(vec![(target, unit_name)], vis).await?;
+        views.pop().ok_or(StoreError::NotFound)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -245,11 +263,12 @@ impl Store {
         }
         let order = "t.period_to desc, t.id";
         let page = page::<Row>(&store, SELECT, "targets t", &w, order, f.limit, f.offset).await?;
-        let mut items = Vec::with_capacity(page.items.len());
-        for r in page.items {
-            let (t, name) = r.split()?;
-            items.push(self.view(t, name, vis).await?);
-        }
+        let rows = page
+            .items
+            .into_iter()
+            .map(Row::split)
+            .collect::<Result<Vec<_>>>()?;
+        let items = self.views(rows, vis).await?;
         Ok(Page {
             items,
             total: page.total,
@@ -386,6 +405,15 @@ impl Store {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn amendments(&self, target_id: Id) -> Result<Vec<Amendment>> {
+        Ok(self
+            .amendments_of(&[target_id])
+            .await?
+            .remove(&target_id)
+            .unwrap_or_default())
+    }
+
+    /// The amendments of each of `ids` (in the order they were made), in one query.
+    async fn amendments_of(&self, ids: &[Id]) -> Result<HashMap<Id, Vec<Amendment>>> {
         #[derive(sqlx::FromRow)]
         struct AmendmentRow {
             id: i64,
@@ -398,28 +426,31 @@ impl Store {
             user_id: Option<i64>,
             at: i64,
         }
-        let rows: Vec<AmendmentRow> = sqlx::query_as(
+        let mut out: HashMap<Id, Vec<Amendment>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<AmendmentRow> = sqlx::query_as(&format!(
             "select id, target_id, old_value, new_value, reason, decided_on, document_id, user_id, at
-             from amendments where target_id = $1 order by at, id",
-        )
-        .bind(target_id)
+             from amendments where target_id in ({}) order by at, id",
+            crate::sql::id_list(ids)
+        ))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Amendment {
-                    id: r.id,
-                    target_id: r.target_id,
-                    old_value: r.old_value,
-                    new_value: r.new_value,
-                    reason: r.reason,
-                    decided_on: crate::sql::opd(r.decided_on)?,
-                    document_id: r.document_id,
-                    user_id: r.user_id,
-                    at: ts(r.at),
-                })
-            })
-            .collect()
+        for r in rows {
+            out.entry(r.target_id).or_default().push(Amendment {
+                id: r.id,
+                target_id: r.target_id,
+                old_value: r.old_value,
+                new_value: r.new_value,
+                reason: r.reason,
+                decided_on: crate::sql::opd(r.decided_on)?,
+                document_id: r.document_id,
+                user_id: r.user_id,
+                at: ts(r.at),
+            });
+        }
+        Ok(out)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -438,15 +469,38 @@ impl Store {
     /// A target's measurements visible to the caller, oldest period first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn measurements(&self, target_id: Id, vis: &Visibility) -> Result<Vec<Measurement>> {
+        Ok(self
+            .measurements_of(&[target_id], vis)
+            .await?
+            .remove(&target_id)
+            .unwrap_or_default())
+    }
+
+    /// The measurements of each of `ids` visible to the caller, oldest period first, in one
+    /// query.
+    async fn measurements_of(
+        &self,
+        ids: &[Id],
+        vis: &Visibility,
+    ) -> Result<HashMap<Id, Vec<Measurement>>> {
+        let mut out: HashMap<Id, Vec<Measurement>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
         let store = self.reading(vis);
         let rows: Vec<MeasurementRow> = sqlx::query_as(&format!(
-            "select {MEASUREMENT_COLS} from measurements m where m.target_id = $1 and {} order by m.period_to, m.id",
+            "select {MEASUREMENT_COLS} from measurements m where m.target_id in ({}) and {} order by m.period_to, m.id",
+            crate::sql::id_list(ids),
             visible::measurement(vis, "m")
         ))
-        .bind(target_id)
         .fetch_all(&store.pool)
         .await?;
-        rows.into_iter().map(Measurement::try_from).collect()
+        for r in rows {
+            out.entry(r.target_id)
+                .or_default()
+                .push(Measurement::try_from(r)?);
+        }
+        Ok(out)
     }
 
     /// The figures reported at a session, each against its target's plan (the caller has
