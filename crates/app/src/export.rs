@@ -151,8 +151,7 @@ pub async fn documents(app: &App, c: &Caller) -> Result<(Vec<Document>, bool)> {
 /// Every unit, in the order of the tree (each under its parent), with its depth.
 pub async fn units(app: &App, c: &Caller) -> Result<(Vec<dondoc_store::UnitNode>, bool)> {
     c.login_required()?;
-    let mut all = crate::reference::unit_tree(app, c).await?;
+    let all = crate::reference::unit_tree(app, c).await?;
     let more = all.len() > MAX_ROWS;
-    all.truncate(MAX_ROWS);
-    Ok((all, more))
+    Ok((all.iter().take(MAX_ROWS).cloned().collect(), more))
 }

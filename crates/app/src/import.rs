@@ -129,7 +129,7 @@ impl OnRecord {
         .await?
         .items;
         Ok(OnRecord {
-            units,
+            units: units.to_vec(),
             open,
             targets,
         })

@@ -9,7 +9,7 @@ use crate::{App, Caller, Result};
 // Units.
 
 /// Every unit in tree order (for the tree page and the unit choices of forms).
-pub async fn unit_tree(app: &App, c: &Caller) -> Result<Vec<UnitNode>> {
+pub async fn unit_tree(app: &App, c: &Caller) -> Result<std::sync::Arc<Vec<UnitNode>>> {
     c.require_staff()?;
     Ok(app.store.unit_tree().await?)
 }

@@ -137,6 +137,8 @@ pub struct Store {
     backend: Backend,
     /// When set, list queries record their plans here (`Store::recording_plans`).
     plans: Option<std::sync::Arc<std::sync::Mutex<Vec<QueryPlan>>>>,
+    /// The unit tree as last read (`Store::unit_tree`), shared by the clones of a store.
+    unit_tree: units::TreeCache,
 }
 
 /// A list query and the plan the database chose for it (`explain query plan` on SQLite,
@@ -228,6 +230,7 @@ impl Store {
             replica: None,
             backend,
             plans: None,
+            unit_tree: Default::default(),
         })
     }
 
@@ -253,6 +256,8 @@ impl Store {
                 replica: None,
                 backend: self.backend,
                 plans: self.plans.clone(),
+                // The replica's own: a tree read there may lag the primary's.
+                unit_tree: Default::default(),
             }),
             _ => std::borrow::Cow::Borrowed(self),
         }

@@ -2,6 +2,7 @@
 //! the tree's history is kept.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use dondoc_domain::input::NewUnit;
 use dondoc_domain::unit::check_reparent;
@@ -58,6 +59,10 @@ pub struct UnitFilter {
     #[serde(skip)]
     pub living_of_kind: Option<UnitKind>,
 }
+
+/// The unit tree as last read, and the mark of the table it was read from (its count, highest
+/// id and sum of versions): see [`Store::unit_tree`].
+pub(crate) type TreeCache = Arc<Mutex<Option<((i64, i64, i64), Arc<Vec<UnitNode>>)>>>;
 
 /// A unit placed in the tree, for display.
 #[derive(Debug, Clone, Serialize)]
@@ -127,7 +132,27 @@ impl Store {
 
     /// All units in tree order (parents before children, siblings by name) with their depth.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn unit_tree(&self) -> Result<Vec<UnitNode>> {
+    pub async fn unit_tree(&self) -> Result<Arc<Vec<UnitNode>>> {
+        // Every change of a unit adds to its version, every new unit to the count and the
+        // highest id: while these three stand, the tree last read is the tree.
+        let mark: (i64, i64, i64) = sqlx::query_as(
+            "select count(*), coalesce(max(id), 0), cast(coalesce(sum(version), 0) as bigint) from units",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if let Some((seen, tree)) = &*self.unit_tree.lock().expect("unit tree") {
+            if *seen == mark {
+                return Ok(tree.clone());
+            }
+        }
+        let tree = Arc::new(self.read_unit_tree().await?);
+        *self.unit_tree.lock().expect("unit tree") = Some((mark, tree.clone()));
+        Ok(tree)
+    }
+
+    /// The tree read afresh (reading 5,000 units costs 50 ms on SQLite; [`Store::unit_tree`]
+    /// keeps it).
+    async fn read_unit_tree(&self) -> Result<Vec<UnitNode>> {
         let units = self.units().await?;
         let mut children: HashMap<Option<Id>, Vec<Unit>> = HashMap::new();
         for u in units {

@@ -366,7 +366,7 @@ async fn show_page(
     let units = if v.is_staff() {
         app::reference::unit_tree(&st.app, v).await?
     } else {
-        vec![]
+        Default::default()
     };
     let mut forms = forms(v, &layout.csrf, &d, st.today(), &units);
     forms.extend(extension_forms(v, &layout.csrf, &d, &extension_requests));

@@ -332,7 +332,7 @@ async fn show_page(
     let units = if v.is_staff() {
         app::reference::unit_tree(&st.app, v).await?
     } else {
-        vec![]
+        Default::default()
     };
     let may_edit = v.can(Action::EditTarget {
         unit: t.target.unit_id,

@@ -28,7 +28,7 @@ use dondoc_store::UnitNode;
 struct UsersPage {
     layout: Layout,
     users: Vec<User>,
-    units: Vec<UnitNode>,
+    units: std::sync::Arc<Vec<UnitNode>>,
     form: FormView,
 }
 
