@@ -183,19 +183,23 @@ impl Store {
         Ok(u)
     }
 
-    /// The unit and every unit below it: what a user of that unit may act on.
+    /// The unit and every unit below it: what a user of that unit may act on. Read from the
+    /// kept tree ([`Store::unit_tree`]), where a unit's subtree follows it; empty for no unit.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unit_scope(&self, id: Id) -> Result<Vec<Id>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "with recursive down (id, depth) as (
-                 select id, 0 from units where id = $1
-                 union all select u.id, down.depth + 1 from units u join down on u.parent_id = down.id where down.depth < 64)
-             select id from down",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(ids)
+        let tree = self.unit_tree().await?;
+        let Some(at) = tree.iter().position(|n| n.unit.id == id) else {
+            return Ok(vec![]);
+        };
+        let depth = tree[at].depth;
+        Ok(std::iter::once(id)
+            .chain(
+                tree[at + 1..]
+                    .iter()
+                    .take_while(|n| n.depth > depth)
+                    .map(|n| n.unit.id),
+            )
+            .collect())
     }
 
     /// The unit and its ancestors, nearest first.

@@ -146,10 +146,22 @@ both_backends!(the_kept_unit_tree_follows_every_change, |db| async move {
     };
     let city = unit(&store, None, UnitKind::PartyCommittee, "Thành ủy").await;
     let ward = unit(&store, Some(city), UnitKind::Ward, "Phường A").await;
-    assert_eq!(store.unit_tree().await.unwrap().len(), 2);
+    let next_ward = unit(&store, Some(city), UnitKind::Ward, "Phường B").await;
+    assert_eq!(store.unit_tree().await.unwrap().len(), 3);
+    assert_eq!(store.unit_scope(ward).await.unwrap(), vec![ward]);
     // Added elsewhere.
     let zone = unit(&other_node, Some(ward), UnitKind::ResidentialArea, "khu 1").await;
     assert!(names(&store.unit_tree().await.unwrap()).contains(&("khu 1".into(), 2, false)));
+    // A unit's scope is itself and what is below it, not the sibling that follows it.
+    assert_eq!(store.unit_scope(ward).await.unwrap(), vec![ward, zone]);
+    assert_eq!(store.unit_scope(next_ward).await.unwrap(), vec![next_ward]);
+    let mut whole = store.unit_scope(city).await.unwrap();
+    whole.sort();
+    assert_eq!(whole, vec![city, ward, next_ward, zone]);
+    assert_eq!(
+        store.unit_scope(zone + 100).await.unwrap(),
+        Vec::<i64>::new()
+    );
     // Renamed and moved elsewhere.
     let u = other_node.unit(zone).await.unwrap();
     other_node
@@ -167,6 +179,7 @@ both_backends!(the_kept_unit_tree_follows_every_change, |db| async move {
         .await
         .unwrap();
     assert!(names(&store.unit_tree().await.unwrap()).contains(&("khu 2".into(), 1, false)));
+    assert_eq!(store.unit_scope(ward).await.unwrap(), vec![ward]);
     // Merged elsewhere.
     let u = other_node.unit(zone).await.unwrap();
     other_node
