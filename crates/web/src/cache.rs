@@ -13,10 +13,16 @@
 //! says `no-store`/`private`), one over [`MAX_BODY`], an API call with a bearer token, and
 //! the node's own endpoints (`/metrics` answers by the client's address, `/healthz` and
 //! `/readyz` by the node's state).
+//!
+//! A page is drawn once however many ask for it at the same moment: the first request for a
+//! page not kept draws it, and those that come while it does wait for its answer instead of
+//! each drawing their own (64 clients at a dashboard whose time had run out drew 64 pages at
+//! once, and the last waited over a second). A page found not to be keepable is let through
+//! without waiting for `ttl`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -43,6 +49,34 @@ struct Inner {
     /// Bumped by every write this node answers: pages drawn before it are stale.
     generation: AtomicU64,
     pages: RwLock<HashMap<String, Page>>,
+    /// The pages being drawn, each with a lock its drawer holds until it has kept it (or
+    /// gave up): the others that ask meanwhile wait on it.
+    drawing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Pages lately found not keepable (they set a cookie, say): asked again, they are drawn
+    /// at once, without waiting on one another.
+    unkept: Mutex<HashMap<String, Instant>>,
+}
+
+/// The drawer's hold on a page being drawn: let go when the page is kept, or when its
+/// request is dropped (the client hung up), so that a waiter can draw it instead.
+struct Drawing {
+    cache: PageCache,
+    key: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Drawing {
+    fn drop(&mut self) {
+        if let Ok(mut drawing) = self.cache.inner.drawing.lock() {
+            if drawing
+                .get(&self.key)
+                .is_some_and(|l| Arc::ptr_eq(l, &self.lock))
+            {
+                drawing.remove(&self.key);
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -62,6 +96,8 @@ impl PageCache {
                 ttl,
                 generation: AtomicU64::new(0),
                 pages: RwLock::new(HashMap::new()),
+                drawing: Mutex::new(HashMap::new()),
+                unkept: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -77,6 +113,60 @@ impl PageCache {
         (page.at.elapsed() < self.inner.ttl
             && page.generation == self.inner.generation.load(Ordering::SeqCst))
         .then(|| page.clone())
+    }
+
+    /// Either the hold on drawing `key` (no one else draws it now), or, after waiting for
+    /// the one who did, what they kept. `None` too for a page lately found not keepable:
+    /// drawn at once.
+    async fn draw_or_wait(&self, key: &str) -> Result<Option<Drawing>, Page> {
+        if self
+            .inner
+            .unkept
+            .lock()
+            .ok()
+            .and_then(|u| u.get(key).map(|at| at.elapsed() < self.inner.ttl))
+            .unwrap_or(false)
+        {
+            return Ok(None);
+        }
+        let lock = {
+            let Ok(mut drawing) = self.inner.drawing.lock() else {
+                return Ok(None);
+            };
+            match drawing.get(key) {
+                Some(lock) => lock.clone(),
+                None => {
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    let held = lock.clone().try_lock_owned().expect("a new lock is free");
+                    drawing.insert(key.to_string(), lock.clone());
+                    return Ok(Some(Drawing {
+                        cache: self.clone(),
+                        key: key.to_string(),
+                        lock,
+                        _held: held,
+                    }));
+                }
+            }
+        };
+        // Someone draws it: their page, once kept, is this one's too. If they kept none (it
+        // was not keepable, or their client hung up), this request draws its own, at once.
+        drop(lock.lock().await);
+        match self.fresh(key) {
+            Some(page) => Err(page),
+            None => Ok(None),
+        }
+    }
+
+    fn not_keepable(&self, key: String) {
+        if let Ok(mut unkept) = self.inner.unkept.lock() {
+            if unkept.len() >= MAX_ENTRIES {
+                let ttl = self.inner.ttl;
+                unkept.retain(|_, at| at.elapsed() < ttl);
+            }
+            if unkept.len() < MAX_ENTRIES {
+                unkept.insert(key, Instant::now());
+            }
+        }
     }
 
     fn keep(&self, key: String, page: Page) {
@@ -151,11 +241,19 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         metrics::counter!("dondoc_page_cache_total", "result" => "hit").increment(1);
         return answer(page, asked.as_ref());
     }
+    let drawing = match cache.draw_or_wait(&key).await {
+        Ok(drawing) => drawing,
+        Err(page) => {
+            metrics::counter!("dondoc_page_cache_total", "result" => "waited").increment(1);
+            return answer(page, asked.as_ref());
+        }
+    };
     metrics::counter!("dondoc_page_cache_total", "result" => "miss").increment(1);
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let signed_in = crate::auth::session_cookie(req.headers()).is_some();
     let resp = next.run(req).await;
     if !keepable(&resp, signed_in) {
+        cache.not_keepable(key);
         return resp;
     }
     // Every page is drawn in memory already (a rendered string, compressed or not), so
@@ -165,6 +263,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if body.len() > MAX_BODY {
+        cache.not_keepable(key);
         return Response::from_parts(parts, Body::from(body));
     }
     let page = Page {
@@ -175,6 +274,8 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         body,
     };
     cache.keep(key, page.clone());
+    // Kept: those waiting on this drawing read it now.
+    drop(drawing);
     answer(page, asked.as_ref())
 }
 
@@ -221,4 +322,111 @@ fn answer(page: Page, asked: Option<&HeaderValue>) -> Response {
     let mut resp = Response::new(Body::from(page.body));
     *resp.headers_mut() = headers;
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::middleware::from_fn_with_state;
+    use axum::routing::get;
+    use axum::Router;
+    use std::sync::atomic::AtomicUsize;
+    use tower::ServiceExt;
+
+    /// How many times a page was drawn, and the most drawn at once.
+    #[derive(Default)]
+    struct Drawn {
+        now: AtomicUsize,
+        most: AtomicUsize,
+        all: AtomicUsize,
+    }
+
+    async fn draw(drawn: Arc<Drawn>, cookie: bool) -> Response {
+        let now = drawn.now.fetch_add(1, Ordering::SeqCst) + 1;
+        drawn.most.fetch_max(now, Ordering::SeqCst);
+        let n = drawn.all.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drawn.now.fetch_sub(1, Ordering::SeqCst);
+        let mut resp = format!("page {n}").into_response();
+        if cookie {
+            resp.headers_mut()
+                .insert(header::SET_COOKIE, HeaderValue::from_static("a=b"));
+        }
+        resp
+    }
+
+    fn site(drawn: &Arc<Drawn>) -> Router {
+        let (a, b) = (drawn.clone(), drawn.clone());
+        Router::new()
+            .route("/page", get(move || draw(a.clone(), false)))
+            .route("/cookie", get(move || draw(b.clone(), true)))
+            .layer(from_fn_with_state(
+                PageCache::new(Duration::from_secs(5)),
+                serve,
+            ))
+    }
+
+    async fn get_all(site: &Router, path: &str, n: usize) -> Vec<String> {
+        let asks = (0..n).map(|_| {
+            let req = Request::get(path).body(Body::empty()).unwrap();
+            site.clone().oneshot(req)
+        });
+        let mut bodies = Vec::new();
+        for resp in futures_util::future::join_all(asks).await {
+            let resp = resp.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            bodies.push(String::from_utf8(body.to_vec()).unwrap());
+        }
+        bodies
+    }
+
+    #[tokio::test]
+    async fn a_page_asked_for_by_many_at_once_is_drawn_once() {
+        let drawn = Arc::new(Drawn::default());
+        let site = site(&drawn);
+        let bodies = get_all(&site, "/page", 20).await;
+        assert_eq!(drawn.all.load(Ordering::SeqCst), 1);
+        assert!(bodies.iter().all(|b| b == "page 0"), "{bodies:?}");
+    }
+
+    #[tokio::test]
+    async fn a_page_not_kept_is_drawn_for_each_without_waiting_in_turn() {
+        let drawn = Arc::new(Drawn::default());
+        let site = site(&drawn);
+        // The first time, those who came while it was drawn waited for it, then drew theirs.
+        get_all(&site, "/cookie", 20).await;
+        assert_eq!(drawn.all.load(Ordering::SeqCst), 20);
+        // Known now as not keepable: all drawn at once.
+        drawn.most.store(0, Ordering::SeqCst);
+        get_all(&site, "/cookie", 20).await;
+        assert_eq!(drawn.all.load(Ordering::SeqCst), 40);
+        assert_eq!(drawn.most.load(Ordering::SeqCst), 20);
+    }
+
+    #[tokio::test]
+    async fn a_drawer_whose_client_hangs_up_leaves_the_page_to_those_waiting() {
+        let drawn = Arc::new(Drawn::default());
+        let site = site(&drawn);
+        let first = tokio::spawn(
+            site.clone()
+                .oneshot(Request::get("/page").body(Body::empty()).unwrap()),
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let second = tokio::spawn(
+            site.clone()
+                .oneshot(Request::get("/page").body(Body::empty()).unwrap()),
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        first.abort();
+        let resp = tokio::time::timeout(Duration::from_secs(5), second)
+            .await
+            .expect("the waiter answered")
+            .unwrap()
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(drawn.all.load(Ordering::SeqCst), 2);
+    }
 }
