@@ -224,10 +224,13 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 
 /// Writes the data, with a progress bar on standard error.
 pub async fn generate(store: &Store, sizes: &Sizes) -> Result<()> {
-    // The word index is rebuilt once at the end rather than kept row by row.
-    store.pause_word_index().await?;
+    // The indexes of the big tables are built once at the end rather than kept row by row.
+    store.pause_indexes().await?;
     let written = write(store, sizes).await;
-    store.resume_word_index().await?;
+    let building = ProgressBar::new_spinner().with_message("indexes");
+    building.enable_steady_tick(std::time::Duration::from_millis(200));
+    store.resume_indexes().await?;
+    building.finish_with_message("indexes built");
     written?;
     // The planner's statistics, so that lists choose their indexes from the start.
     store.analyze().await?;

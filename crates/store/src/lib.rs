@@ -274,10 +274,10 @@ impl Store {
             .run(&self.pool)
             .await
             .context("running database migrations")?;
-        // A bulk load cut short left the word index paused: kept again, and rebuilt.
-        self.resume_word_index()
+        // A bulk load cut short left indexes set aside: built again.
+        self.resume_indexes()
             .await
-            .context("rebuilding the word index after a bulk load")?;
+            .context("building the indexes again after a bulk load")?;
         Ok(())
     }
 

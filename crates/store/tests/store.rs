@@ -1345,11 +1345,34 @@ both_backends!(
 );
 
 both_backends!(
-    a_bulk_load_cut_short_gets_its_word_index_back,
+    a_bulk_load_cut_short_gets_its_indexes_back,
     |db| async move {
         let store = db.store().await;
         let ward = unit(&store, None, UnitKind::PeoplesCommittee, "Phường Hà Lầm").await;
-        store.pause_word_index().await.unwrap();
+        // SQLite's plain indexes of the big tables are set aside during the load.
+        let indexes = || async {
+            if db.backend != dondoc_store::Backend::Sqlite {
+                return None;
+            }
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let names: Vec<String> = sqlx::query_scalar(
+                "select name from sqlite_master where type = 'index' and sql is not null
+                 and tbl_name in ('petitions', 'raisings', 'directives') order by name",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+            Some(names)
+        };
+        let before = indexes().await;
+        store.pause_indexes().await.unwrap();
+        if let Some(paused) = indexes().await {
+            let before = before.clone().unwrap();
+            assert!(before.contains(&"petitions_status_idx".to_string()));
+            // What stays guards the data: a petition raised once per session.
+            assert_eq!(paused, vec!["raisings_session_once".to_string()]);
+        }
         bulk_petitions(&store, ward, &["Nạo vét kênh Quuxa".to_string()]).await;
         // Sessions and directives written while the indexes are paused.
         let mut s = session(ward, true);
@@ -1365,6 +1388,7 @@ both_backends!(
             .unwrap();
         // The load stops here (no resume); the store is opened again.
         store.migrate().await.unwrap();
+        assert_eq!(indexes().await, before, "the plain indexes are back");
         assert_eq!(
             search(&store, "quuxa").await.total,
             1,
