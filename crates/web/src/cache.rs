@@ -136,6 +136,10 @@ impl PageCache {
             match drawing.get(key) {
                 Some(lock) => lock.clone(),
                 None => {
+                    // Kept by a drawer who finished since this request looked.
+                    if let Some(page) = self.fresh(key) {
+                        return Err(page);
+                    }
                     let lock = Arc::new(tokio::sync::Mutex::new(()));
                     let held = lock.clone().try_lock_owned().expect("a new lock is free");
                     drawing.insert(key.to_string(), lock.clone());
